@@ -1,0 +1,167 @@
+#include "common/config.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include <absl/strings/str_cat.h>
+#include <re2/re2.h>
+
+namespace nml::common {
+
+std::string HostPort::ToString() const {
+  if (host.find(':') != std::string::npos) {
+    return absl::StrCat("[", host, "]:", port);
+  }
+  return absl::StrCat(host, ":", port);
+}
+
+absl::StatusOr<HostPort> ParseHostPort(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", std::string(text), "' is not host:port"));
+  }
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", std::string(text), "': write IPv6 hosts as [addr]:port"));
+  }
+  int port = -1;
+  const auto [end, ec] = std::from_chars(
+      port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() ||
+      end != port_text.data() + port_text.size() || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", std::string(port_text), "' is not a port number (0..65535) in '",
+        std::string(text), "'"));
+  }
+  return HostPort{host.empty() ? "0.0.0.0" : std::string(host), port};
+}
+
+namespace {
+
+// CLI11 validator that accepts what ParseHostPort accepts.
+const CLI::Validator kHostPort(
+    [](std::string& value) -> std::string {
+      auto parsed = ParseHostPort(value);
+      if (!parsed.ok()) return std::string(parsed.status().message());
+      return {};
+    },
+    "HOST:PORT");
+
+}  // namespace
+
+void AddLogFlags(CLI::App& app, LogOptions& options) {
+  app.add_option("--log-format", options.format,
+                 "Log line format: text or json")
+      ->envname("NML_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-level", options.level, "Minimum level to log")
+      ->envname("NML_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+void AddServerFlags(CLI::App& app, ServerOptions& options,
+                    std::string default_listen) {
+  options.listen = std::move(default_listen);
+  app.add_option("--listen", options.listen,
+                 "gRPC listen address, host:port (port 0 picks a free port)")
+      ->envname("NML_LISTEN")
+      ->check(kHostPort)
+      ->capture_default_str();
+  app.add_option("--shutdown-grace-ms", options.shutdown_grace_ms,
+                 "On SIGTERM, how long in-flight calls may take to finish")
+      ->envname("NML_SHUTDOWN_GRACE_MS")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", options.max_message_bytes,
+                 "Largest request or response message accepted")
+      ->envname("NML_MAX_MESSAGE_BYTES")
+      ->check(CLI::Range(1024, 256 * 1024 * 1024))
+      ->capture_default_str();
+  app.add_option("--workers", options.workers,
+                 "Worker threads that run RPCs (database work)")
+      ->envname("NML_WORKERS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--queue-limit", options.queue_limit,
+                 "RPCs that may wait for a worker; beyond it RPCs fail with "
+                 "RESOURCE_EXHAUSTED")
+      ->envname("NML_QUEUE_LIMIT")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--health-interval-ms", options.health_interval_ms,
+                 "How often readiness (the database) is probed")
+      ->envname("NML_HEALTH_INTERVAL_MS")
+      ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
+  app.add_option("--inject-delay-ms", options.inject_delay_ms,
+                 "Testing only: delay every RPC by this long")
+      ->envname("NML_INJECT_DELAY_MS")
+      ->check(CLI::Range(0, 600000))
+      ->capture_default_str();
+}
+
+void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options) {
+  app.add_option("--database-url", options.url,
+                 "PostgreSQL connection URI, e.g. "
+                 "postgresql://nml_listings@127.0.0.1:5432/nml_listings")
+      ->envname("NML_DATABASE_URL")
+      ->required();
+  app.add_option("--db-pool-size", options.pool_size,
+                 "Database connections kept by the pool")
+      ->envname("NML_DB_POOL_SIZE")
+      ->check(CLI::Range(1, 200))
+      ->capture_default_str();
+  app.add_option("--db-statement-timeout-ms", options.statement_timeout_ms,
+                 "Per-statement timeout set on every connection")
+      ->envname("NML_DB_STATEMENT_TIMEOUT_MS")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  app.add_option("--db-connect-timeout-s", options.connect_timeout_s,
+                 "Timeout of one connection attempt")
+      ->envname("NML_DB_CONNECT_TIMEOUT_S")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  app.add_option("--db-startup-wait-s", options.startup_wait_s,
+                 "How long start-up waits for the database to accept "
+                 "connections")
+      ->envname("NML_DB_STARTUP_WAIT_S")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+}
+
+void ParseOrExit(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::CallForAllHelp& e) {
+    std::exit(app.exit(e));
+  } catch (const CLI::ParseError& e) {
+    const std::string program =
+        std::filesystem::path(argc > 0 ? argv[0] : "nml").filename();
+    std::fprintf(stderr, "%s: configuration error: %s (see --help)\n",
+                 program.c_str(), e.what());
+    std::exit(2);
+  }
+}
+
+std::string RedactDatabaseUrl(std::string_view url) {
+  static const RE2 kUriPassword(R"(^([a-zA-Z]+://[^:/@]*):[^@]*@)");
+  static const RE2 kKeywordPassword(R"((password\s*=\s*)('[^']*'|\S+))");
+  std::string text(url);
+  RE2::Replace(&text, kUriPassword, "\\1:***@");
+  RE2::GlobalReplace(&text, kKeywordPassword, "\\1***");
+  return text;
+}
+
+}  // namespace nml::common

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+#include <absl/status/statusor.h>
+
+namespace nml::common {
+
+// A host and port to listen on or connect to.
+struct HostPort {
+  std::string host;
+  int port = 0;
+  std::string ToString() const;
+};
+
+// Parses "host:port", "[v6]:port" or ":port" (all interfaces). Port 0 asks
+// the kernel for a free port (tests).
+absl::StatusOr<HostPort> ParseHostPort(std::string_view text);
+
+struct LogOptions {
+  std::string format = "text";  // text | json
+  std::string level = "info";   // trace | debug | info | warn | error
+};
+
+struct ServerOptions {
+  std::string listen;  // host:port of the gRPC listener
+  int shutdown_grace_ms = 10000;
+  int max_message_bytes = 4 * 1024 * 1024;
+  int workers = 4;
+  int queue_limit = 256;
+  int health_interval_ms = 250;
+  // Fault injection for tests and drills: every RPC waits this long on its
+  // worker before running. Never set in production.
+  int inject_delay_ms = 0;
+};
+
+struct DatabaseOptions {
+  std::string url;  // libpq URI or key=value string; required
+  int pool_size = 4;
+  int statement_timeout_ms = 5000;
+  int connect_timeout_s = 2;
+  int acquire_timeout_ms = 2000;
+  // How long start-up waits for the database before giving up.
+  int startup_wait_s = 10;
+};
+
+// Flags and their NML_* environment twins. A flag on the command line wins
+// over the environment.
+void AddLogFlags(CLI::App& app, LogOptions& options);
+void AddServerFlags(CLI::App& app, ServerOptions& options,
+                    std::string default_listen);
+void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options);
+
+// Parses the command line. On bad input prints one line naming the flag (or
+// variable) and what is wrong, and exits with status 2; `--help` prints the
+// help and exits 0.
+void ParseOrExit(CLI::App& app, int argc, char** argv);
+
+// The URL with any password replaced by "***", safe to log.
+std::string RedactDatabaseUrl(std::string_view url);
+
+}  // namespace nml::common

@@ -1,0 +1,190 @@
+#include "common/logging.h"
+
+#include <chrono>
+#include <random>
+#include <string_view>
+
+#include <absl/strings/str_format.h>
+#include <grpcpp/server_context.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace nml::common {
+namespace {
+
+void AppendJsonEscaped(std::string_view text, spdlog::memory_buf_t& dest) {
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        dest.append(std::string_view("\\\""));
+        break;
+      case '\\':
+        dest.append(std::string_view("\\\\"));
+        break;
+      case '\n':
+        dest.append(std::string_view("\\n"));
+        break;
+      case '\r':
+        dest.append(std::string_view("\\r"));
+        break;
+      case '\t':
+        dest.append(std::string_view("\\t"));
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          const std::string escaped = absl::StrFormat("\\u%04x", c);
+          dest.append(std::string_view(escaped));
+        } else {
+          dest.push_back(c);
+        }
+    }
+  }
+}
+
+// %* in a pattern: the message, escaped for a JSON string.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    AppendJsonEscaped(std::string_view(msg.payload.data(), msg.payload.size()),
+                      dest);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<JsonMessageFlag>();
+  }
+};
+
+class RpcLogInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info,
+                    RpcMetrics* metrics)
+      : info_(info),
+        method_(info->method() != nullptr ? info->method() : "?"),
+        metrics_(metrics),
+        start_(std::chrono::steady_clock::now()) {}
+
+  ~RpcLogInterceptor() override {
+    const double seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - start_)
+                               .count();
+    if (metrics_ != nullptr) metrics_->Record(method_, code_, seconds);
+    const bool probe = std::string_view(method_).starts_with("/grpc.health.");
+    spdlog::log(probe ? spdlog::level::debug : spdlog::level::info,
+                "rpc method={} code={} latency_ms={:.3f} request_id={} "
+                "peer={}",
+                method_, CodeName(code_), seconds * 1000.0, request_id_,
+                peer_);
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      if (metadata != nullptr) {
+        const auto it = metadata->find("x-request-id");
+        if (it != metadata->end() && it->second.size() <= 128) {
+          request_id_.assign(it->second.data(), it->second.size());
+        }
+      }
+      if (request_id_.empty()) request_id_ = NewRequestId();
+      if (info_->server_context() != nullptr) {
+        peer_ = info_->server_context()->peer();
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      auto* metadata = methods->GetSendInitialMetadata();
+      if (metadata != nullptr && !request_id_.empty() &&
+          metadata->find("x-request-id") == metadata->end()) {
+        metadata->emplace("x-request-id", request_id_);
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      code_ = methods->GetSendStatus().error_code();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  static std::string_view CodeName(int code) {
+    static constexpr std::string_view kNames[] = {
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED"};
+    if (code < 0 || code >= static_cast<int>(std::size(kNames))) {
+      return "UNKNOWN";
+    }
+    return kNames[code];
+  }
+
+  grpc::experimental::ServerRpcInfo* info_;
+  std::string method_;
+  RpcMetrics* metrics_;
+  std::chrono::steady_clock::time_point start_;
+  std::string request_id_;
+  std::string peer_ = "-";
+  // A call that ends without sending a status was cancelled.
+  int code_ = grpc::StatusCode::CANCELLED;
+};
+
+class RpcLogInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RpcLogInterceptorFactory(RpcMetrics* metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new RpcLogInterceptor(info, metrics_);
+  }
+
+ private:
+  RpcMetrics* metrics_;
+};
+
+}  // namespace
+
+void InitLogging(const LogOptions& options, const std::string& service) {
+  auto logger = std::make_shared<spdlog::logger>(
+      service, std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  if (options.format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(
+        spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","service":")" +
+        service + R"(","msg":"%*"})");
+    logger->set_formatter(std::move(formatter));
+  } else {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%L%$ %n %v");
+  }
+  logger->set_level(spdlog::level::from_str(options.level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(std::move(logger));
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeRpcLogInterceptorFactory(RpcMetrics* metrics) {
+  return std::make_unique<RpcLogInterceptorFactory>(metrics);
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return absl::StrFormat("%016x", engine());
+}
+
+}  // namespace nml::common

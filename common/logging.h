@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include "common/config.h"
+#include "common/metrics.h"
+
+namespace nml::common {
+
+// Configures the default spdlog logger: text for people, or one JSON object
+// per line for log collectors. `service` names the process in every line.
+void InitLogging(const LogOptions& options, const std::string& service);
+
+// Logs one line per RPC (method, code, latency, request id, peer) and records
+// it in `metrics`. The request id comes from the `x-request-id` metadata, or
+// is made up, and is echoed in the initial metadata of the answer. Health
+// checks log at debug level so probes do not drown the log.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeRpcLogInterceptorFactory(RpcMetrics* metrics);
+
+// A random 16-hex-digit id for requests that arrive without one.
+std::string NewRequestId();
+
+}  // namespace nml::common

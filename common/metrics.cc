@@ -1,0 +1,59 @@
+#include "common/metrics.h"
+
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
+
+namespace nml::common {
+
+void RpcMetrics::Record(const std::string& method, int code, double seconds) {
+  std::lock_guard lock(mu_);
+  Series& s = series_[{method, code}];
+  ++s.count;
+  s.sum += seconds;
+  for (size_t i = 0; i < kBucketsSeconds.size(); ++i) {
+    if (seconds <= kBucketsSeconds[i]) ++s.buckets[i];
+  }
+}
+
+void RpcMetrics::AddGauge(std::string name, std::string help,
+                          std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+std::string RpcMetrics::RenderPrometheus() const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  out +=
+      "# HELP nml_rpc_requests_total RPCs handled, by method and status "
+      "code.\n# TYPE nml_rpc_requests_total counter\n";
+  for (const auto& [key, s] : series_) {
+    absl::StrAppend(&out, "nml_rpc_requests_total{method=\"", key.first,
+                    "\",code=\"", key.second, "\"} ", s.count, "\n");
+  }
+  out +=
+      "# HELP nml_rpc_latency_seconds RPC latency, by method and status "
+      "code.\n# TYPE nml_rpc_latency_seconds histogram\n";
+  for (const auto& [key, s] : series_) {
+    const std::string labels =
+        absl::StrCat("method=\"", key.first, "\",code=\"", key.second, "\"");
+    for (size_t i = 0; i < kBucketsSeconds.size(); ++i) {
+      absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels,
+                      ",le=\"", kBucketsSeconds[i], "\"} ", s.buckets[i],
+                      "\n");
+    }
+    absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels,
+                    ",le=\"+Inf\"} ", s.count, "\n");
+    absl::StrAppend(&out, "nml_rpc_latency_seconds_sum{", labels, "} ",
+                    absl::StrFormat("%.6f", s.sum), "\n");
+    absl::StrAppend(&out, "nml_rpc_latency_seconds_count{", labels, "} ",
+                    s.count, "\n");
+  }
+  for (const Gauge& g : gauges_) {
+    absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name,
+                    " gauge\n", g.name, " ", g.read(), "\n");
+  }
+  return out;
+}
+
+}  // namespace nml::common

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <absl/base/thread_annotations.h>
+
+namespace nml::common {
+
+// RPC counts and latency histograms by method and code, plus gauges that
+// components register, rendered in the Prometheus text format.
+class RpcMetrics final {
+ public:
+  static constexpr std::array<double, 12> kBucketsSeconds = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
+
+  void Record(const std::string& method, int code, double seconds);
+
+  // A gauge whose value is read when metrics are rendered.
+  void AddGauge(std::string name, std::string help,
+                std::function<double()> read);
+
+  std::string RenderPrometheus() const;
+
+ private:
+  struct Series {
+    uint64_t count = 0;
+    double sum = 0;
+    std::array<uint64_t, kBucketsSeconds.size()> buckets{};
+  };
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::function<double()> read;
+  };
+
+  mutable std::mutex mu_;
+  // (method, code) -> series
+  std::map<std::pair<std::string, int>, Series> series_ ABSL_GUARDED_BY(mu_);
+  std::vector<Gauge> gauges_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace nml::common

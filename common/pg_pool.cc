@@ -1,0 +1,196 @@
+#include "common/pg_pool.h"
+
+#include <thread>
+
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
+#include <absl/strings/strip.h>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "common/status.h"
+
+namespace nml::common {
+namespace {
+
+// libpq accepts both URIs and key=value strings; options are appended in the
+// matching syntax.
+std::string WithConnectOptions(const DatabaseOptions& options,
+                               const std::string& app_name) {
+  const std::string& url = options.url;
+  const bool is_uri = url.starts_with("postgresql://") ||
+                      url.starts_with("postgres://");
+  if (is_uri) {
+    return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                        "connect_timeout=", options.connect_timeout_s,
+                        "&application_name=", app_name);
+  }
+  return absl::StrCat(url, " connect_timeout=", options.connect_timeout_s,
+                      " application_name=", app_name);
+}
+
+std::string OneLine(std::string text) {
+  absl::StrReplaceAll({{"\n", " "}, {"\t", " "}}, &text);
+  return std::string(absl::StripAsciiWhitespace(text));
+}
+
+}  // namespace
+
+std::unique_ptr<pqxx::connection> OpenConnection(const DatabaseOptions& options,
+                                                 const std::string& app_name) {
+  auto connection = std::make_unique<pqxx::connection>(
+      WithConnectOptions(options, app_name));
+  pqxx::nontransaction tx(*connection);
+  tx.exec_params("SELECT set_config('statement_timeout', $1, false)",
+                 std::to_string(options.statement_timeout_ms));
+  return connection;
+}
+
+PgPool::PgPool(DatabaseOptions options, std::string app_name,
+               OnConnect on_connect)
+    : options_(std::move(options)),
+      app_name_(std::move(app_name)),
+      on_connect_(std::move(on_connect)) {}
+
+PgPool::Lease::Lease(PgPool* pool, std::unique_ptr<pqxx::connection> connection)
+    : pool_(pool), connection_(std::move(connection)) {}
+
+PgPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_),
+      connection_(std::move(other.connection_)),
+      broken_(other.broken_) {
+  other.pool_ = nullptr;
+}
+
+PgPool::Lease::~Lease() {
+  if (pool_ != nullptr && connection_ != nullptr) {
+    pool_->Release(std::move(connection_), broken_);
+  }
+}
+
+absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(options_.acquire_timeout_ms);
+  {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      while (!idle_.empty()) {
+        std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+        idle_.pop_back();
+        if (connection->is_open()) return Lease(this, std::move(connection));
+        --open_;
+        ++broken_total_;
+      }
+      if (open_ < options_.pool_size) {
+        ++open_;  // reserve the slot; opened below without the lock
+        break;
+      }
+      if (released_.wait_until(lock, deadline) == std::cv_status::timeout) {
+        return absl::ResourceExhaustedError(
+            "all database connections are busy; retry later");
+      }
+    }
+  }
+  try {
+    auto connection = OpenConnection(options_, app_name_);
+    if (on_connect_) on_connect_(*connection);
+    std::lock_guard lock(mu_);
+    ++opened_total_;
+    return Lease(this, std::move(connection));
+  } catch (const std::exception& e) {
+    {
+      std::lock_guard lock(mu_);
+      --open_;
+    }
+    released_.notify_one();
+    spdlog::warn("database connection failed: {}", OneLine(e.what()));
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
+      return absl::UnavailableError("database unavailable");
+    }
+    return StatusFromException(e);
+  }
+}
+
+void PgPool::Release(std::unique_ptr<pqxx::connection> connection,
+                     bool broken) {
+  {
+    std::lock_guard lock(mu_);
+    if (broken || !connection->is_open()) {
+      --open_;
+      ++broken_total_;
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  released_.notify_one();
+}
+
+absl::Status PgPool::Run(
+    const std::function<absl::Status(pqxx::connection&)>& work) {
+  for (int attempt = 0;; ++attempt) {
+    auto lease = Acquire();
+    if (!lease.ok()) return lease.status();
+    try {
+      return work(**lease);
+    } catch (const pqxx::broken_connection& e) {
+      lease->MarkBroken();
+      if (attempt > 0) return StatusFromException(e);
+      spdlog::warn("database connection lost, retrying on a new one: {}",
+                   OneLine(e.what()));
+    } catch (const std::exception& e) {
+      return StatusFromException(e);
+    }
+  }
+}
+
+PgPool::Stats PgPool::GetStats() const {
+  std::lock_guard lock(mu_);
+  Stats stats;
+  stats.open = open_;
+  stats.idle = static_cast<int>(idle_.size());
+  stats.in_use = open_ - stats.idle;
+  stats.max = options_.pool_size;
+  stats.opened_total = opened_total_;
+  stats.broken_total = broken_total_;
+  return stats;
+}
+
+DatabaseProbe::DatabaseProbe(DatabaseOptions options, std::string app_name)
+    : options_(std::move(options)), app_name_(std::move(app_name)) {}
+
+absl::Status DatabaseProbe::Check() {
+  try {
+    if (connection_ == nullptr || !connection_->is_open()) {
+      connection_.reset();
+      connection_ = OpenConnection(options_, app_name_);
+    }
+    pqxx::nontransaction tx(*connection_);
+    tx.exec("SELECT 1");
+    return absl::OkStatus();
+  } catch (const std::exception& e) {
+    connection_.reset();
+    return absl::UnavailableError(OneLine(e.what()));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> ConnectWithRetry(
+    const DatabaseOptions& options, const std::string& app_name) {
+  const auto give_up = std::chrono::steady_clock::now() +
+                       std::chrono::seconds(options.startup_wait_s);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return OpenConnection(options, app_name);
+    } catch (const std::exception& e) {
+      const std::string reason = OneLine(e.what());
+      if (std::chrono::steady_clock::now() >= give_up) {
+        return absl::UnavailableError(absl::StrCat(
+            "cannot connect to database ", RedactDatabaseUrl(options.url),
+            " after ", attempt, " attempt(s): ", reason));
+      }
+      spdlog::info("waiting for database ({}): {}", attempt, reason);
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+}
+
+}  // namespace nml::common

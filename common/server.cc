@@ -1,0 +1,193 @@
+#include "common/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include "common/logging.h"
+
+namespace nml::common {
+namespace {
+
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+}  // namespace
+
+void BlockTerminationSignals() {
+  const sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void ExitWithError(const std::string& program, const absl::Status& status,
+                   int code) {
+  std::string message(status.message());
+  absl::StrReplaceAll({{"\n", " "}}, &message);
+  std::fprintf(stderr, "%s: %s\n", program.c_str(), message.c_str());
+  std::fflush(stderr);
+  std::exit(code);
+}
+
+ServerRunner::ServerRunner(std::string service_name, ServerOptions options)
+    : service_name_(std::move(service_name)), options_(std::move(options)) {}
+
+ServerRunner::~ServerRunner() {
+  RequestShutdown();
+  if (readiness_thread_.joinable()) readiness_thread_.join();
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_->Wait();
+  }
+}
+
+void ServerRunner::AddService(grpc::Service* service) {
+  services_.push_back(service);
+}
+
+void ServerRunner::AddInterceptorFactory(
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+        factory) {
+  interceptor_factories_.push_back(std::move(factory));
+}
+
+void ServerRunner::SetReadinessCheck(std::function<absl::Status()> check) {
+  readiness_check_ = std::move(check);
+}
+
+absl::Status ServerRunner::Start() {
+  auto listen = ParseHostPort(options_.listen);
+  if (!listen.ok()) return listen.status();
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listen->ToString(),
+                           grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  for (grpc::Service* service : services_) builder.RegisterService(service);
+
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      factories;
+  factories.push_back(MakeRpcLogInterceptorFactory(&metrics_));
+  for (auto& factory : interceptor_factories_) {
+    factories.push_back(std::move(factory));
+  }
+  interceptor_factories_.clear();
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", listen->ToString(),
+                     " (address in use or not available)"));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(false);
+  health->SetServingStatus(service_name_, false);
+  metrics_.AddGauge("nml_serving", "1 while health reports SERVING",
+                    [this] { return serving_.load() ? 1.0 : 0.0; });
+
+  readiness_thread_ = std::thread([this] { ReadinessLoop(); });
+  spdlog::info("{} listening on {}:{}", service_name_, listen->host, port_);
+  return absl::OkStatus();
+}
+
+void ServerRunner::ReadinessLoop() {
+  auto* health = server_->GetHealthCheckService();
+  bool first = true;
+  std::string last_reason;
+  for (;;) {
+    const absl::Status status =
+        readiness_check_ ? readiness_check_() : absl::OkStatus();
+    {
+      std::unique_lock lock(mu_);
+      if (shutdown_requested_) return;
+      const bool ready = status.ok();
+      if (first || ready != serving_.load()) {
+        health->SetServingStatus(ready);
+        health->SetServingStatus(service_name_, ready);
+        serving_ = ready;
+        if (ready) {
+          spdlog::info("health: SERVING");
+        } else {
+          spdlog::warn("health: NOT_SERVING ({})", std::string(status.message()));
+        }
+        first = false;
+      }
+      changed_.wait_for(lock,
+                        std::chrono::milliseconds(options_.health_interval_ms),
+                        [this] { return shutdown_requested_; });
+      if (shutdown_requested_) return;
+    }
+  }
+}
+
+void ServerRunner::RequestShutdown() {
+  {
+    std::lock_guard lock(mu_);
+    shutdown_requested_ = true;
+  }
+  changed_.notify_all();
+}
+
+void ServerRunner::Wait() {
+  std::thread signal_waiter([this] {
+    const sigset_t set = TerminationSignals();
+    const timespec poll{0, 100 * 1000 * 1000};
+    for (;;) {
+      {
+        std::lock_guard lock(mu_);
+        if (shutdown_requested_) return;
+      }
+      const int sig = sigtimedwait(&set, nullptr, &poll);
+      if (sig > 0) {
+        spdlog::info("received {}, shutting down (grace {} ms)",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                     options_.shutdown_grace_ms);
+        RequestShutdown();
+        return;
+      }
+    }
+  });
+  {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return shutdown_requested_; });
+  }
+  signal_waiter.join();
+  if (readiness_thread_.joinable()) readiness_thread_.join();
+
+  serving_ = false;
+  // NOT_SERVING for everyone, and Watch streams end, before the listener
+  // closes: load balancers stop sending new calls.
+  server_->GetHealthCheckService()->Shutdown();
+  const auto started = std::chrono::steady_clock::now();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(options_.shutdown_grace_ms));
+  server_->Wait();
+  spdlog::info("shut down in {} ms",
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+  server_.reset();
+}
+
+}  // namespace nml::common

@@ -1,0 +1,83 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <absl/status/status.h>
+#include <grpcpp/server.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include "common/config.h"
+#include "common/metrics.h"
+
+namespace nml::common {
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it
+// creates afterwards, so that ServerRunner::Wait() can take them
+// synchronously. Call first thing in main(), before any thread exists.
+void BlockTerminationSignals();
+
+// Prints "<program>: <message>" as one line on stderr and exits with `code`.
+[[noreturn]] void ExitWithError(const std::string& program,
+                                const absl::Status& status, int code = 1);
+
+// Runs one gRPC server: the services, grpc.health.v1, server reflection, RPC
+// logging and metrics, message-size limits, and a graceful shutdown.
+//
+// Health is NOT_SERVING until the readiness check passes and whenever it
+// fails afterwards (the database is down), and flips back by itself; it is
+// reported for the server as a whole ("") and for `service_name`.
+class ServerRunner final {
+ public:
+  ServerRunner(std::string service_name, ServerOptions options);
+  ~ServerRunner();
+  ServerRunner(const ServerRunner&) = delete;
+  ServerRunner& operator=(const ServerRunner&) = delete;
+
+  // Before Start(). The runner does not own the service.
+  void AddService(grpc::Service* service);
+  void AddInterceptorFactory(
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+          factory);
+  void SetReadinessCheck(std::function<absl::Status()> check);
+
+  // Binds and starts serving. UNAVAILABLE when the address cannot be bound.
+  absl::Status Start();
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+  RpcMetrics& metrics() { return metrics_; }
+  bool serving() const { return serving_.load(); }
+
+  // Blocks until SIGTERM/SIGINT or RequestShutdown(), then shuts down:
+  // health turns NOT_SERVING, new calls are refused, in-flight calls get up
+  // to `shutdown_grace_ms` to finish and are cancelled after that.
+  void Wait();
+  void RequestShutdown();
+
+ private:
+  void ReadinessLoop();
+
+  const std::string service_name_;
+  const ServerOptions options_;
+  RpcMetrics metrics_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptor_factories_;
+  std::function<absl::Status()> readiness_check_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool shutdown_requested_ = false;
+  std::atomic<bool> serving_{false};
+  std::thread readiness_thread_;
+};
+
+}  // namespace nml::common

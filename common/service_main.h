@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/config.h"
+#include "common/migrations.h"
+
+namespace nml::common {
+
+// Configuration shared by the services that own a database.
+struct DatabaseServiceConfig {
+  LogOptions log;
+  ServerOptions server;
+  DatabaseOptions database;
+  bool migrate_only = false;
+};
+
+void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,
+                             std::string default_listen);
+
+// Waits for the database (up to --db-startup-wait-s) and migrates its
+// schema. On failure prints one line and exits non-zero.
+void MigrateOrExit(const std::string& program,
+                   const DatabaseServiceConfig& config,
+                   std::string_view lock_name,
+                   const std::vector<Migration>& migrations);
+
+}  // namespace nml::common

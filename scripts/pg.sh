@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for development and tests, in a directory of
+# its own, listening on 127.0.0.1 only.
+#
+#   scripts/pg.sh start DIR [PORT]   create (first time) and start; prints the superuser URL
+#   scripts/pg.sh stop DIR           fast shutdown
+#   scripts/pg.sh url DIR            the superuser URL of a started cluster
+#
+# PostgreSQL refuses to run as root, so as root the cluster belongs to the
+# 'postgres' system user that Debian's postgresql package creates.
+set -euo pipefail
+
+die() { echo "pg.sh: $*" >&2; exit 1; }
+
+bindir() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [[ -x "$dir/initdb" ]] || die "PostgreSQL server binaries not found (apt-get install postgresql)"
+  echo "$dir"
+}
+
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port=${1:-55432}
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+cmd=${1:-}; dir=${2:-}
+[[ -n "$cmd" && -n "$dir" ]] || die "usage: pg.sh start|stop|url DIR [PORT]"
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+data="$dir/data"
+bin=$(bindir)
+
+case "$cmd" in
+  start)
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
+    if [[ ! -f "$data/PG_VERSION" ]]; then
+      as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    fi
+    if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      cat "$dir/url"
+      exit 0
+    fi
+    port=$(free_port "${3:-55432}")
+    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
+      >/dev/null || { tail -n 20 "$dir/postgresql.log" >&2; die "postgres did not start"; }
+    echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
+    cat "$dir/url"
+    ;;
+  stop)
+    if [[ -f "$data/PG_VERSION" ]] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+      as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    fi
+    ;;
+  url)
+    [[ -f "$dir/url" ]] || die "no cluster started in $dir"
+    cat "$dir/url"
+    ;;
+  *) die "unknown command '$cmd'" ;;
+esac

@@ -1,0 +1,51 @@
+// nml-listings: wiring only. See listings_service.h for the RPCs.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/executor.h"
+#include "common/logging.h"
+#include "common/pg_pool.h"
+#include "common/server.h"
+#include "common/service_main.h"
+#include "services/listings/listings_service.h"
+#include "services/listings/migrations.h"
+#include "services/listings/pg_listings_store.h"
+
+int main(int argc, char** argv) {
+  nml::common::BlockTerminationSignals();
+  const std::string program = "nml-listings";
+
+  nml::common::DatabaseServiceConfig config;
+  CLI::App app{
+      "nml-listings: the Notorious Markets List (reviews, markets, listings, "
+      "screening) over gRPC",
+      program};
+  nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50051");
+  nml::common::ParseOrExit(app, argc, argv);
+  nml::common::InitLogging(config.log, program);
+
+  nml::common::MigrateOrExit(program, config, "nml_listings",
+                             nml::listings::Migrations());
+  if (config.migrate_only) return 0;
+
+  nml::common::PgPool pool(config.database, program,
+                           nml::listings::PgListingsStore::PrepareStatements);
+  nml::listings::PgListingsStore store(pool);
+  nml::common::Executor executor(config.server.workers,
+                                 config.server.queue_limit,
+                                 config.server.inject_delay_ms);
+  nml::listings::ListingsServiceImpl service(store, executor);
+  nml::common::DatabaseProbe probe(config.database, program + "-health");
+
+  nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
+                                   config.server);
+  runner.AddService(&service);
+  runner.SetReadinessCheck([&probe] { return probe.Check(); });
+  if (auto status = runner.Start(); !status.ok()) {
+    nml::common::ExitWithError(program, status);
+  }
+  runner.Wait();
+  executor.Shutdown();
+  spdlog::info("stopped");
+  return 0;
+}

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "common/pg_pool.h"
+#include "services/listings/listings_store.h"
+
+namespace nml::listings {
+
+// ListingsStore on PostgreSQL (libpqxx), through the shared pool.
+class PgListingsStore final : public ListingsStore {
+ public:
+  explicit PgListingsStore(common::PgPool& pool) : pool_(pool) {}
+
+  // Prepares this store's statements on a new pool connection.
+  static void PrepareStatements(pqxx::connection& connection);
+
+  absl::StatusOr<DataState> ReadDataState() override;
+
+ private:
+  common::PgPool& pool_;
+};
+
+}  // namespace nml::listings

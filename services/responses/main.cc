@@ -1,0 +1,53 @@
+// nml-responses: wiring only. See responses_service.h for the RPCs.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/executor.h"
+#include "common/logging.h"
+#include "common/pg_pool.h"
+#include "common/server.h"
+#include "common/service_main.h"
+#include "services/responses/migrations.h"
+#include "services/responses/responses_service.h"
+
+int main(int argc, char** argv) {
+  nml::common::BlockTerminationSignals();
+  const std::string program = "nml-responses";
+
+  nml::common::DatabaseServiceConfig config;
+  std::string listings_addr = "127.0.0.1:50051";
+  CLI::App app{
+      "nml-responses: what stakeholders said about the Notorious Markets "
+      "List, over gRPC",
+      program};
+  nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50052");
+  app.add_option("--listings-addr", listings_addr,
+                 "Address of nml-listings, used to check response targets")
+      ->envname("NML_LISTINGS_ADDR")
+      ->capture_default_str();
+  nml::common::ParseOrExit(app, argc, argv);
+  nml::common::InitLogging(config.log, program);
+
+  nml::common::MigrateOrExit(program, config, "nml_responses",
+                             nml::responses::Migrations());
+  if (config.migrate_only) return 0;
+
+  nml::common::PgPool pool(config.database, program);
+  nml::common::Executor executor(config.server.workers,
+                                 config.server.queue_limit,
+                                 config.server.inject_delay_ms);
+  nml::responses::ResponsesServiceImpl service(pool, executor);
+  nml::common::DatabaseProbe probe(config.database, program + "-health");
+
+  nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",
+                                   config.server);
+  runner.AddService(&service);
+  runner.SetReadinessCheck([&probe] { return probe.Check(); });
+  if (auto status = runner.Start(); !status.ok()) {
+    nml::common::ExitWithError(program, status);
+  }
+  runner.Wait();
+  executor.Shutdown();
+  spdlog::info("stopped");
+  return 0;
+}

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <vector>
+
+#include "common/migrations.h"
+
+namespace nml::responses {
+
+// The responses schema, embedded from migrations/*.sql at build time.
+const std::vector<common::Migration>& Migrations();
+
+}  // namespace nml::responses
