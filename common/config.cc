@@ -149,8 +149,20 @@ void ParseOrExit(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const std::string program =
         std::filesystem::path(argc > 0 ? argv[0] : "nml").filename();
+    std::string message = e.what();
+    // CLI11 names only the flag; say where else the value may come from.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      for (const CLI::Option* option : app.get_options()) {
+        if (option->get_required() && option->count() == 0 &&
+            !option->get_envname().empty()) {
+          message += " (flag " + option->get_name() + " or environment " +
+                     option->get_envname() + ")";
+          break;
+        }
+      }
+    }
     std::fprintf(stderr, "%s: configuration error: %s (see --help)\n",
-                 program.c_str(), e.what());
+                 program.c_str(), message.c_str());
     std::exit(2);
   }
 }

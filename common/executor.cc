@@ -41,6 +41,14 @@ size_t Executor::queued() const {
   return queue_.size();
 }
 
+void Executor::InjectDelay(grpc::CallbackServerContext* context) const {
+  if (inject_delay_.count() == 0) return;
+  const auto until = std::chrono::steady_clock::now() + inject_delay_;
+  while (std::chrono::steady_clock::now() < until && !context->IsCancelled()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 void Executor::WorkerLoop() {
   for (;;) {
     std::function<void()> task;
@@ -51,7 +59,6 @@ void Executor::WorkerLoop() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    if (inject_delay_.count() > 0) std::this_thread::sleep_for(inject_delay_);
     task();
   }
 }

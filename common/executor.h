@@ -35,6 +35,10 @@ class Executor final {
   size_t queued() const;
   int workers() const { return static_cast<int>(threads_.size()); }
 
+  // Sleeps for the injected delay (if any), waking early when `context` is
+  // cancelled, as a slow database call would be.
+  void InjectDelay(grpc::CallbackServerContext* context) const;
+
  private:
   void WorkerLoop();
 
@@ -56,7 +60,8 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    Executor& executor, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const bool accepted = executor.TrySubmit(
-      [context, reactor, handler = std::move(handler)]() mutable {
+      [context, reactor, &executor, handler = std::move(handler)]() mutable {
+        executor.InjectDelay(context);
         if (context->IsCancelled()) {
           reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                                        "call cancelled before it ran"));

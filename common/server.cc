@@ -80,6 +80,9 @@ absl::Status ServerRunner::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen->ToString(),
                            grpc::InsecureServerCredentials(), &port_);
+  // gRPC sets SO_REUSEPORT by default: a second instance would silently
+  // share the port instead of failing.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   for (grpc::Service* service : services_) builder.RegisterService(service);

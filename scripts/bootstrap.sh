@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing nml needs on Debian 12, and
+# nothing that is already there. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-format
+  # libraries (DESIGN.md section 2)
+  protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
+  libpqxx-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev libre2-dev
+  libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # a private PostgreSQL for development and tests
+  postgresql postgresql-contrib
+  # compose file validation, HTTP checks
+  docker-compose curl ca-certificates
+)
+
+sudo_if_needed() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+# Node.js and npm for buf (proto lint) and the Node.js client example. Some
+# Node.js builds bring npm with them; Debian's does not.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages exactly as the lockfile says.
+if [[ ! -x node_modules/.bin/buf || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "bootstrap: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

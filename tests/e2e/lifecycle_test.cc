@@ -1,0 +1,324 @@
+// The service processes as operators run them: configuration errors, health
+// that follows the database, graceful shutdown, migrations at start-up.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+#include <re2/re2.h>
+
+#include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "tests/support/health.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace nml {
+namespace {
+
+using namespace std::chrono_literals;
+using nml::testing::CheckHealth;
+using nml::testing::RunProcess;
+using nml::testing::Subprocess;
+using nml::testing::TestDatabase;
+using nml::testing::WaitForHealth;
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+std::map<std::string, std::string> ServiceEnv(const std::string& db_url) {
+  return {{"NML_DATABASE_URL", db_url},
+          {"NML_LISTEN", "127.0.0.1:0"},
+          {"NML_HEALTH_INTERVAL_MS", "200"},
+          {"NML_DB_CONNECT_TIMEOUT_S", "2"}};
+}
+
+std::string Address(int port) { return absl::StrCat("127.0.0.1:", port); }
+
+// ------------------------------------------------------------ configuration
+
+TEST(Configuration, AnUnparseablePortEndsStartUpWithOneLine) {
+  const auto result = RunProcess(NML_LISTINGS_BIN, {},
+                          {{"NML_LISTEN", "0.0.0.0:http"},
+                           {"NML_DATABASE_URL", "postgresql://x@127.0.0.1/x"}});
+  EXPECT_EQ(result.exit_status, 2);
+  const auto lines = Lines(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_TRUE(absl::StrContains(lines[0], "--listen")) << lines[0];
+  EXPECT_TRUE(absl::StrContains(lines[0], "'http' is not a port number"))
+      << lines[0];
+}
+
+TEST(Configuration, AMissingDatabaseUrlIsNamed) {
+  const auto result = RunProcess(NML_RESPONSES_BIN, {});
+  EXPECT_EQ(result.exit_status, 2);
+  const auto lines = Lines(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_TRUE(absl::StrContains(lines[0], "NML_DATABASE_URL")) << lines[0];
+}
+
+TEST(Configuration, AnUnreachableDatabaseEndsStartUpWithOneLine) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = RunProcess(
+      NML_LISTINGS_BIN, {},
+      {{"NML_DATABASE_URL", "postgresql://nml:secret@127.0.0.1:1/nml_listings"},
+       {"NML_DB_STARTUP_WAIT_S", "0"}});
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  EXPECT_EQ(result.exit_status, 1);
+  const auto lines = Lines(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_TRUE(absl::StartsWith(lines[0], "nml-listings: cannot connect to "
+                                         "database postgresql://nml:***@"))
+      << lines[0];
+  EXPECT_FALSE(absl::StrContains(result.err, "secret"));
+}
+
+TEST(Configuration, AnOccupiedPortEndsStartUpWithOneLine) {
+  TestDatabase db;
+  Subprocess first(NML_LISTINGS_BIN, {}, ServiceEnv(db.url()));
+  const int port = first.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << first.Stderr();
+  auto env = ServiceEnv(db.url());
+  env["NML_LISTEN"] = Address(port);
+  const auto result = RunProcess(NML_LISTINGS_BIN, {}, env);
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(result.err, "nml-listings: cannot listen on"))
+      << result.err;
+}
+
+// ------------------------------------------------------------ health
+
+TEST(Health, AllThreeServicesStartAndServe) {
+  TestDatabase listings_db;
+  TestDatabase responses_db;
+  Subprocess listings(NML_LISTINGS_BIN, {}, ServiceEnv(listings_db.url()));
+  Subprocess responses(NML_RESPONSES_BIN, {}, ServiceEnv(responses_db.url()));
+  const int listings_port = listings.WaitForListeningPort(20s);
+  const int responses_port = responses.WaitForListeningPort(20s);
+  ASSERT_GT(listings_port, 0) << listings.Stderr();
+  ASSERT_GT(responses_port, 0) << responses.Stderr();
+  Subprocess gateway(NML_GATEWAY_BIN, {},
+                     {{"NML_LISTEN", "127.0.0.1:0"},
+                      {"NML_LISTINGS_ADDR", Address(listings_port)},
+                      {"NML_RESPONSES_ADDR", Address(responses_port)}});
+  const int gateway_port = gateway.WaitForListeningPort(20s);
+  ASSERT_GT(gateway_port, 0) << gateway.Stderr();
+
+  struct Server {
+    int port;
+    std::string service;
+  };
+  const std::vector<Server> servers = {
+      {listings_port, "nml.listings.v1.ListingsService"},
+      {responses_port, "nml.responses.v1.ResponsesService"},
+      {gateway_port, "nml.gateway.v1.GatewayService"}};
+  for (const Server& server : servers) {
+    const int port = server.port;
+    const std::string& service = server.service;
+    ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0)
+        << service << ": " << CheckHealth(Address(port));
+    const auto probe = RunProcess(NML_HEALTH_CHECK_BIN,
+                           {"--addr", Address(port), "--service", service});
+    EXPECT_EQ(probe.exit_status, 0) << service << ": " << probe.err;
+    EXPECT_EQ(probe.out, "SERVING\n") << service;
+  }
+}
+
+TEST(Health, TheProbeFailsClearlyWhenNothingListens) {
+  const auto probe =
+      RunProcess(NML_HEALTH_CHECK_BIN, {"--addr", "127.0.0.1:1", "--timeout-ms", "500"});
+  EXPECT_EQ(probe.exit_status, 2);
+  EXPECT_TRUE(absl::StartsWith(probe.err, "nml-health-check: 127.0.0.1:1:"))
+      << probe.err;
+}
+
+// A PostgreSQL cluster of this test's own, so it can be stopped without
+// disturbing the other tests.
+class PrivateCluster {
+ public:
+  PrivateCluster()
+      : dir_(absl::StrCat(std::filesystem::temp_directory_path().string(),
+                          "/nml-health-pg-", getpid())) {
+    Start("57432");
+    int port = 0;
+    RE2::PartialMatch(url_, R"(:(\d+)/)", &port);
+    port_ = std::to_string(port);
+  }
+  ~PrivateCluster() {
+    Stop();
+    std::filesystem::remove_all(dir_);
+  }
+  void Start(const std::string& port) {
+    const auto result =
+        RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"start", dir_, port}, {}, 120s);
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    url_ = std::string(absl::StripTrailingAsciiWhitespace(result.out));
+  }
+  void Restart() { Start(port_); }
+  void Stop() { RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"stop", dir_}, {}, 60s); }
+  const std::string& url() const { return url_; }
+  const std::string& port() const { return port_; }
+
+ private:
+  std::string dir_;
+  std::string url_;
+  std::string port_;
+};
+
+TEST(Health, FollowsTheDatabaseDownAndBackWithoutARestart) {
+  PrivateCluster cluster;
+  Subprocess service(NML_LISTINGS_BIN, {}, ServiceEnv(cluster.url()));
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  const std::string address = Address(port);
+  ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
+
+  cluster.Stop();
+  const auto down = WaitForHealth(address, "NOT_SERVING", 5s);
+  ASSERT_GE(down.count(), 0) << "health never turned NOT_SERVING";
+  EXPECT_LE(down.count(), 2000) << "took " << down.count() << " ms";
+
+  cluster.Restart();
+  ASSERT_EQ(cluster.url(), absl::StrCat("postgresql://postgres@127.0.0.1:",
+                                        cluster.port(), "/postgres"));
+  const auto up = WaitForHealth(address, "SERVING", 15s);
+  EXPECT_GE(up.count(), 0) << "health never came back";
+  EXPECT_TRUE(service.Running()) << "the service must not restart";
+
+  // And it serves data again through its pool, not only health.
+  auto stub = nml::listings::v1::ListingsService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 10s);
+  nml::listings::v1::GetDataStatusResponse response;
+  const grpc::Status status = stub->GetDataStatus(&context, {}, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// ------------------------------------------------------------ shutdown
+
+grpc::Status SlowCall(const std::string& address,
+                      std::chrono::milliseconds deadline) {
+  auto stub = nml::listings::v1::ListingsService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  nml::listings::v1::GetDataStatusResponse response;
+  return stub->GetDataStatus(&context, {}, &response);
+}
+
+TEST(Shutdown, SigtermLetsAnInFlightCallFinish) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  env["NML_INJECT_DELAY_MS"] = "1500";
+  env["NML_SHUTDOWN_GRACE_MS"] = "5000";
+  Subprocess service(NML_LISTINGS_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
+
+  auto call = std::async(std::launch::async,
+                         [&] { return SlowCall(Address(port), 10s); });
+  std::this_thread::sleep_for(300ms);  // the call is in flight
+  const auto signalled = std::chrono::steady_clock::now();
+  service.Signal(SIGTERM);
+
+  const grpc::Status status = call.get();
+  EXPECT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message();
+  const auto exit_status = service.Wait(6s);
+  ASSERT_TRUE(exit_status.has_value()) << "still running after the grace";
+  EXPECT_EQ(*exit_status, 0) << service.Stderr();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s);
+  EXPECT_TRUE(absl::StrContains(service.Stderr(), "received SIGTERM"));
+}
+
+TEST(Shutdown, TheGraceBoundsACallThatWouldTakeLonger) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  env["NML_INJECT_DELAY_MS"] = "30000";
+  env["NML_SHUTDOWN_GRACE_MS"] = "500";
+  Subprocess service(NML_LISTINGS_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
+
+  auto call = std::async(std::launch::async,
+                         [&] { return SlowCall(Address(port), 60s); });
+  std::this_thread::sleep_for(300ms);
+  const auto signalled = std::chrono::steady_clock::now();
+  service.Signal(SIGTERM);
+  const auto exit_status = service.Wait(5s);
+  ASSERT_TRUE(exit_status.has_value()) << "grace was not enforced";
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 2s);
+  EXPECT_FALSE(call.get().ok());
+}
+
+TEST(Shutdown, NewCallsAreRefusedOnceShutdownBegins) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  env["NML_INJECT_DELAY_MS"] = "1500";
+  env["NML_SHUTDOWN_GRACE_MS"] = "5000";
+  Subprocess service(NML_LISTINGS_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0);
+  ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
+  auto call = std::async(std::launch::async,
+                         [&] { return SlowCall(Address(port), 10s); });
+  std::this_thread::sleep_for(300ms);
+  service.Signal(SIGTERM);
+  std::this_thread::sleep_for(300ms);
+  // Health is no longer SERVING while the in-flight call drains.
+  EXPECT_NE(CheckHealth(Address(port)), "SERVING");
+  EXPECT_TRUE(call.get().ok());
+  EXPECT_TRUE(service.Wait(6s).has_value());
+}
+
+// ------------------------------------------------------------ migrations
+
+int AppliedCount(const std::string& log) {
+  static const RE2 kApplied(R"(\((\d+) migration\(s\) applied\))");
+  int applied = -1;
+  RE2::PartialMatch(log, kApplied, &applied);
+  return applied;
+}
+
+TEST(Migrations, TwoInstancesStartingTogetherMigrateOnceAndRerunsAreNoOps) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  Subprocess a(NML_LISTINGS_BIN, {"--migrate-only"}, env);
+  Subprocess b(NML_LISTINGS_BIN, {"--migrate-only"}, env);
+  ASSERT_EQ(a.Wait(60s), 0) << a.Stderr();
+  ASSERT_EQ(b.Wait(60s), 0) << b.Stderr();
+  const int applied_a = AppliedCount(a.Stderr());
+  const int applied_b = AppliedCount(b.Stderr());
+  EXPECT_GE(applied_a, 0);
+  EXPECT_GE(applied_b, 0);
+  EXPECT_TRUE(applied_a == 0 || applied_b == 0)
+      << "both instances applied migrations: " << applied_a << ", "
+      << applied_b;
+  EXPECT_GT(applied_a + applied_b, 0);
+
+  pqxx::connection connection(db.url());
+  pqxx::nontransaction tx(connection);
+  const auto duplicates = tx.exec1(
+      "SELECT count(*) - count(DISTINCT version) FROM schema_migrations");
+  EXPECT_EQ(duplicates[0].as<int>(), 0);
+
+  const auto again = RunProcess(NML_LISTINGS_BIN, {"--migrate-only"}, env);
+  EXPECT_EQ(again.exit_status, 0);
+  EXPECT_EQ(AppliedCount(again.err), 0) << again.err;
+}
+
+}  // namespace
+}  // namespace nml
