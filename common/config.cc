@@ -1,12 +1,12 @@
 #include "common/config.h"
 
+#include <absl/strings/str_cat.h>
+#include <re2/re2.h>
+
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include <absl/strings/str_cat.h>
-#include <re2/re2.h>
 
 namespace nml::common {
 
@@ -28,15 +28,14 @@ absl::StatusOr<HostPort> ParseHostPort(std::string_view text) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   } else if (host.find(':') != std::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", std::string(text), "': write IPv6 hosts as [addr]:port"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "'", std::string(text), "': write IPv6 hosts as [addr]:port"));
   }
   int port = -1;
   const auto [end, ec] = std::from_chars(
       port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc() ||
-      end != port_text.data() + port_text.size() || port < 0 ||
-      port > 65535) {
+      end != port_text.data() + port_text.size() || port < 0 || port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat(
         "'", std::string(port_text), "' is not a port number (0..65535) in '",
         std::string(text), "'"));

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-#include <string_view>
+#include <absl/status/statusor.h>
 
 #include <CLI/CLI.hpp>
-#include <absl/status/statusor.h>
+#include <string>
+#include <string_view>
 
 namespace nml::common {
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -7,10 +11,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <absl/base/thread_annotations.h>
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/server_callback.h>
 
 #include "common/config.h"
 

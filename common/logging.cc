@@ -1,14 +1,14 @@
 #include "common/logging.h"
 
-#include <chrono>
-#include <random>
-#include <string_view>
-
 #include <absl/strings/str_format.h>
 #include <grpcpp/server_context.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+#include <string_view>
 
 namespace nml::common {
 namespace {
@@ -65,19 +65,19 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
         start_(std::chrono::steady_clock::now()) {}
 
   ~RpcLogInterceptor() override {
-    const double seconds = std::chrono::duration<double>(
-                               std::chrono::steady_clock::now() - start_)
-                               .count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+            .count();
     if (metrics_ != nullptr) metrics_->Record(method_, code_, seconds);
     const bool probe = std::string_view(method_).starts_with("/grpc.health.");
     spdlog::log(probe ? spdlog::level::debug : spdlog::level::info,
                 "rpc method={} code={} latency_ms={:.3f} request_id={} "
                 "peer={}",
-                method_, CodeName(code_), seconds * 1000.0, request_id_,
-                peer_);
+                method_, CodeName(code_), seconds * 1000.0, request_id_, peer_);
   }
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -110,24 +110,23 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
 
  private:
   static std::string_view CodeName(int code) {
-    static constexpr std::string_view kNames[] = {
-        "OK",
-        "CANCELLED",
-        "UNKNOWN",
-        "INVALID_ARGUMENT",
-        "DEADLINE_EXCEEDED",
-        "NOT_FOUND",
-        "ALREADY_EXISTS",
-        "PERMISSION_DENIED",
-        "RESOURCE_EXHAUSTED",
-        "FAILED_PRECONDITION",
-        "ABORTED",
-        "OUT_OF_RANGE",
-        "UNIMPLEMENTED",
-        "INTERNAL",
-        "UNAVAILABLE",
-        "DATA_LOSS",
-        "UNAUTHENTICATED"};
+    static constexpr std::string_view kNames[] = {"OK",
+                                                  "CANCELLED",
+                                                  "UNKNOWN",
+                                                  "INVALID_ARGUMENT",
+                                                  "DEADLINE_EXCEEDED",
+                                                  "NOT_FOUND",
+                                                  "ALREADY_EXISTS",
+                                                  "PERMISSION_DENIED",
+                                                  "RESOURCE_EXHAUSTED",
+                                                  "FAILED_PRECONDITION",
+                                                  "ABORTED",
+                                                  "OUT_OF_RANGE",
+                                                  "UNIMPLEMENTED",
+                                                  "INTERNAL",
+                                                  "UNAVAILABLE",
+                                                  "DATA_LOSS",
+                                                  "UNAUTHENTICATED"};
     if (code < 0 || code >= static_cast<int>(std::size(kNames))) {
       return "UNKNOWN";
     }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/support/server_interceptor.h>
 
 #include "common/config.h"
 #include "common/metrics.h"

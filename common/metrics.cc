@@ -38,9 +38,8 @@ std::string RpcMetrics::RenderPrometheus() const {
     const std::string labels =
         absl::StrCat("method=\"", key.first, "\",code=\"", key.second, "\"");
     for (size_t i = 0; i < kBucketsSeconds.size(); ++i) {
-      absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels,
-                      ",le=\"", kBucketsSeconds[i], "\"} ", s.buckets[i],
-                      "\n");
+      absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels, ",le=\"",
+                      kBucketsSeconds[i], "\"} ", s.buckets[i], "\n");
     }
     absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels,
                     ",le=\"+Inf\"} ", s.count, "\n");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+
 #include <array>
 #include <atomic>
 #include <functional>
@@ -8,8 +10,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <absl/base/thread_annotations.h>
 
 namespace nml::common {
 

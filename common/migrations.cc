@@ -1,10 +1,10 @@
 #include "common/migrations.h"
 
-#include <map>
-
 #include <absl/strings/str_cat.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+
+#include <map>
+#include <pqxx/pqxx>
 
 #include "common/status.h"
 
@@ -57,10 +57,10 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
     }
     for (const auto& [version, checksum] : applied) {
       if (version > newest_known) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "database schema is at version ", version,
-            ", newer than this binary knows (", newest_known,
-            "); run a newer release"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("database schema is at version ", version,
+                         ", newer than this binary knows (", newest_known,
+                         "); run a newer release"));
       }
     }
     result.current_version =

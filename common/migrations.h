@@ -1,11 +1,11 @@
 #pragma once
 
+#include <absl/status/statusor.h>
+
+#include <pqxx/connection>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/status/statusor.h>
-#include <pqxx/connection>
 
 namespace nml::common {
 

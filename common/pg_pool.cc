@@ -1,12 +1,12 @@
 #include "common/pg_pool.h"
 
-#include <thread>
-
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_replace.h>
 #include <absl/strings/strip.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "common/status.h"
 
@@ -18,8 +18,8 @@ namespace {
 std::string WithConnectOptions(const DatabaseOptions& options,
                                const std::string& app_name) {
   const std::string& url = options.url;
-  const bool is_uri = url.starts_with("postgresql://") ||
-                      url.starts_with("postgres://");
+  const bool is_uri =
+      url.starts_with("postgresql://") || url.starts_with("postgres://");
   if (is_uri) {
     return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
                         "connect_timeout=", options.connect_timeout_s,
@@ -38,8 +38,8 @@ std::string OneLine(std::string text) {
 
 std::unique_ptr<pqxx::connection> OpenConnection(const DatabaseOptions& options,
                                                  const std::string& app_name) {
-  auto connection = std::make_unique<pqxx::connection>(
-      WithConnectOptions(options, app_name));
+  auto connection =
+      std::make_unique<pqxx::connection>(WithConnectOptions(options, app_name));
   pqxx::nontransaction tx(*connection);
   tx.exec_params("SELECT set_config('statement_timeout', $1, false)",
                  std::to_string(options.statement_timeout_ms));

@@ -1,17 +1,17 @@
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
-
-#include <absl/base/thread_annotations.h>
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
-#include <pqxx/connection>
 
 #include "common/config.h"
 

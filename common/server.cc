@@ -1,19 +1,18 @@
 #include "common/server.h"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_replace.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 
 #include "common/logging.h"
 
@@ -87,7 +86,8 @@ absl::Status ServerRunner::Start() {
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   for (grpc::Service* service : services_) builder.RegisterService(service);
 
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       factories;
   factories.push_back(MakeRpcLogInterceptorFactory(&metrics_));
   for (auto& factory : interceptor_factories_) {
@@ -132,7 +132,8 @@ void ServerRunner::ReadinessLoop() {
         if (ready) {
           spdlog::info("health: SERVING");
         } else {
-          spdlog::warn("health: NOT_SERVING ({})", std::string(status.message()));
+          spdlog::warn("health: NOT_SERVING ({})",
+                       std::string(status.message()));
         }
         first = false;
       }

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <absl/status/status.h>
+#include <grpcpp/server.h>
+#include <grpcpp/support/server_interceptor.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -8,10 +12,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <absl/status/status.h>
-#include <grpcpp/server.h>
-#include <grpcpp/support/server_interceptor.h>
 
 #include "common/config.h"
 #include "common/metrics.h"
@@ -67,7 +67,8 @@ class ServerRunner final {
   const ServerOptions options_;
   RpcMetrics metrics_;
   std::vector<grpc::Service*> services_;
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptor_factories_;
   std::function<absl::Status()> readiness_check_;
   std::unique_ptr<grpc::Server> server_;

@@ -1,9 +1,9 @@
 #include "common/status.h"
 
-#include <string>
+#include <spdlog/spdlog.h>
 
 #include <pqxx/except>
-#include <spdlog/spdlog.h>
+#include <string>
 
 namespace nml::common {
 

@@ -4,13 +4,13 @@
 //
 // Exit status: 0 SERVING, 1 any other answer, 2 no answer (unreachable,
 // timeout, bad flags).
-#include <chrono>
-#include <cstdio>
-
-#include <CLI/CLI.hpp>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 
 #include "common/config.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -54,8 +54,7 @@ int main(int argc, char** argv) {
       grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
           response.status());
   if (!quiet) std::printf("%s\n", name.c_str());
-  return response.status() ==
-                 grpc::health::v1::HealthCheckResponse::SERVING
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
              ? 0
              : 1;
 }

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <memory>
-
 #include <grpcpp/channel.h>
+
+#include <memory>
 
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 

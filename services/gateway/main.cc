@@ -1,8 +1,9 @@
 // nml-gateway: wiring only. See gateway_service.h for the composed reads.
-#include <CLI/CLI.hpp>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "common/config.h"
 #include "common/logging.h"
@@ -24,8 +25,7 @@ int main(int argc, char** argv) {
   app.add_option("--listings-addr", listings_addr, "Address of nml-listings")
       ->envname("NML_LISTINGS_ADDR")
       ->capture_default_str();
-  app.add_option("--responses-addr", responses_addr,
-                 "Address of nml-responses")
+  app.add_option("--responses-addr", responses_addr, "Address of nml-responses")
       ->envname("NML_RESPONSES_ADDR")
       ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <cstdint>
-#include <optional>
-
 #include <absl/status/statusor.h>
 #include <absl/time/time.h>
+
+#include <cstdint>
+#include <optional>
 
 namespace nml::listings {
 

@@ -1,6 +1,7 @@
 // nml-listings: wiring only. See listings_service.h for the RPCs.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "common/executor.h"
 #include "common/logging.h"

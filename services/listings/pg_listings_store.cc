@@ -18,8 +18,8 @@ absl::StatusOr<ListingsStore::DataState> PgListingsStore::ReadDataState() {
     const pqxx::row row = tx.exec_prepared1("read_data_state");
     state.version = row[0].as<int64_t>();
     if (!row[1].is_null()) {
-      state.last_import_time = absl::FromUnixMicros(
-          static_cast<int64_t>(row[1].as<double>() * 1e6));
+      state.last_import_time =
+          absl::FromUnixMicros(static_cast<int64_t>(row[1].as<double>() * 1e6));
     }
     return absl::OkStatus();
   });

@@ -22,9 +22,9 @@ TEST(ParseHostPort, AcceptsHostPortForms) {
 }
 
 TEST(ParseHostPort, RejectsWhatCannotBeAPortWithAReadableMessage) {
-  for (const char* bad : {"localhost", "localhost:", "localhost:http",
-                          "localhost:65536", "localhost:-1", "::1:80",
-                          "host:12ab"}) {
+  for (const char* bad :
+       {"localhost", "localhost:", "localhost:http", "localhost:65536",
+        "localhost:-1", "::1:80", "host:12ab"}) {
     auto parsed = ParseHostPort(bad);
     EXPECT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);

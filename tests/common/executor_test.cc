@@ -1,9 +1,9 @@
 #include "common/executor.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <future>
-
-#include <gtest/gtest.h>
 
 namespace nml::common {
 namespace {

@@ -1,10 +1,10 @@
 #include "common/migrations.h"
 
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <pqxx/pqxx>
 
 #include "services/listings/migrations.h"
 #include "tests/support/test_database.h"
@@ -81,7 +81,8 @@ TEST(ApplyMigrations, RefusesAnEditedMigration) {
   auto result = ApplyMigrations(connection, "test", edited);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(result.status().message().find("002_more"), absl::string_view::npos);
+  EXPECT_NE(result.status().message().find("002_more"),
+            absl::string_view::npos);
 }
 
 TEST(ApplyMigrations, RefusesADatabaseNewerThanTheBinary) {

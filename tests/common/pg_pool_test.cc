@@ -1,6 +1,7 @@
 #include "common/pg_pool.h"
 
 #include <gtest/gtest.h>
+
 #include <pqxx/pqxx>
 
 #include "tests/support/test_database.h"
@@ -48,7 +49,8 @@ TEST(PgPool, ReplacesAConnectionTheServerKilled) {
   ASSERT_TRUE(pool.Run([&](pqxx::connection& c) {
                     first_pid = c.backendpid();
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   {
     pqxx::connection admin(db.url());
     pqxx::nontransaction tx(admin);
@@ -76,15 +78,15 @@ TEST(PgPool, AnUnreachableDatabaseIsUnavailable) {
 
 TEST(PgPool, PreparesStatementsOnEveryNewConnection) {
   TestDatabase db;
-  PgPool pool(Options(db.url()), "pool-test", [](pqxx::connection& c) {
-    c.prepare("answer", "SELECT 42");
-  });
+  PgPool pool(Options(db.url()), "pool-test",
+              [](pqxx::connection& c) { c.prepare("answer", "SELECT 42"); });
   int answer = 0;
   ASSERT_TRUE(pool.Run([&](pqxx::connection& c) {
                     pqxx::nontransaction tx(c);
                     answer = tx.exec_prepared1("answer")[0].as<int>();
                     return absl::OkStatus();
-                  }).ok());
+                  })
+                  .ok());
   EXPECT_EQ(answer, 42);
 }
 

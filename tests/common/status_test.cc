@@ -1,6 +1,7 @@
 #include "common/status.h"
 
 #include <gtest/gtest.h>
+
 #include <pqxx/pqxx>
 
 namespace nml::common {
@@ -24,8 +25,8 @@ TEST(StatusFromException, MapsDatabaseErrorsToCodesClientsCanActOn) {
 }
 
 TEST(StatusFromException, KeepsSqlOutOfInternalMessages) {
-  const absl::Status status = StatusFromException(
-      pqxx::sql_error("syntax error at SELECT secret", "SELECT secret", "42601"));
+  const absl::Status status = StatusFromException(pqxx::sql_error(
+      "syntax error at SELECT secret", "SELECT secret", "42601"));
   EXPECT_EQ(status.message(), "internal database error");
 }
 

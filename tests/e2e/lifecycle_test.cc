@@ -1,12 +1,5 @@
 // The service processes as operators run them: configuration errors, health
 // that follows the database, graceful shutdown, migrations at start-up.
-#include <signal.h>
-
-#include <chrono>
-#include <filesystem>
-#include <future>
-#include <thread>
-
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
@@ -14,8 +7,14 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
-#include <pqxx/pqxx>
 #include <re2/re2.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "tests/support/health.h"
@@ -48,9 +47,10 @@ std::string Address(int port) { return absl::StrCat("127.0.0.1:", port); }
 // ------------------------------------------------------------ configuration
 
 TEST(Configuration, AnUnparseablePortEndsStartUpWithOneLine) {
-  const auto result = RunProcess(NML_LISTINGS_BIN, {},
-                          {{"NML_LISTEN", "0.0.0.0:http"},
-                           {"NML_DATABASE_URL", "postgresql://x@127.0.0.1/x"}});
+  const auto result =
+      RunProcess(NML_LISTINGS_BIN, {},
+                 {{"NML_LISTEN", "0.0.0.0:http"},
+                  {"NML_DATABASE_URL", "postgresql://x@127.0.0.1/x"}});
   EXPECT_EQ(result.exit_status, 2);
   const auto lines = Lines(result.err);
   ASSERT_EQ(lines.size(), 1u) << result.err;
@@ -77,8 +77,9 @@ TEST(Configuration, AnUnreachableDatabaseEndsStartUpWithOneLine) {
   EXPECT_EQ(result.exit_status, 1);
   const auto lines = Lines(result.err);
   ASSERT_EQ(lines.size(), 1u) << result.err;
-  EXPECT_TRUE(absl::StartsWith(lines[0], "nml-listings: cannot connect to "
-                                         "database postgresql://nml:***@"))
+  EXPECT_TRUE(absl::StartsWith(lines[0],
+                               "nml-listings: cannot connect to "
+                               "database postgresql://nml:***@"))
       << lines[0];
   EXPECT_FALSE(absl::StrContains(result.err, "secret"));
 }
@@ -127,16 +128,16 @@ TEST(Health, AllThreeServicesStartAndServe) {
     const std::string& service = server.service;
     ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0)
         << service << ": " << CheckHealth(Address(port));
-    const auto probe = RunProcess(NML_HEALTH_CHECK_BIN,
-                           {"--addr", Address(port), "--service", service});
+    const auto probe = RunProcess(
+        NML_HEALTH_CHECK_BIN, {"--addr", Address(port), "--service", service});
     EXPECT_EQ(probe.exit_status, 0) << service << ": " << probe.err;
     EXPECT_EQ(probe.out, "SERVING\n") << service;
   }
 }
 
 TEST(Health, TheProbeFailsClearlyWhenNothingListens) {
-  const auto probe =
-      RunProcess(NML_HEALTH_CHECK_BIN, {"--addr", "127.0.0.1:1", "--timeout-ms", "500"});
+  const auto probe = RunProcess(
+      NML_HEALTH_CHECK_BIN, {"--addr", "127.0.0.1:1", "--timeout-ms", "500"});
   EXPECT_EQ(probe.exit_status, 2);
   EXPECT_TRUE(absl::StartsWith(probe.err, "nml-health-check: 127.0.0.1:1:"))
       << probe.err;
@@ -159,13 +160,15 @@ class PrivateCluster {
     std::filesystem::remove_all(dir_);
   }
   void Start(const std::string& port) {
-    const auto result =
-        RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"start", dir_, port}, {}, 120s);
+    const auto result = RunProcess(NML_SOURCE_DIR "/scripts/pg.sh",
+                                   {"start", dir_, port}, {}, 120s);
     ASSERT_EQ(result.exit_status, 0) << result.err;
     url_ = std::string(absl::StripTrailingAsciiWhitespace(result.out));
   }
   void Restart() { Start(port_); }
-  void Stop() { RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"stop", dir_}, {}, 60s); }
+  void Stop() {
+    RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"stop", dir_}, {}, 60s);
+  }
   const std::string& url() const { return url_; }
   const std::string& port() const { return port_; }
 

@@ -1,10 +1,10 @@
 #include "tests/support/health.h"
 
-#include <thread>
-
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+
+#include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 

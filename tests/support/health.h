@@ -7,10 +7,9 @@ namespace nml::testing {
 
 // "SERVING", "NOT_SERVING", ... or "ERROR: <message>" when the server does
 // not answer.
-std::string CheckHealth(const std::string& address,
-                        const std::string& service = "",
-                        std::chrono::milliseconds timeout =
-                            std::chrono::milliseconds(1000));
+std::string CheckHealth(
+    const std::string& address, const std::string& service = "",
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
 
 // Polls until CheckHealth() returns `want`; returns how long that took, or
 // nullopt-like -1 ms when `timeout` passed first.

@@ -1,6 +1,8 @@
 #include "tests/support/subprocess.h"
 
+#include <absl/strings/str_cat.h>
 #include <fcntl.h>
+#include <re2/re2.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -12,9 +14,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <absl/strings/str_cat.h>
-#include <re2/re2.h>
 
 extern char** environ;
 
@@ -81,7 +80,8 @@ Subprocess::Subprocess(std::string program, std::vector<std::string> args,
   sigfillset(&all);
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   const int rc = posix_spawn(&pid_, program.c_str(), &actions, &attr,
                              argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -110,8 +110,8 @@ std::optional<int> Subprocess::Wait(std::chrono::milliseconds timeout) {
     int status = 0;
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status)
-                                       : 128 + WTERMSIG(status);
+      exit_status_ =
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
@@ -139,9 +139,10 @@ int Subprocess::WaitForListeningPort(std::chrono::milliseconds timeout) {
   return 0;
 }
 
-RunResult RunProcess(const std::string& program, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env,
-              std::chrono::milliseconds timeout) {
+RunResult RunProcess(const std::string& program,
+                     const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env,
+                     std::chrono::milliseconds timeout) {
   Subprocess process(program, args, env);
   RunResult result;
   const auto status = process.Wait(timeout);

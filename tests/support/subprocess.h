@@ -47,8 +47,9 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-RunResult RunProcess(const std::string& program, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env = {},
-              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+RunResult RunProcess(
+    const std::string& program, const std::vector<std::string>& args,
+    const std::map<std::string, std::string>& env = {},
+    std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace nml::testing

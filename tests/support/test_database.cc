@@ -1,14 +1,13 @@
 #include "tests/support/test_database.h"
 
+#include <absl/strings/str_cat.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
-#include <stdexcept>
-
-#include <absl/strings/str_cat.h>
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 namespace nml::testing {
 

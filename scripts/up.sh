@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs the whole nml system on this machine: installs what is missing,
+# builds, starts PostgreSQL (a private cluster unless databases are
+# configured), starts nml-listings, nml-responses and nml-gateway in the
+# background, loads data/, and prints how to call them.
+#
+# Configuration (all optional):
+#   NML_LISTINGS_DATABASE_URL, NML_RESPONSES_DATABASE_URL  use these databases
+#                              (otherwise a private cluster in $NML_STATE_DIR/pg)
+#   NML_STATE_DIR              logs, pids, private cluster (default: .nml)
+#   NML_LISTINGS_PORT, NML_RESPONSES_PORT, NML_GATEWAY_PORT  (50051, 50052, 50050)
+#   NML_BIND                   interface to listen on (default 127.0.0.1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+scripts/bootstrap.sh
+scripts/build.sh >/dev/null
+bin="$root/${NML_BUILD_DIR:-build}"
+
+state=${NML_STATE_DIR:-$root/.nml}
+mkdir -p "$state/logs" "$state/run"
+bind=${NML_BIND:-127.0.0.1}
+listings_port=${NML_LISTINGS_PORT:-50051}
+responses_port=${NML_RESPONSES_PORT:-50052}
+gateway_port=${NML_GATEWAY_PORT:-50050}
+
+# Stop what an earlier run started, keeping the database.
+scripts/down.sh --keep-database >/dev/null
+
+# ---------------------------------------------------------------- database
+if [[ -n "${NML_LISTINGS_DATABASE_URL:-}" && -n "${NML_RESPONSES_DATABASE_URL:-}" ]]; then
+  listings_db=$NML_LISTINGS_DATABASE_URL
+  responses_db=$NML_RESPONSES_DATABASE_URL
+  echo "up: using the configured databases"
+else
+  admin=$(scripts/pg.sh start "$state/pg" 55432)
+  echo "up: private PostgreSQL at ${admin%/postgres} (data in $state/pg)"
+  # One role and one database per service; no query ever crosses them.
+  for svc in listings responses; do
+    psql "$admin" -v ON_ERROR_STOP=1 -qtAc \
+      "SELECT 1 FROM pg_roles WHERE rolname = 'nml_$svc'" | grep -q 1 ||
+      psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE ROLE nml_$svc LOGIN"
+    psql "$admin" -v ON_ERROR_STOP=1 -qtAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'nml_$svc'" | grep -q 1 ||
+      psql "$admin" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE nml_$svc OWNER nml_$svc"
+  done
+  server=${admin#postgresql://postgres@}
+  server=${server%/postgres}
+  listings_db="postgresql://nml_listings@$server/nml_listings"
+  responses_db="postgresql://nml_responses@$server/nml_responses"
+fi
+
+# ---------------------------------------------------------------- services
+start() {  # name binary env...
+  local name=$1 program=$2
+  shift 2
+  env "$@" nohup "$program" >>"$state/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$state/run/$name.pid"
+}
+
+wait_serving() {  # name port
+  local name=$1 port=$2
+  for _ in $(seq 1 150); do
+    if "$bin/tools/nml-health-check" -q --addr "127.0.0.1:$port" --timeout-ms 500; then
+      echo "up: $name SERVING on $bind:$port"
+      return 0
+    fi
+    if ! kill -0 "$(cat "$state/run/$name.pid")" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  echo "up: $name did not become healthy; last lines of $state/logs/$name.log:" >&2
+  tail -n 20 "$state/logs/$name.log" >&2
+  exit 1
+}
+
+start listings "$bin/services/listings/nml-listings" \
+  NML_LISTEN="$bind:$listings_port" NML_DATABASE_URL="$listings_db"
+start responses "$bin/services/responses/nml-responses" \
+  NML_LISTEN="$bind:$responses_port" NML_DATABASE_URL="$responses_db" \
+  NML_LISTINGS_ADDR="127.0.0.1:$listings_port"
+wait_serving listings "$listings_port"
+wait_serving responses "$responses_port"
+start gateway "$bin/services/gateway/nml-gateway" \
+  NML_LISTEN="$bind:$gateway_port" \
+  NML_LISTINGS_ADDR="127.0.0.1:$listings_port" \
+  NML_RESPONSES_ADDR="127.0.0.1:$responses_port"
+wait_serving gateway "$gateway_port"
+
+# ---------------------------------------------------------------- data
+if [[ "$("$bin/tools/nmlctl" --help)" =~ $'\n'"  import " ]]; then
+  "$bin/tools/nmlctl" --addr "127.0.0.1:$listings_port" import data/
+else
+  echo "up: data/ not loaded: nmlctl has no import command in this build yet"
+fi
+
+cat <<MSG
+
+nml is running. Logs: $state/logs/   Stop: scripts/down.sh
+
+  $bin/tools/nmlctl --addr 127.0.0.1:$listings_port status
+  $bin/tools/nml-health-check --addr 127.0.0.1:$gateway_port
+
+gRPC endpoints (server reflection is on, so any reflection-aware client works):
+  listings   $bind:$listings_port   nml.listings.v1.ListingsService
+  responses  $bind:$responses_port   nml.responses.v1.ResponsesService
+  gateway    $bind:$gateway_port   nml.gateway.v1.GatewayService
+Contracts: proto/nml/*/v1/*.proto
+MSG
