@@ -9,6 +9,10 @@ root=$(pwd)
 scripts/bootstrap.sh
 scripts/build.sh
 
+echo "== clang-format (Google style)"
+git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+echo "clang-format: ok"
+
 echo "== buf lint (STANDARD)"
 node_modules/.bin/buf lint proto
 echo "buf lint: ok"
