@@ -3,24 +3,105 @@
 #include "common/executor.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "services/listings/listings_store.h"
+#include "services/listings/snapshot_refresher.h"
 
 namespace nml::listings {
 
 // The RPCs of nml.listings.v1.ListingsService: proto in, domain calls, proto
-// out. Blocking work runs on `executor`; no SQL lives here.
+// out; no SQL lives here.
+//
+// Reads are answered on gRPC's thread straight from the current snapshot
+// (they never block). Writes go to the executor: the store plans and applies
+// them in one transaction, and the answer waits until the snapshot shows the
+// write, so a client reads its own writes.
 class ListingsServiceImpl final
     : public nml::listings::v1::ListingsService::CallbackService {
  public:
-  ListingsServiceImpl(ListingsStore& store, common::Executor& executor)
-      : store_(store), executor_(executor) {}
+  ListingsServiceImpl(ListingsStore& store, SnapshotHolder& snapshots,
+                      SnapshotRefresher* refresher, common::Executor& executor)
+      : store_(store),
+        snapshots_(snapshots),
+        refresher_(refresher),
+        executor_(executor) {}
 
-  grpc::ServerUnaryReactor* GetDataStatus(
-      grpc::CallbackServerContext* context,
-      const v1::GetDataStatusRequest* request,
-      v1::GetDataStatusResponse* response) override;
+  using Context = grpc::CallbackServerContext;
+  using Reactor = grpc::ServerUnaryReactor;
+
+  Reactor* GetReview(Context*, const v1::GetReviewRequest*,
+                     v1::GetReviewResponse*) override;
+  Reactor* ListReviews(Context*, const v1::ListReviewsRequest*,
+                       v1::ListReviewsResponse*) override;
+  Reactor* CreateReview(Context*, const v1::CreateReviewRequest*,
+                        v1::CreateReviewResponse*) override;
+  Reactor* UpdateReview(Context*, const v1::UpdateReviewRequest*,
+                        v1::UpdateReviewResponse*) override;
+  Reactor* DeleteReview(Context*, const v1::DeleteReviewRequest*,
+                        v1::DeleteReviewResponse*) override;
+
+  Reactor* GetMarket(Context*, const v1::GetMarketRequest*,
+                     v1::GetMarketResponse*) override;
+  Reactor* ListMarkets(Context*, const v1::ListMarketsRequest*,
+                       v1::ListMarketsResponse*) override;
+  Reactor* CreateMarket(Context*, const v1::CreateMarketRequest*,
+                        v1::CreateMarketResponse*) override;
+  Reactor* UpdateMarket(Context*, const v1::UpdateMarketRequest*,
+                        v1::UpdateMarketResponse*) override;
+  Reactor* DeleteMarket(Context*, const v1::DeleteMarketRequest*,
+                        v1::DeleteMarketResponse*) override;
+
+  Reactor* GetOperator(Context*, const v1::GetOperatorRequest*,
+                       v1::GetOperatorResponse*) override;
+  Reactor* ListOperators(Context*, const v1::ListOperatorsRequest*,
+                         v1::ListOperatorsResponse*) override;
+  Reactor* CreateOperator(Context*, const v1::CreateOperatorRequest*,
+                          v1::CreateOperatorResponse*) override;
+  Reactor* UpdateOperator(Context*, const v1::UpdateOperatorRequest*,
+                          v1::UpdateOperatorResponse*) override;
+  Reactor* DeleteOperator(Context*, const v1::DeleteOperatorRequest*,
+                          v1::DeleteOperatorResponse*) override;
+
+  Reactor* GetListing(Context*, const v1::GetListingRequest*,
+                      v1::GetListingResponse*) override;
+  Reactor* ListListings(Context*, const v1::ListListingsRequest*,
+                        v1::ListListingsResponse*) override;
+  Reactor* CreateListing(Context*, const v1::CreateListingRequest*,
+                         v1::CreateListingResponse*) override;
+  Reactor* UpdateListing(Context*, const v1::UpdateListingRequest*,
+                         v1::UpdateListingResponse*) override;
+  Reactor* DeleteListing(Context*, const v1::DeleteListingRequest*,
+                         v1::DeleteListingResponse*) override;
+
+  Reactor* ImportReview(Context*, const v1::ImportReviewRequest*,
+                        v1::ImportReviewResponse*) override;
+  Reactor* MergeMarkets(Context*, const v1::MergeMarketsRequest*,
+                        v1::MergeMarketsResponse*) override;
+  Reactor* SplitMarket(Context*, const v1::SplitMarketRequest*,
+                       v1::SplitMarketResponse*) override;
+
+  Reactor* GetMarketHistory(Context*, const v1::GetMarketHistoryRequest*,
+                            v1::GetMarketHistoryResponse*) override;
+  Reactor* DiffReviews(Context*, const v1::DiffReviewsRequest*,
+                       v1::DiffReviewsResponse*) override;
+  Reactor* GetReviewStats(Context*, const v1::GetReviewStatsRequest*,
+                          v1::GetReviewStatsResponse*) override;
+  Reactor* ScreenDomains(Context*, const v1::ScreenDomainsRequest*,
+                         v1::ScreenDomainsResponse*) override;
+  Reactor* SearchMarkets(Context*, const v1::SearchMarketsRequest*,
+                         v1::SearchMarketsResponse*) override;
+  Reactor* GetDataStatus(Context*, const v1::GetDataStatusRequest*,
+                         v1::GetDataStatusResponse*) override;
 
  private:
+  template <typename Request, typename Response, typename Query>
+  Reactor* Read(Context* context, const Request* request, Response* response,
+                Query query);
+  template <typename Request, typename Response, typename PlanFn>
+  Reactor* Write(Context* context, const Request* request, Response* response,
+                 const std::string& request_id, PlanFn plan);
+
   ListingsStore& store_;
+  SnapshotHolder& snapshots_;
+  SnapshotRefresher* refresher_;
   common::Executor& executor_;
 };
 

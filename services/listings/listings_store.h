@@ -1,10 +1,12 @@
 #pragma once
 
 #include <absl/status/statusor.h>
-#include <absl/time/time.h>
 
 #include <cstdint>
-#include <optional>
+#include <functional>
+#include <string>
+
+#include "services/listings/model.h"
 
 namespace nml::listings {
 
@@ -13,11 +15,37 @@ class ListingsStore {
  public:
   virtual ~ListingsStore() = default;
 
-  struct DataState {
-    int64_t version = 0;
-    std::optional<absl::Time> last_import_time;
+  // Everything, read in one consistent transaction.
+  virtual absl::StatusOr<SnapshotData> LoadAll() = 0;
+
+  // A planned write: the changes, and the answer to store for replays once
+  // the new data version is known.
+  struct Planned {
+    ChangeSet changes;
+    std::function<std::string(int64_t data_version)> answer;
   };
-  virtual absl::StatusOr<DataState> ReadDataState() = 0;
+  using Planner =
+      std::function<absl::StatusOr<Planned>(const SnapshotData& current)>;
+
+  struct WriteRequest {
+    std::string method;
+    // Empty: not idempotent. Otherwise the first answer is replayed for a
+    // retry with the same id and the same `request_bytes`.
+    std::string request_id;
+    std::string request_bytes;
+  };
+  struct WriteResult {
+    std::string answer;
+    int64_t data_version = 0;
+    bool replayed = false;
+  };
+
+  // Runs `plan` against the current data and applies its changes, in one
+  // transaction that excludes every other writer. Nothing is written when
+  // `plan` fails. The same `request_id` with another request is
+  // ALREADY_EXISTS.
+  virtual absl::StatusOr<WriteResult> Write(const WriteRequest& request,
+                                            const Planner& plan) = 0;
 };
 
 }  // namespace nml::listings

@@ -11,6 +11,7 @@
 #include "services/listings/listings_service.h"
 #include "services/listings/migrations.h"
 #include "services/listings/pg_listings_store.h"
+#include "services/listings/snapshot_refresher.h"
 
 int main(int argc, char** argv) {
   nml::common::BlockTerminationSignals();
@@ -32,21 +33,38 @@ int main(int argc, char** argv) {
   nml::common::PgPool pool(config.database, program,
                            nml::listings::PgListingsStore::PrepareStatements);
   nml::listings::PgListingsStore store(pool);
+  nml::listings::SnapshotHolder snapshots;
+  nml::listings::SnapshotRefresher refresher(config.database, store, snapshots);
+  if (auto status = refresher.Start(); !status.ok()) {
+    nml::common::ExitWithError(program, status);
+  }
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit,
                                  config.server.inject_delay_ms);
-  nml::listings::ListingsServiceImpl service(store, executor);
+  nml::listings::ListingsServiceImpl service(store, snapshots, &refresher,
+                                             executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
                                    config.server);
   runner.AddService(&service);
   runner.SetReadinessCheck([&probe] { return probe.Check(); });
+  runner.metrics().AddGauge(
+      "nml_snapshot_age_seconds", "Age of the served data snapshot", [&] {
+        const auto s = snapshots.Get();
+        return s ? absl::ToDoubleSeconds(absl::Now() - s->built_at()) : -1.0;
+      });
+  runner.metrics().AddGauge(
+      "nml_data_version", "Data version being served", [&] {
+        const auto s = snapshots.Get();
+        return s ? static_cast<double>(s->version()) : -1.0;
+      });
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }
   runner.Wait();
   executor.Shutdown();
+  refresher.Stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,30 +1,362 @@
 #include "services/listings/pg_listings_store.h"
 
-#include <pqxx/pqxx>
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_cat.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
 
 namespace nml::listings {
 
-void PgListingsStore::PrepareStatements(pqxx::connection& connection) {
-  connection.prepare(
-      "read_data_state",
-      "SELECT version, extract(epoch FROM last_import_time)::float8 "
-      "FROM data_state");
+using google::protobuf::util::TimeUtil;
+
+namespace {
+
+// Times travel as microseconds since the epoch.
+constexpr char kMicros[] = "(extract(epoch FROM {}) * 1000000)::bigint";
+std::string Micros(const char* column) {
+  std::string sql = kMicros;
+  return sql.replace(sql.find("{}"), 2, column);
 }
 
-absl::StatusOr<ListingsStore::DataState> PgListingsStore::ReadDataState() {
-  DataState state;
-  absl::Status status = pool_.Run([&](pqxx::connection& connection) {
-    pqxx::read_transaction tx(connection);
-    const pqxx::row row = tx.exec_prepared1("read_data_state");
-    state.version = row[0].as<int64_t>();
-    if (!row[1].is_null()) {
-      state.last_import_time =
-          absl::FromUnixMicros(static_cast<int64_t>(row[1].as<double>() * 1e6));
+constexpr char kFromMicros[] = "to_timestamp($%d::float8 / 1000000)";
+std::string FromMicros(int param) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), kFromMicros, param);
+  return buffer;
+}
+
+int64_t ToMicros(const google::protobuf::Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
+
+std::string JsonStrings(
+    const google::protobuf::RepeatedPtrField<std::string>& v) {
+  return nlohmann::json(std::vector<std::string>(v.begin(), v.end())).dump();
+}
+
+std::string JsonInts(const google::protobuf::RepeatedField<int>& v) {
+  return nlohmann::json(std::vector<int>(v.begin(), v.end())).dump();
+}
+
+std::vector<std::string> ParseStrings(const pqxx::field& f) {
+  return nlohmann::json::parse(f.c_str()).get<std::vector<std::string>>();
+}
+
+std::string DateText(const v1::Review& r) {
+  if (!r.has_published_on()) return "";
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d",
+                r.published_on().year(), r.published_on().month(),
+                r.published_on().day());
+  return buffer;
+}
+
+SnapshotData LoadData(pqxx::transaction_base& tx) {
+  SnapshotData data;
+  const pqxx::row state = tx.exec_prepared1("load_state");
+  data.version = state[0].as<int64_t>();
+  if (!state[1].is_null()) {
+    data.last_import_time = absl::FromUnixMicros(state[1].as<int64_t>());
+  }
+  for (const auto& row : tx.exec_prepared("load_reviews")) {
+    v1::Review& r = data.reviews.emplace_back();
+    r.set_year(row[0].as<int>());
+    r.set_name(ReviewName(r.year()));
+    r.set_title(row[1].as<std::string>());
+    if (!row[2].is_null()) {
+      r.mutable_published_on()->set_year(row[2].as<int>());
+      r.mutable_published_on()->set_month(row[3].as<int>());
+      r.mutable_published_on()->set_day(row[4].as<int>());
     }
+    r.set_declared_online_count(row[5].as<int>());
+    r.set_declared_physical_count(row[6].as<int>());
+    r.set_state(static_cast<v1::ReviewState>(row[7].as<int>()));
+    r.set_source_url(row[8].as<std::string>());
+    r.set_comment_docket_id(row[9].as<std::string>());
+    r.set_etag(row[10].as<std::string>());
+    *r.mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[11].as<int64_t>());
+    *r.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[12].as<int64_t>());
+  }
+  for (const auto& row : tx.exec_prepared("load_operators")) {
+    v1::Operator& o = data.operators.emplace_back();
+    o.set_name(OperatorName(row[0].as<std::string>()));
+    o.set_display_name(row[1].as<std::string>());
+    for (auto& a : ParseStrings(row[2])) o.add_aliases(std::move(a));
+    o.set_country_code(row[3].as<std::string>());
+    o.set_etag(row[4].as<std::string>());
+    *o.mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
+    *o.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+  }
+  std::map<std::string, size_t> market_index;
+  for (const auto& row : tx.exec_prepared("load_markets")) {
+    v1::Market& m = data.markets.emplace_back();
+    const std::string id = row[0].as<std::string>();
+    market_index[id] = data.markets.size() - 1;
+    m.set_name(MarketName(id));
+    m.set_display_name(row[1].as<std::string>());
+    for (auto& a : ParseStrings(row[2])) m.add_aliases(std::move(a));
+    m.set_kind(static_cast<v1::MarketKind>(row[3].as<int>()));
+    m.set_country_code(row[4].as<std::string>());
+    m.set_city(row[5].as<std::string>());
+    if (!row[6].is_null())
+      m.set_operator_(OperatorName(row[6].as<std::string>()));
+    m.set_etag(row[7].as<std::string>());
+    *m.mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+    *m.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
+  }
+  for (const auto& row : tx.exec_prepared("load_domains")) {
+    v1::Market& m = data.markets[market_index.at(row[0].as<std::string>())];
+    v1::DomainRule* rule = m.add_domains();
+    rule->set_pattern(row[1].as<std::string>());
+    rule->set_scope(static_cast<v1::MatchScope>(row[2].as<int>()));
+  }
+  for (const auto& row : tx.exec_prepared("load_listings")) {
+    v1::Listing& l = data.listings.emplace_back();
+    const int year = row[0].as<int>();
+    const std::string market = row[1].as<std::string>();
+    l.set_name(ListingName(year, market));
+    l.set_market(MarketName(market));
+    for (const int t :
+         nlohmann::json::parse(row[2].c_str()).get<std::vector<int>>()) {
+      l.add_infringement_types(static_cast<v1::InfringementType>(t));
+    }
+    l.set_summary(row[3].as<std::string>());
+    l.set_source_url(row[4].as<std::string>());
+    l.set_reported_first_year(row[5].as<int>());
+    l.set_etag(row[6].as<std::string>());
+    *l.mutable_create_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+    *l.mutable_update_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+  }
+  return data;
+}
+
+void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
+  for (const v1::Operator& o : c.upsert_operators) {
+    tx.exec_prepared("upsert_operator", *ParseOperatorName(o.name()),
+                     o.display_name(), JsonStrings(o.aliases()),
+                     o.country_code(), std::stoll(o.etag()),
+                     ToMicros(o.create_time()), ToMicros(o.update_time()));
+  }
+  for (const v1::Market& m : c.upsert_markets) {
+    tx.exec_prepared("delete_domains", *ParseMarketName(m.name()));
+  }
+  for (const std::string& id : c.delete_markets) {
+    tx.exec_prepared("delete_domains", id);
+  }
+  for (const v1::Market& m : c.upsert_markets) {
+    const std::string id = *ParseMarketName(m.name());
+    const std::string operator_id =
+        m.operator_().empty() ? "" : *ParseOperatorName(m.operator_());
+    tx.exec_prepared("upsert_market", id, m.display_name(),
+                     JsonStrings(m.aliases()), static_cast<int>(m.kind()),
+                     m.country_code(), m.city(), operator_id,
+                     std::stoll(m.etag()), ToMicros(m.create_time()),
+                     ToMicros(m.update_time()));
+    for (int i = 0; i < m.domains_size(); ++i) {
+      tx.exec_prepared("insert_domain", m.domains(i).pattern(), id,
+                       static_cast<int>(m.domains(i).scope()), i);
+    }
+  }
+  for (const v1::Review& r : c.upsert_reviews) {
+    tx.exec_prepared("upsert_review", r.year(), r.title(), DateText(r),
+                     r.declared_online_count(), r.declared_physical_count(),
+                     static_cast<int>(r.state()), r.source_url(),
+                     r.comment_docket_id(), std::stoll(r.etag()),
+                     ToMicros(r.create_time()), ToMicros(r.update_time()));
+  }
+  for (const std::string& name : c.delete_listings) {
+    const auto key = *ParseListingName(name);
+    tx.exec_prepared("delete_listing", key.year, key.market_id);
+  }
+  for (const v1::Listing& l : c.upsert_listings) {
+    const auto key = *ParseListingName(l.name());
+    tx.exec_prepared("upsert_listing", key.year, key.market_id,
+                     JsonInts(l.infringement_types()), l.summary(),
+                     l.source_url(), l.reported_first_year(),
+                     std::stoll(l.etag()), ToMicros(l.create_time()),
+                     ToMicros(l.update_time()));
+  }
+  for (const std::string& id : c.delete_markets)
+    tx.exec_prepared("delete_market", id);
+  for (const int year : c.delete_reviews)
+    tx.exec_prepared("delete_review", year);
+  for (const std::string& id : c.delete_operators) {
+    tx.exec_prepared("delete_operator", id);
+  }
+  if (c.is_import) tx.exec_prepared("mark_import");
+}
+
+}  // namespace
+
+void PgListingsStore::PrepareStatements(pqxx::connection& c) {
+  c.prepare("write_lock",
+            "SELECT pg_advisory_xact_lock(hashtext('nml_listings_write'))");
+  c.prepare("load_state", "SELECT version, " + Micros("last_import_time") +
+                              " FROM data_state");
+  c.prepare(
+      "load_reviews",
+      "SELECT year, title, extract(year FROM published_on)::int, "
+      "extract(month FROM published_on)::int, extract(day FROM "
+      "published_on)::int, "
+      "declared_online_count, declared_physical_count, state, source_url, "
+      "comment_docket_id, revision, " +
+          Micros("create_time") + ", " + Micros("update_time") +
+          " FROM reviews ORDER BY year");
+  c.prepare("load_operators",
+            "SELECT id, display_name, to_json(aliases)::text, country_code, "
+            "revision, " +
+                Micros("create_time") + ", " + Micros("update_time") +
+                " FROM operators ORDER BY id");
+  c.prepare("load_markets",
+            "SELECT id, display_name, to_json(aliases)::text, kind, "
+            "country_code, city, "
+            "operator_id, revision, " +
+                Micros("create_time") + ", " + Micros("update_time") +
+                " FROM markets ORDER BY id");
+  c.prepare("load_domains",
+            "SELECT market_id, pattern, scope FROM market_domains "
+            "ORDER BY market_id, position");
+  c.prepare(
+      "load_listings",
+      "SELECT year, market_id, to_json(infringement_types)::text, summary, "
+      "source_url, reported_first_year, revision, " +
+          Micros("create_time") + ", " + Micros("update_time") +
+          " FROM listings ORDER BY year, market_id");
+  c.prepare(
+      "upsert_operator",
+      "INSERT INTO operators (id, display_name, aliases, country_code, "
+      "revision, "
+      "create_time, update_time) VALUES ($1, $2, "
+      "ARRAY(SELECT json_array_elements_text($3::json)), $4, $5, " +
+          FromMicros(6) + ", " + FromMicros(7) +
+          ") ON CONFLICT (id) DO UPDATE SET display_name = "
+          "EXCLUDED.display_name, "
+          "aliases = EXCLUDED.aliases, country_code = EXCLUDED.country_code, "
+          "revision = EXCLUDED.revision, update_time = EXCLUDED.update_time");
+  c.prepare("delete_domains",
+            "DELETE FROM market_domains WHERE market_id = $1");
+  c.prepare(
+      "upsert_market",
+      "INSERT INTO markets (id, display_name, aliases, kind, country_code, "
+      "city, "
+      "operator_id, revision, create_time, update_time) VALUES ($1, $2, "
+      "ARRAY(SELECT json_array_elements_text($3::json)), $4, $5, $6, "
+      "NULLIF($7, ''), $8, " +
+          FromMicros(9) + ", " + FromMicros(10) +
+          ") ON CONFLICT (id) DO UPDATE SET display_name = "
+          "EXCLUDED.display_name, "
+          "aliases = EXCLUDED.aliases, kind = EXCLUDED.kind, "
+          "country_code = EXCLUDED.country_code, city = EXCLUDED.city, "
+          "operator_id = EXCLUDED.operator_id, revision = EXCLUDED.revision, "
+          "update_time = EXCLUDED.update_time");
+  c.prepare("insert_domain",
+            "INSERT INTO market_domains (pattern, market_id, scope, position) "
+            "VALUES ($1, $2, $3, $4)");
+  c.prepare(
+      "upsert_review",
+      "INSERT INTO reviews (year, title, published_on, declared_online_count, "
+      "declared_physical_count, state, source_url, comment_docket_id, "
+      "revision, "
+      "create_time, update_time) VALUES ($1, $2, NULLIF($3, '')::date, $4, $5, "
+      "$6, $7, $8, $9, " +
+          FromMicros(10) + ", " + FromMicros(11) +
+          ") ON CONFLICT (year) DO UPDATE SET title = EXCLUDED.title, "
+          "published_on = EXCLUDED.published_on, "
+          "declared_online_count = EXCLUDED.declared_online_count, "
+          "declared_physical_count = EXCLUDED.declared_physical_count, "
+          "state = EXCLUDED.state, source_url = EXCLUDED.source_url, "
+          "comment_docket_id = EXCLUDED.comment_docket_id, "
+          "revision = EXCLUDED.revision, update_time = EXCLUDED.update_time");
+  c.prepare("delete_listing",
+            "DELETE FROM listings WHERE year = $1 AND market_id = $2");
+  c.prepare(
+      "upsert_listing",
+      "INSERT INTO listings (year, market_id, infringement_types, summary, "
+      "source_url, reported_first_year, revision, create_time, update_time) "
+      "VALUES ($1, $2, ARRAY(SELECT "
+      "json_array_elements_text($3::json)::smallint), "
+      "$4, $5, $6, $7, " +
+          FromMicros(8) + ", " + FromMicros(9) +
+          ") ON CONFLICT (year, market_id) DO UPDATE SET "
+          "infringement_types = EXCLUDED.infringement_types, "
+          "summary = EXCLUDED.summary, source_url = EXCLUDED.source_url, "
+          "reported_first_year = EXCLUDED.reported_first_year, "
+          "revision = EXCLUDED.revision, update_time = EXCLUDED.update_time");
+  c.prepare("delete_market", "DELETE FROM markets WHERE id = $1");
+  c.prepare("delete_review", "DELETE FROM reviews WHERE year = $1");
+  c.prepare("delete_operator", "DELETE FROM operators WHERE id = $1");
+  c.prepare("mark_import", "UPDATE data_state SET last_import_time = now()");
+  c.prepare("read_version", "SELECT version FROM data_state");
+  c.prepare("idempotency_get",
+            "SELECT method, request_hash = md5($2), encode(response, 'hex') "
+            "FROM idempotency_keys WHERE request_id = $1");
+  c.prepare("idempotency_put",
+            "INSERT INTO idempotency_keys (request_id, method, request_hash, "
+            "response) "
+            "VALUES ($1, $2, md5($3), decode($4, 'hex'))");
+}
+
+absl::StatusOr<SnapshotData> PgListingsStore::LoadAll() {
+  SnapshotData data;
+  absl::Status status = pool_.Run([&](pqxx::connection& connection) {
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
+    data = LoadData(tx);
+    tx.commit();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return state;
+  return data;
+}
+
+absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
+    const WriteRequest& request, const Planner& plan) {
+  WriteResult result;
+  absl::Status status = pool_.Run([&](pqxx::connection& connection) {
+    pqxx::work tx(connection);
+    tx.exec_prepared("write_lock");
+    const std::string request_hex =
+        absl::BytesToHexString(request.request_bytes);
+    if (!request.request_id.empty()) {
+      const pqxx::result seen =
+          tx.exec_prepared("idempotency_get", request.request_id, request_hex);
+      if (!seen.empty()) {
+        if (seen[0][0].as<std::string>() != request.method ||
+            !seen[0][1].as<bool>()) {
+          return absl::AlreadyExistsError(
+              "request_id: already used for a different request");
+        }
+        result.answer = absl::HexStringToBytes(seen[0][2].as<std::string>());
+        result.replayed = true;
+        result.data_version =
+            tx.exec_prepared1("read_version")[0].as<int64_t>();
+        return absl::OkStatus();
+      }
+    }
+    const SnapshotData current = LoadData(tx);
+    auto planned = plan(current);
+    if (!planned.ok()) return planned.status();
+    Apply(tx, planned->changes);
+    result.data_version = tx.exec_prepared1("read_version")[0].as<int64_t>();
+    result.answer = planned->answer(result.data_version);
+    if (!request.request_id.empty()) {
+      tx.exec_prepared("idempotency_put", request.request_id, request.method,
+                       request_hex, absl::BytesToHexString(result.answer));
+    }
+    tx.commit();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
 }
 
 }  // namespace nml::listings

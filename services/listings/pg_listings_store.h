@@ -1,11 +1,14 @@
 #pragma once
 
+#include <pqxx/pqxx>
+
 #include "common/pg_pool.h"
 #include "services/listings/listings_store.h"
 
 namespace nml::listings {
 
-// ListingsStore on PostgreSQL (libpqxx), through the shared pool.
+// ListingsStore on PostgreSQL (libpqxx), through the shared pool. Every
+// statement is prepared once per connection; nothing is assembled from input.
 class PgListingsStore final : public ListingsStore {
  public:
   explicit PgListingsStore(common::PgPool& pool) : pool_(pool) {}
@@ -13,7 +16,9 @@ class PgListingsStore final : public ListingsStore {
   // Prepares this store's statements on a new pool connection.
   static void PrepareStatements(pqxx::connection& connection);
 
-  absl::StatusOr<DataState> ReadDataState() override;
+  absl::StatusOr<SnapshotData> LoadAll() override;
+  absl::StatusOr<WriteResult> Write(const WriteRequest& request,
+                                    const Planner& plan) override;
 
  private:
   common::PgPool& pool_;

@@ -8,13 +8,16 @@
 CREATE TABLE data_state (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   version bigint NOT NULL DEFAULT 0,
+  -- The transaction that last bumped `version`: one bump per transaction.
+  bumped_by xid8,
   last_import_time timestamptz
 );
 INSERT INTO data_state (singleton) VALUES (true);
 
 CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE data_state SET version = version + 1;
+  UPDATE data_state SET version = version + 1, bumped_by = pg_current_xact_id()
+    WHERE bumped_by IS DISTINCT FROM pg_current_xact_id();
   -- Identical notifications in one transaction are delivered once.
   PERFORM pg_notify('nml_listings_changed', '');
   RETURN NULL;

@@ -1,0 +1,383 @@
+#include "common/filter.h"
+
+#include <absl/strings/ascii.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/strings.h"
+
+namespace nml::common {
+
+struct Filter::Node {
+  enum class Kind { kAnd, kOr, kNot, kCompare } kind;
+  std::shared_ptr<const Node> left;
+  std::shared_ptr<const Node> right;
+  // kCompare
+  std::string field;
+  std::string op;
+  FieldSpec spec;
+  std::string text;  // string or enum literal
+  int64_t number = 0;
+  bool boolean = false;
+};
+
+namespace {
+
+using Node = Filter::Node;
+
+struct Token {
+  enum class Kind { kEnd, kIdent, kString, kNumber, kOp, kLParen, kRParen };
+  Kind kind;
+  std::string text;
+  size_t position;  // 1-based
+};
+
+absl::Status ErrorAt(size_t position, std::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "filter: at position ", position, ": ", std::string(message)));
+}
+
+absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    const size_t position = i + 1;
+    if (absl::ascii_isspace(c)) {
+      ++i;
+    } else if (c == '(') {
+      tokens.push_back({Token::Kind::kLParen, "(", position});
+      ++i;
+    } else if (c == ')') {
+      tokens.push_back({Token::Kind::kRParen, ")", position});
+      ++i;
+    } else if (c == '"') {
+      std::string value;
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          value.push_back(text[i + 1]);
+          i += 2;
+        } else if (text[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          value.push_back(text[i++]);
+        }
+      }
+      if (!closed) return ErrorAt(position, "unterminated string");
+      tokens.push_back({Token::Kind::kString, std::move(value), position});
+    } else if (c == '=' || c == ':') {
+      tokens.push_back({Token::Kind::kOp, std::string(1, c), position});
+      ++i;
+    } else if (c == '!' || c == '<' || c == '>') {
+      if (i + 1 < text.size() && text[i + 1] == '=') {
+        tokens.push_back(
+            {Token::Kind::kOp, std::string(text.substr(i, 2)), position});
+        i += 2;
+      } else if (c == '!') {
+        return ErrorAt(position, "expected '!='");
+      } else {
+        tokens.push_back({Token::Kind::kOp, std::string(1, c), position});
+        ++i;
+      }
+    } else if (absl::ascii_isdigit(c) || c == '-') {
+      size_t j = i + 1;
+      while (j < text.size() && absl::ascii_isdigit(text[j])) ++j;
+      tokens.push_back(
+          {Token::Kind::kNumber, std::string(text.substr(i, j - i)), position});
+      i = j;
+    } else if (absl::ascii_isalpha(c) || c == '_') {
+      size_t j = i + 1;
+      while (j < text.size() && (absl::ascii_isalnum(text[j]) ||
+                                 text[j] == '_' || text[j] == '.')) {
+        ++j;
+      }
+      tokens.push_back(
+          {Token::Kind::kIdent, std::string(text.substr(i, j - i)), position});
+      i = j;
+    } else {
+      return ErrorAt(position, absl::StrCat("unexpected character '",
+                                            std::string(1, c), "'"));
+    }
+  }
+  tokens.push_back({Token::Kind::kEnd, "", text.size() + 1});
+  return tokens;
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const FilterSchema& schema)
+      : tokens_(std::move(tokens)), schema_(schema) {}
+
+  absl::StatusOr<std::shared_ptr<const Node>> ParseAll() {
+    auto node = ParseOr();
+    if (!node.ok()) return node;
+    if (Peek().kind != Token::Kind::kEnd) {
+      return ErrorAt(Peek().position,
+                     absl::StrCat("expected AND, OR or the end, found '",
+                                  Peek().text, "'"));
+    }
+    return node;
+  }
+
+ private:
+  const Token& Peek() const { return tokens_[next_]; }
+  const Token& Take() { return tokens_[next_++]; }
+  bool TakeKeyword(std::string_view keyword) {
+    if (Peek().kind == Token::Kind::kIdent && Peek().text == keyword) {
+      ++next_;
+      return true;
+    }
+    return false;
+  }
+
+  absl::StatusOr<std::shared_ptr<const Node>> ParseOr() {
+    auto left = ParseAnd();
+    if (!left.ok()) return left;
+    while (TakeKeyword("OR")) {
+      auto right = ParseAnd();
+      if (!right.ok()) return right;
+      auto node = std::make_shared<Node>();
+      node->kind = Node::Kind::kOr;
+      node->left = *left;
+      node->right = *right;
+      left = node;
+    }
+    return left;
+  }
+
+  absl::StatusOr<std::shared_ptr<const Node>> ParseAnd() {
+    auto left = ParseFactor();
+    if (!left.ok()) return left;
+    while (TakeKeyword("AND")) {
+      auto right = ParseFactor();
+      if (!right.ok()) return right;
+      auto node = std::make_shared<Node>();
+      node->kind = Node::Kind::kAnd;
+      node->left = *left;
+      node->right = *right;
+      left = node;
+    }
+    return left;
+  }
+
+  absl::StatusOr<std::shared_ptr<const Node>> ParseFactor() {
+    if (++depth_ > 64) return ErrorAt(Peek().position, "nested too deeply");
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
+    if (TakeKeyword("NOT")) {
+      auto operand = ParseFactor();
+      if (!operand.ok()) return operand;
+      auto node = std::make_shared<Node>();
+      node->kind = Node::Kind::kNot;
+      node->left = *operand;
+      return node;
+    }
+    if (Peek().kind == Token::Kind::kLParen) {
+      Take();
+      auto inner = ParseOr();
+      if (!inner.ok()) return inner;
+      if (Peek().kind != Token::Kind::kRParen) {
+        return ErrorAt(Peek().position, "expected ')'");
+      }
+      Take();
+      return inner;
+    }
+    return ParseComparison();
+  }
+
+  absl::StatusOr<std::shared_ptr<const Node>> ParseComparison() {
+    const Token& field = Take();
+    if (field.kind != Token::Kind::kIdent) {
+      return ErrorAt(field.position,
+                     field.kind == Token::Kind::kEnd
+                         ? "expected a field name, found the end"
+                         : absl::StrCat("expected a field name, found '",
+                                        field.text, "'"));
+    }
+    const auto spec = schema_.find(field.text);
+    if (spec == schema_.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, unused] : schema_) names.push_back(name);
+      return ErrorAt(
+          field.position,
+          absl::StrCat("unknown field '", field.text,
+                       "' (filterable: ", absl::StrJoin(names, ", "), ")"));
+    }
+    const Token& op = Take();
+    if (op.kind != Token::Kind::kOp) {
+      return ErrorAt(op.position, "expected an operator (= != < > <= >= :)");
+    }
+    const bool is_list = spec->second.type == FieldType::kStringList ||
+                         spec->second.type == FieldType::kEnumList;
+    if (is_list != (op.text == ":")) {
+      return ErrorAt(
+          op.position,
+          is_list ? absl::StrCat("'", field.text, "' is repeated: use ':'")
+                  : absl::StrCat("':' applies to repeated fields; '",
+                                 field.text, "' is not"));
+    }
+    const Token& value = Take();
+    auto node = std::make_shared<Node>();
+    node->kind = Node::Kind::kCompare;
+    node->field = field.text;
+    node->op = op.text;
+    node->spec = spec->second;
+    switch (spec->second.type) {
+      case FieldType::kInt: {
+        if (value.kind != Token::Kind::kNumber) {
+          return ErrorAt(value.position,
+                         absl::StrCat("'", field.text, "' takes a number"));
+        }
+        const auto [end, ec] = std::from_chars(
+            value.text.data(), value.text.data() + value.text.size(),
+            node->number);
+        if (ec != std::errc() || end != value.text.data() + value.text.size()) {
+          return ErrorAt(value.position, "number out of range");
+        }
+        break;
+      }
+      case FieldType::kBool:
+        if (value.kind != Token::Kind::kIdent ||
+            (value.text != "true" && value.text != "false")) {
+          return ErrorAt(value.position, absl::StrCat("'", field.text,
+                                                      "' takes true or false"));
+        }
+        if (op.text != "=" && op.text != "!=") {
+          return ErrorAt(op.position, "booleans compare with = or !=");
+        }
+        node->boolean = value.text == "true";
+        break;
+      case FieldType::kString:
+      case FieldType::kStringList:
+        if (value.kind != Token::Kind::kString) {
+          return ErrorAt(
+              value.position,
+              absl::StrCat("'", field.text, "' takes a double-quoted string"));
+        }
+        node->text = value.text;
+        break;
+      case FieldType::kEnum:
+      case FieldType::kEnumList:
+        if (value.kind != Token::Kind::kIdent ||
+            spec->second.enum_type->FindValueByName(value.text) == nullptr) {
+          std::vector<std::string> names;
+          for (int i = 1; i < spec->second.enum_type->value_count(); ++i) {
+            names.push_back(spec->second.enum_type->value(i)->name());
+          }
+          return ErrorAt(value.position,
+                         absl::StrCat("'", field.text, "' takes one of ",
+                                      absl::StrJoin(names, ", ")));
+        }
+        if (spec->second.type == FieldType::kEnum && op.text != "=" &&
+            op.text != "!=") {
+          return ErrorAt(op.position, "enums compare with = or !=");
+        }
+        node->text = value.text;
+        break;
+    }
+    return node;
+  }
+
+  std::vector<Token> tokens_;
+  const FilterSchema& schema_;
+  size_t next_ = 0;
+  int depth_ = 0;
+};
+
+template <typename T>
+bool Compare(const T& a, const std::string& op, const T& b) {
+  if (op == "=") return a == b;
+  if (op == "!=") return a != b;
+  if (op == "<") return a < b;
+  if (op == ">") return a > b;
+  if (op == "<=") return a <= b;
+  return a >= b;
+}
+
+bool Evaluate(const Node& node, const FieldGetter& get) {
+  switch (node.kind) {
+    case Node::Kind::kAnd:
+      return Evaluate(*node.left, get) && Evaluate(*node.right, get);
+    case Node::Kind::kOr:
+      return Evaluate(*node.left, get) || Evaluate(*node.right, get);
+    case Node::Kind::kNot:
+      return !Evaluate(*node.left, get);
+    case Node::Kind::kCompare:
+      break;
+  }
+  const FieldValue value = get(node.field);
+  switch (node.spec.type) {
+    case FieldType::kInt:
+      return Compare(std::get<int64_t>(value), node.op, node.number);
+    case FieldType::kBool:
+      return Compare(std::get<bool>(value), node.op, node.boolean);
+    case FieldType::kString:
+    case FieldType::kEnum:
+      return Compare(std::get<std::string>(value), node.op, node.text);
+    case FieldType::kStringList:
+    case FieldType::kEnumList: {
+      const auto& list = std::get<std::vector<std::string>>(value);
+      return std::find(list.begin(), list.end(), node.text) != list.end();
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<Filter> Filter::Parse(std::string_view text,
+                                     const FilterSchema& schema) {
+  Filter filter;
+  if (absl::StripAsciiWhitespace(Absl(text)).empty()) return filter;
+  if (text.size() > 4096) {
+    return absl::InvalidArgumentError("filter: longer than 4096 characters");
+  }
+  auto tokens = Tokenize(text);
+  if (!tokens.ok()) return tokens.status();
+  Parser parser(std::move(*tokens), schema);
+  auto root = parser.ParseAll();
+  if (!root.ok()) return root.status();
+  filter.root_ = *root;
+  return filter;
+}
+
+bool Filter::Matches(const FieldGetter& get) const {
+  return root_ == nullptr || Evaluate(*root_, get);
+}
+
+absl::StatusOr<std::vector<OrderKey>> ParseOrderBy(
+    std::string_view text, const std::vector<std::string>& allowed,
+    std::vector<OrderKey> default_order) {
+  if (absl::StripAsciiWhitespace(Absl(text)).empty()) return default_order;
+  std::vector<OrderKey> keys;
+  for (absl::string_view part : absl::StrSplit(Absl(text), ',')) {
+    std::vector<absl::string_view> words =
+        absl::StrSplit(part, ' ', absl::SkipWhitespace());
+    if (words.empty() || words.size() > 2 ||
+        (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "order_by: '", std::string(absl::StripAsciiWhitespace(part)),
+          "' is not 'field' or 'field desc'"));
+    }
+    const std::string field(words[0]);
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("order_by: cannot order by '", field,
+                       "' (allowed: ", absl::StrJoin(allowed, ", "), ")"));
+    }
+    keys.push_back({field, words.size() == 2 && words[1] == "desc"});
+  }
+  return keys;
+}
+
+}  // namespace nml::common

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace nml::common {
+
+// Opaque page tokens (AIP-158) for offset-paged lists. A token is bound to
+// the request that produced it through a fingerprint of the parameters that
+// shape the list (parent, filter, order_by): one presented with other
+// parameters, or altered, or made up, is INVALID_ARGUMENT.
+std::string EncodePageToken(uint64_t fingerprint, int64_t offset);
+absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
+                                        uint64_t fingerprint);
+
+// A stable 64-bit FNV-1a hash of the joined parts.
+uint64_t Fingerprint(std::initializer_list<std::string_view> parts);
+
+// Applies the paging rules every List shares: 0 means the default (50),
+// negative is INVALID_ARGUMENT, above the maximum (1000) is capped.
+absl::StatusOr<int> EffectivePageSize(int requested, int default_size = 50,
+                                      int max_size = 1000);
+
+}  // namespace nml::common

@@ -1,0 +1,795 @@
+#include "services/listings/queries.h"
+
+#include <absl/strings/ascii.h>
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_join.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/filter.h"
+#include "common/page_token.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "services/listings/domain.h"
+
+namespace nml::listings {
+
+using common::Absl;
+using common::FieldError;
+using common::FieldGetter;
+using common::FieldSpec;
+using common::FieldType;
+using common::FieldValue;
+using common::Filter;
+using common::FilterSchema;
+using common::OrderKey;
+using common::Std;
+
+namespace {
+
+absl::Status NotFound(std::string_view what) {
+  return absl::NotFoundError(absl::StrCat(std::string(what), " not found"));
+}
+
+std::vector<std::string> EnumNames(
+    const google::protobuf::RepeatedField<int>& values,
+    const google::protobuf::EnumDescriptor* type) {
+  std::vector<std::string> names;
+  for (const int v : values) {
+    const auto* value = type->FindValueByNumber(v);
+    names.push_back(value != nullptr ? value->name() : std::to_string(v));
+  }
+  return names;
+}
+
+std::vector<std::string> Strings(
+    const google::protobuf::RepeatedPtrField<std::string>& values) {
+  return {values.begin(), values.end()};
+}
+
+bool Less(const FieldValue& a, const FieldValue& b) {
+  if (a.index() != b.index()) return a.index() < b.index();
+  if (const auto* x = std::get_if<int64_t>(&a))
+    return *x < std::get<int64_t>(b);
+  if (const auto* x = std::get_if<std::string>(&a)) {
+    return *x < std::get<std::string>(b);
+  }
+  if (const auto* x = std::get_if<bool>(&a)) return *x < std::get<bool>(b);
+  return false;
+}
+
+// Filters, orders and pages `items` (each exposed through `get`), copying
+// the page into `out`.
+template <typename T, typename Getter>
+absl::Status ListPage(const std::vector<const T*>& items, Getter get,
+                      const FilterSchema& schema, std::string_view filter_text,
+                      const std::vector<std::string>& orderable,
+                      std::vector<OrderKey> default_order,
+                      std::string_view order_text, int page_size_requested,
+                      std::string_view page_token, std::string_view parent,
+                      google::protobuf::RepeatedPtrField<T>* out,
+                      std::string* next_page_token, int32_t* total_size) {
+  auto filter = Filter::Parse(filter_text, schema);
+  if (!filter.ok()) return filter.status();
+  auto order = common::ParseOrderBy(order_text, orderable, default_order);
+  if (!order.ok()) return order.status();
+  auto page_size = common::EffectivePageSize(page_size_requested);
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint =
+      common::Fingerprint({parent, filter_text, order_text});
+  int64_t offset = 0;
+  if (!page_token.empty()) {
+    auto decoded = common::DecodePageToken(page_token, fingerprint);
+    if (!decoded.ok()) return decoded.status();
+    offset = *decoded;
+  }
+
+  std::vector<const T*> matched;
+  for (const T* item : items) {
+    if (filter->Matches([&](std::string_view f) { return get(*item, f); })) {
+      matched.push_back(item);
+    }
+  }
+  std::stable_sort(matched.begin(), matched.end(), [&](const T* a, const T* b) {
+    for (const OrderKey& key : *order) {
+      const FieldValue va = get(*a, key.field);
+      const FieldValue vb = get(*b, key.field);
+      if (Less(va, vb)) return !key.descending;
+      if (Less(vb, va)) return key.descending;
+    }
+    return false;
+  });
+  *total_size = static_cast<int32_t>(matched.size());
+  const size_t begin =
+      std::min<size_t>(static_cast<size_t>(offset), matched.size());
+  const size_t end =
+      std::min(matched.size(), begin + static_cast<size_t>(*page_size));
+  for (size_t i = begin; i < end; ++i) *out->Add() = *matched[i];
+  if (end < matched.size()) {
+    *next_page_token =
+        common::EncodePageToken(fingerprint, static_cast<int64_t>(end));
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+std::vector<const T*> Pointers(const std::vector<T>& items) {
+  std::vector<const T*> result;
+  result.reserve(items.size());
+  for (const T& item : items) result.push_back(&item);
+  return result;
+}
+
+const FilterSchema& ReviewSchema() {
+  static const FilterSchema kSchema = {
+      {"year", {FieldType::kInt}},
+      {"state", {FieldType::kEnum, v1::ReviewState_descriptor()}},
+      {"complete", {FieldType::kBool}},
+  };
+  return kSchema;
+}
+
+FieldValue ReviewField(const v1::Review& r, std::string_view f) {
+  if (f == "year") return int64_t{r.year()};
+  if (f == "state") return v1::ReviewState_Name(r.state());
+  if (f == "complete") return r.complete();
+  if (f == "published_on") {
+    return int64_t{r.published_on().year() * 10000 +
+                   r.published_on().month() * 100 + r.published_on().day()};
+  }
+  return std::string();
+}
+
+const FilterSchema& MarketSchema() {
+  static const FilterSchema kSchema = {
+      {"display_name", {FieldType::kString}},
+      {"kind", {FieldType::kEnum, v1::MarketKind_descriptor()}},
+      {"country_code", {FieldType::kString}},
+      {"city", {FieldType::kString}},
+      {"operator", {FieldType::kString}},
+      {"aliases", {FieldType::kStringList}},
+  };
+  return kSchema;
+}
+
+FieldValue MarketField(const v1::Market& m, std::string_view f) {
+  if (f == "name") return m.name();
+  if (f == "display_name") return m.display_name();
+  if (f == "kind") return v1::MarketKind_Name(m.kind());
+  if (f == "country_code") return m.country_code();
+  if (f == "city") return m.city();
+  if (f == "operator") return m.operator_();
+  if (f == "aliases") return Strings(m.aliases());
+  return std::string();
+}
+
+const FilterSchema& OperatorSchema() {
+  static const FilterSchema kSchema = {
+      {"display_name", {FieldType::kString}},
+      {"country_code", {FieldType::kString}},
+      {"aliases", {FieldType::kStringList}},
+  };
+  return kSchema;
+}
+
+FieldValue OperatorField(const v1::Operator& o, std::string_view f) {
+  if (f == "name") return o.name();
+  if (f == "display_name") return o.display_name();
+  if (f == "country_code") return o.country_code();
+  if (f == "aliases") return Strings(o.aliases());
+  return std::string();
+}
+
+const FilterSchema& ListingSchema() {
+  static const FilterSchema kSchema = {
+      {"market", {FieldType::kString}},
+      {"market_kind", {FieldType::kEnum, v1::MarketKind_descriptor()}},
+      {"country_code", {FieldType::kString}},
+      {"operator", {FieldType::kString}},
+      {"infringement_types",
+       {FieldType::kEnumList, v1::InfringementType_descriptor()}},
+      {"first_time", {FieldType::kBool}},
+      {"relisted_after_gap", {FieldType::kBool}},
+      {"year", {FieldType::kInt}},
+  };
+  return kSchema;
+}
+
+absl::Status CheckYear(int year, std::string_view field) {
+  if (year < 2006 || year > 2100) {
+    return FieldError(field, "must be a review year between 2006 and 2100");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string NormalizeName(std::string_view name) {
+  std::string lower = absl::AsciiStrToLower(Absl(name));
+  // Possessive "'s" goes before punctuation is dropped.
+  for (size_t pos; (pos = lower.find("'s")) != std::string::npos;) {
+    lower.erase(pos, 2);
+  }
+  std::string out;
+  for (const char c : lower) {
+    if (absl::ascii_isalnum(c) || static_cast<unsigned char>(c) >= 0x80) {
+      out.push_back(c);
+    } else {
+      out.push_back(' ');
+    }
+  }
+  std::string_view view = Std(absl::StripAsciiWhitespace(out));
+  if (view.starts_with("the ")) view.remove_prefix(4);
+  std::string compact;
+  for (const char c : view) {
+    if (c != ' ') compact.push_back(c);
+  }
+  return compact;
+}
+
+// ------------------------------------------------------------ get / list
+
+absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
+                       v1::GetReviewResponse& response) {
+  const auto year = ParseReviewName(request.name());
+  if (!year) return FieldError("name", "must be reviews/{year}");
+  const v1::Review* review = s.FindReview(*year);
+  if (review == nullptr) return NotFound(request.name());
+  *response.mutable_review() = *review;
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+absl::Status ListReviews(const Snapshot& s,
+                         const v1::ListReviewsRequest& request,
+                         v1::ListReviewsResponse& response) {
+  int32_t total = 0;
+  auto status = ListPage(
+      Pointers(s.reviews()), ReviewField, ReviewSchema(), request.filter(),
+      {"year", "published_on"}, {{"year", true}}, request.order_by(),
+      request.page_size(), request.page_token(), "reviews",
+      response.mutable_reviews(), response.mutable_next_page_token(), &total);
+  response.set_total_size(total);
+  response.set_data_version(s.version());
+  return status;
+}
+
+absl::Status GetMarket(const Snapshot& s, const v1::GetMarketRequest& request,
+                       v1::GetMarketResponse& response) {
+  const auto id = ParseMarketName(request.name());
+  if (!id) return FieldError("name", "must be markets/{market}");
+  const v1::Market* market = s.FindMarket(*id);
+  if (market == nullptr) return NotFound(request.name());
+  *response.mutable_market() = *market;
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+absl::Status ListMarkets(const Snapshot& s,
+                         const v1::ListMarketsRequest& request,
+                         v1::ListMarketsResponse& response) {
+  int32_t total = 0;
+  auto status = ListPage(
+      Pointers(s.markets()), MarketField, MarketSchema(), request.filter(),
+      {"name", "display_name", "country_code"}, {{"name", false}},
+      request.order_by(), request.page_size(), request.page_token(), "markets",
+      response.mutable_markets(), response.mutable_next_page_token(), &total);
+  response.set_total_size(total);
+  response.set_data_version(s.version());
+  return status;
+}
+
+absl::Status GetOperator(const Snapshot& s,
+                         const v1::GetOperatorRequest& request,
+                         v1::GetOperatorResponse& response) {
+  const auto id = ParseOperatorName(request.name());
+  if (!id) return FieldError("name", "must be operators/{operator}");
+  const v1::Operator* op = s.FindOperator(*id);
+  if (op == nullptr) return NotFound(request.name());
+  *response.mutable_operator_() = *op;
+  for (const v1::Market* market : s.MarketsOfOperator(op->name())) {
+    response.add_markets(market->name());
+  }
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+absl::Status ListOperators(const Snapshot& s,
+                           const v1::ListOperatorsRequest& request,
+                           v1::ListOperatorsResponse& response) {
+  int32_t total = 0;
+  auto status =
+      ListPage(Pointers(s.operators()), OperatorField, OperatorSchema(),
+               request.filter(), {"name", "display_name"}, {{"name", false}},
+               request.order_by(), request.page_size(), request.page_token(),
+               "operators", response.mutable_operators(),
+               response.mutable_next_page_token(), &total);
+  response.set_total_size(total);
+  response.set_data_version(s.version());
+  return status;
+}
+
+absl::Status GetListing(const Snapshot& s, const v1::GetListingRequest& request,
+                        v1::GetListingResponse& response) {
+  const auto key = ParseListingName(request.name());
+  if (!key)
+    return FieldError("name", "must be reviews/{year}/listings/{market}");
+  const v1::Listing* listing = s.FindListing(key->year, key->market_id);
+  if (listing == nullptr) return NotFound(request.name());
+  *response.mutable_listing() = *listing;
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+absl::Status ListListings(const Snapshot& s,
+                          const v1::ListListingsRequest& request,
+                          v1::ListListingsResponse& response) {
+  std::vector<const v1::Listing*> items;
+  if (request.parent() == "reviews/-") {
+    items = Pointers(s.listings());
+  } else {
+    const auto year = ParseReviewName(request.parent());
+    if (!year)
+      return FieldError("parent", "must be reviews/{year} or reviews/-");
+    if (s.FindReview(*year) == nullptr) return NotFound(request.parent());
+    items = s.ListingsOf(*year);
+  }
+  auto get = [&s](const v1::Listing& l, std::string_view f) -> FieldValue {
+    if (f == "name") return l.name();
+    if (f == "market") return l.market();
+    if (f == "market_display_name") return l.market_display_name();
+    if (f == "market_kind") return v1::MarketKind_Name(l.market_kind());
+    if (f == "infringement_types") {
+      return EnumNames(l.infringement_types(),
+                       v1::InfringementType_descriptor());
+    }
+    if (f == "first_time") return l.first_time();
+    if (f == "relisted_after_gap") return l.relisted_after_gap();
+    if (f == "year") return int64_t{ParseListingName(l.name())->year};
+    const v1::Market* market = s.FindMarket(*ParseMarketName(l.market()));
+    if (f == "country_code") return market ? market->country_code() : "";
+    if (f == "operator") return market ? market->operator_() : "";
+    return std::string();
+  };
+  int32_t total = 0;
+  auto status =
+      ListPage(items, get, ListingSchema(), request.filter(),
+               {"name", "market_display_name", "year"}, {{"name", false}},
+               request.order_by(), request.page_size(), request.page_token(),
+               request.parent(), response.mutable_listings(),
+               response.mutable_next_page_token(), &total);
+  response.set_total_size(total);
+  response.set_data_version(s.version());
+  return status;
+}
+
+// ------------------------------------------------------------ history, diff
+
+absl::Status GetMarketHistory(const Snapshot& s,
+                              const v1::GetMarketHistoryRequest& request,
+                              v1::GetMarketHistoryResponse& response) {
+  const auto id = ParseMarketName(request.market());
+  if (!id) return FieldError("market", "must be markets/{market}");
+  const v1::Market* market = s.FindMarket(*id);
+  if (market == nullptr) return NotFound(request.market());
+  *response.mutable_market() = *market;
+  const std::vector<int> listed = s.ListedYears(*id);
+  const std::vector<int>& all = s.years_with_listings();
+  v1::ListingPeriod* period = nullptr;
+  int previous_index = -2;
+  for (const int year : listed) {
+    response.add_years_listed(year);
+    const int index = static_cast<int>(
+        std::lower_bound(all.begin(), all.end(), year) - all.begin());
+    if (period == nullptr || index != previous_index + 1) {
+      period = response.add_periods();
+      period->set_first_year(year);
+    }
+    period->set_last_year(year);
+    previous_index = index;
+    *response.add_listings() = *s.FindListing(year, *id);
+  }
+  if (!listed.empty()) {
+    response.set_first_year(listed.front());
+    response.set_last_year(listed.back());
+  }
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+absl::Status DiffReviews(const Snapshot& s,
+                         const v1::DiffReviewsRequest& request,
+                         v1::DiffReviewsResponse& response) {
+  if (auto st = CheckYear(request.base_year(), "base_year"); !st.ok())
+    return st;
+  if (auto st = CheckYear(request.target_year(), "target_year"); !st.ok()) {
+    return st;
+  }
+  if (request.base_year() >= request.target_year()) {
+    return FieldError("base_year", "must be earlier than target_year");
+  }
+  const v1::Review* base = s.FindReview(request.base_year());
+  const v1::Review* target = s.FindReview(request.target_year());
+  if (base == nullptr) return NotFound(ReviewName(request.base_year()));
+  if (target == nullptr) return NotFound(ReviewName(request.target_year()));
+  const std::set<int> wanted(request.changes().begin(),
+                             request.changes().end());
+
+  std::map<std::string, std::pair<bool, bool>>
+      presence;  // id -> (base, target)
+  for (const v1::Listing* l : s.ListingsOf(base->year())) {
+    presence[*ParseMarketName(l->market())].first = true;
+  }
+  for (const v1::Listing* l : s.ListingsOf(target->year())) {
+    presence[*ParseMarketName(l->market())].second = true;
+  }
+  std::vector<v1::MarketChange> changes;
+  for (const auto& [id, in] : presence) {
+    const v1::Market* market = s.FindMarket(id);
+    v1::MarketChange change;
+    change.set_market(MarketName(id));
+    if (market != nullptr) {
+      change.set_market_display_name(market->display_name());
+      change.set_kind(market->kind());
+      change.set_country_code(market->country_code());
+    }
+    if (in.first && in.second) {
+      change.set_change(v1::CHANGE_TYPE_RETAINED);
+    } else if (in.first) {
+      change.set_change(v1::CHANGE_TYPE_REMOVED);
+    } else {
+      const auto years = s.ListedYears(id);
+      change.set_change(!years.empty() && years.front() < base->year()
+                            ? v1::CHANGE_TYPE_RELISTED
+                            : v1::CHANGE_TYPE_ADDED);
+    }
+    switch (change.change()) {
+      case v1::CHANGE_TYPE_ADDED:
+        response.set_added_count(response.added_count() + 1);
+        break;
+      case v1::CHANGE_TYPE_REMOVED:
+        response.set_removed_count(response.removed_count() + 1);
+        break;
+      case v1::CHANGE_TYPE_RETAINED:
+        response.set_retained_count(response.retained_count() + 1);
+        break;
+      case v1::CHANGE_TYPE_RELISTED:
+        response.set_relisted_count(response.relisted_count() + 1);
+        break;
+      default:
+        break;
+    }
+    if (wanted.empty() || wanted.contains(change.change())) {
+      changes.push_back(std::move(change));
+    }
+  }
+  std::sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) {
+    if (a.change() != b.change()) return a.change() < b.change();
+    return absl::AsciiStrToLower(a.market_display_name()) <
+           absl::AsciiStrToLower(b.market_display_name());
+  });
+  for (auto& change : changes) *response.add_changes() = std::move(change);
+  response.set_base_year(base->year());
+  response.set_target_year(target->year());
+  response.set_incomplete_data(!base->complete() || !target->complete());
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ stats
+
+namespace {
+
+void AddCounts(const std::map<std::string, int>& counts,
+               const std::map<std::string, std::string>& labels,
+               google::protobuf::RepeatedPtrField<v1::KeyCount>* out) {
+  std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [key, count] : sorted) {
+    v1::KeyCount* kc = out->Add();
+    kc->set_key(key);
+    const auto label = labels.find(key);
+    if (label != labels.end()) kc->set_label(label->second);
+    kc->set_count(count);
+  }
+}
+
+}  // namespace
+
+absl::Status GetReviewStats(const Snapshot& s,
+                            const v1::GetReviewStatsRequest& request,
+                            v1::GetReviewStatsResponse& response) {
+  const auto year = ParseReviewName(request.name());
+  if (!year) return FieldError("name", "must be reviews/{year}");
+  const v1::Review* review = s.FindReview(*year);
+  if (review == nullptr) return NotFound(request.name());
+  *response.mutable_review() = *review;
+  std::map<std::string, int> kinds, countries, operators, types;
+  std::map<std::string, std::string> labels;
+  for (const v1::Listing* listing : s.ListingsOf(*year)) {
+    ++kinds[v1::MarketKind_Name(listing->market_kind())];
+    const v1::Market* market =
+        s.FindMarket(*ParseMarketName(listing->market()));
+    ++countries[market ? market->country_code() : ""];
+    const std::string op = market ? market->operator_() : "";
+    ++operators[op];
+    if (!op.empty()) {
+      if (const v1::Operator* o = s.FindOperator(*ParseOperatorName(op))) {
+        labels[op] = o->display_name();
+      }
+    }
+    for (const int type : listing->infringement_types()) {
+      ++types[v1::InfringementType_Name(
+          static_cast<v1::InfringementType>(type))];
+    }
+    if (listing->first_time()) {
+      response.set_first_time_count(response.first_time_count() + 1);
+    }
+    if (listing->relisted_after_gap()) {
+      response.set_relisted_count(response.relisted_count() + 1);
+    }
+  }
+  AddCounts(kinds, labels, response.mutable_by_kind());
+  AddCounts(countries, labels, response.mutable_by_country());
+  AddCounts(operators, labels, response.mutable_by_operator());
+  AddCounts(types, labels, response.mutable_by_infringement_type());
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ screening
+
+namespace {
+
+constexpr int kMaxScreenItems = 1000;
+
+void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
+               const v1::ScreenOptions& options, v1::ScreenResult& result) {
+  result.set_input(item.input());
+  const int year =
+      options.review_year() != 0 ? options.review_year() : s.latest_year();
+  result.set_review_year(year);
+  auto fail = [&result](absl::StatusCode code, std::string message) {
+    result.mutable_error()->set_code(static_cast<int>(code));
+    result.mutable_error()->set_message(std::move(message));
+  };
+  if (year == 0) {
+    fail(absl::StatusCode::kFailedPrecondition, "no review has listings yet");
+    return;
+  }
+  if (!std::binary_search(s.years_with_listings().begin(),
+                          s.years_with_listings().end(), year)) {
+    fail(absl::StatusCode::kNotFound,
+         absl::StrCat("review ", year, " has no listings recorded"));
+    return;
+  }
+  auto canonical = CanonicalizeHost(item.input());
+  if (!canonical.ok()) {
+    fail(canonical.status().code(), std::string(canonical.status().message()));
+    return;
+  }
+  result.set_host(canonical->host);
+  result.set_registrable_domain(canonical->registrable_domain);
+  if (canonical->is_ip) return;
+
+  std::set<std::string> seen_markets;
+  auto add_match = [&](const v1::Market& market, v1::MatchRule rule,
+                       const std::string& pattern) {
+    if (!seen_markets.insert(market.name()).second) return;
+    const std::string id = *ParseMarketName(market.name());
+    if (s.FindListing(year, id) != nullptr) {
+      v1::ScreenMatch* match = result.add_matches();
+      match->set_listing(ListingName(year, id));
+      match->set_market(market.name());
+      match->set_market_display_name(market.display_name());
+      match->set_rule(rule);
+      match->set_pattern(pattern);
+      match->set_operator_(market.operator_());
+      return;
+    }
+    if (!options.operator_rollup() || market.operator_().empty()) return;
+    for (const v1::Market* sibling : s.MarketsOfOperator(market.operator_())) {
+      const std::string sibling_id = *ParseMarketName(sibling->name());
+      if (s.FindListing(year, sibling_id) == nullptr) continue;
+      v1::ScreenMatch* match = result.add_matches();
+      match->set_listing(ListingName(year, sibling_id));
+      match->set_market(market.name());
+      match->set_market_display_name(market.display_name());
+      match->set_rule(v1::MATCH_RULE_OPERATOR_ROLLUP);
+      match->set_pattern(pattern);
+      match->set_operator_(market.operator_());
+      return;
+    }
+  };
+
+  // The host itself, then each parent domain: most specific first.
+  std::string_view candidate = canonical->host;
+  for (;;) {
+    if (const auto* ref = s.FindDomain(candidate)) {
+      const bool is_host = candidate == canonical->host;
+      switch (ref->scope) {
+        case v1::MATCH_SCOPE_EXACT_HOST:
+          if (is_host) {
+            add_match(*ref->market, v1::MATCH_RULE_EXACT_HOST,
+                      std::string(candidate));
+          }
+          break;
+        case v1::MATCH_SCOPE_HOST_AND_SUBDOMAINS:
+          add_match(*ref->market, v1::MATCH_RULE_HOST_AND_SUBDOMAINS,
+                    std::string(candidate));
+          break;
+        case v1::MATCH_SCOPE_REGISTRABLE_DOMAIN:
+          if (candidate == canonical->registrable_domain) {
+            add_match(*ref->market, v1::MATCH_RULE_REGISTRABLE_DOMAIN,
+                      std::string(candidate));
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    const size_t dot = candidate.find('.');
+    if (dot == std::string_view::npos) break;
+    candidate.remove_prefix(dot + 1);
+  }
+}
+
+}  // namespace
+
+absl::Status ScreenDomains(const Snapshot& s,
+                           const v1::ScreenDomainsRequest& request,
+                           v1::ScreenDomainsResponse& response) {
+  if (request.items_size() == 0)
+    return FieldError("items", "must not be empty");
+  if (request.items_size() > kMaxScreenItems) {
+    return FieldError(
+        "items", absl::StrCat("at most ", kMaxScreenItems, " per request"));
+  }
+  auto check_options = [](const v1::ScreenOptions& o,
+                          const std::string& field) -> absl::Status {
+    if (o.review_year() != 0) return CheckYear(o.review_year(), field);
+    return absl::OkStatus();
+  };
+  if (auto st = check_options(request.options(), "options.review_year");
+      !st.ok()) {
+    return st;
+  }
+  response.mutable_results()->Reserve(request.items_size());
+  for (int i = 0; i < request.items_size(); ++i) {
+    const v1::ScreenItem& item = request.items(i);
+    const v1::ScreenOptions& options =
+        item.has_options() ? item.options() : request.options();
+    v1::ScreenResult* result = response.add_results();
+    if (auto st = check_options(
+            options, absl::StrCat("items[", i, "].options.review_year"));
+        !st.ok()) {
+      result->set_input(item.input());
+      result->mutable_error()->set_code(static_cast<int>(st.code()));
+      result->mutable_error()->set_message(std::string(st.message()));
+      continue;
+    }
+    ScreenOne(s, item, options, *result);
+  }
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+// ------------------------------------------------------------ search
+
+namespace {
+
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent
+// transpositions), bounded to short strings by the caller.
+int EditDistance(std::string_view a, std::string_view b) {
+  const size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[n][m];
+}
+
+double Similarity(const std::string& query, const std::string& text) {
+  if (query.empty() || text.empty()) return 0;
+  if (query == text) return 1.0;
+  if (absl::StartsWith(text, query)) {
+    return 0.85 + 0.1 * static_cast<double>(query.size()) /
+                      static_cast<double>(text.size());
+  }
+  if (absl::StrContains(text, query)) {
+    return 0.7 + 0.1 * static_cast<double>(query.size()) /
+                     static_cast<double>(text.size());
+  }
+  // Typos: compare with the prefix of the text of the query's length too, so
+  // "aliexpres" finds "aliexpress" and "pinduodou" finds "pinduoduo".
+  const std::string_view whole(text);
+  const std::string_view prefix =
+      whole.substr(0, std::min(text.size(), query.size() + 1));
+  const int distance = std::min(EditDistance(query, whole.substr(0, 64)),
+                                EditDistance(query, prefix));
+  const double longest =
+      static_cast<double>(std::max(query.size(), prefix.size()));
+  return std::max(0.0, 0.8 * (1.0 - distance / longest));
+}
+
+}  // namespace
+
+absl::Status SearchMarkets(const Snapshot& s,
+                           const v1::SearchMarketsRequest& request,
+                           v1::SearchMarketsResponse& response) {
+  const std::string query = NormalizeName(request.query());
+  if (query.empty())
+    return FieldError("query", "must contain letters or digits");
+  if (request.query().size() > 200) {
+    return FieldError("query", "at most 200 characters");
+  }
+  auto limit = common::EffectivePageSize(request.page_size(), 10, 100);
+  if (!limit.ok()) return limit.status();
+  std::vector<v1::SearchHit> hits;
+  for (const v1::Market& market : s.markets()) {
+    if (request.kind() != v1::MARKET_KIND_UNSPECIFIED &&
+        market.kind() != request.kind()) {
+      continue;
+    }
+    double best = 0;
+    std::string matched;
+    auto consider = [&](const std::string& text) {
+      const double score = Similarity(query, NormalizeName(text));
+      if (score > best) {
+        best = score;
+        matched = text;
+      }
+    };
+    consider(market.display_name());
+    for (const auto& alias : market.aliases()) consider(alias);
+    if (best >= 0.5) {
+      v1::SearchHit hit;
+      *hit.mutable_market() = market;
+      hit.set_score(best);
+      hit.set_matched_text(matched);
+      hits.push_back(std::move(hit));
+    }
+  }
+  std::stable_sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+    return a.score() > b.score();
+  });
+  for (size_t i = 0; i < hits.size() && static_cast<int>(i) < *limit; ++i) {
+    *response.add_hits() = std::move(hits[i]);
+  }
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+void GetDataStatus(const Snapshot& s, v1::GetDataStatusResponse& response) {
+  using google::protobuf::util::TimeUtil;
+  response.set_data_version(s.version());
+  *response.mutable_snapshot_time() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(s.built_at()));
+  if (s.data().last_import_time.has_value()) {
+    *response.mutable_last_import_time() = TimeUtil::MicrosecondsToTimestamp(
+        absl::ToUnixMicros(*s.data().last_import_time));
+  }
+  for (auto it = s.reviews().rbegin(); it != s.reviews().rend(); ++it) {
+    *response.add_reviews() = *it;
+  }
+  response.set_market_count(static_cast<int32_t>(s.markets().size()));
+  response.set_operator_count(static_cast<int32_t>(s.operators().size()));
+  response.set_listing_count(static_cast<int32_t>(s.listings().size()));
+}
+
+}  // namespace nml::listings

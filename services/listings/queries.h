@@ -1,0 +1,57 @@
+#pragma once
+
+#include <absl/status/status.h>
+
+#include "nml/listings/v1/listings_service.pb.h"
+#include "services/listings/snapshot.h"
+
+namespace nml::listings {
+
+// The read RPCs, answered from one snapshot. Each validates its request
+// (INVALID_ARGUMENT naming the field), fills `response` including
+// `data_version`, and never blocks.
+
+absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
+                       v1::GetReviewResponse& response);
+absl::Status ListReviews(const Snapshot& s,
+                         const v1::ListReviewsRequest& request,
+                         v1::ListReviewsResponse& response);
+absl::Status GetMarket(const Snapshot& s, const v1::GetMarketRequest& request,
+                       v1::GetMarketResponse& response);
+absl::Status ListMarkets(const Snapshot& s,
+                         const v1::ListMarketsRequest& request,
+                         v1::ListMarketsResponse& response);
+absl::Status GetOperator(const Snapshot& s,
+                         const v1::GetOperatorRequest& request,
+                         v1::GetOperatorResponse& response);
+absl::Status ListOperators(const Snapshot& s,
+                           const v1::ListOperatorsRequest& request,
+                           v1::ListOperatorsResponse& response);
+absl::Status GetListing(const Snapshot& s, const v1::GetListingRequest& request,
+                        v1::GetListingResponse& response);
+absl::Status ListListings(const Snapshot& s,
+                          const v1::ListListingsRequest& request,
+                          v1::ListListingsResponse& response);
+absl::Status GetMarketHistory(const Snapshot& s,
+                              const v1::GetMarketHistoryRequest& request,
+                              v1::GetMarketHistoryResponse& response);
+absl::Status DiffReviews(const Snapshot& s,
+                         const v1::DiffReviewsRequest& request,
+                         v1::DiffReviewsResponse& response);
+absl::Status GetReviewStats(const Snapshot& s,
+                            const v1::GetReviewStatsRequest& request,
+                            v1::GetReviewStatsResponse& response);
+absl::Status ScreenDomains(const Snapshot& s,
+                           const v1::ScreenDomainsRequest& request,
+                           v1::ScreenDomainsResponse& response);
+absl::Status SearchMarkets(const Snapshot& s,
+                           const v1::SearchMarketsRequest& request,
+                           v1::SearchMarketsResponse& response);
+void GetDataStatus(const Snapshot& s, v1::GetDataStatusResponse& response);
+
+// Normalises a name for matching: lower case, letters and digits only,
+// without a leading "the" or possessive "'s" ("The Pirate Bay" and
+// "ThePirateBay" both give "piratebay").
+std::string NormalizeName(std::string_view name);
+
+}  // namespace nml::listings

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <absl/time/time.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "services/listings/model.h"
+
+namespace nml::listings {
+
+// An immutable, indexed view of the whole listings data set with every
+// output-only field computed. Reads are served from the current snapshot
+// without touching the database; writes build a new one.
+class Snapshot final {
+ public:
+  static std::shared_ptr<const Snapshot> Build(SnapshotData data,
+                                               absl::Time built_at);
+
+  int64_t version() const { return data_.version; }
+  absl::Time built_at() const { return built_at_; }
+  const SnapshotData& data() const { return data_; }
+
+  // Resources with output-only fields filled in, ordered by name (reviews by
+  // year).
+  const std::vector<v1::Review>& reviews() const { return reviews_; }
+  const std::vector<v1::Market>& markets() const { return markets_; }
+  const std::vector<v1::Operator>& operators() const { return operators_; }
+  const std::vector<v1::Listing>& listings() const { return listings_; }
+
+  const v1::Review* FindReview(int year) const;
+  const v1::Market* FindMarket(std::string_view id) const;
+  const v1::Operator* FindOperator(std::string_view id) const;
+  const v1::Listing* FindListing(int year, std::string_view market_id) const;
+
+  // Review years that have at least one listing recorded, ascending. Only
+  // these count for history, gaps and "latest": a review with no listings
+  // recorded is a review we have no data for, not an empty list.
+  const std::vector<int>& years_with_listings() const { return years_; }
+  int latest_year() const { return years_.empty() ? 0 : years_.back(); }
+  // Years that list the market, ascending.
+  std::vector<int> ListedYears(std::string_view market_id) const;
+  std::vector<const v1::Listing*> ListingsOf(int year) const;
+  std::vector<const v1::Market*> MarketsOfOperator(
+      std::string_view operator_name) const;
+
+  struct DomainRuleRef {
+    const v1::Market* market;
+    v1::MatchScope scope;
+  };
+  // The market that holds `pattern`, if any.
+  const DomainRuleRef* FindDomain(std::string_view pattern) const;
+
+ private:
+  Snapshot() = default;
+
+  SnapshotData data_;
+  absl::Time built_at_;
+  std::vector<v1::Review> reviews_;
+  std::vector<v1::Market> markets_;
+  std::vector<v1::Operator> operators_;
+  std::vector<v1::Listing> listings_;
+  std::vector<int> years_;
+  std::map<int, size_t, std::less<>> review_index_;
+  std::map<std::string, size_t, std::less<>> market_index_;
+  std::map<std::string, size_t, std::less<>> operator_index_;
+  std::map<std::pair<int, std::string>, size_t, std::less<>> listing_index_;
+  std::map<std::string, std::vector<int>, std::less<>> years_by_market_;
+  std::unordered_map<std::string, DomainRuleRef> domains_;
+};
+
+}  // namespace nml::listings
