@@ -16,6 +16,8 @@ packages=(
   postgresql postgresql-contrib
   # compose file validation, HTTP checks
   docker-compose curl ca-certificates
+  # country names for imports
+  iso-codes
 )
 
 sudo_if_needed() {

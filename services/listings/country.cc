@@ -35,6 +35,7 @@ const std::map<std::string, std::string>& Index() {
     }
     // Short names sources use that iso-codes does not list.
     for (const auto& [name, code] : {std::pair{"russia", "RU"},
+                                     {"turkey", "TR"},
                                      {"usa", "US"},
                                      {"uk", "GB"},
                                      {"hong kong", "HK"},

@@ -1,7 +1,9 @@
 // nmlctl: the command line for nml, on the generated gRPC stubs.
 //
-// Exit status: 0 success, 1 the server answered with an error, 2 bad usage,
-// 3 the server could not be reached.
+// Exit status: 0 success, 1 the server answered with an error (or the
+// input was refused), 2 bad usage, 3 the server could not be reached.
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_join.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/client_context.h>
@@ -15,8 +17,15 @@
 
 #include "common/config.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "tools/nmlctl/csv.h"
+#include "tools/nmlctl/import.h"
 
 namespace {
+
+namespace v1 = nml::listings::v1;
+
+constexpr int kServerError = 1;
+constexpr int kUnreachable = 3;
 
 struct GlobalOptions {
   std::string addr = "127.0.0.1:50051";
@@ -28,12 +37,12 @@ int ExitCodeFor(const grpc::Status& status) {
   if (status.ok()) return 0;
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                  status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-             ? 3
-             : 1;
+             ? kUnreachable
+             : kServerError;
 }
 
 int ReportError(const GlobalOptions& options, const grpc::Status& status) {
-  std::fprintf(stderr, "nmlctl: %s: %s (code %d)\n", options.addr.c_str(),
+  std::fprintf(stderr, "nmlctl: %s: %s (%d)\n", options.addr.c_str(),
                status.error_message().c_str(), status.error_code());
   return ExitCodeFor(status);
 }
@@ -47,32 +56,310 @@ void PrintJson(const google::protobuf::Message& message) {
   std::fputs(out.c_str(), stdout);
 }
 
-void SetDeadline(grpc::ClientContext& context, const GlobalOptions& options) {
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(options.timeout_ms));
+class Client {
+ public:
+  explicit Client(const GlobalOptions& options)
+      : options_(options),
+        stub_(v1::ListingsService::NewStub(grpc::CreateChannel(
+            options.addr, grpc::InsecureChannelCredentials()))) {}
+
+  // Calls `method` with a deadline; prints errors; returns the exit code.
+  template <typename Request, typename Response>
+  int Call(grpc::Status (v1::ListingsService::Stub::*method)(
+               grpc::ClientContext*, const Request&, Response*),
+           const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(options_.timeout_ms));
+    const grpc::Status status = ((*stub_).*method)(&context, request, response);
+    if (!status.ok()) return ReportError(options_, status);
+    return 0;
+  }
+
+  const GlobalOptions& options() const { return options_; }
+
+ private:
+  const GlobalOptions& options_;
+  std::unique_ptr<v1::ListingsService::Stub> stub_;
+};
+
+std::string KindName(v1::MarketKind kind) {
+  return kind == v1::MARKET_KIND_ONLINE     ? "online"
+         : kind == v1::MARKET_KIND_PHYSICAL ? "physical"
+                                            : "-";
 }
 
-int Status(const GlobalOptions& options) {
-  auto stub = nml::listings::v1::ListingsService::NewStub(
-      grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  SetDeadline(context, options);
-  nml::listings::v1::GetDataStatusResponse response;
-  const grpc::Status status = stub->GetDataStatus(&context, {}, &response);
-  if (!status.ok()) return ReportError(options, status);
-  if (options.json) {
+std::string StateName(v1::ReviewState state) {
+  return state == v1::REVIEW_STATE_PUBLISHED ? "PUBLISHED" : "DRAFT";
+}
+
+void PrintReviewLine(const v1::Review& r) {
+  std::printf("%-6d %-10s online %3d/%-3d physical %3d/%-3d %s\n", r.year(),
+              StateName(r.state()).c_str(), r.online_count(),
+              r.declared_online_count(), r.physical_count(),
+              r.declared_physical_count(),
+              r.complete() ? "complete" : "incomplete");
+}
+
+// ------------------------------------------------------------ commands
+
+int Status(Client& client) {
+  v1::GetDataStatusResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetDataStatus,
+                           v1::GetDataStatusRequest(), &response)) {
+    return rc;
+  }
+  if (client.options().json) {
     PrintJson(response);
     return 0;
   }
   using google::protobuf::util::TimeUtil;
-  std::printf("data version   %lld\n",
+  std::printf("data version  %lld\n",
               static_cast<long long>(response.data_version()));
-  std::printf("snapshot time  %s\n",
+  std::printf("snapshot      %s\n",
               TimeUtil::ToString(response.snapshot_time()).c_str());
-  std::printf("last import    %s\n",
+  std::printf("last import   %s\n",
               response.has_last_import_time()
                   ? TimeUtil::ToString(response.last_import_time()).c_str()
                   : "never");
+  std::printf("markets %d, operators %d, listings %d\n",
+              response.market_count(), response.operator_count(),
+              response.listing_count());
+  for (const v1::Review& r : response.reviews()) PrintReviewLine(r);
+  return 0;
+}
+
+int Import(Client& client, const std::string& markets_path,
+           const std::string& counts_path) {
+  auto markets = nml::cli::ReadFile(markets_path);
+  if (!markets.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(markets.status().message()).c_str());
+    return kServerError;
+  }
+  auto counts = nml::cli::ReadFile(counts_path);
+  if (!counts.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(counts.status().message()).c_str());
+    return kServerError;
+  }
+  auto imports = nml::cli::BuildReviewImports(markets_path, *markets,
+                                              counts_path, *counts);
+  if (!imports.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(imports.status().message()).c_str());
+    return kServerError;
+  }
+  // Everything is checked before anything is written: one bad row anywhere
+  // and nothing is imported.
+  for (const auto& import : *imports) {
+    v1::ImportReviewRequest check = import.request;
+    check.set_validate_only(true);
+    v1::ImportReviewResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::milliseconds(client.options().timeout_ms));
+    auto stub = v1::ListingsService::NewStub(grpc::CreateChannel(
+        client.options().addr, grpc::InsecureChannelCredentials()));
+    const grpc::Status status = stub->ImportReview(&context, check, &response);
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      std::fprintf(stderr, "nmlctl: import refused, nothing written: %s\n",
+                   nml::cli::LocateImportError(status.error_message(), import,
+                                               markets_path)
+                       .c_str());
+      return kServerError;
+    }
+    if (!status.ok()) return ReportError(client.options(), status);
+  }
+  int listings = 0, created = 0, replayed = 0;
+  for (const auto& import : *imports) {
+    v1::ImportReviewResponse response;
+    if (int rc = client.Call(&v1::ListingsService::Stub::ImportReview,
+                             import.request, &response)) {
+      return rc;
+    }
+    const v1::Review& r = response.review();
+    listings += r.online_count() + r.physical_count();
+    created += response.markets_created();
+    replayed += response.replayed() ? 1 : 0;
+    std::printf(
+        "reviews/%d %-10s %2d online, %2d physical; %d markets new, %d "
+        "updated%s%s%s\n",
+        r.year(), StateName(r.state()).c_str(), r.online_count(),
+        r.physical_count(), response.markets_created(),
+        response.markets_updated(), response.replayed() ? " (unchanged)" : "",
+        response.publication_blocker().empty() ? "" : "; ",
+        response.publication_blocker().c_str());
+    if (client.options().json) PrintJson(response);
+  }
+  std::printf(
+      "imported %zu reviews, %d listings, %d new markets%s\n", imports->size(),
+      listings, created,
+      replayed == static_cast<int>(imports->size()) ? " (already loaded)" : "");
+  return 0;
+}
+
+int ListListings(Client& client, int year, const std::string& filter) {
+  v1::ListListingsRequest request;
+  request.set_parent(year == 0 ? "reviews/-" : absl::StrCat("reviews/", year));
+  request.set_filter(filter);
+  request.set_page_size(1000);
+  for (;;) {
+    v1::ListListingsResponse response;
+    if (int rc = client.Call(&v1::ListingsService::Stub::ListListings, request,
+                             &response)) {
+      return rc;
+    }
+    if (client.options().json) {
+      PrintJson(response);
+    } else {
+      for (const v1::Listing& l : response.listings()) {
+        std::printf("%-45s %-9s %s%s\n", l.name().c_str(),
+                    KindName(l.market_kind()).c_str(),
+                    l.market_display_name().c_str(),
+                    l.first_time() ? "  [first time]" : "");
+      }
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return 0;
+}
+
+int History(Client& client, const std::string& market) {
+  v1::GetMarketHistoryRequest request;
+  request.set_market(market.starts_with("markets/") ? market
+                                                    : "markets/" + market);
+  v1::GetMarketHistoryResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetMarketHistory,
+                           request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%s (%s)\n", response.market().display_name().c_str(),
+              response.market().name().c_str());
+  std::vector<std::string> periods;
+  for (const auto& p : response.periods()) {
+    periods.push_back(p.first_year() == p.last_year()
+                          ? absl::StrCat(p.first_year())
+                          : absl::StrCat(p.first_year(), "-", p.last_year()));
+  }
+  std::printf("listed: %s\n",
+              periods.empty() ? "never" : absl::StrJoin(periods, ", ").c_str());
+  return 0;
+}
+
+int Diff(Client& client, int base, int target) {
+  v1::DiffReviewsRequest request;
+  request.set_base_year(base);
+  request.set_target_year(target);
+  v1::DiffReviewsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::DiffReviews, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& c : response.changes()) {
+    std::printf("%-9s %-9s %s\n",
+                v1::ChangeType_Name(c.change()).substr(12).c_str(),
+                KindName(c.kind()).c_str(), c.market_display_name().c_str());
+  }
+  std::printf("added %d, removed %d, retained %d, relisted %d%s\n",
+              response.added_count(), response.removed_count(),
+              response.retained_count(), response.relisted_count(),
+              response.incomplete_data() ? " (incomplete data)" : "");
+  return 0;
+}
+
+int Stats(Client& client, int year) {
+  v1::GetReviewStatsRequest request;
+  request.set_name(absl::StrCat("reviews/", year));
+  v1::GetReviewStatsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetReviewStats, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  PrintReviewLine(response.review());
+  auto print = [](const char* title, const auto& counts) {
+    std::printf("%s:", title);
+    for (const auto& c : counts) {
+      std::printf(
+          " %s=%d",
+          (c.label().empty() ? (c.key().empty() ? "?" : c.key()) : c.label())
+              .c_str(),
+          c.count());
+    }
+    std::printf("\n");
+  };
+  print("by country", response.by_country());
+  print("by operator", response.by_operator());
+  print("by infringement", response.by_infringement_type());
+  std::printf("first time %d, relisted %d\n", response.first_time_count(),
+              response.relisted_count());
+  return 0;
+}
+
+int Screen(Client& client, const std::vector<std::string>& inputs, int year,
+           bool rollup) {
+  v1::ScreenDomainsRequest request;
+  request.mutable_options()->set_review_year(year);
+  request.mutable_options()->set_operator_rollup(rollup);
+  for (const auto& input : inputs) request.add_items()->set_input(input);
+  v1::ScreenDomainsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::ScreenDomains, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& r : response.results()) {
+    if (r.has_error()) {
+      std::printf("%s: error: %s\n", r.input().c_str(),
+                  r.error().message().c_str());
+    } else if (r.matches().empty()) {
+      std::printf("%s: not listed in %d (host %s)\n", r.input().c_str(),
+                  r.review_year(), r.host().c_str());
+    } else {
+      for (const auto& m : r.matches()) {
+        std::printf("%s: LISTED %s (%s via %s)\n", r.input().c_str(),
+                    m.listing().c_str(), v1::MatchRule_Name(m.rule()).c_str(),
+                    m.pattern().c_str());
+      }
+    }
+  }
+  return 0;
+}
+
+int Search(Client& client, const std::string& query) {
+  v1::SearchMarketsRequest request;
+  request.set_query(query);
+  v1::SearchMarketsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::SearchMarkets, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& hit : response.hits()) {
+    std::printf("%.2f  %-30s %s\n", hit.score(), hit.market().name().c_str(),
+                hit.market().display_name().c_str());
+  }
   return 0;
 }
 
@@ -82,19 +369,83 @@ int main(int argc, char** argv) {
   GlobalOptions options;
   CLI::App app{"nmlctl: query and load the Notorious Markets List", "nmlctl"};
   app.require_subcommand(1);
-  app.add_option("--addr", options.addr, "Server address, host:port")
+  app.add_option("--addr", options.addr, "nml-listings address, host:port")
       ->envname("NML_ADDR")
       ->capture_default_str();
   app.add_option("--timeout", options.timeout_ms, "Deadline per call, ms")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
-  app.add_flag("--json", options.json,
-               "Print protobuf JSON instead of a table");
+  app.add_flag("--json", options.json, "Print protobuf JSON instead of tables");
 
-  auto* status = app.add_subcommand(
-      "status", "Data version, last import and review completeness");
+  auto* status =
+      app.add_subcommand("status", "Data version and review completeness");
+
+  std::string data_dir;
+  std::string markets_path;
+  std::string counts_path;
+  auto* import = app.add_subcommand(
+      "import",
+      "Load reviews and listings from markets.csv and review_counts.csv");
+  import->add_option("dir", data_dir,
+                     "Directory with markets.csv and review_counts.csv");
+  import->add_option("--markets", markets_path, "markets.csv file");
+  import->add_option("--review-counts", counts_path, "review_counts.csv file");
+
+  int year = 0;
+  std::string filter;
+  auto* listings = app.add_subcommand("listings", "The listings of a review");
+  listings->add_option("year", year, "Review year (all years when omitted)");
+  listings->add_option("--filter", filter, "AIP-160 filter");
+
+  std::string market;
+  auto* history = app.add_subcommand("history", "A market's listing history");
+  history->add_option("market", market, "Market id or markets/{id}")
+      ->required();
+
+  int base = 0, target = 0;
+  auto* diff = app.add_subcommand("diff", "What changed between two reviews");
+  diff->add_option("base", base, "Earlier review year")->required();
+  diff->add_option("target", target, "Later review year")->required();
+
+  auto* stats = app.add_subcommand("stats", "Counts of one review");
+  stats->add_option("year", year, "Review year")->required();
+
+  std::vector<std::string> inputs;
+  bool rollup = false;
+  auto* screen =
+      app.add_subcommand("screen", "Screen URLs or hosts against the list");
+  screen->add_option("inputs", inputs, "URLs or host names")->required();
+  screen->add_option("--year", year, "Review year (default: latest)");
+  screen->add_flag("--operator-rollup", rollup,
+                   "Match any market of a listed operator");
+
+  std::string query;
+  auto* search =
+      app.add_subcommand("search", "Find markets by name, typos allowed");
+  search->add_option("query", query, "Name or alias")->required();
 
   nml::common::ParseOrExit(app, argc, argv);
-  if (*status) return Status(options);
+  Client client(options);
+  if (*status) return Status(client);
+  if (*import) {
+    if (!data_dir.empty()) {
+      while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+      if (markets_path.empty()) markets_path = data_dir + "/markets.csv";
+      if (counts_path.empty()) counts_path = data_dir + "/review_counts.csv";
+    }
+    if (markets_path.empty() || counts_path.empty()) {
+      std::fprintf(stderr,
+                   "nmlctl: import: give a directory or --markets and "
+                   "--review-counts\n");
+      return 2;
+    }
+    return Import(client, markets_path, counts_path);
+  }
+  if (*listings) return ListListings(client, year, filter);
+  if (*history) return History(client, market);
+  if (*diff) return Diff(client, base, target);
+  if (*stats) return Stats(client, year);
+  if (*screen) return Screen(client, inputs, year, rollup);
+  if (*search) return Search(client, query);
   return 2;
 }
