@@ -209,7 +209,17 @@ absl::Status CheckYear(int year, std::string_view field) {
 }  // namespace
 
 std::string NormalizeName(std::string_view name) {
-  std::string lower = absl::AsciiStrToLower(Absl(name));
+  // A camel-case boundary separates words ("ThePirateBay"), so a leading
+  // "The" is recognised either way.
+  std::string spaced;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (i > 0 && absl::ascii_islower(name[i - 1]) &&
+        absl::ascii_isupper(name[i])) {
+      spaced.push_back(' ');
+    }
+    spaced.push_back(name[i]);
+  }
+  std::string lower = absl::AsciiStrToLower(spaced);
   // Possessive "'s" goes before punctuation is dropped.
   for (size_t pos; (pos = lower.find("'s")) != std::string::npos;) {
     lower.erase(pos, 2);

@@ -1,0 +1,108 @@
+#include "common/filter.h"
+
+#include <gtest/gtest.h>
+
+#include "common/page_token.h"
+#include "nml/listings/v1/resources.pb.h"
+
+namespace nml::common {
+namespace {
+
+const FilterSchema& Schema() {
+  static const FilterSchema kSchema = {
+      {"year", {FieldType::kInt}},
+      {"name", {FieldType::kString}},
+      {"first_time", {FieldType::kBool}},
+      {"kind", {FieldType::kEnum, listings::v1::MarketKind_descriptor()}},
+      {"aliases", {FieldType::kStringList}},
+  };
+  return kSchema;
+}
+
+FieldGetter Row(int64_t year, std::string name, bool first, std::string kind,
+                std::vector<std::string> aliases) {
+  return [=](std::string_view f) -> FieldValue {
+    if (f == "year") return year;
+    if (f == "name") return name;
+    if (f == "first_time") return first;
+    if (f == "kind") return kind;
+    return aliases;
+  };
+}
+
+bool Matches(const std::string& text, const FieldGetter& row) {
+  auto filter = Filter::Parse(text, Schema());
+  EXPECT_TRUE(filter.ok()) << text << ": " << filter.status();
+  return filter.ok() && filter->Matches(row);
+}
+
+TEST(Filter, EvaluatesComparisonsAndBooleanLogic) {
+  const auto ali = Row(2021, "AliExpress", true, "MARKET_KIND_ONLINE", {"Ali"});
+  EXPECT_TRUE(Matches("", ali));
+  EXPECT_TRUE(Matches("year = 2021", ali));
+  EXPECT_TRUE(Matches("year >= 2020 AND year < 2022", ali));
+  EXPECT_FALSE(Matches("year != 2021", ali));
+  EXPECT_TRUE(Matches("name = \"AliExpress\" AND first_time = true", ali));
+  EXPECT_TRUE(Matches("kind = MARKET_KIND_PHYSICAL OR aliases:\"Ali\"", ali));
+  EXPECT_FALSE(Matches("NOT (kind = MARKET_KIND_ONLINE)", ali));
+  EXPECT_TRUE(Matches("name = \"a \\\"quoted\\\" name\" OR year = 2021", ali));
+}
+
+TEST(Filter, ParseErrorsNameThePosition) {
+  auto expect_error = [](const std::string& text, const std::string& want) {
+    auto filter = Filter::Parse(text, Schema());
+    ASSERT_FALSE(filter.ok()) << text;
+    EXPECT_EQ(filter.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(std::string(filter.status().message()), want) << text;
+  };
+  expect_error("year = ", "filter: at position 8: 'year' takes a number");
+  expect_error("year == 2021", "filter: at position 7: 'year' takes a number");
+  expect_error(
+      "year = 2021 year = 2020",
+      "filter: at position 13: expected AND, OR or the end, found 'year'");
+  expect_error("colour = \"red\"",
+               "filter: at position 1: unknown field 'colour' (filterable: "
+               "aliases, first_time, kind, name, year)");
+  expect_error("name = \"open", "filter: at position 8: unterminated string");
+  expect_error("(year = 1", "filter: at position 10: expected ')'");
+  expect_error("kind = ONLINE",
+               "filter: at position 8: 'kind' takes one of MARKET_KIND_ONLINE, "
+               "MARKET_KIND_PHYSICAL");
+  expect_error("aliases = \"x\"",
+               "filter: at position 9: 'aliases' is repeated: use ':'");
+  expect_error("year = 1; DROP TABLE listings",
+               "filter: at position 9: unexpected character ';'");
+}
+
+TEST(OrderBy, AcceptsOnlyAllowedFields) {
+  auto order = ParseOrderBy("year desc, name", {"year", "name"}, {});
+  ASSERT_TRUE(order.ok());
+  ASSERT_EQ(order->size(), 2u);
+  EXPECT_TRUE((*order)[0].descending);
+  EXPECT_FALSE((*order)[1].descending);
+  EXPECT_FALSE(ParseOrderBy("secret", {"year"}, {}).ok());
+  EXPECT_FALSE(ParseOrderBy("year sideways", {"year"}, {}).ok());
+}
+
+TEST(PageToken, RoundTripsAndRejectsForgedOrForeignTokens) {
+  const uint64_t fp = Fingerprint({"reviews/2021", "year = 2021", ""});
+  const std::string token = EncodePageToken(fp, 50);
+  auto offset = DecodePageToken(token, fp);
+  ASSERT_TRUE(offset.ok());
+  EXPECT_EQ(*offset, 50);
+  // Another filter, a flipped character, garbage: all INVALID_ARGUMENT.
+  EXPECT_EQ(DecodePageToken(token, Fingerprint({"reviews/2021", "", ""}))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  std::string forged = token;
+  forged[3] = forged[3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(DecodePageToken(forged, fp).ok());
+  EXPECT_FALSE(DecodePageToken("not a token", fp).ok());
+  EXPECT_EQ(*EffectivePageSize(0), 50);
+  EXPECT_EQ(*EffectivePageSize(5000), 1000);
+  EXPECT_FALSE(EffectivePageSize(-1).ok());
+}
+
+}  // namespace
+}  // namespace nml::common

@@ -1,0 +1,418 @@
+// nml-listings as users meet it: a real PostgreSQL, the real binary, the
+// shared data loaded through `nmlctl import`, calls through generated stubs.
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "tests/support/health.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace nml::listings {
+namespace {
+
+using namespace std::chrono_literals;
+using nml::testing::RunProcess;
+using nml::testing::Subprocess;
+using nml::testing::TestDatabase;
+
+class Server {
+ public:
+  explicit Server(const std::string& db_url)
+      : process_(
+            NML_LISTINGS_BIN, {},
+            {{"NML_DATABASE_URL", db_url}, {"NML_LISTEN", "127.0.0.1:0"}}) {
+    port_ = process_.WaitForListeningPort(30s);
+    EXPECT_GT(port_, 0) << process_.Stderr();
+    address_ = absl::StrCat("127.0.0.1:", port_);
+    stub_ = v1::ListingsService::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  }
+  const std::string& address() const { return address_; }
+  v1::ListingsService::Stub& stub() { return *stub_; }
+  std::string log() const { return process_.Stderr(); }
+
+ private:
+  Subprocess process_;
+  int port_ = 0;
+  std::string address_;
+  std::unique_ptr<v1::ListingsService::Stub> stub_;
+};
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + 10s);
+  return context;
+}
+
+nml::testing::RunResult Nmlctl(const std::string& address,
+                               std::vector<std::string> args) {
+  args.insert(args.begin(), {"--addr", address});
+  return RunProcess(NML_NMLCTL_BIN, args, {}, 120s);
+}
+
+class SharedData : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<Server>(db_.url());
+    const auto imported =
+        Nmlctl(server_->address(), {"import", NML_SOURCE_DIR "/data"});
+    ASSERT_EQ(imported.exit_status, 0) << imported.err << imported.out;
+  }
+
+  v1::ScreenResult Screen(const std::string& input, int year = 0,
+                          bool rollup = false) {
+    v1::ScreenDomainsRequest request;
+    auto* item = request.add_items();
+    item->set_input(input);
+    item->mutable_options()->set_review_year(year);
+    item->mutable_options()->set_operator_rollup(rollup);
+    v1::ScreenDomainsResponse response;
+    const grpc::Status status =
+        server_->stub().ScreenDomains(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.results_size() == 1 ? response.results(0)
+                                        : v1::ScreenResult();
+  }
+
+  TestDatabase db_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(SharedData, The2021ReviewHasAll42OnlineListingsAndStaysDraft) {
+  v1::GetReviewStatsRequest request;
+  request.set_name("reviews/2021");
+  v1::GetReviewStatsResponse stats;
+  ASSERT_TRUE(
+      server_->stub().GetReviewStats(Context().get(), request, &stats).ok());
+  const v1::Review& review = stats.review();
+  EXPECT_EQ(review.online_count(), 42);
+  EXPECT_EQ(review.declared_online_count(), 42);
+  EXPECT_EQ(review.missing_online_count(), 0);
+  EXPECT_EQ(review.physical_count(), 8);
+  EXPECT_EQ(review.declared_physical_count(), 35);
+  EXPECT_EQ(review.missing_physical_count(), 27);
+  EXPECT_FALSE(review.complete());
+  EXPECT_EQ(review.state(), v1::REVIEW_STATE_DRAFT);
+  EXPECT_GT(stats.data_version(), 0);
+  bool china_nine = false;
+  for (const auto& c : stats.by_country()) {
+    if (c.key() == "CN") china_nine = c.count() >= 9;
+  }
+  EXPECT_TRUE(china_nine) << "nine Chinese markets are recorded for 2021";
+
+  v1::ListListingsRequest list;
+  list.set_parent("reviews/2021");
+  list.set_filter("market_kind = MARKET_KIND_ONLINE");
+  v1::ListListingsResponse online;
+  ASSERT_TRUE(
+      server_->stub().ListListings(Context().get(), list, &online).ok());
+  EXPECT_EQ(online.total_size(), 42);
+}
+
+TEST_F(SharedData, DiffAgainst2020AddsAliExpressAndWeChatAndRemovesAmazon) {
+  v1::DiffReviewsRequest request;
+  request.set_base_year(2020);
+  request.set_target_year(2021);
+  v1::DiffReviewsResponse diff;
+  ASSERT_TRUE(
+      server_->stub().DiffReviews(Context().get(), request, &diff).ok());
+  std::map<std::string, v1::ChangeType> change;
+  for (const auto& c : diff.changes()) change[c.market()] = c.change();
+  EXPECT_EQ(change["markets/aliexpress"], v1::CHANGE_TYPE_ADDED);
+  EXPECT_EQ(change["markets/wechat-weixin-e-commerce-ecosystem"],
+            v1::CHANGE_TYPE_ADDED);
+  EXPECT_EQ(change["markets/amazons-foreign-domains"], v1::CHANGE_TYPE_REMOVED);
+  EXPECT_EQ(change["markets/taobao"], v1::CHANGE_TYPE_RETAINED);
+  EXPECT_EQ(diff.added_count() + diff.removed_count() + diff.retained_count() +
+                diff.relisted_count(),
+            diff.changes_size());
+  EXPECT_TRUE(diff.incomplete_data());
+
+  v1::GetListingRequest get;
+  get.set_name("reviews/2021/listings/aliexpress");
+  v1::GetListingResponse aliexpress;
+  ASSERT_TRUE(
+      server_->stub().GetListing(Context().get(), get, &aliexpress).ok());
+  EXPECT_TRUE(aliexpress.listing().first_time());
+  EXPECT_EQ(aliexpress.listing().consecutive_years(), 1);
+}
+
+TEST_F(SharedData, KidderporeIsOneMarketWithATwoYearHistory) {
+  v1::GetMarketHistoryRequest request;
+  request.set_market("markets/kidderpore");
+  v1::GetMarketHistoryResponse history;
+  ASSERT_TRUE(server_->stub()
+                  .GetMarketHistory(Context().get(), request, &history)
+                  .ok());
+  EXPECT_EQ(history.market().display_name(), "Kidderpore (Fancy Market)");
+  EXPECT_EQ(std::vector<int>(history.years_listed().begin(),
+                             history.years_listed().end()),
+            (std::vector<int>{2020, 2021}));
+  ASSERT_EQ(history.periods_size(), 1);
+  EXPECT_EQ(history.first_year(), 2020);
+  EXPECT_EQ(history.last_year(), 2021);
+
+  v1::SearchMarketsRequest search;
+  search.set_query("Kiderpore");  // a typo
+  v1::SearchMarketsResponse hits;
+  ASSERT_TRUE(
+      server_->stub().SearchMarkets(Context().get(), search, &hits).ok());
+  ASSERT_GT(hits.hits_size(), 0);
+  EXPECT_EQ(hits.hits(0).market().name(), "markets/kidderpore");
+}
+
+TEST_F(SharedData, ScreeningMatchesByScopeAndYear) {
+  const auto ali = Screen("https://WWW.AliExpress.com:443/item/1.html");
+  ASSERT_EQ(ali.matches_size(), 1);
+  EXPECT_EQ(ali.review_year(), 2021);
+  EXPECT_EQ(ali.matches(0).listing(), "reviews/2021/listings/aliexpress");
+  EXPECT_EQ(ali.matches(0).rule(), v1::MATCH_RULE_HOST_AND_SUBDOMAINS);
+  EXPECT_EQ(ali.matches(0).pattern(), "aliexpress.com");
+  EXPECT_EQ(ali.host(), "www.aliexpress.com");
+
+  const auto pan = Screen("pan.baidu.com/s/x");
+  ASSERT_EQ(pan.matches_size(), 1);
+  EXPECT_EQ(pan.matches(0).market(), "markets/baidu-wangpan");
+  EXPECT_EQ(Screen("www.baidu.com").matches_size(), 0);
+
+  EXPECT_EQ(Screen("amazon.de", 2020).matches_size(), 1);
+  EXPECT_EQ(Screen("https://www.amazon.de/dp/1", 2021).matches_size(), 0);
+  EXPECT_EQ(Screen("amazon.com", 2020).matches_size(), 0);
+  EXPECT_EQ(Screen("amazon.com").matches_size(), 0);
+
+  EXPECT_EQ(Screen("http://bücher.de./").host(), "xn--bcher-kva.de");
+  EXPECT_EQ(Screen("https://ALIEXPRESS.COM./x").matches_size(), 1);
+}
+
+TEST_F(SharedData, GarbageGetsAPerItemErrorNotAFailedBatch) {
+  v1::ScreenDomainsRequest request;
+  for (const char* input : {"taobao.com", "ht!tp://", "", "dhgate.com"}) {
+    request.add_items()->set_input(input);
+  }
+  v1::ScreenDomainsResponse response;
+  ASSERT_TRUE(
+      server_->stub().ScreenDomains(Context().get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).matches_size(), 1);
+  EXPECT_EQ(response.results(1).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(2).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(3).matches_size(), 1);
+
+  v1::ScreenDomainsRequest empty;
+  const grpc::Status status =
+      server_->stub().ScreenDomains(Context().get(), empty, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "items: must not be empty");
+}
+
+TEST_F(SharedData, LoadingTheSameFilesAgainChangesNothing) {
+  v1::GetDataStatusResponse before;
+  ASSERT_TRUE(server_->stub().GetDataStatus(Context().get(), {}, &before).ok());
+  const auto again =
+      Nmlctl(server_->address(), {"import", NML_SOURCE_DIR "/data"});
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "(already loaded)")) << again.out;
+  v1::GetDataStatusResponse after;
+  ASSERT_TRUE(server_->stub().GetDataStatus(Context().get(), {}, &after).ok());
+  EXPECT_EQ(after.data_version(), before.data_version());
+  EXPECT_EQ(after.listing_count(), 142);
+}
+
+TEST_F(SharedData, PagesCoverEveryListingOnceAndTokensAreChecked) {
+  v1::ListListingsRequest request;
+  request.set_parent("reviews/-");
+  request.set_page_size(25);
+  request.set_order_by("year desc, name");
+  std::set<std::string> seen;
+  int pages = 0;
+  for (;;) {
+    v1::ListListingsResponse page;
+    ASSERT_TRUE(
+        server_->stub().ListListings(Context().get(), request, &page).ok());
+    for (const auto& l : page.listings())
+      EXPECT_TRUE(seen.insert(l.name()).second);
+    ++pages;
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 142u);
+  EXPECT_EQ(pages, 6);
+
+  request.set_page_token("forged");
+  v1::ListListingsResponse page;
+  auto status = server_->stub().ListListings(Context().get(), request, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(), "page_token:"));
+
+  request.clear_page_token();
+  request.set_filter("infringement_types:PIRACY");
+  status = server_->stub().ListListings(Context().get(), request, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "position 20"))
+      << status.error_message();
+
+  request.set_filter("");
+  request.set_order_by("summary; DROP TABLE listings");
+  status = server_->stub().ListListings(Context().get(), request, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SharedData, AStaleEtagIsRefusedAndAFreshOneAccepted) {
+  v1::GetMarketRequest get;
+  get.set_name("markets/aliexpress");
+  v1::GetMarketResponse current;
+  ASSERT_TRUE(server_->stub().GetMarket(Context().get(), get, &current).ok());
+
+  v1::UpdateMarketRequest update;
+  *update.mutable_market() = current.market();
+  update.mutable_market()->set_city("Hangzhou");
+  update.mutable_update_mask()->add_paths("city");
+  v1::UpdateMarketResponse updated;
+  ASSERT_TRUE(
+      server_->stub().UpdateMarket(Context().get(), update, &updated).ok());
+  EXPECT_EQ(updated.market().city(), "Hangzhou");
+  EXPECT_NE(updated.market().etag(), current.market().etag());
+
+  // The same request again carries the old etag now.
+  const grpc::Status stale =
+      server_->stub().UpdateMarket(Context().get(), update, &updated);
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+
+  v1::GetMarketResponse missing;
+  get.set_name("markets/no-such-market");
+  EXPECT_EQ(
+      server_->stub().GetMarket(Context().get(), get, &missing).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  get.set_name("markets/Bad Name");
+  const auto bad = server_->stub().GetMarket(Context().get(), get, &missing);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(bad.error_message(), "name:"));
+}
+
+TEST_F(SharedData, ARequestIdIsBoundToItsRequest) {
+  v1::CreateOperatorRequest request;
+  request.set_request_id("op-1");
+  request.mutable_operator_()->set_display_name("Shopee Ltd");
+  v1::CreateOperatorResponse first;
+  ASSERT_TRUE(
+      server_->stub().CreateOperator(Context().get(), request, &first).ok());
+  v1::CreateOperatorResponse second;
+  ASSERT_TRUE(
+      server_->stub().CreateOperator(Context().get(), request, &second).ok());
+  EXPECT_EQ(second.operator_().name(), first.operator_().name());
+  EXPECT_EQ(second.operator_().etag(), first.operator_().etag());
+
+  request.mutable_operator_()->set_display_name("Someone Else");
+  const auto reused =
+      server_->stub().CreateOperator(Context().get(), request, &second);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+}
+
+// ------------------------------------------------------------ imports
+
+TEST(Import, OneBadRowWritesNothingAndNamesTheRowAndField) {
+  TestDatabase db;
+  Server server(db.url());
+  const std::string dir =
+      absl::StrCat(std::filesystem::temp_directory_path().string(),
+                   "/nml-bad-import-", getpid());
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(NML_SOURCE_DIR "/data/review_counts.csv",
+                             dir + "/review_counts.csv",
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    std::ifstream in(NML_SOURCE_DIR "/data/markets.csv");
+    std::ofstream out(dir + "/markets.csv");
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      // Line 60 gets a country no one has heard of.
+      if (++n == 60) {
+        line =
+            "2020,Atlantis Bazaar,physical,Atlantis,,,counterfeiting,,,"
+            "https://example.org/x,high";
+      }
+      out << line << "\n";
+    }
+  }
+  const auto result = Nmlctl(server.address(), {"import", dir});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(result.err,
+                                "markets.csv:60: country: 'Atlantis' is "
+                                "not a known country"))
+      << result.err;
+
+  v1::GetDataStatusResponse status;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
+  EXPECT_EQ(status.reviews_size(), 0);
+  EXPECT_EQ(status.listing_count(), 0);
+  EXPECT_EQ(status.data_version(), 0);
+}
+
+// ------------------------------------------------------------ freshness
+
+TEST(Snapshot, AWriteIsVisibleEverywhereWithinOneSecond) {
+  TestDatabase db;
+  Server writer(db.url());
+  Server reader(db.url());  // another instance on the same database
+
+  v1::CreateMarketRequest create;
+  create.mutable_market()->set_display_name("Test Bazaar");
+  create.mutable_market()->set_kind(v1::MARKET_KIND_PHYSICAL);
+  create.mutable_market()->set_country_code("TH");
+  v1::CreateMarketResponse created;
+  ASSERT_TRUE(
+      writer.stub().CreateMarket(Context().get(), create, &created).ok());
+  EXPECT_EQ(created.market().name(), "markets/test-bazaar");
+
+  // The writer reads its own write at once.
+  v1::GetMarketRequest get;
+  get.set_name("markets/test-bazaar");
+  v1::GetMarketResponse got;
+  EXPECT_TRUE(writer.stub().GetMarket(Context().get(), get, &got).ok());
+
+  auto visible_on = [&](Server& server, auto check) {
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < 5s) {
+      if (check(server)) return std::chrono::steady_clock::now() - start;
+      std::this_thread::sleep_for(10ms);
+    }
+    return std::chrono::steady_clock::duration::max();
+  };
+  const auto on_reader = visible_on(reader, [&](Server& s) {
+    v1::GetMarketResponse r;
+    return s.stub().GetMarket(Context().get(), get, &r).ok();
+  });
+  EXPECT_LT(on_reader, 1s);
+
+  // Even a change made behind the services' back, in SQL, arrives.
+  {
+    pqxx::connection connection(db.url());
+    pqxx::work tx(connection);
+    tx.exec("UPDATE markets SET city = 'Bangkok' WHERE id = 'test-bazaar'");
+    tx.commit();
+  }
+  const auto sql_change = visible_on(reader, [&](Server& s) {
+    v1::GetMarketResponse r;
+    return s.stub().GetMarket(Context().get(), get, &r).ok() &&
+           r.market().city() == "Bangkok";
+  });
+  EXPECT_LT(sql_change, 1s);
+}
+
+}  // namespace
+}  // namespace nml::listings
