@@ -1,0 +1,52 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "services/listings/listings_store.h"
+
+namespace nml::listings {
+
+// ListingsStore in memory, with the same write semantics as the PostgreSQL
+// store (one writer at a time, all-or-nothing, idempotency by request id,
+// one data version per write). For handler tests and benchmarks.
+class MemoryListingsStore final : public ListingsStore {
+ public:
+  absl::StatusOr<SnapshotData> LoadAll() override {
+    std::lock_guard lock(mu_);
+    return data_;
+  }
+
+  absl::StatusOr<WriteResult> Write(const WriteRequest& request,
+                                    const Planner& plan) override {
+    std::lock_guard lock(mu_);
+    if (!request.request_id.empty()) {
+      const auto it = seen_.find(request.request_id);
+      if (it != seen_.end()) {
+        if (it->second.first != request.method + request.request_bytes) {
+          return absl::AlreadyExistsError(
+              "request_id: already used for a different request");
+        }
+        return WriteResult{it->second.second, data_.version, true};
+      }
+    }
+    auto planned = plan(data_);
+    if (!planned.ok()) return planned.status();
+    ApplyChanges(planned->changes, data_);
+    if (!planned->changes.empty()) ++data_.version;
+    if (planned->changes.is_import) data_.last_import_time = absl::Now();
+    WriteResult result{planned->answer(data_.version), data_.version, false};
+    if (!request.request_id.empty()) {
+      seen_[request.request_id] = {request.method + request.request_bytes,
+                                   result.answer};
+    }
+    return result;
+  }
+
+ private:
+  std::mutex mu_;
+  SnapshotData data_;
+  std::map<std::string, std::pair<std::string, std::string>> seen_;
+};
+
+}  // namespace nml::listings
