@@ -2,7 +2,6 @@
 // through the real import planner, and over gRPC on loopback next to a bare
 // health check (the "echo" every gRPC call costs at least).
 #include <benchmark/benchmark.h>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/credentials.h>
@@ -61,7 +60,8 @@ void BM_ScreenSnapshot(benchmark::State& state) {
   const auto snapshot = SharedDataSnapshot();
   v1::ScreenDomainsRequest request;
   for (int i = 0; i < state.range(0); ++i) {
-    request.add_items()->set_input(kInputs[static_cast<size_t>(i) % kInputs.size()]);
+    request.add_items()->set_input(
+        kInputs[static_cast<size_t>(i) % kInputs.size()]);
   }
   for (auto _ : state) {
     v1::ScreenDomainsResponse response;
@@ -75,12 +75,12 @@ BENCHMARK(BM_ScreenSnapshot)->Arg(1)->Arg(100)->Arg(1000);
 class LoopbackServer {
  public:
   LoopbackServer()
-      : executor_(2, 256),
-        service_(store_, holder_, nullptr, executor_) {
+      : executor_(2, 256), service_(store_, holder_, nullptr, executor_) {
     holder_.Set(SharedDataSnapshot());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port_);
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
     auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
@@ -123,7 +123,8 @@ void BM_GrpcScreenDomains(benchmark::State& state) {
   auto& server = Server();
   v1::ScreenDomainsRequest request;
   for (int i = 0; i < state.range(0); ++i) {
-    request.add_items()->set_input(kInputs[static_cast<size_t>(i) % kInputs.size()]);
+    request.add_items()->set_input(
+        kInputs[static_cast<size_t>(i) % kInputs.size()]);
   }
   for (auto _ : state) {
     grpc::ClientContext context;

@@ -38,6 +38,7 @@ class Executor final {
   // Sleeps for the injected delay (if any), waking early when `context` is
   // cancelled, as a slow database call would be.
   void InjectDelay(grpc::CallbackServerContext* context) const;
+  bool has_injected_delay() const { return inject_delay_.count() > 0; }
 
  private:
   void WorkerLoop();

@@ -22,14 +22,21 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
                                                         const Request* request,
                                                         Response* response,
                                                         Query query) {
-  Reactor* reactor = context->DefaultReactor();
-  const auto snapshot = snapshots_.Get();
-  if (snapshot == nullptr) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "the data is not loaded yet; retry shortly"));
-    return reactor;
+  auto answer = [this, request, response, query]() {
+    const auto snapshot = snapshots_.Get();
+    if (snapshot == nullptr) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the data is not loaded yet; retry shortly");
+    }
+    return ToGrpcStatus(query(*snapshot, *request, *response));
+  };
+  // A fault drill delays reads too; they then take a worker instead of
+  // blocking gRPC's thread.
+  if (executor_.has_injected_delay()) {
+    return common::RunUnary(context, executor_, answer);
   }
-  reactor->Finish(ToGrpcStatus(query(*snapshot, *request, *response)));
+  Reactor* reactor = context->DefaultReactor();
+  reactor->Finish(answer());
   return reactor;
 }
 
