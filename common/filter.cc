@@ -333,7 +333,84 @@ bool Evaluate(const Node& node, const FieldGetter& get) {
   return false;
 }
 
+absl::StatusOr<std::string> NodeToSql(const Node& node,
+                                      const SqlMapping& mapping,
+                                      std::vector<std::string>* params) {
+  switch (node.kind) {
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr: {
+      auto left = NodeToSql(*node.left, mapping, params);
+      if (!left.ok()) return left;
+      auto right = NodeToSql(*node.right, mapping, params);
+      if (!right.ok()) return right;
+      return absl::StrCat("(", *left,
+                          node.kind == Node::Kind::kAnd ? " AND " : " OR ",
+                          *right, ")");
+    }
+    case Node::Kind::kNot: {
+      auto operand = NodeToSql(*node.left, mapping, params);
+      if (!operand.ok()) return operand;
+      return absl::StrCat("NOT (", *operand, ")");
+    }
+    case Node::Kind::kCompare:
+      break;
+  }
+  const auto field = mapping.find(node.field);
+  if (field == mapping.end()) {
+    return absl::InternalError(
+        absl::StrCat("no SQL for filter field ", node.field));
+  }
+  std::string value;
+  switch (node.spec.type) {
+    case FieldType::kInt:
+      value = std::to_string(node.number);
+      break;
+    case FieldType::kBool:
+      value = node.boolean ? "true" : "false";
+      break;
+    case FieldType::kString:
+    case FieldType::kStringList:
+      value = node.text;
+      break;
+    case FieldType::kEnum:
+    case FieldType::kEnumList:
+      value = std::to_string(
+          node.spec.enum_type->FindValueByName(node.text)->number());
+      break;
+  }
+  if (field->second.transform) {
+    auto transformed = field->second.transform(value);
+    if (!transformed.ok()) return transformed.status();
+    value = *transformed;
+  }
+  params->push_back(value);
+  const std::string param = absl::StrCat("$", params->size());
+  const std::string& expr = field->second.expression;
+  const std::string op = node.op == "!=" ? "<>" : node.op;
+  switch (node.spec.type) {
+    case FieldType::kInt:
+      return absl::StrCat(expr, " ", op, " ", param, "::bigint");
+    case FieldType::kBool:
+      return absl::StrCat(expr, " ", op, " ", param, "::boolean");
+    case FieldType::kString:
+      return absl::StrCat(expr, " ", op, " ", param, "::text");
+    case FieldType::kEnum:
+      return absl::StrCat(expr, " ", op, " ", param, "::int");
+    case FieldType::kStringList:
+      return absl::StrCat(expr, " @> ARRAY[", param, "::text]");
+    case FieldType::kEnumList:
+      return absl::StrCat(expr, " @> ARRAY[", param, "::smallint]");
+  }
+  return absl::InternalError("unreachable");
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> Filter::ToSql(
+    const SqlMapping& mapping, std::vector<std::string>* params) const {
+  if (root_ == nullptr) return std::string("TRUE");
+  return NodeToSql(*root_, mapping, params);
+}
 
 absl::StatusOr<Filter> Filter::Parse(std::string_view text,
                                      const FilterSchema& schema) {

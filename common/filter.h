@@ -40,6 +40,16 @@ using FieldValue =
     std::variant<int64_t, std::string, bool, std::vector<std::string>>;
 using FieldGetter = std::function<FieldValue(std::string_view field)>;
 
+// How a filter field maps to SQL, for filters evaluated by PostgreSQL.
+struct SqlField {
+  // A column or expression from an allow-list, never from input.
+  std::string expression;
+  // Rewrites a literal before it is bound ("stakeholders/x" -> "x"); its
+  // error is the caller's INVALID_ARGUMENT.
+  std::function<absl::StatusOr<std::string>(const std::string&)> transform;
+};
+using SqlMapping = std::map<std::string, SqlField, std::less<>>;
+
 class Filter final {
  public:
   // An empty filter matches everything.
@@ -47,6 +57,12 @@ class Filter final {
                                       const FilterSchema& schema);
   bool Matches(const FieldGetter& get) const;
   bool empty() const { return root_ == nullptr; }
+
+  // The filter as a SQL condition whose literals are all bind parameters,
+  // appended to `params` and numbered after those already there. An empty
+  // filter is "TRUE".
+  absl::StatusOr<std::string> ToSql(const SqlMapping& mapping,
+                                    std::vector<std::string>* params) const;
 
   struct Node;
 

@@ -65,6 +65,43 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
   return offset;
 }
 
+std::string EncodeCursorToken(uint64_t fingerprint, const Cursor& cursor) {
+  const std::string body =
+      absl::StrCat("c1.", fingerprint, ".", cursor.seq, ".",
+                   absl::WebSafeBase64Escape(cursor.key));
+  const uint64_t check = Fingerprint({body, "nml-page-token"});
+  return absl::WebSafeBase64Escape(absl::StrCat(body, ".", check));
+}
+
+absl::StatusOr<Cursor> DecodeCursorToken(std::string_view token,
+                                         uint64_t fingerprint) {
+  const auto invalid = absl::InvalidArgumentError(
+      "page_token: not a token from this list (it must come from the previous "
+      "response, with the same filter and order_by)");
+  if (token.size() > 1024) return invalid;
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(std::string(token), &decoded))
+    return invalid;
+  std::vector<std::string> parts = absl::StrSplit(decoded, '.');
+  if (parts.size() != 5 || parts[0] != "c1") return invalid;
+  uint64_t token_fingerprint = 0;
+  uint64_t check = 0;
+  Cursor cursor;
+  if (!absl::SimpleAtoi(parts[1], &token_fingerprint) ||
+      !absl::SimpleAtoi(parts[2], &cursor.seq) ||
+      !absl::SimpleAtoi(parts[4], &check) ||
+      !absl::WebSafeBase64Unescape(parts[3], &cursor.key)) {
+    return invalid;
+  }
+  const std::string body =
+      absl::StrCat(parts[0], ".", parts[1], ".", parts[2], ".", parts[3]);
+  if (check != Fingerprint({body, "nml-page-token"}) ||
+      token_fingerprint != fingerprint) {
+    return invalid;
+  }
+  return cursor;
+}
+
 absl::StatusOr<int> EffectivePageSize(int requested, int default_size,
                                       int max_size) {
   if (requested < 0) {

@@ -16,6 +16,15 @@ std::string EncodePageToken(uint64_t fingerprint, int64_t offset);
 absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
                                         uint64_t fingerprint);
 
+// Keyset tokens: the sort key and sequence number of the last row of a page.
+struct Cursor {
+  std::string key;
+  int64_t seq = 0;
+};
+std::string EncodeCursorToken(uint64_t fingerprint, const Cursor& cursor);
+absl::StatusOr<Cursor> DecodeCursorToken(std::string_view token,
+                                         uint64_t fingerprint);
+
 // A stable 64-bit FNV-1a hash of the joined parts.
 uint64_t Fingerprint(std::initializer_list<std::string_view> parts);
 

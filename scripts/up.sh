@@ -88,11 +88,9 @@ start gateway "$bin/services/gateway/nml-gateway" \
 wait_serving gateway "$gateway_port"
 
 # ---------------------------------------------------------------- data
-if [[ "$("$bin/tools/nmlctl" --help)" =~ $'\n'"  import " ]]; then
-  "$bin/tools/nmlctl" --addr "127.0.0.1:$listings_port" import data/
-else
-  echo "up: data/ not loaded: nmlctl has no import command in this build yet"
-fi
+"$bin/tools/nmlctl" --addr "127.0.0.1:$listings_port" import data/
+"$bin/tools/nmlctl" --responses-addr "127.0.0.1:$responses_port" \
+  import-responses data/responses.csv
 
 cat <<MSG
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/names.h"
 #include "nml/listings/v1/resources.pb.h"
 
 namespace nml::listings {
@@ -69,9 +70,7 @@ struct ListingKey {
 };
 std::optional<ListingKey> ParseListingName(std::string_view name);
 
-bool IsValidId(std::string_view id);
-// A slug from a display name: "Amazon's foreign domains" ->
-// "amazons-foreign-domains"; at most 63 characters; "" if nothing is left.
-std::string Slugify(std::string_view display_name);
+using common::IsValidId;
+using common::Slugify;
 
 }  // namespace nml::listings

@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "common/strings.h"
+#include "common/validation.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 #include "services/listings/queries.h"
@@ -30,7 +31,6 @@ namespace {
 
 constexpr int kMaxImportRows = 5000;
 constexpr size_t kMaxNameLength = 200;
-constexpr size_t kMaxUrlLength = 2048;
 constexpr size_t kMaxSummaryLength = 4000;
 constexpr int kMaxAliases = 50;
 constexpr int kMaxDomains = 100;
@@ -69,79 +69,27 @@ absl::Status CheckEtag(const std::string& given, const std::string& current,
   return absl::OkStatus();
 }
 
-bool ValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    if (c < 0x80) {
-      extra = 0;
-    } else if ((c >> 5) == 0x6) {
-      extra = 1;
-    } else if ((c >> 4) == 0xE) {
-      extra = 2;
-    } else if ((c >> 3) == 0x1E) {
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;
-    for (size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 absl::Status CheckText(std::string_view value, std::string_view field,
                        size_t max_length, bool required) {
-  if (required && absl::StripAsciiWhitespace(Absl(value)).empty()) {
-    return FieldError(field, "is required");
-  }
-  if (value.size() > max_length) {
-    return FieldError(field, absl::StrCat("at most ", max_length, " bytes"));
-  }
-  if (!ValidUtf8(value)) return FieldError(field, "is not valid UTF-8");
-  if (value.find('\0') != std::string_view::npos) {
-    return FieldError(field, "must not contain NUL characters");
-  }
-  return absl::OkStatus();
+  return common::CheckText(value, field, max_length, required);
 }
 
 absl::Status CheckUrl(std::string_view url, std::string_view field,
                       bool required) {
-  if (url.empty()) {
-    return required ? FieldError(field, "is required") : absl::OkStatus();
-  }
-  if (auto st = CheckText(url, field, kMaxUrlLength, false); !st.ok())
-    return st;
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    return FieldError(field, "must be an http or https URL");
-  }
-  return absl::OkStatus();
+  return common::CheckUrl(url, field, required);
 }
 
 absl::Status CheckYear(int year, std::string_view field) {
-  if (year < 2006 || year > 2100) {
-    return FieldError(field, "must be a review year between 2006 and 2100");
-  }
-  return absl::OkStatus();
+  return common::CheckReviewYear(year, field);
 }
 
-absl::Status CheckDate(const type::v1::Date& date, std::string_view field) {
-  if (date.year() < 1 || date.year() > 9999 || date.month() < 0 ||
-      date.month() > 12 || date.day() < 0 || date.day() > 31 ||
-      (date.month() == 0 && date.day() != 0)) {
-    return FieldError(field, "is not a valid date");
-  }
-  return absl::OkStatus();
-}
+using common::CheckDate;
 
 absl::Status CheckCountryCode(const std::string& code, std::string_view field) {
   if (code.empty()) return absl::OkStatus();
-  if (code.size() != 2 || !absl::ascii_isupper(code[0]) ||
-      !absl::ascii_isupper(code[1]) || CountryCode(code) != code) {
+  if (auto st = common::CheckCountryCodeFormat(code, field); !st.ok())
+    return st;
+  if (CountryCode(code) != code) {
     return FieldError(field, "must be an ISO 3166-1 alpha-2 code such as CN");
   }
   return absl::OkStatus();

@@ -759,7 +759,17 @@ absl::Status SearchMarkets(const Snapshot& s,
     double best = 0;
     std::string matched;
     auto consider = [&](const std::string& text) {
-      const double score = Similarity(query, NormalizeName(text));
+      double score = Similarity(query, NormalizeName(text));
+      // "WeChat e-commerce ecosystem" names "WeChat (Weixin) e-commerce
+      // ecosystem": equal but for the qualifier, just short of exact.
+      if (const size_t open = text.find('('); open != std::string::npos) {
+        std::string bare = text.substr(0, open);
+        if (const size_t close = text.find(')', open);
+            close != std::string::npos) {
+          bare += text.substr(close + 1);
+        }
+        score = std::max(score, 0.95 * Similarity(query, NormalizeName(bare)));
+      }
       if (score > best) {
         best = score;
         matched = text;

@@ -9,7 +9,9 @@
 #include "common/server.h"
 #include "common/service_main.h"
 #include "services/responses/migrations.h"
+#include "services/responses/pg_responses_store.h"
 #include "services/responses/responses_service.h"
+#include "services/responses/target_checker.h"
 
 int main(int argc, char** argv) {
   nml::common::BlockTerminationSignals();
@@ -33,11 +35,16 @@ int main(int argc, char** argv) {
                              nml::responses::Migrations());
   if (config.migrate_only) return 0;
 
-  nml::common::PgPool pool(config.database, program);
+  nml::common::PgPool pool(config.database, program,
+                           nml::responses::PgResponsesStore::PrepareStatements);
+  nml::responses::PgResponsesStore store(pool);
+  // One channel to nml-listings for the life of the process.
+  nml::responses::ListingsTargetChecker targets(
+      nml::responses::ListingsTargetChecker::MakeChannel(listings_addr));
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit,
                                  config.server.inject_delay_ms);
-  nml::responses::ResponsesServiceImpl service(pool, executor);
+  nml::responses::ResponsesServiceImpl service(store, targets, executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",

@@ -3,6 +3,7 @@
 // Exit status: 0 success, 1 the server answered with an error (or the
 // input was refused), 2 bad usage, 3 the server could not be reached.
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
@@ -17,8 +18,10 @@
 
 #include "common/config.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
+#include "tools/nmlctl/responses_import.h"
 
 namespace {
 
@@ -27,8 +30,11 @@ namespace v1 = nml::listings::v1;
 constexpr int kServerError = 1;
 constexpr int kUnreachable = 3;
 
+namespace rv1 = nml::responses::v1;
+
 struct GlobalOptions {
   std::string addr = "127.0.0.1:50051";
+  std::string responses_addr = "127.0.0.1:50052";
   int timeout_ms = 10000;
   bool json = false;
 };
@@ -363,6 +369,155 @@ int Search(Client& client, const std::string& query) {
   return 0;
 }
 
+// ------------------------------------------------------------ responses
+
+class ResponsesClient {
+ public:
+  explicit ResponsesClient(const GlobalOptions& options)
+      : options_(options),
+        stub_(rv1::ResponsesService::NewStub(grpc::CreateChannel(
+            options.responses_addr, grpc::InsecureChannelCredentials()))) {}
+
+  template <typename Request, typename Response>
+  int Call(grpc::Status (rv1::ResponsesService::Stub::*method)(
+               grpc::ClientContext*, const Request&, Response*),
+           const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(options_.timeout_ms));
+    const grpc::Status status = ((*stub_).*method)(&context, request, response);
+    if (!status.ok()) {
+      GlobalOptions shown = options_;
+      shown.addr = options_.responses_addr;
+      return ReportError(shown, status);
+    }
+    return 0;
+  }
+  const GlobalOptions& options() const { return options_; }
+
+ private:
+  const GlobalOptions& options_;
+  std::unique_ptr<rv1::ResponsesService::Stub> stub_;
+};
+
+std::string Date(const nml::type::v1::Date& d) {
+  if (d.year() == 0) return "?";
+  if (d.month() == 0) return absl::StrCat(d.year());
+  if (d.day() == 0) return absl::StrFormat("%04d-%02d", d.year(), d.month());
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+void PrintResponse(const rv1::Response& r) {
+  std::printf("%-10s %-28s %-45.45s %s\n", Date(r.stated_on()).c_str(),
+              rv1::Stance_Name(r.stance()).substr(7).c_str(),
+              r.stakeholder_display_name().c_str(),
+              absl::StrJoin(r.targets(), ", ").c_str());
+}
+
+int ImportResponses(ResponsesClient& client, const std::string& path) {
+  auto text = nml::cli::ReadFile(path);
+  if (!text.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(text.status().message()).c_str());
+    return kServerError;
+  }
+  auto request = nml::cli::BuildResponsesImport(path, *text);
+  if (!request.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(request.status().message()).c_str());
+    return kServerError;
+  }
+  rv1::ImportResponsesResponse response;
+  if (int rc = client.Call(&rv1::ResponsesService::Stub::ImportResponses,
+                           request->request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& issue : response.skipped()) {
+    std::printf("skipped %s:%d: %s: %s\n", path.c_str(),
+                request->lines[static_cast<size_t>(issue.row())],
+                issue.field().c_str(), issue.message().c_str());
+  }
+  std::printf("imported %d responses, %d new stakeholders, %d rows skipped%s\n",
+              response.responses_size(), response.stakeholders_created(),
+              response.skipped_size(),
+              response.replayed() ? " (already loaded)" : "");
+  return 0;
+}
+
+int ListResponses(ResponsesClient& client, const std::string& filter) {
+  rv1::ListResponsesRequest request;
+  request.set_filter(filter);
+  request.set_page_size(1000);
+  for (;;) {
+    rv1::ListResponsesResponse response;
+    if (int rc = client.Call(&rv1::ResponsesService::Stub::ListResponses,
+                             request, &response)) {
+      return rc;
+    }
+    if (client.options().json) {
+      PrintJson(response);
+    } else {
+      for (const auto& r : response.responses()) PrintResponse(r);
+    }
+    if (response.next_page_token().empty()) return 0;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
+int Stances(ResponsesClient& client, int year, const std::string& target,
+            const std::string& stakeholder) {
+  rv1::SummarizeStancesRequest request;
+  if (year != 0) request.set_review_year(year);
+  if (!target.empty()) request.set_target(target);
+  if (!stakeholder.empty()) request.set_stakeholder(stakeholder);
+  rv1::SummarizeStancesResponse response;
+  if (int rc = client.Call(&rv1::ResponsesService::Stub::SummarizeStances,
+                           request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& c : response.counts()) {
+    std::printf(
+        "%-28s %-38s %d\n", rv1::Stance_Name(c.stance()).substr(7).c_str(),
+        rv1::StakeholderType_Name(c.stakeholder_type()).substr(17).c_str(),
+        c.count());
+  }
+  std::printf("%d responses from %d stakeholders\n", response.total(),
+              response.stakeholder_count());
+  return 0;
+}
+
+int Timeline(ResponsesClient& client, const std::string& target,
+             const std::string& stakeholder) {
+  rv1::GetStanceTimelineRequest request;
+  if (!target.empty()) request.set_target(target);
+  if (!stakeholder.empty()) request.set_stakeholder(stakeholder);
+  rv1::GetStanceTimelineResponse response;
+  if (int rc = client.Call(&rv1::ResponsesService::Stub::GetStanceTimeline,
+                           request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& e : response.entries()) {
+    PrintResponse(e.response());
+    if (e.stance_changed()) {
+      std::printf("           ^ changed from %s\n",
+                  rv1::Stance_Name(e.previous_stance()).substr(7).c_str());
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -371,6 +526,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.add_option("--addr", options.addr, "nml-listings address, host:port")
       ->envname("NML_ADDR")
+      ->capture_default_str();
+  app.add_option("--responses-addr", options.responses_addr,
+                 "nml-responses address, host:port")
+      ->envname("NML_RESPONSES_ADDR")
       ->capture_default_str();
   app.add_option("--timeout", options.timeout_ms, "Deadline per call, ms")
       ->check(CLI::Range(1, 3600000))
@@ -424,8 +583,46 @@ int main(int argc, char** argv) {
       app.add_subcommand("search", "Find markets by name, typos allowed");
   search->add_option("query", query, "Name or alias")->required();
 
+  std::string responses_file;
+  auto* import_responses = app.add_subcommand(
+      "import-responses",
+      "Load stakeholder responses from a responses.csv file");
+  import_responses->add_option("file", responses_file, "responses.csv")
+      ->required();
+
+  std::string response_filter;
+  auto* responses =
+      app.add_subcommand("responses", "List stakeholder responses");
+  responses->add_option(
+      "--filter", response_filter,
+      "AIP-160 filter, e.g. 'targets:\"markets/aliexpress\"'");
+
+  std::string scope_target;
+  std::string scope_stakeholder;
+  int scope_year = 0;
+  auto* stances =
+      app.add_subcommand("stances", "Stance x stakeholder type counts");
+  stances->add_option("--year", scope_year, "Review year");
+  stances->add_option("--target", scope_target, "Target resource name");
+  stances->add_option("--stakeholder", scope_stakeholder,
+                      "Stakeholder resource name");
+
+  auto* timeline = app.add_subcommand("timeline", "Responses in time order");
+  timeline->add_option("--target", scope_target, "Target resource name");
+  timeline->add_option("--stakeholder", scope_stakeholder,
+                       "Stakeholder resource name");
+
   nml::common::ParseOrExit(app, argc, argv);
   Client client(options);
+  ResponsesClient responses_client(options);
+  if (*import_responses)
+    return ImportResponses(responses_client, responses_file);
+  if (*responses) return ListResponses(responses_client, response_filter);
+  if (*stances)
+    return Stances(responses_client, scope_year, scope_target,
+                   scope_stakeholder);
+  if (*timeline)
+    return Timeline(responses_client, scope_target, scope_stakeholder);
   if (*status) return Status(client);
   if (*import) {
     if (!data_dir.empty()) {

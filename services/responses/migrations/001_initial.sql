@@ -1,15 +1,19 @@
 -- Responses schema: stakeholders and what they said. Enum columns hold the
 -- proto enum numbers (nml.responses.v1).
 
+-- A number that grows with every committed write (once per transaction),
+-- served as `data_version`.
 CREATE TABLE data_state (
   singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  version bigint NOT NULL DEFAULT 0
+  version bigint NOT NULL DEFAULT 0,
+  bumped_by xid8
 );
 INSERT INTO data_state (singleton) VALUES (true);
 
 CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE data_state SET version = version + 1;
+  UPDATE data_state SET version = version + 1, bumped_by = pg_current_xact_id()
+    WHERE bumped_by IS DISTINCT FROM pg_current_xact_id();
   RETURN NULL;
 END;
 $$;
@@ -45,13 +49,19 @@ CREATE TABLE responses (
   revision bigint NOT NULL DEFAULT 1,
   create_time timestamptz NOT NULL DEFAULT now(),
   update_time timestamptz NOT NULL DEFAULT now(),
-  delete_time timestamptz
+  delete_time timestamptz,
+  -- "YYYY-MM-DD" with 00 for an unknown month or day: sorts and compares
+  -- like the date it stands for.
+  stated_on_key text GENERATED ALWAYS AS (
+    lpad(coalesce(stated_year, 0)::text, 4, '0') || '-' ||
+    lpad(stated_month::text, 2, '0') || '-' || lpad(stated_day::text, 2, '0')
+  ) STORED
 );
+-- Keyset pagination: every list orders by one of these and then `seq`.
 CREATE INDEX responses_stakeholder ON responses (stakeholder_id, seq);
 CREATE INDEX responses_review_year ON responses (review_year, seq);
+CREATE INDEX responses_stated_on ON responses (stated_on_key, seq);
 CREATE INDEX responses_targets ON responses USING gin (targets);
-CREATE INDEX responses_stated_on
-  ON responses (stated_year, stated_month, stated_day, seq);
 
 CREATE TABLE idempotency_keys (
   request_id text PRIMARY KEY,

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include "common/pg_pool.h"
+#include "services/responses/responses_store.h"
+
+namespace nml::responses {
+
+// ResponsesStore on PostgreSQL (libpqxx). Fixed statements are prepared per
+// connection; the one dynamic query (List) is assembled from allow-listed
+// fragments with every value bound as a parameter.
+class PgResponsesStore final : public ResponsesStore {
+ public:
+  explicit PgResponsesStore(common::PgPool& pool) : pool_(pool) {}
+
+  static void PrepareStatements(pqxx::connection& connection);
+
+  absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
+      int64_t* data_version) override;
+  absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
+      const std::string& id, int64_t* data_version) override;
+  absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
+      const v1::Stakeholder& stakeholder,
+      const Idempotency& idempotency) override;
+  absl::StatusOr<Written<v1::Stakeholder>> UpdateStakeholder(
+      const std::string& id,
+      const std::function<absl::Status(v1::Stakeholder&)>& update) override;
+  absl::StatusOr<int64_t> DeleteStakeholder(const std::string& id,
+                                            const std::string& etag) override;
+  absl::StatusOr<std::optional<v1::Response>> GetResponse(
+      const std::string& id, int64_t* data_version) override;
+  absl::StatusOr<ResponsePage> ListResponses(
+      const ResponseQuery& query) override;
+  absl::StatusOr<Written<v1::Response>> CreateResponse(
+      const v1::Response& response, const Idempotency& idempotency) override;
+  absl::StatusOr<Written<v1::Response>> UpdateResponse(
+      const std::string& id,
+      const std::function<absl::Status(v1::Response&)>& update) override;
+  absl::StatusOr<Written<v1::Response>> SetDeleted(
+      const std::string& id, bool deleted, const std::string& etag) override;
+  absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
+      const std::vector<ImportRow>& rows,
+      const std::vector<v1::RowIssue>& skipped,
+      const Idempotency& idempotency) override;
+  absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
+  absl::StatusOr<std::vector<v1::Response>> Timeline(
+      const Scope& scope, int64_t* data_version) override;
+  absl::StatusOr<int64_t> CountResponses() override;
+
+ private:
+  common::PgPool& pool_;
+};
+
+}  // namespace nml::responses

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/page_token.h"
+#include "nml/responses/v1/responses_service.pb.h"
+
+namespace nml::responses {
+
+// Makes a retried write return its first answer (AIP-155).
+struct Idempotency {
+  std::string method;
+  std::string request_id;     // empty: not idempotent
+  std::string request_bytes;  // the request without its request_id
+};
+
+template <typename T>
+struct Written {
+  T value;
+  int64_t data_version = 0;
+  bool replayed = false;
+};
+
+// A page of responses in keyset order.
+struct ResponseQuery {
+  enum class Order { kCreated, kStatedOn, kReviewYear };
+  std::string where_sql = "TRUE";  // from Filter::ToSql, parameters below
+  std::vector<std::string> params;
+  Order order = Order::kStatedOn;
+  bool descending = false;
+  std::optional<common::Cursor> after;
+  int limit = 50;
+  bool show_deleted = false;
+};
+
+struct ResponsePage {
+  std::vector<v1::Response> responses;
+  std::optional<common::Cursor> next;  // set when more rows follow
+  int64_t data_version = 0;
+};
+
+// One validated import row, its stakeholder given by name.
+struct ImportRow {
+  int row = 0;
+  std::string stakeholder_display_name;
+  std::vector<std::string> stakeholder_aliases;
+  v1::StakeholderType stakeholder_type = v1::STAKEHOLDER_TYPE_OTHER;
+  v1::Response response;  // stakeholder unset
+};
+
+struct StanceSummary {
+  std::vector<v1::StanceCount> counts;
+  int total = 0;
+  int stakeholders = 0;
+  int64_t data_version = 0;
+};
+
+// What the service needs from storage. Every write is one transaction;
+// idempotent writes replay their first answer.
+class ResponsesStore {
+ public:
+  virtual ~ResponsesStore() = default;
+
+  virtual absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
+      int64_t* data_version) = 0;
+  virtual absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
+      const std::string& id, int64_t* data_version) = 0;
+  virtual absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
+      const v1::Stakeholder& stakeholder, const Idempotency& idempotency) = 0;
+  // Runs `update` on the current row (under a row lock) and stores it.
+  virtual absl::StatusOr<Written<v1::Stakeholder>> UpdateStakeholder(
+      const std::string& id,
+      const std::function<absl::Status(v1::Stakeholder&)>& update) = 0;
+  virtual absl::StatusOr<int64_t> DeleteStakeholder(
+      const std::string& id, const std::string& etag) = 0;
+
+  virtual absl::StatusOr<std::optional<v1::Response>> GetResponse(
+      const std::string& id, int64_t* data_version) = 0;
+  virtual absl::StatusOr<ResponsePage> ListResponses(
+      const ResponseQuery& query) = 0;
+  virtual absl::StatusOr<Written<v1::Response>> CreateResponse(
+      const v1::Response& response, const Idempotency& idempotency) = 0;
+  virtual absl::StatusOr<Written<v1::Response>> UpdateResponse(
+      const std::string& id,
+      const std::function<absl::Status(v1::Response&)>& update) = 0;
+  virtual absl::StatusOr<Written<v1::Response>> SetDeleted(
+      const std::string& id, bool deleted, const std::string& etag) = 0;
+  // Records the rows, creating stakeholders by name (or alias) as needed;
+  // a row equal to a live response already recorded is not written again.
+  virtual absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
+      const std::vector<ImportRow>& rows,
+      const std::vector<v1::RowIssue>& skipped,
+      const Idempotency& idempotency) = 0;
+
+  // Exactly one of the scopes is set.
+  struct Scope {
+    std::optional<int> review_year;
+    std::optional<std::string> target;
+    std::optional<std::string> stakeholder_id;
+  };
+  virtual absl::StatusOr<StanceSummary> SummarizeStances(
+      const Scope& scope) = 0;
+  // Live responses in time order.
+  virtual absl::StatusOr<std::vector<v1::Response>> Timeline(
+      const Scope& scope, int64_t* data_version) = 0;
+  virtual absl::StatusOr<int64_t> CountResponses() = 0;
+};
+
+}  // namespace nml::responses
