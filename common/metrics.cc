@@ -24,29 +24,30 @@ void RpcMetrics::AddGauge(std::string name, std::string help,
 std::string RpcMetrics::RenderPrometheus() const {
   std::lock_guard lock(mu_);
   std::string out;
-  out +=
-      "# HELP nml_rpc_requests_total RPCs handled, by method and status "
-      "code.\n# TYPE nml_rpc_requests_total counter\n";
+  const std::string requests = prefix_ + "_requests_total";
+  const std::string latency = prefix_ + "_latency_seconds";
+  absl::StrAppend(&out, "# HELP ", requests,
+                  " Requests handled, by method and status code.\n# TYPE ",
+                  requests, " counter\n");
   for (const auto& [key, s] : series_) {
-    absl::StrAppend(&out, "nml_rpc_requests_total{method=\"", key.first,
-                    "\",code=\"", key.second, "\"} ", s.count, "\n");
+    absl::StrAppend(&out, requests, "{method=\"", key.first, "\",code=\"",
+                    key.second, "\"} ", s.count, "\n");
   }
-  out +=
-      "# HELP nml_rpc_latency_seconds RPC latency, by method and status "
-      "code.\n# TYPE nml_rpc_latency_seconds histogram\n";
+  absl::StrAppend(&out, "# HELP ", latency,
+                  " Request latency, by method and status code.\n# TYPE ",
+                  latency, " histogram\n");
   for (const auto& [key, s] : series_) {
     const std::string labels =
         absl::StrCat("method=\"", key.first, "\",code=\"", key.second, "\"");
     for (size_t i = 0; i < kBucketsSeconds.size(); ++i) {
-      absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels, ",le=\"",
+      absl::StrAppend(&out, latency, "_bucket{", labels, ",le=\"",
                       kBucketsSeconds[i], "\"} ", s.buckets[i], "\n");
     }
-    absl::StrAppend(&out, "nml_rpc_latency_seconds_bucket{", labels,
-                    ",le=\"+Inf\"} ", s.count, "\n");
-    absl::StrAppend(&out, "nml_rpc_latency_seconds_sum{", labels, "} ",
-                    absl::StrFormat("%.6f", s.sum), "\n");
-    absl::StrAppend(&out, "nml_rpc_latency_seconds_count{", labels, "} ",
+    absl::StrAppend(&out, latency, "_bucket{", labels, ",le=\"+Inf\"} ",
                     s.count, "\n");
+    absl::StrAppend(&out, latency, "_sum{", labels, "} ",
+                    absl::StrFormat("%.6f", s.sum), "\n");
+    absl::StrAppend(&out, latency, "_count{", labels, "} ", s.count, "\n");
   }
   for (const Gauge& g : gauges_) {
     absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name,

@@ -17,6 +17,11 @@ namespace nml::common {
 // components register, rendered in the Prometheus text format.
 class RpcMetrics final {
  public:
+  // `prefix` names the series: "nml_rpc" gives nml_rpc_requests_total and
+  // nml_rpc_latency_seconds.
+  explicit RpcMetrics(std::string prefix = "nml_rpc")
+      : prefix_(std::move(prefix)) {}
+
   static constexpr std::array<double, 12> kBucketsSeconds = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05,   0.1,   0.25,   0.5,   1.0,  5.0};
@@ -41,6 +46,7 @@ class RpcMetrics final {
     std::function<double()> read;
   };
 
+  const std::string prefix_;
   mutable std::mutex mu_;
   // (method, code) -> series
   std::map<std::pair<std::string, int>, Series> series_ ABSL_GUARDED_BY(mu_);

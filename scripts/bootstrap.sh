@@ -10,7 +10,7 @@ packages=(
   # libraries (DESIGN.md section 2)
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libpqxx-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev libre2-dev
-  libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev
+  libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a private PostgreSQL for development and tests
   postgresql postgresql-contrib
