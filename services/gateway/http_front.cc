@@ -317,6 +317,7 @@ HttpFront::Reply HttpFront::Dispatch(
                 std::string(match.status().message()));
   }
   const Route& route = *match->route;
+  reply.route = absl::StrCat(route.http_method, " ", route.path);
   const auto channel = channels_.find(route.method->service()->full_name());
   if (channel == channels_.end()) return fail(12, "no backend for this method");
 
@@ -429,8 +430,14 @@ absl::Status HttpFront::Start() {
     std::string request_id = req.get_header_value("x-request-id");
     if (request_id.empty() || request_id.size() > 128)
       request_id = common::NewRequestId();
-    std::multimap<std::string, std::string> query(req.params.begin(),
-                                                  req.params.end());
+    // Query parameters come from the URL only: a form-encoded body (curl -d
+    // without a content type) is still read as JSON, never as parameters.
+    httplib::Params url_params;
+    if (const size_t q = req.target.find('?'); q != std::string::npos) {
+      httplib::detail::parse_query_text(req.target.substr(q + 1), url_params);
+    }
+    std::multimap<std::string, std::string> query(url_params.begin(),
+                                                  url_params.end());
     const Reply reply =
         Dispatch(req.method, req.path, query, req.body,
                  req.get_header_value("authorization"), request_id);
@@ -439,9 +446,8 @@ absl::Status HttpFront::Start() {
     const double seconds = std::chrono::duration<double>(
                                std::chrono::steady_clock::now() - started)
                                .count();
-    http_metrics_.Record(
-        req.method + " " + (reply.status == 404 ? "unmatched" : req.path),
-        reply.status, seconds);
+    http_metrics_.Record(reply.route.empty() ? "unmatched" : reply.route,
+                         reply.status, seconds);
     spdlog::info(
         "http method={} path={} status={} latency_ms={:.3f} request_id={}",
         req.method, req.path, reply.status, seconds * 1000, reply.request_id);

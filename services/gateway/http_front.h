@@ -50,6 +50,7 @@ class HttpFront final {
     int status = 200;
     std::string body;
     std::string request_id;
+    std::string route;  // "GET /v1/{name=reviews/*}", for metrics
   };
   Reply Dispatch(const std::string& method, const std::string& path,
                  const std::multimap<std::string, std::string>& query,

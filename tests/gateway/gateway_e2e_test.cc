@@ -1,0 +1,273 @@
+// nml-gateway in front of real nml-listings and nml-responses, called over
+// plain HTTP with a real client.
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <re2/re2.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace nml::gateway {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using nml::testing::RunProcess;
+using nml::testing::Subprocess;
+using nml::testing::TestDatabase;
+
+int WaitForHttpPort(Subprocess& process) {
+  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int port = 0;
+    if (RE2::PartialMatch(process.Stderr(), kHttp, &port)) return port;
+    if (!process.Running()) return 0;
+    std::this_thread::sleep_for(20ms);
+  }
+  return 0;
+}
+
+class Gateway : public ::testing::Test {
+ protected:
+  void Start(const std::string& listings_delay = "0",
+             const std::string& responses_delay = "0", bool load_data = true) {
+    listings_ = std::make_unique<Subprocess>(
+        NML_LISTINGS_BIN, std::vector<std::string>{},
+        std::map<std::string, std::string>{
+            {"NML_DATABASE_URL", listings_db_.url()},
+            {"NML_LISTEN", "127.0.0.1:0"},
+            {"NML_INJECT_DELAY_MS", listings_delay}});
+    const int listings_port = listings_->WaitForListeningPort(30s);
+    ASSERT_GT(listings_port, 0) << listings_->Stderr();
+    responses_ = std::make_unique<Subprocess>(
+        NML_RESPONSES_BIN, std::vector<std::string>{},
+        std::map<std::string, std::string>{
+            {"NML_DATABASE_URL", responses_db_.url()},
+            {"NML_LISTEN", "127.0.0.1:0"},
+            {"NML_INJECT_DELAY_MS", responses_delay},
+            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)}});
+    const int responses_port = responses_->WaitForListeningPort(30s);
+    ASSERT_GT(responses_port, 0) << responses_->Stderr();
+    gateway_ = std::make_unique<Subprocess>(
+        NML_GATEWAY_BIN, std::vector<std::string>{},
+        std::map<std::string, std::string>{
+            {"NML_LISTEN", "127.0.0.1:0"},
+            {"NML_HTTP_LISTEN", "127.0.0.1:0"},
+            {"NML_BACKEND_TIMEOUT_MS", "3000"},
+            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)},
+            {"NML_RESPONSES_ADDR",
+             absl::StrCat("127.0.0.1:", responses_port)}});
+    http_port_ = WaitForHttpPort(*gateway_);
+    ASSERT_GT(http_port_, 0) << gateway_->Stderr();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", http_port_);
+    client_->set_read_timeout(30, 0);
+    if (!load_data) return;
+
+    const auto listings =
+        RunProcess(NML_NMLCTL_BIN,
+                   {"--addr", absl::StrCat("127.0.0.1:", listings_port),
+                    "--timeout", "60000", "import", NML_SOURCE_DIR "/data"},
+                   {}, 180s);
+    ASSERT_EQ(listings.exit_status, 0) << listings.err;
+    const auto responses = RunProcess(
+        NML_NMLCTL_BIN,
+        {"--responses-addr", absl::StrCat("127.0.0.1:", responses_port),
+         "--timeout", "60000", "import-responses",
+         NML_SOURCE_DIR "/data/responses.csv"},
+        {}, 180s);
+    ASSERT_EQ(responses.exit_status, 0) << responses.err;
+  }
+
+  std::pair<int, json> Get(const std::string& path,
+                           const httplib::Headers& headers = {}) {
+    auto result = client_->Get(path.c_str(), headers);
+    if (!result) return {0, json()};
+    return {result->status, json::parse(result->body, nullptr, false)};
+  }
+
+  std::pair<int, json> Post(const std::string& path, const std::string& body) {
+    auto result = client_->Post(path.c_str(), body, "application/json");
+    if (!result) return {0, json()};
+    return {result->status, json::parse(result->body, nullptr, false)};
+  }
+
+  TestDatabase listings_db_;
+  TestDatabase responses_db_;
+  std::unique_ptr<Subprocess> listings_;
+  std::unique_ptr<Subprocess> responses_;
+  std::unique_ptr<Subprocess> gateway_;
+  int http_port_ = 0;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+std::map<std::string, bool> Sections(const json& answer) {
+  std::map<std::string, bool> sections;
+  for (const auto& s : answer["sections"])
+    sections[s["section"]] = s["available"];
+  return sections;
+}
+
+TEST_F(Gateway, The2021ReportAndAliExpressDossierOverHttp) {
+  Start();
+  const auto [status, report] = Get("/v1/reviews/2021:report");
+  ASSERT_EQ(status, 200) << report.dump();
+  EXPECT_EQ(report["stats"]["review"]["onlineCount"], 42);
+  EXPECT_EQ(report["stats"]["review"]["declaredPhysicalCount"], 35);
+  EXPECT_EQ(report["diff"]["baseYear"], 2020);
+  bool aliexpress_added = false;
+  for (const auto& c : report["diff"]["changes"]) {
+    if (c["market"] == "markets/aliexpress")
+      aliexpress_added = c["change"] == "CHANGE_TYPE_ADDED";
+  }
+  EXPECT_TRUE(aliexpress_added);
+  EXPECT_EQ(report["stances"]["total"], 11);
+  for (const auto& [name, available] : Sections(report))
+    EXPECT_TRUE(available) << name;
+
+  const auto [dossier_status, dossier] = Get("/v1/markets/aliexpress:dossier");
+  ASSERT_EQ(dossier_status, 200) << dossier.dump();
+  EXPECT_EQ(dossier["history"]["yearsListed"], json::array({2021}));
+  std::set<std::string> who;
+  for (const auto& r : dossier["responses"]["responses"])
+    who.insert(r["stakeholderDisplayName"]);
+  EXPECT_TRUE(who.contains("Alibaba Group"));
+  EXPECT_TRUE(
+      who.contains("Ministry of Commerce of the People's Republic of China"));
+  EXPECT_GE(dossier["stances"]["total"], 3);
+
+  EXPECT_EQ(Get("/v1/markets/no-such-market:dossier").first, 404);
+}
+
+TEST_F(Gateway, WithResponsesDownTheDossierStillAnswersAndReadyzSaysNo) {
+  Start();
+  responses_->Signal(SIGTERM);
+  ASSERT_TRUE(responses_->Wait(15s).has_value());
+  const auto started = std::chrono::steady_clock::now();
+  const auto [status, dossier] = Get("/v1/markets/aliexpress:dossier");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3500ms);
+  ASSERT_EQ(status, 200) << dossier.dump();
+  auto sections = Sections(dossier);
+  EXPECT_TRUE(sections["history"]);
+  EXPECT_FALSE(sections["responses"]);
+  EXPECT_FALSE(sections["stances"]);
+  EXPECT_FALSE(dossier.contains("responses") &&
+               !dossier["responses"].is_null() &&
+               !dossier["responses"].empty());
+  EXPECT_EQ(Get("/v1/responses").first, 503);
+  EXPECT_EQ(Get("/readyz").first, 503);
+  EXPECT_EQ(Get("/healthz").first, 200);
+}
+
+TEST_F(Gateway, AComposedCallTakesAboutTheSlowerLegNotTheSum) {
+  Start("700", "700", /*load_data=*/false);
+  const auto [created, review] =
+      Post("/v1/reviews?reviewId=2021", R"({"title":"2021 Review"})");
+  ASSERT_EQ(created, 200) << review.dump();
+  const auto started = std::chrono::steady_clock::now();
+  const auto [status, report] = Get("/v1/reviews/2021:report");
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(status, 200) << report.dump();
+  auto sections = Sections(report);
+  EXPECT_TRUE(sections["review"]);
+  EXPECT_TRUE(sections["stats"]);
+  EXPECT_TRUE(sections["stances"]);
+  EXPECT_FALSE(sections["diff"]) << "there is no 2020 review to diff against";
+  // Four legs of 700 ms each: about 700 ms in parallel, 2800 ms in a row.
+  EXPECT_GE(took, 700ms);
+  EXPECT_LT(took, 1600ms)
+      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+}
+
+TEST_F(Gateway, JsonIsStrictAndCodesMapToHttp) {
+  Start();
+  auto expect_400 = [this](const std::string& path, const std::string& body,
+                           const std::string& says) {
+    const auto [status, error] = body.empty() ? Get(path) : Post(path, body);
+    EXPECT_EQ(status, 400) << path << " " << body;
+    EXPECT_EQ(error["error"]["status"], "INVALID_ARGUMENT");
+    EXPECT_TRUE(
+        absl::StrContains(error["error"]["message"].get<std::string>(), says))
+        << error.dump();
+  };
+  expect_400("/v1/domains:screen",
+             R"({"items":[{"input":"x.com"}],"colour":"red"})", "colour");
+  expect_400("/v1/reviews/2021/listings?colour=red", "", "colour");
+  expect_400("/v1/domains:screen", R"({"items":[{"input":"x.com"})",
+             "request body");
+  expect_400("/v1/domains:screen", R"({"items":"x.com"})", "items");
+  expect_400("/v1/reviews:diff?baseYear=last&targetYear=2021", "", "baseYear");
+  expect_400("/v1/reviews/2021/listings?filter=year%3D%3D", "", "filter");
+
+  EXPECT_EQ(Get("/v1/reviews/1999").first, 404);
+  EXPECT_EQ(Get("/v1/markets/aliexpress").first, 200);
+  const auto [not_found, error] = Get("/v1/markets/atlantis");
+  EXPECT_EQ(not_found, 404);
+  EXPECT_EQ(error["error"]["message"], "markets/atlantis not found");
+  EXPECT_EQ(Post("/v1/reviews:import", R"({"review":{"year":2021}})").first,
+            400);
+  auto deleted = client_->Delete("/v1/status");
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 405);
+  EXPECT_EQ(Get("/no/such/thing").first, 404);
+
+  const auto [created, body] = Post(
+      "/v1/responses",
+      R"({"stakeholder":"stakeholders/tencent","reviewYear":2021,)"
+      R"("targets":["markets/wechat-weixin-e-commerce-ecosystem"],"stance":"STANCE_ACKNOWLEDGES",)"
+      R"("summary":"Noted the listing.","sourceUrl":"https://example.org/t"})");
+  EXPECT_EQ(created, 200) << body.dump();
+  EXPECT_TRUE(absl::StartsWith(body["response"]["name"].get<std::string>(),
+                               "responses/"));
+}
+
+TEST_F(Gateway, TheOpenApiDocumentListsEveryRoute) {
+  Start();
+  const auto [status, doc] = Get("/openapi.json");
+  ASSERT_EQ(status, 200);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  std::set<std::string> operations;
+  for (const auto& [path, methods] : doc["paths"].items()) {
+    for (const auto& [verb, op] : methods.items())
+      operations.insert(op["operationId"]);
+  }
+  // 29 listings + 14 responses + 2 gateway RPCs, each with a route.
+  EXPECT_EQ(operations.size(), 45u);
+  for (const char* op :
+       {"ListingsService_ScreenDomains", "ResponsesService_ImportResponses",
+        "GatewayService_GetMarketDossier", "ListingsService_UpdateMarket"}) {
+    EXPECT_TRUE(operations.contains(op)) << op;
+  }
+  EXPECT_TRUE(
+      doc["paths"].contains("/v1/reviews/{reviewsId}/listings/{listingsId}"));
+  EXPECT_TRUE(doc["components"]["schemas"].contains("nml.listings.v1.Market"));
+}
+
+TEST_F(Gateway, RequestIdsAreMadeWhenAbsentAndPassedThrough) {
+  Start();
+  auto made = client_->Get("/v1/reviews/2021");
+  ASSERT_TRUE(made);
+  EXPECT_EQ(made->get_header_value("x-request-id").size(), 16u);
+  auto given =
+      client_->Get("/v1/reviews/2021", {{"x-request-id", "trace-me-42"}});
+  ASSERT_TRUE(given);
+  EXPECT_EQ(given->get_header_value("x-request-id"), "trace-me-42");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(absl::StrContains(listings_->Stderr(), "request_id=trace-me-42"));
+  const auto metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_TRUE(absl::StrContains(
+      metrics->body,
+      "nml_http_requests_total{method=\"GET /v1/{name=reviews/*}\","
+      "code=\"200\"} 2"));
+}
+
+}  // namespace
+}  // namespace nml::gateway
