@@ -9,6 +9,7 @@
 #                              (otherwise a private cluster in $NML_STATE_DIR/pg)
 #   NML_STATE_DIR              logs, pids, private cluster (default: .nml)
 #   NML_LISTINGS_PORT, NML_RESPONSES_PORT, NML_GATEWAY_PORT  (50051, 50052, 50050)
+#   NML_HTTP_PORT              the gateway's REST/JSON port (8080)
 #   NML_BIND                   interface to listen on (default 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ bind=${NML_BIND:-127.0.0.1}
 listings_port=${NML_LISTINGS_PORT:-50051}
 responses_port=${NML_RESPONSES_PORT:-50052}
 gateway_port=${NML_GATEWAY_PORT:-50050}
+http_port=${NML_HTTP_PORT:-8080}
 
 # Stop what an earlier run started, keeping the database.
 scripts/down.sh --keep-database >/dev/null
@@ -82,7 +84,7 @@ start responses "$bin/services/responses/nml-responses" \
 wait_serving listings "$listings_port"
 wait_serving responses "$responses_port"
 start gateway "$bin/services/gateway/nml-gateway" \
-  NML_LISTEN="$bind:$gateway_port" \
+  NML_LISTEN="$bind:$gateway_port" NML_HTTP_LISTEN="$bind:$http_port" \
   NML_LISTINGS_ADDR="127.0.0.1:$listings_port" \
   NML_RESPONSES_ADDR="127.0.0.1:$responses_port"
 wait_serving gateway "$gateway_port"
@@ -96,10 +98,20 @@ cat <<MSG
 
 nml is running. Logs: $state/logs/   Stop: scripts/down.sh
 
-  $bin/tools/nmlctl --addr 127.0.0.1:$listings_port status
-  $bin/tools/nml-health-check --addr 127.0.0.1:$gateway_port
+REST/JSON through the gateway (OpenAPI: http://127.0.0.1:$http_port/openapi.json):
+  curl -s http://127.0.0.1:$http_port/v1/reviews/2021:report
+  curl -s http://127.0.0.1:$http_port/v1/markets/aliexpress:dossier
+  curl -s 'http://127.0.0.1:$http_port/v1/reviews/2021/listings?filter=first_time%3Dtrue'
+  curl -s -X POST http://127.0.0.1:$http_port/v1/domains:screen -d '{"items":[{"input":"https://www.aliexpress.com/item/1.html"}]}'
 
-gRPC endpoints (server reflection is on, so any reflection-aware client works):
+The command line (gRPC):
+  $bin/tools/nmlctl stats 2021
+  $bin/tools/nmlctl diff 2020 2021
+  $bin/tools/nmlctl screen https://www.aliexpress.com/item/1.html pan.baidu.com/s/x
+  $bin/tools/nmlctl report 2021
+  $bin/tools/nmlctl stances --year 2021
+
+gRPC endpoints (server reflection on):
   listings   $bind:$listings_port   nml.listings.v1.ListingsService
   responses  $bind:$responses_port   nml.responses.v1.ResponsesService
   gateway    $bind:$gateway_port   nml.gateway.v1.GatewayService

@@ -5,18 +5,23 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <string>
 
 #include "common/config.h"
+#include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tools/nmlctl/csv.h"
@@ -35,6 +40,8 @@ namespace rv1 = nml::responses::v1;
 struct GlobalOptions {
   std::string addr = "127.0.0.1:50051";
   std::string responses_addr = "127.0.0.1:50052";
+  std::string gateway_addr = "127.0.0.1:50050";
+  std::string token;
   int timeout_ms = 10000;
   bool json = false;
 };
@@ -77,6 +84,9 @@ class Client {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options_.timeout_ms));
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + options_.token);
+    }
     const grpc::Status status = ((*stub_).*method)(&context, request, response);
     if (!status.ok()) return ReportError(options_, status);
     return 0;
@@ -385,6 +395,9 @@ class ResponsesClient {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(options_.timeout_ms));
+    if (!options_.token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + options_.token);
+    }
     const grpc::Status status = ((*stub_).*method)(&context, request, response);
     if (!status.ok()) {
       GlobalOptions shown = options_;
@@ -518,6 +531,163 @@ int Timeline(ResponsesClient& client, const std::string& target,
   return 0;
 }
 
+// ------------------------------------------------------------ gateway, any RPC
+
+std::string AddressFor(const GlobalOptions& options,
+                       const std::string& service) {
+  if (service == "nml.responses.v1.ResponsesService")
+    return options.responses_addr;
+  if (service == "nml.gateway.v1.GatewayService") return options.gateway_addr;
+  return options.addr;
+}
+
+// Calls any RPC of the three services by name with a JSON request (the
+// protobuf JSON mapping), printing the JSON answer: every write, merge,
+// split, delete and undelete, without a subcommand each.
+int CallRpc(const GlobalOptions& options, const std::string& name,
+            const std::string& json) {
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  const size_t dot = name.rfind('.');
+  const google::protobuf::MethodDescriptor* method = nullptr;
+  if (dot != std::string::npos) {
+    std::string service = name.substr(0, dot);
+    for (const char* package :
+         {"", "nml.listings.v1.", "nml.responses.v1.", "nml.gateway.v1."}) {
+      const auto* found = pool->FindServiceByName(package + service);
+      if (found != nullptr) {
+        method = found->FindMethodByName(name.substr(dot + 1));
+        break;
+      }
+    }
+  }
+  if (method == nullptr) {
+    std::fprintf(stderr,
+                 "nmlctl: call: no RPC '%s' (write Service.Method, e.g. "
+                 "ListingsService.CreateMarket)\n",
+                 name.c_str());
+    return 2;
+  }
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> request(
+      factory->GetPrototype(method->input_type())->New());
+  std::unique_ptr<google::protobuf::Message> response(
+      factory->GetPrototype(method->output_type())->New());
+  google::protobuf::util::JsonParseOptions strict;
+  if (auto st = google::protobuf::util::JsonStringToMessage(
+          json.empty() ? "{}" : json, request.get(), strict);
+      !st.ok()) {
+    std::fprintf(stderr, "nmlctl: call: request: %s\n",
+                 std::string(st.message()).c_str());
+    return 2;
+  }
+  GlobalOptions shown = options;
+  shown.addr = AddressFor(options, method->service()->full_name());
+  auto channel =
+      grpc::CreateChannel(shown.addr, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(options.timeout_ms));
+  if (!options.token.empty())
+    context.AddMetadata("authorization", "Bearer " + options.token);
+  std::string bytes;
+  request->SerializeToString(&bytes);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context,
+                 "/" + method->service()->full_name() + "/" + method->name(),
+                 grpc::StubOptions(), &in, &out,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status status = done.get_future().get();
+  if (!status.ok()) return ReportError(shown, status);
+  std::vector<grpc::Slice> slices;
+  (void)out.Dump(&slices);
+  std::string answer;
+  for (const auto& s : slices)
+    answer.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  response->ParseFromString(answer);
+  PrintJson(*response);
+  return 0;
+}
+
+int Dossier(const GlobalOptions& options, const std::string& market) {
+  auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
+      options.gateway_addr, grpc::InsecureChannelCredentials()));
+  nml::gateway::v1::GetMarketDossierRequest request;
+  request.set_market(market.starts_with("markets/") ? market
+                                                    : "markets/" + market);
+  nml::gateway::v1::GetMarketDossierResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(options.timeout_ms));
+  if (!options.token.empty())
+    context.AddMetadata("authorization", "Bearer " + options.token);
+  const grpc::Status status =
+      stub->GetMarketDossier(&context, request, &response);
+  GlobalOptions shown = options;
+  shown.addr = options.gateway_addr;
+  if (!status.ok()) return ReportError(shown, status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  const auto& h = response.history();
+  std::printf("%s (%s)\n", h.market().display_name().c_str(),
+              h.market().name().c_str());
+  std::vector<std::string> years;
+  for (const int y : h.years_listed()) years.push_back(absl::StrCat(y));
+  std::printf("listed: %s\n",
+              years.empty() ? "never" : absl::StrJoin(years, ", ").c_str());
+  for (const auto& r : response.responses().responses()) PrintResponse(r);
+  for (const auto& s : response.sections()) {
+    if (!s.available())
+      std::printf("[%s unavailable: %s]\n", s.section().c_str(),
+                  s.message().c_str());
+  }
+  return 0;
+}
+
+int Report(const GlobalOptions& options, int year) {
+  auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
+      options.gateway_addr, grpc::InsecureChannelCredentials()));
+  nml::gateway::v1::GetReviewReportRequest request;
+  request.set_review(absl::StrCat("reviews/", year));
+  nml::gateway::v1::GetReviewReportResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(options.timeout_ms));
+  if (!options.token.empty())
+    context.AddMetadata("authorization", "Bearer " + options.token);
+  const grpc::Status status =
+      stub->GetReviewReport(&context, request, &response);
+  GlobalOptions shown = options;
+  shown.addr = options.gateway_addr;
+  if (!status.ok()) return ReportError(shown, status);
+  if (options.json) {
+    PrintJson(response);
+    return 0;
+  }
+  PrintReviewLine(response.review());
+  const auto& d = response.diff();
+  std::printf("vs %d: added %d, removed %d, retained %d, relisted %d\n",
+              d.base_year(), d.added_count(), d.removed_count(),
+              d.retained_count(), d.relisted_count());
+  for (const auto& c : response.stances().counts()) {
+    std::printf(
+        "  %-28s %-38s %d\n", rv1::Stance_Name(c.stance()).substr(7).c_str(),
+        rv1::StakeholderType_Name(c.stakeholder_type()).substr(17).c_str(),
+        c.count());
+  }
+  for (const auto& s : response.sections()) {
+    if (!s.available())
+      std::printf("[%s unavailable: %s]\n", s.section().c_str(),
+                  s.message().c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -531,6 +701,13 @@ int main(int argc, char** argv) {
                  "nml-responses address, host:port")
       ->envname("NML_RESPONSES_ADDR")
       ->capture_default_str();
+  app.add_option("--gateway-addr", options.gateway_addr,
+                 "nml-gateway gRPC address")
+      ->envname("NML_GATEWAY_ADDR")
+      ->capture_default_str();
+  app.add_option("--token", options.token,
+                 "API key, sent as authorization: Bearer")
+      ->envname("NML_TOKEN");
   app.add_option("--timeout", options.timeout_ms, "Deadline per call, ms")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
@@ -612,7 +789,28 @@ int main(int argc, char** argv) {
   timeline->add_option("--stakeholder", scope_stakeholder,
                        "Stakeholder resource name");
 
+  std::string rpc_name;
+  std::string rpc_json;
+  auto* call = app.add_subcommand(
+      "call",
+      "Call any RPC with a JSON request, e.g. call "
+      "ListingsService.CreateMarket "
+      "'{\"market\":{\"displayName\":\"X\",\"kind\":\"MARKET_KIND_ONLINE\"}}'");
+  call->add_option("rpc", rpc_name, "Service.Method")->required();
+  call->add_option("json", rpc_json, "Request as protobuf JSON (default {})");
+
+  auto* dossier = app.add_subcommand(
+      "dossier", "A market's history and responses (gateway)");
+  dossier->add_option("market", market, "Market id or markets/{id}")
+      ->required();
+  auto* report = app.add_subcommand(
+      "report", "A review with stats, diff, stances (gateway)");
+  report->add_option("year", year, "Review year")->required();
+
   nml::common::ParseOrExit(app, argc, argv);
+  if (*call) return CallRpc(options, rpc_name, rpc_json);
+  if (*dossier) return Dossier(options, market);
+  if (*report) return Report(options, year);
   Client client(options);
   ResponsesClient responses_client(options);
   if (*import_responses)
