@@ -10,6 +10,8 @@
 #include <random>
 #include <string_view>
 
+#include "common/status.h"
+
 namespace nml::common {
 namespace {
 
@@ -73,7 +75,8 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
     spdlog::log(probe ? spdlog::level::debug : spdlog::level::info,
                 "rpc method={} code={} latency_ms={:.3f} request_id={} "
                 "peer={}",
-                method_, CodeName(code_), seconds * 1000.0, request_id_, peer_);
+                method_, GrpcCodeName(code_), seconds * 1000.0, request_id_,
+                peer_);
   }
 
   void Intercept(
@@ -109,30 +112,6 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
-  static std::string_view CodeName(int code) {
-    static constexpr std::string_view kNames[] = {"OK",
-                                                  "CANCELLED",
-                                                  "UNKNOWN",
-                                                  "INVALID_ARGUMENT",
-                                                  "DEADLINE_EXCEEDED",
-                                                  "NOT_FOUND",
-                                                  "ALREADY_EXISTS",
-                                                  "PERMISSION_DENIED",
-                                                  "RESOURCE_EXHAUSTED",
-                                                  "FAILED_PRECONDITION",
-                                                  "ABORTED",
-                                                  "OUT_OF_RANGE",
-                                                  "UNIMPLEMENTED",
-                                                  "INTERNAL",
-                                                  "UNAVAILABLE",
-                                                  "DATA_LOSS",
-                                                  "UNAUTHENTICATED"};
-    if (code < 0 || code >= static_cast<int>(std::size(kNames))) {
-      return "UNKNOWN";
-    }
-    return kNames[code];
-  }
-
   grpc::experimental::ServerRpcInfo* info_;
   std::string method_;
   RpcMetrics* metrics_;

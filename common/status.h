@@ -8,6 +8,9 @@
 
 namespace nml::common {
 
+// "NOT_FOUND" for 5; "UNKNOWN" for numbers that are not gRPC codes.
+std::string_view GrpcCodeName(int code);
+
 // absl::Status and grpc::Status use the same code numbers, so the mapping at
 // the edge of a handler is lossless.
 grpc::Status ToGrpcStatus(const absl::Status& status);

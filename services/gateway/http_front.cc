@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/logging.h"
+#include "common/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace nml::gateway {
@@ -64,29 +65,10 @@ int HttpStatusFor(int grpc_code) {
 
 namespace {
 
-const char* const kCodeNames[] = {"OK",
-                                  "CANCELLED",
-                                  "UNKNOWN",
-                                  "INVALID_ARGUMENT",
-                                  "DEADLINE_EXCEEDED",
-                                  "NOT_FOUND",
-                                  "ALREADY_EXISTS",
-                                  "PERMISSION_DENIED",
-                                  "RESOURCE_EXHAUSTED",
-                                  "FAILED_PRECONDITION",
-                                  "ABORTED",
-                                  "OUT_OF_RANGE",
-                                  "UNIMPLEMENTED",
-                                  "INTERNAL",
-                                  "UNAVAILABLE",
-                                  "DATA_LOSS",
-                                  "UNAUTHENTICATED"};
-
 std::string ErrorBody(int grpc_code, const std::string& message) {
   nlohmann::json body;
   body["error"]["code"] = HttpStatusFor(grpc_code);
-  body["error"]["status"] =
-      grpc_code >= 0 && grpc_code <= 16 ? kCodeNames[grpc_code] : "UNKNOWN";
+  body["error"]["status"] = std::string(common::GrpcCodeName(grpc_code));
   body["error"]["message"] = message;
   return body.dump();
 }

@@ -46,6 +46,17 @@ struct GlobalOptions {
   bool json = false;
 };
 
+// A context for one call: the deadline and the API key.
+std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(options.timeout_ms));
+  if (!options.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options.token);
+  }
+  return context;
+}
+
 int ExitCodeFor(const grpc::Status& status) {
   if (status.ok()) return 0;
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
@@ -81,13 +92,9 @@ class Client {
   int Call(grpc::Status (v1::ListingsService::Stub::*method)(
                grpc::ClientContext*, const Request&, Response*),
            const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(options_.timeout_ms));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization", "Bearer " + options_.token);
-    }
-    const grpc::Status status = ((*stub_).*method)(&context, request, response);
+    auto context = NewContext(options_);
+    const grpc::Status status =
+        ((*stub_).*method)(context.get(), request, response);
     if (!status.ok()) return ReportError(options_, status);
     return 0;
   }
@@ -172,13 +179,11 @@ int Import(Client& client, const std::string& markets_path,
     v1::ImportReviewRequest check = import.request;
     check.set_validate_only(true);
     v1::ImportReviewResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(
-        std::chrono::system_clock::now() +
-        std::chrono::milliseconds(client.options().timeout_ms));
+    auto context = NewContext(client.options());
     auto stub = v1::ListingsService::NewStub(grpc::CreateChannel(
         client.options().addr, grpc::InsecureChannelCredentials()));
-    const grpc::Status status = stub->ImportReview(&context, check, &response);
+    const grpc::Status status =
+        stub->ImportReview(context.get(), check, &response);
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       std::fprintf(stderr, "nmlctl: import refused, nothing written: %s\n",
@@ -392,13 +397,9 @@ class ResponsesClient {
   int Call(grpc::Status (rv1::ResponsesService::Stub::*method)(
                grpc::ClientContext*, const Request&, Response*),
            const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(options_.timeout_ms));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization", "Bearer " + options_.token);
-    }
-    const grpc::Status status = ((*stub_).*method)(&context, request, response);
+    auto context = NewContext(options_);
+    const grpc::Status status =
+        ((*stub_).*method)(context.get(), request, response);
     if (!status.ok()) {
       GlobalOptions shown = options_;
       shown.addr = options_.responses_addr;
@@ -585,18 +586,14 @@ int CallRpc(const GlobalOptions& options, const std::string& name,
   auto channel =
       grpc::CreateChannel(shown.addr, grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(options.timeout_ms));
-  if (!options.token.empty())
-    context.AddMetadata("authorization", "Bearer " + options.token);
+  auto context = NewContext(options);
   std::string bytes;
   request->SerializeToString(&bytes);
   grpc::Slice slice(bytes);
   grpc::ByteBuffer in(&slice, 1);
   grpc::ByteBuffer out;
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&context,
+  stub.UnaryCall(context.get(),
                  "/" + method->service()->full_name() + "/" + method->name(),
                  grpc::StubOptions(), &in, &out,
                  [&done](grpc::Status s) { done.set_value(std::move(s)); });
@@ -619,13 +616,9 @@ int Dossier(const GlobalOptions& options, const std::string& market) {
   request.set_market(market.starts_with("markets/") ? market
                                                     : "markets/" + market);
   nml::gateway::v1::GetMarketDossierResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(options.timeout_ms));
-  if (!options.token.empty())
-    context.AddMetadata("authorization", "Bearer " + options.token);
+  auto context = NewContext(options);
   const grpc::Status status =
-      stub->GetMarketDossier(&context, request, &response);
+      stub->GetMarketDossier(context.get(), request, &response);
   GlobalOptions shown = options;
   shown.addr = options.gateway_addr;
   if (!status.ok()) return ReportError(shown, status);
@@ -655,13 +648,9 @@ int Report(const GlobalOptions& options, int year) {
   nml::gateway::v1::GetReviewReportRequest request;
   request.set_review(absl::StrCat("reviews/", year));
   nml::gateway::v1::GetReviewReportResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(options.timeout_ms));
-  if (!options.token.empty())
-    context.AddMetadata("authorization", "Bearer " + options.token);
+  auto context = NewContext(options);
   const grpc::Status status =
-      stub->GetReviewReport(&context, request, &response);
+      stub->GetReviewReport(context.get(), request, &response);
   GlobalOptions shown = options;
   shown.addr = options.gateway_addr;
   if (!status.ok()) return ReportError(shown, status);
