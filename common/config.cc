@@ -138,6 +138,22 @@ void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options) {
       ->capture_default_str();
 }
 
+void AddAuthFlags(CLI::App& app, AuthOptions& options) {
+  app.add_option(
+         "--api-keys", options.api_keys,
+         "API keys as 'role sha256-hex [name]' entries separated by ';' "
+         "(the SHA-256 of each key, never the key)")
+      ->envname("NML_API_KEYS");
+  app.add_option("--api-keys-file", options.api_keys_file,
+                 "File of API key entries, one a line")
+      ->envname("NML_API_KEYS_FILE")
+      ->check(CLI::ExistingFile);
+  app.add_option("--anonymous-reads", options.anonymous_reads,
+                 "Allow reads without an API key")
+      ->envname("NML_ANONYMOUS_READS")
+      ->capture_default_str();
+}
+
 void ParseOrExit(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);

@@ -46,12 +46,19 @@ struct DatabaseOptions {
   int startup_wait_s = 10;
 };
 
+struct AuthOptions {
+  std::string api_keys;       // inline entries, "role sha256 [name]; ..."
+  std::string api_keys_file;  // or a file of them, one a line
+  bool anonymous_reads = true;
+};
+
 // Flags and their NML_* environment twins. A flag on the command line wins
 // over the environment.
 void AddLogFlags(CLI::App& app, LogOptions& options);
 void AddServerFlags(CLI::App& app, ServerOptions& options,
                     std::string default_listen);
 void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options);
+void AddAuthFlags(CLI::App& app, AuthOptions& options);
 
 // Parses the command line. On bad input prints one line naming the flag (or
 // variable) and what is wrong, and exits with status 2; `--help` prints the

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/auth.h"
 #include "common/config.h"
 
 namespace nml::common {
@@ -60,6 +61,11 @@ template <typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    Executor& executor, Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status auth = AuthDecision(*context); !auth.ok()) {
+    reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(auth.code()),
+                                 std::string(auth.message())));
+    return reactor;
+  }
   const bool accepted = executor.TrySubmit(
       [context, reactor, &executor, handler = std::move(handler)]() mutable {
         executor.InjectDelay(context);

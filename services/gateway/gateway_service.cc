@@ -6,6 +6,9 @@
 
 #include <mutex>
 
+#include "common/auth.h"
+#include "common/status.h"
+
 namespace nml::gateway {
 
 namespace {
@@ -117,6 +120,10 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetMarketDossier(
     const v1::GetMarketDossierRequest* request,
     v1::GetMarketDossierResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+    reactor->Finish(common::ToGrpcStatus(auth));
+    return reactor;
+  }
   const std::vector<std::string> parts = absl::StrSplit(request->market(), '/');
   if (parts.size() != 2 || parts[0] != "markets" || parts[1].empty()) {
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -162,6 +169,10 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetReviewReport(
     const v1::GetReviewReportRequest* request,
     v1::GetReviewReportResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+    reactor->Finish(common::ToGrpcStatus(auth));
+    return reactor;
+  }
   const std::vector<std::string> parts = absl::StrSplit(request->review(), '/');
   int year = 0;
   if (parts.size() != 2 || parts[0] != "reviews" ||

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/auth.h"
 #include "common/config.h"
 #include "common/logging.h"
 #include "common/server.h"
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
       program};
   nml::common::AddServerFlags(app, server, "0.0.0.0:50050");
   nml::common::AddLogFlags(app, log);
+  nml::common::AuthOptions auth;
+  nml::common::AddAuthFlags(app, auth);
   app.add_option("--listings-addr", listings_addr, "Address of nml-listings")
       ->envname("NML_LISTINGS_ADDR")
       ->capture_default_str();
@@ -53,6 +56,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
+  auto policy = nml::common::LoadAuthPolicy(auth);
+  if (!policy.ok()) {
+    nml::common::ExitWithError(
+        program,
+        absl::InvalidArgumentError(
+            absl::StrCat("configuration error: ", policy.status().message())),
+        2);
+  }
   if (auto parsed = nml::common::ParseHostPort(http.listen); !parsed.ok()) {
     nml::common::ExitWithError(
         program,
@@ -73,6 +84,8 @@ int main(int argc, char** argv) {
 
   nml::common::ServerRunner runner("nml.gateway.v1.GatewayService", server);
   runner.AddService(&service);
+  runner.AddInterceptorFactory(
+      nml::common::MakeAuthInterceptorFactory(*policy));
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }

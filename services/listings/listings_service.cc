@@ -2,6 +2,7 @@
 
 #include <absl/strings/str_cat.h>
 
+#include "common/auth.h"
 #include "common/status.h"
 #include "services/listings/planner.h"
 #include "services/listings/queries.h"
@@ -36,6 +37,10 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
     return common::RunUnary(context, executor_, answer);
   }
   Reactor* reactor = context->DefaultReactor();
+  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+    reactor->Finish(ToGrpcStatus(auth));
+    return reactor;
+  }
   reactor->Finish(answer());
   return reactor;
 }
@@ -44,6 +49,11 @@ template <typename Request, typename Response, typename PlanFn>
 ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
     Context* context, const Request* request, Response* response,
     const std::string& request_id, PlanFn plan) {
+  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+    Reactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(auth));
+    return reactor;
+  }
   if (request_id.size() > kMaxRequestIdLength) {
     Reactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(common::FieldError(
@@ -167,6 +177,12 @@ NML_WRITE(SplitMarket, PlanSplitMarket, request->request_id())
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
     Context* context, const v1::ImportReviewRequest* request,
     v1::ImportReviewResponse* response) {
+  // Imports need the admin role even to be validated.
+  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+    Reactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(auth));
+    return reactor;
+  }
   if (request->request_id().empty()) {
     Reactor* reactor = context->DefaultReactor();
     reactor->Finish(ToGrpcStatus(

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/auth.h"
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/pg_pool.h"
@@ -22,8 +23,18 @@ int main(int argc, char** argv) {
       "nml-listings: the Notorious Markets List (reviews, markets, listings, "
       "screening) over gRPC",
       program};
+  nml::common::AuthOptions auth;
+  nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50051");
   nml::common::ParseOrExit(app, argc, argv);
+  auto policy = nml::common::LoadAuthPolicy(auth);
+  if (!policy.ok()) {
+    nml::common::ExitWithError(
+        program,
+        absl::InvalidArgumentError(
+            absl::StrCat("configuration error: ", policy.status().message())),
+        2);
+  }
   nml::common::InitLogging(config.log, program);
 
   nml::common::MigrateOrExit(program, config, "nml_listings",
@@ -48,6 +59,8 @@ int main(int argc, char** argv) {
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
                                    config.server);
   runner.AddService(&service);
+  runner.AddInterceptorFactory(
+      nml::common::MakeAuthInterceptorFactory(*policy));
   runner.SetReadinessCheck([&probe] { return probe.Check(); });
   runner.metrics().AddGauge(
       "nml_snapshot_age_seconds", "Age of the served data snapshot", [&] {

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/auth.h"
 #include "common/executor.h"
 #include "common/logging.h"
 #include "common/pg_pool.h"
@@ -23,12 +24,26 @@ int main(int argc, char** argv) {
       "nml-responses: what stakeholders said about the Notorious Markets "
       "List, over gRPC",
       program};
+  nml::common::AuthOptions auth;
+  nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50052");
+  std::string listings_token;
+  app.add_option("--listings-token", listings_token,
+                 "API key this service presents to nml-listings")
+      ->envname("NML_LISTINGS_TOKEN");
   app.add_option("--listings-addr", listings_addr,
                  "Address of nml-listings, used to check response targets")
       ->envname("NML_LISTINGS_ADDR")
       ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
+  auto policy = nml::common::LoadAuthPolicy(auth);
+  if (!policy.ok()) {
+    nml::common::ExitWithError(
+        program,
+        absl::InvalidArgumentError(
+            absl::StrCat("configuration error: ", policy.status().message())),
+        2);
+  }
   nml::common::InitLogging(config.log, program);
 
   nml::common::MigrateOrExit(program, config, "nml_responses",
@@ -40,7 +55,8 @@ int main(int argc, char** argv) {
   nml::responses::PgResponsesStore store(pool);
   // One channel to nml-listings for the life of the process.
   nml::responses::ListingsTargetChecker targets(
-      nml::responses::ListingsTargetChecker::MakeChannel(listings_addr));
+      nml::responses::ListingsTargetChecker::MakeChannel(listings_addr),
+      listings_token);
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit,
                                  config.server.inject_delay_ms);
@@ -50,6 +66,8 @@ int main(int argc, char** argv) {
   nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",
                                    config.server);
   runner.AddService(&service);
+  runner.AddInterceptorFactory(
+      nml::common::MakeAuthInterceptorFactory(*policy));
   runner.SetReadinessCheck([&probe] { return probe.Check(); });
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);

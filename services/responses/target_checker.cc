@@ -54,8 +54,16 @@ bool IsYear(absl::string_view text) {
 }  // namespace
 
 ListingsTargetChecker::ListingsTargetChecker(
-    std::shared_ptr<grpc::Channel> channel)
-    : stub_(lv1::ListingsService::NewStub(std::move(channel))) {}
+    std::shared_ptr<grpc::Channel> channel, std::string token)
+    : stub_(lv1::ListingsService::NewStub(std::move(channel))),
+      token_(std::move(token)) {}
+
+void ListingsTargetChecker::Prepare(
+    grpc::ClientContext& context,
+    std::chrono::system_clock::time_point deadline) const {
+  context.set_deadline(deadline);
+  if (!token_.empty()) context.AddMetadata("authorization", "Bearer " + token_);
+}
 
 std::shared_ptr<grpc::Channel> ListingsTargetChecker::MakeChannel(
     const std::string& address) {
@@ -73,7 +81,7 @@ absl::Status ListingsTargetChecker::CheckTargets(
     const std::string what = absl::StrCat(field, "[", i, "] (", target, ")");
     const std::vector<absl::string_view> parts = absl::StrSplit(target, '/');
     grpc::ClientContext context;
-    context.set_deadline(deadline);
+    Prepare(context, deadline);
     grpc::Status status;
     if (parts.size() == 2 && parts[0] == "reviews" && IsYear(parts[1])) {
       lv1::GetReviewRequest request;
@@ -110,7 +118,7 @@ absl::Status ListingsTargetChecker::CheckTargets(
 absl::StatusOr<std::string> ListingsTargetChecker::FindMarket(
     const std::string& text, std::chrono::system_clock::time_point deadline) {
   grpc::ClientContext context;
-  context.set_deadline(deadline);
+  Prepare(context, deadline);
   lv1::SearchMarketsRequest request;
   request.set_query(text);
   request.set_page_size(1);

@@ -36,7 +36,9 @@ class TargetChecker {
 // (gRPC service-config retry policy) within each call's deadline.
 class ListingsTargetChecker final : public TargetChecker {
  public:
-  explicit ListingsTargetChecker(std::shared_ptr<grpc::Channel> channel);
+  // `token` is this service's own API key for nml-listings (may be empty).
+  ListingsTargetChecker(std::shared_ptr<grpc::Channel> channel,
+                        std::string token = "");
 
   // A channel to nml-listings with the retry policy.
   static std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
@@ -49,7 +51,11 @@ class ListingsTargetChecker final : public TargetChecker {
       std::chrono::system_clock::time_point deadline) override;
 
  private:
+  void Prepare(grpc::ClientContext& context,
+               std::chrono::system_clock::time_point deadline) const;
+
   std::unique_ptr<listings::v1::ListingsService::Stub> stub_;
+  const std::string token_;
 };
 
 }  // namespace nml::responses
