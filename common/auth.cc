@@ -7,6 +7,7 @@
 #include <absl/strings/str_split.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <sstream>
@@ -118,6 +119,9 @@ Role AuthPolicy::RequiredRole(std::string_view method) {
 
 absl::Status AuthPolicy::Decide(std::string_view method,
                                 std::string_view authorization) const {
+  // No keys configured: development mode, open to every caller (the
+  // service says so loudly at start).
+  if (keys_.empty()) return absl::OkStatus();
   const Role required = RequiredRole(method);
   Role role = Role::kNone;
   if (!authorization.empty()) {
@@ -224,6 +228,12 @@ absl::StatusOr<std::shared_ptr<const AuthPolicy>> LoadAuthPolicy(
   }
   auto keys = ApiKeys::Parse(text);
   if (!keys.ok()) return keys.status();
+  if (keys->empty()) {
+    spdlog::warn(
+        "no API keys configured (NML_API_KEYS, --api-keys-file): every caller "
+        "may read and "
+        "write. Configure keys for anything but local development.");
+  }
   return std::make_shared<const AuthPolicy>(std::move(*keys),
                                             options.anonymous_reads);
 }

@@ -43,7 +43,9 @@ class ApiKeys final {
 
 // Who may call what. Reads need `reader` (or nothing, with anonymous
 // reads on), creates and updates `editor`, imports, merges, splits and
-// deletes `admin`; the role follows from the method name.
+// deletes `admin`; the role follows from the method name. With no keys
+// configured at all, everything is allowed (local development; the service
+// warns at start).
 class AuthPolicy final {
  public:
   AuthPolicy(ApiKeys keys, bool anonymous_reads)

@@ -81,5 +81,11 @@ TEST(AuthPolicy, DecidesByRoleAndAnonymousReads) {
             std::string::npos);
 }
 
+TEST(AuthPolicy, WithoutKeysEverythingIsOpen) {
+  const AuthPolicy open(*ApiKeys::Parse(""), false);
+  EXPECT_TRUE(
+      open.Decide("/nml.listings.v1.ListingsService/ImportReview", "").ok());
+}
+
 }  // namespace
 }  // namespace nml::common
