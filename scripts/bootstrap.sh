@@ -14,8 +14,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # a private PostgreSQL for development and tests
   postgresql postgresql-contrib
-  # compose file validation, HTTP checks
-  docker-compose curl ca-certificates
+  # deployment checks: compose file validation, manifest tests, TLS test certificates
+  docker-compose python3 python3-yaml openssl curl ca-certificates
   # country names for imports
   iso-codes
 )
@@ -33,6 +33,8 @@ done
 # Node.js builds bring npm with them; Debian's does not.
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+# kubectl renders deploy/k8s (kubectl kustomize); Debian's is kubernetes-client.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 
 if ((${#missing[@]})); then
   echo "bootstrap: installing ${missing[*]}"

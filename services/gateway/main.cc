@@ -2,6 +2,7 @@
 // REST/JSON front in http_front.h.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>

@@ -69,6 +69,8 @@ std::shared_ptr<grpc::Channel> ListingsTargetChecker::MakeChannel(
     const std::string& address) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(kRetryServiceConfig);
+  // Every address the name resolves to (a headless Service's pods) in turn.
+  args.SetLoadBalancingPolicyName("round_robin");
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
                                    args);
 }
