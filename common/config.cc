@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
 #include <re2/re2.h>
 
@@ -7,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace nml::common {
 
@@ -102,6 +105,7 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
       ->envname("NML_HEALTH_INTERVAL_MS")
       ->check(CLI::Range(50, 60000))
       ->capture_default_str();
+  AddServerTlsFlags(app, options.tls);
   app.add_option("--inject-delay-ms", options.inject_delay_ms,
                  "Testing only: delay every RPC by this long")
       ->envname("NML_INJECT_DELAY_MS")
@@ -152,6 +156,61 @@ void AddAuthFlags(CLI::App& app, AuthOptions& options) {
                  "Allow reads without an API key")
       ->envname("NML_ANONYMOUS_READS")
       ->capture_default_str();
+}
+
+namespace {
+
+std::string EnvName(const std::string& prefix, const std::string& name) {
+  std::string env = "NML_" + prefix + name;
+  for (char& c : env) c = c == '-' ? '_' : absl::ascii_toupper(c);
+  return env;
+}
+
+}  // namespace
+
+void AddServerTlsFlags(CLI::App& app, ServerTlsOptions& options,
+                       const std::string& prefix) {
+  app.add_option("--" + prefix + "tls-cert", options.cert,
+                 "PEM certificate chain: serve TLS on this listener")
+      ->envname(EnvName(prefix, "tls-cert"))
+      ->check(CLI::ExistingFile);
+  app.add_option("--" + prefix + "tls-key", options.key,
+                 "PEM private key of the certificate")
+      ->envname(EnvName(prefix, "tls-key"))
+      ->check(CLI::ExistingFile);
+  app.add_option("--" + prefix + "tls-client-ca", options.client_ca,
+                 "PEM CA: require client certificates it signed (mTLS)")
+      ->envname(EnvName(prefix, "tls-client-ca"))
+      ->check(CLI::ExistingFile);
+}
+
+void AddClientTlsFlags(CLI::App& app, ClientTlsOptions& options,
+                       const std::string& prefix, const std::string& what) {
+  app.add_option(
+         "--" + prefix + "tls-ca", options.ca,
+         "PEM CA that signed " + what + "'s certificate: connect with TLS")
+      ->envname(EnvName(prefix, "tls-ca"))
+      ->check(CLI::ExistingFile);
+  app.add_option("--" + prefix + "tls-cert", options.cert,
+                 "PEM client certificate for " + what + " (mTLS)")
+      ->envname(EnvName(prefix, "tls-cert"))
+      ->check(CLI::ExistingFile);
+  app.add_option("--" + prefix + "tls-key", options.key,
+                 "PEM key of the client certificate for " + what)
+      ->envname(EnvName(prefix, "tls-key"))
+      ->check(CLI::ExistingFile);
+}
+
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    std::string_view flag) {
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!in || content.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(flag), ": ", path, " is not a readable PEM file"));
+  }
+  return content.str();
 }
 
 void ParseOrExit(CLI::App& app, int argc, char** argv) {

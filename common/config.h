@@ -24,8 +24,27 @@ struct LogOptions {
   std::string level = "info";   // trace | debug | info | warn | error
 };
 
+// TLS for a listener: a certificate and key; with a client CA, clients must
+// present a certificate it signed (mTLS). All PEM files; empty = plaintext.
+struct ServerTlsOptions {
+  std::string cert;
+  std::string key;
+  std::string client_ca;
+  bool enabled() const { return !cert.empty(); }
+};
+
+// TLS for a client: the CA that signed the server, and for mTLS the client's
+// own certificate and key. Empty CA = plaintext.
+struct ClientTlsOptions {
+  std::string ca;
+  std::string cert;
+  std::string key;
+  bool enabled() const { return !ca.empty(); }
+};
+
 struct ServerOptions {
   std::string listen;  // host:port of the gRPC listener
+  ServerTlsOptions tls;
   int shutdown_grace_ms = 10000;
   int max_message_bytes = 4 * 1024 * 1024;
   int workers = 4;
@@ -59,6 +78,15 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
                     std::string default_listen);
 void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options);
 void AddAuthFlags(CLI::App& app, AuthOptions& options);
+// --<prefix>tls-cert etc. with NML_<PREFIX>TLS_CERT etc.
+void AddServerTlsFlags(CLI::App& app, ServerTlsOptions& options,
+                       const std::string& prefix = "");
+void AddClientTlsFlags(CLI::App& app, ClientTlsOptions& options,
+                       const std::string& prefix, const std::string& what);
+
+// Reads a PEM file; the error names the flag.
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    std::string_view flag);
 
 // Parses the command line. On bad input prints one line naming the flag (or
 // variable) and what is wrong, and exits with status 2; `--help` prints the

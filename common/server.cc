@@ -15,6 +15,7 @@
 #include <ctime>
 
 #include "common/logging.h"
+#include "common/tls.h"
 
 namespace nml::common {
 namespace {
@@ -76,9 +77,10 @@ absl::Status ServerRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  auto credentials = MakeServerCredentials(options_.tls);
+  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen->ToString(),
-                           grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(listen->ToString(), *credentials, &port_);
   // gRPC sets SO_REUSEPORT by default: a second instance would silently
   // share the port instead of failing.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "common/config.h"
+#include "common/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   std::string service;
   int timeout_ms = 2000;
   bool quiet = false;
+  nml::common::ClientTlsOptions tls;
   CLI::App app{"Checks a gRPC server's health (grpc.health.v1)",
                "nml-health-check"};
   app.add_option("--addr", addr, "Server address, host:port")
@@ -32,9 +34,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "Print nothing; use the exit status");
+  nml::common::AddClientTlsFlags(app, tls, "health-", "the server");
   nml::common::ParseOrExit(app, argc, argv);
 
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+  auto credentials = nml::common::MakeChannelCredentials(tls);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "nml-health-check: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    return 2;
+  }
+  auto channel = grpc::CreateChannel(addr, *credentials);
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +

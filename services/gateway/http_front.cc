@@ -354,7 +354,19 @@ HttpFront::Reply HttpFront::Dispatch(
 absl::Status HttpFront::Start() {
   auto listen = common::ParseHostPort(options_.listen);
   if (!listen.ok()) return listen.status();
-  server_ = std::make_unique<httplib::Server>();
+  if (options_.tls.enabled()) {
+    server_ = std::make_unique<httplib::SSLServer>(
+        options_.tls.cert.c_str(), options_.tls.key.c_str(),
+        options_.tls.client_ca.empty() ? nullptr
+                                       : options_.tls.client_ca.c_str());
+    if (!server_->is_valid()) {
+      return absl::InvalidArgumentError(
+          "--http-tls-cert/--http-tls-key/--http-tls-client-ca: cannot load "
+          "the certificates");
+    }
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   const int threads = options_.threads;
   server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));

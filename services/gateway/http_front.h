@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "common/config.h"
 #include "common/metrics.h"
 #include "services/gateway/routes.h"
 
@@ -28,6 +29,7 @@ class HttpFront final {
     std::string listen = "0.0.0.0:8080";
     int threads = 8;
     std::chrono::milliseconds call_timeout{10000};
+    common::ServerTlsOptions tls;  // HTTPS (and client certificates) when set
   };
 
   // `channels` maps a service's full name to the channel that serves it.

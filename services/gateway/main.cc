@@ -11,6 +11,7 @@
 #include "common/config.h"
 #include "common/logging.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   std::string listings_addr = "127.0.0.1:50051";
   std::string responses_addr = "127.0.0.1:50052";
   int backend_timeout_ms = 10000;
+  nml::common::ClientTlsOptions backend_tls;
   CLI::App app{
       "nml-gateway: one front for nml's listings and responses, over gRPC and "
       "REST/JSON",
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
       ->envname("NML_BACKEND_TIMEOUT_MS")
       ->check(CLI::Range(1, 600000))
       ->capture_default_str();
+  nml::common::AddClientTlsFlags(app, backend_tls, "backend-", "the backends");
+  nml::common::AddServerTlsFlags(app, http.tls, "http-");
   nml::common::ParseOrExit(app, argc, argv);
   auto policy = nml::common::LoadAuthPolicy(auth);
   if (!policy.ok()) {
@@ -75,11 +79,18 @@ int main(int argc, char** argv) {
   nml::common::InitLogging(log, program);
   http.call_timeout = std::chrono::milliseconds(backend_timeout_ms);
 
-  // One channel per backend for the life of the process.
+  // One channel per backend for the life of the process, round-robin over
+  // every address a name resolves to (a headless Kubernetes Service's pods).
+  auto backend_credentials = nml::common::MakeChannelCredentials(backend_tls);
+  if (!backend_credentials.ok()) {
+    nml::common::ExitWithError(program, backend_credentials.status(), 2);
+  }
+  grpc::ChannelArguments balanced;
+  balanced.SetLoadBalancingPolicyName("round_robin");
   auto listings =
-      grpc::CreateChannel(listings_addr, grpc::InsecureChannelCredentials());
+      grpc::CreateCustomChannel(listings_addr, *backend_credentials, balanced);
   auto responses =
-      grpc::CreateChannel(responses_addr, grpc::InsecureChannelCredentials());
+      grpc::CreateCustomChannel(responses_addr, *backend_credentials, balanced);
   nml::gateway::GatewayServiceImpl service(
       listings, responses, std::chrono::milliseconds(backend_timeout_ms));
 
@@ -99,8 +110,12 @@ int main(int argc, char** argv) {
   if (!routes.ok()) nml::common::ExitWithError(program, routes.status());
   // The HTTP side reaches the gateway's own composed reads over loopback,
   // like any other service.
+  // With TLS on the gateway's own listener, its certificate must be signed
+  // by the backends' CA and name 127.0.0.1 (scripts/make-certs.sh does).
   auto self = grpc::CreateChannel(absl::StrCat("127.0.0.1:", runner.port()),
-                                  grpc::InsecureChannelCredentials());
+                                  server.tls.enabled()
+                                      ? *backend_credentials
+                                      : grpc::InsecureChannelCredentials());
   nml::gateway::HttpFront front(
       http, std::move(*routes),
       {{"nml.listings.v1.ListingsService", listings},

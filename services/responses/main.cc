@@ -9,6 +9,7 @@
 #include "common/pg_pool.h"
 #include "common/server.h"
 #include "common/service_main.h"
+#include "common/tls.h"
 #include "services/responses/migrations.h"
 #include "services/responses/pg_responses_store.h"
 #include "services/responses/responses_service.h"
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50052");
   std::string listings_token;
+  nml::common::ClientTlsOptions listings_tls;
+  nml::common::AddClientTlsFlags(app, listings_tls, "listings-",
+                                 "nml-listings");
   app.add_option("--listings-token", listings_token,
                  "API key this service presents to nml-listings")
       ->envname("NML_LISTINGS_TOKEN");
@@ -53,9 +57,14 @@ int main(int argc, char** argv) {
   nml::common::PgPool pool(config.database, program,
                            nml::responses::PgResponsesStore::PrepareStatements);
   nml::responses::PgResponsesStore store(pool);
+  auto listings_credentials = nml::common::MakeChannelCredentials(listings_tls);
+  if (!listings_credentials.ok()) {
+    nml::common::ExitWithError(program, listings_credentials.status(), 2);
+  }
   // One channel to nml-listings for the life of the process.
   nml::responses::ListingsTargetChecker targets(
-      nml::responses::ListingsTargetChecker::MakeChannel(listings_addr),
+      nml::responses::ListingsTargetChecker::MakeChannel(listings_addr,
+                                                         *listings_credentials),
       listings_token);
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit,

@@ -66,13 +66,13 @@ void ListingsTargetChecker::Prepare(
 }
 
 std::shared_ptr<grpc::Channel> ListingsTargetChecker::MakeChannel(
-    const std::string& address) {
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetServiceConfigJSON(kRetryServiceConfig);
   // Every address the name resolves to (a headless Service's pods) in turn.
   args.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(address, std::move(credentials), args);
 }
 
 absl::Status ListingsTargetChecker::CheckTargets(

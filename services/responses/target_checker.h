@@ -2,6 +2,7 @@
 
 #include <absl/status/statusor.h>
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <chrono>
 #include <memory>
@@ -41,7 +42,9 @@ class ListingsTargetChecker final : public TargetChecker {
                         std::string token = "");
 
   // A channel to nml-listings with the retry policy.
-  static std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+  static std::shared_ptr<grpc::Channel> MakeChannel(
+      const std::string& address,
+      std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   absl::Status CheckTargets(
       const std::vector<std::string>& targets, const std::string& field,

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/tls.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
@@ -42,9 +43,22 @@ struct GlobalOptions {
   std::string responses_addr = "127.0.0.1:50052";
   std::string gateway_addr = "127.0.0.1:50050";
   std::string token;
+  nml::common::ClientTlsOptions tls;
   int timeout_ms = 10000;
   bool json = false;
 };
+
+// A channel to `address`, with TLS when --tls-ca is given.
+std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
+                                       const std::string& address) {
+  auto credentials = nml::common::MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    std::exit(2);
+  }
+  return grpc::CreateChannel(address, *credentials);
+}
 
 // A context for one call: the deadline and the API key.
 std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options) {
@@ -84,8 +98,7 @@ class Client {
  public:
   explicit Client(const GlobalOptions& options)
       : options_(options),
-        stub_(v1::ListingsService::NewStub(grpc::CreateChannel(
-            options.addr, grpc::InsecureChannelCredentials()))) {}
+        stub_(v1::ListingsService::NewStub(Channel(options, options.addr))) {}
 
   // Calls `method` with a deadline; prints errors; returns the exit code.
   template <typename Request, typename Response>
@@ -180,8 +193,8 @@ int Import(Client& client, const std::string& markets_path,
     check.set_validate_only(true);
     v1::ImportReviewResponse response;
     auto context = NewContext(client.options());
-    auto stub = v1::ListingsService::NewStub(grpc::CreateChannel(
-        client.options().addr, grpc::InsecureChannelCredentials()));
+    auto stub = v1::ListingsService::NewStub(
+        Channel(client.options(), client.options().addr));
     const grpc::Status status =
         stub->ImportReview(context.get(), check, &response);
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
@@ -390,8 +403,8 @@ class ResponsesClient {
  public:
   explicit ResponsesClient(const GlobalOptions& options)
       : options_(options),
-        stub_(rv1::ResponsesService::NewStub(grpc::CreateChannel(
-            options.responses_addr, grpc::InsecureChannelCredentials()))) {}
+        stub_(rv1::ResponsesService::NewStub(
+            Channel(options, options.responses_addr))) {}
 
   template <typename Request, typename Response>
   int Call(grpc::Status (rv1::ResponsesService::Stub::*method)(
@@ -583,8 +596,7 @@ int CallRpc(const GlobalOptions& options, const std::string& name,
   }
   GlobalOptions shown = options;
   shown.addr = AddressFor(options, method->service()->full_name());
-  auto channel =
-      grpc::CreateChannel(shown.addr, grpc::InsecureChannelCredentials());
+  auto channel = Channel(options, shown.addr);
   grpc::GenericStub stub(channel);
   auto context = NewContext(options);
   std::string bytes;
@@ -610,8 +622,8 @@ int CallRpc(const GlobalOptions& options, const std::string& name,
 }
 
 int Dossier(const GlobalOptions& options, const std::string& market) {
-  auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
-      options.gateway_addr, grpc::InsecureChannelCredentials()));
+  auto stub = nml::gateway::v1::GatewayService::NewStub(
+      Channel(options, options.gateway_addr));
   nml::gateway::v1::GetMarketDossierRequest request;
   request.set_market(market.starts_with("markets/") ? market
                                                     : "markets/" + market);
@@ -643,8 +655,8 @@ int Dossier(const GlobalOptions& options, const std::string& market) {
 }
 
 int Report(const GlobalOptions& options, int year) {
-  auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
-      options.gateway_addr, grpc::InsecureChannelCredentials()));
+  auto stub = nml::gateway::v1::GatewayService::NewStub(
+      Channel(options, options.gateway_addr));
   nml::gateway::v1::GetReviewReportRequest request;
   request.set_review(absl::StrCat("reviews/", year));
   nml::gateway::v1::GetReviewReportResponse response;
@@ -697,6 +709,7 @@ int main(int argc, char** argv) {
   app.add_option("--token", options.token,
                  "API key, sent as authorization: Bearer")
       ->envname("NML_TOKEN");
+  nml::common::AddClientTlsFlags(app, options.tls, "", "the servers");
   app.add_option("--timeout", options.timeout_ms, "Deadline per call, ms")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
