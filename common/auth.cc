@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/server.h"
 #include "common/status.h"
 #include "common/strings.h"
 
@@ -236,6 +237,18 @@ absl::StatusOr<std::shared_ptr<const AuthPolicy>> LoadAuthPolicy(
   }
   return std::make_shared<const AuthPolicy>(std::move(*keys),
                                             options.anonymous_reads);
+}
+
+std::shared_ptr<const AuthPolicy> LoadAuthPolicyOrExit(
+    const std::string& program, const AuthOptions& options) {
+  auto policy = LoadAuthPolicy(options);
+  if (!policy.ok()) {
+    ExitWithError(program,
+                  absl::InvalidArgumentError(absl::StrCat(
+                      "configuration error: ", policy.status().message())),
+                  2);
+  }
+  return *policy;
 }
 
 absl::Status AuthDecision(const grpc::ServerContextBase& context) {

@@ -67,6 +67,10 @@ class AuthPolicy final {
 absl::StatusOr<std::shared_ptr<const AuthPolicy>> LoadAuthPolicy(
     const AuthOptions& options);
 
+// LoadAuthPolicy, or one line naming the problem and exit status 2.
+std::shared_ptr<const AuthPolicy> LoadAuthPolicyOrExit(
+    const std::string& program, const AuthOptions& options);
+
 // Decides every call with `policy` in a server interceptor and leaves the
 // decision for the handler, which enforces it (a gRPC 1.51 server
 // interceptor cannot end a call itself). Health checks and reflection are

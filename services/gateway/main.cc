@@ -61,14 +61,6 @@ int main(int argc, char** argv) {
   nml::common::AddClientTlsFlags(app, backend_tls, "backend-", "the backends");
   nml::common::AddServerTlsFlags(app, http.tls, "http-");
   nml::common::ParseOrExit(app, argc, argv);
-  auto policy = nml::common::LoadAuthPolicy(auth);
-  if (!policy.ok()) {
-    nml::common::ExitWithError(
-        program,
-        absl::InvalidArgumentError(
-            absl::StrCat("configuration error: ", policy.status().message())),
-        2);
-  }
   if (auto parsed = nml::common::ParseHostPort(http.listen); !parsed.ok()) {
     nml::common::ExitWithError(
         program,
@@ -77,6 +69,7 @@ int main(int argc, char** argv) {
         2);
   }
   nml::common::InitLogging(log, program);
+  const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
   http.call_timeout = std::chrono::milliseconds(backend_timeout_ms);
 
   // One channel per backend for the life of the process, round-robin over
@@ -96,8 +89,7 @@ int main(int argc, char** argv) {
 
   nml::common::ServerRunner runner("nml.gateway.v1.GatewayService", server);
   runner.AddService(&service);
-  runner.AddInterceptorFactory(
-      nml::common::MakeAuthInterceptorFactory(*policy));
+  runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }

@@ -3,6 +3,7 @@
 #include <absl/strings/str_cat.h>
 
 #include "common/auth.h"
+#include "common/idempotency.h"
 #include "common/status.h"
 #include "services/listings/planner.h"
 #include "services/listings/queries.h"
@@ -62,17 +63,7 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
     return reactor;
   }
   return common::RunUnary(context, executor_, [=, this]() {
-    Request canonical = *request;
-    if constexpr (requires { canonical.clear_request_id(); }) {
-      canonical.clear_request_id();
-    }
-    std::string bytes;
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    {
-      google::protobuf::io::CodedOutputStream coded(&stream);
-      coded.SetSerializationDeterministic(true);
-      canonical.SerializeToCodedStream(&coded);
-    }
+    const std::string bytes = common::RequestFingerprintBytes(*request);
     ListingsStore::WriteRequest write{
         std::string(Request::descriptor()->name()), request_id, bytes};
     auto result = store_.Write(

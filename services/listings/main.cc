@@ -27,15 +27,8 @@ int main(int argc, char** argv) {
   nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50051");
   nml::common::ParseOrExit(app, argc, argv);
-  auto policy = nml::common::LoadAuthPolicy(auth);
-  if (!policy.ok()) {
-    nml::common::ExitWithError(
-        program,
-        absl::InvalidArgumentError(
-            absl::StrCat("configuration error: ", policy.status().message())),
-        2);
-  }
   nml::common::InitLogging(config.log, program);
+  const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
 
   nml::common::MigrateOrExit(program, config, "nml_listings",
                              nml::listings::Migrations());
@@ -59,8 +52,7 @@ int main(int argc, char** argv) {
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
                                    config.server);
   runner.AddService(&service);
-  runner.AddInterceptorFactory(
-      nml::common::MakeAuthInterceptorFactory(*policy));
+  runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   runner.SetReadinessCheck([&probe] { return probe.Check(); });
   runner.metrics().AddGauge(
       "nml_snapshot_age_seconds", "Age of the served data snapshot", [&] {

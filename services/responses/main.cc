@@ -40,15 +40,8 @@ int main(int argc, char** argv) {
       ->envname("NML_LISTINGS_ADDR")
       ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
-  auto policy = nml::common::LoadAuthPolicy(auth);
-  if (!policy.ok()) {
-    nml::common::ExitWithError(
-        program,
-        absl::InvalidArgumentError(
-            absl::StrCat("configuration error: ", policy.status().message())),
-        2);
-  }
   nml::common::InitLogging(config.log, program);
+  const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
 
   nml::common::MigrateOrExit(program, config, "nml_responses",
                              nml::responses::Migrations());
@@ -75,8 +68,7 @@ int main(int argc, char** argv) {
   nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",
                                    config.server);
   runner.AddService(&service);
-  runner.AddInterceptorFactory(
-      nml::common::MakeAuthInterceptorFactory(*policy));
+  runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   runner.SetReadinessCheck([&probe] { return probe.Check(); });
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/filter.h"
+#include "common/idempotency.h"
 #include "common/names.h"
 #include "common/page_token.h"
 #include "common/status.h"
@@ -43,19 +44,8 @@ std::chrono::system_clock::time_point ListingsDeadline(
 template <typename Request>
 Idempotency IdempotencyOf(const Request& request,
                           const std::string& request_id) {
-  Request canonical = request;
-  if constexpr (requires { canonical.clear_request_id(); }) {
-    canonical.clear_request_id();
-  }
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    canonical.SerializeToCodedStream(&coded);
-  }
   return Idempotency{Request::descriptor()->name(), request_id,
-                     std::move(bytes)};
+                     common::RequestFingerprintBytes(request)};
 }
 
 absl::StatusOr<std::string> ParseId(const std::string& name,
