@@ -211,6 +211,12 @@ class AuthInterceptorFactory final
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeAuthInterceptorFactory(std::shared_ptr<const AuthPolicy> policy) {
+  if (policy->open()) {
+    spdlog::warn(
+        "no API keys configured (NML_API_KEYS, --api-keys-file): every caller "
+        "may read and "
+        "write. Configure keys for anything but local development.");
+  }
   return std::make_unique<AuthInterceptorFactory>(std::move(policy));
 }
 
@@ -229,12 +235,6 @@ absl::StatusOr<std::shared_ptr<const AuthPolicy>> LoadAuthPolicy(
   }
   auto keys = ApiKeys::Parse(text);
   if (!keys.ok()) return keys.status();
-  if (keys->empty()) {
-    spdlog::warn(
-        "no API keys configured (NML_API_KEYS, --api-keys-file): every caller "
-        "may read and "
-        "write. Configure keys for anything but local development.");
-  }
   return std::make_shared<const AuthPolicy>(std::move(*keys),
                                             options.anonymous_reads);
 }

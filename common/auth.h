@@ -52,6 +52,8 @@ class AuthPolicy final {
       : keys_(std::move(keys)), anonymous_reads_(anonymous_reads) {}
 
   static Role RequiredRole(std::string_view method);
+  // No keys configured: every call is allowed.
+  bool open() const { return keys_.empty(); }
   // OK, UNAUTHENTICATED (no or unknown key where one is needed) or
   // PERMISSION_DENIED (a key whose role is too low). `authorization` is the
   // header value ("Bearer <key>").
