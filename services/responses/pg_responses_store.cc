@@ -124,6 +124,21 @@ absl::StatusOr<std::optional<std::string>> Replay(
       absl::HexStringToBytes(seen[0][2].as<std::string>()));
 }
 
+// Fills `written` with the stored first answer when this is a retry of an
+// idempotent write; true when it did.
+template <typename T>
+absl::StatusOr<bool> ReplayInto(pqxx::transaction_base& tx,
+                                const Idempotency& idempotency,
+                                Written<T>& written) {
+  auto replay = Replay(tx, idempotency);
+  if (!replay.ok()) return replay.status();
+  if (!replay->has_value()) return false;
+  written.value.ParseFromString(**replay);
+  written.replayed = true;
+  written.data_version = Version(tx);
+  return true;
+}
+
 void Remember(pqxx::transaction_base& tx, const Idempotency& idempotency,
               const std::string& answer) {
   if (idempotency.request_id.empty()) return;
@@ -268,12 +283,9 @@ absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::CreateStakeholder(
   Written<v1::Stakeholder> written;
   auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
-    auto replay = Replay(tx, idempotency);
-    if (!replay.ok()) return replay.status();
-    if (replay->has_value()) {
-      written.value.ParseFromString(**replay);
-      written.replayed = true;
-      written.data_version = Version(tx);
+    auto replayed = ReplayInto(tx, idempotency, written);
+    if (!replayed.ok()) return replayed.status();
+    if (*replayed) {
       return absl::OkStatus();
     }
     const std::string id = IdOf(s.name());
@@ -434,12 +446,9 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::CreateResponse(
   Written<v1::Response> written;
   auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
-    auto replay = Replay(tx, idempotency);
-    if (!replay.ok()) return replay.status();
-    if (replay->has_value()) {
-      written.value.ParseFromString(**replay);
-      written.replayed = true;
-      written.data_version = Version(tx);
+    auto replayed = ReplayInto(tx, idempotency, written);
+    if (!replayed.ok()) return replayed.status();
+    if (*replayed) {
       return absl::OkStatus();
     }
     if (tx.exec_prepared("get_stakeholder", IdOf(response.stakeholder()))
@@ -524,13 +533,10 @@ PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
   auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
     pqxx::work tx(c);
     written.value.Clear();
-    auto replay = Replay(tx, idempotency);
-    if (!replay.ok()) return replay.status();
-    if (replay->has_value()) {
-      written.value.ParseFromString(**replay);
+    auto replayed = ReplayInto(tx, idempotency, written);
+    if (!replayed.ok()) return replayed.status();
+    if (*replayed) {
       written.value.set_replayed(true);
-      written.replayed = true;
-      written.data_version = Version(tx);
       return absl::OkStatus();
     }
     // Stakeholders are matched by name or alias; the import serialises with

@@ -59,6 +59,16 @@ absl::StatusOr<std::string> ParseId(const std::string& name,
   return name.substr(prefix.size());
 }
 
+// The store's answer to a Get: NOT_FOUND naming the resource when absent.
+template <typename T>
+absl::StatusOr<T> Found(absl::StatusOr<std::optional<T>> found,
+                        const std::string& name) {
+  if (!found.ok()) return found.status();
+  if (!found->has_value())
+    return absl::NotFoundError(absl::StrCat(name, " not found"));
+  return std::move(**found);
+}
+
 absl::Status CheckRequestId(const std::string& id, bool required) {
   if (id.empty() && required) return FieldError("request_id", "is required");
   if (id.size() > kMaxRequestIdLength) {
@@ -305,13 +315,9 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::GetStakeholder(
     auto id = ParseId(request->name(), kStakeholdersPrefix, "name");
     if (!id.ok()) return ToGrpcStatus(id.status());
     int64_t version = 0;
-    auto found = store_.GetStakeholder(*id, &version);
+    auto found = Found(store_.GetStakeholder(*id, &version), request->name());
     if (!found.ok()) return ToGrpcStatus(found.status());
-    if (!found->has_value()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat(request->name(), " not found"));
-    }
-    *response->mutable_stakeholder() = **found;
+    *response->mutable_stakeholder() = std::move(*found);
     response->set_data_version(version);
     return grpc::Status::OK;
   });
@@ -462,13 +468,9 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::GetResponse(
     auto id = ParseId(request->name(), kResponsesPrefix, "name");
     if (!id.ok()) return ToGrpcStatus(id.status());
     int64_t version = 0;
-    auto found = store_.GetResponse(*id, &version);
+    auto found = Found(store_.GetResponse(*id, &version), request->name());
     if (!found.ok()) return ToGrpcStatus(found.status());
-    if (!found->has_value()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat(request->name(), " not found"));
-    }
-    *response->mutable_response() = **found;
+    *response->mutable_response() = std::move(*found);
     response->set_data_version(version);
     return grpc::Status::OK;
   });
