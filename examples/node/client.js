@@ -11,8 +11,10 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const PROTO_ROOT = path.join(__dirname, '..', '..', 'proto');
+// google/api/*.proto (the HTTP and field annotations) from npm google-proto-files.
+const GOOGLEAPIS_ROOT = path.dirname(require.resolve('google-proto-files/package.json'));
 const definition = protoLoader.loadSync('nml/listings/v1/listings_service.proto', {
-  includeDirs: [PROTO_ROOT],
+  includeDirs: [PROTO_ROOT, GOOGLEAPIS_ROOT],
   keepCase: false,   // fields in lowerCamelCase, as in protobuf's JSON mapping
   enums: String,     // enum values by name
   longs: String,     // int64 as strings, as in protobuf's JSON mapping
