@@ -5,14 +5,22 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
+#include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
-#include "nml/api/v1/http.pb.h"
+#include "common/percent_encoding.h"
+#include "common/strings.h"
+#include "common/validation.h"
+#include "google/api/annotations.pb.h"
+#include "services/gateway/json_shape.h"
 
 namespace nml::gateway {
 
+using common::EchoInput;
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
@@ -27,39 +35,55 @@ namespace {
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
   for (absl::string_view part :
-       absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
-                      absl::SkipEmpty())) {
+       absl::StrSplit(common::Absl(path), '/', absl::SkipEmpty())) {
     parts.emplace_back(part);
   }
   return parts;
 }
 
-absl::StatusOr<Route> ParseTemplate(
+absl::StatusOr<Route> ParseBinding(
     const google::protobuf::MethodDescriptor* method,
-    const api::v1::HttpRule& rule) {
+    const google::api::HttpRule& rule) {
   Route route;
   route.method = method;
   route.body = rule.body();
+  route.response_body = rule.response_body();
+  using google::api::HttpRule;
   switch (rule.pattern_case()) {
-    case api::v1::HttpRule::kGet:
-      route.http_method = "GET";
-      route.path = rule.get();
+    case HttpRule::kGet:
+      route.http_method = "GET", route.path = rule.get();
       break;
-    case api::v1::HttpRule::kPost:
-      route.http_method = "POST";
-      route.path = rule.post();
+    case HttpRule::kPut:
+      route.http_method = "PUT", route.path = rule.put();
       break;
-    case api::v1::HttpRule::kPatch:
-      route.http_method = "PATCH";
-      route.path = rule.patch();
+    case HttpRule::kPost:
+      route.http_method = "POST", route.path = rule.post();
       break;
-    case api::v1::HttpRule::kDelete:
-      route.http_method = "DELETE";
-      route.path = rule.delete_();
+    case HttpRule::kDelete:
+      route.http_method = "DELETE", route.path = rule.delete_();
+      break;
+    case HttpRule::kPatch:
+      route.http_method = "PATCH", route.path = rule.patch();
+      break;
+    case HttpRule::kCustom:
+      route.http_method = rule.custom().kind();
+      route.path = rule.custom().path();
       break;
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat(method->full_name(), ": http rule without a method"));
+          absl::StrCat(method->full_name(), ": http rule without a pattern"));
+  }
+  const Descriptor* input = method->input_type();
+  if (!route.body.empty() && route.body != "*" &&
+      input->FindFieldByName(route.body) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        method->full_name(), ": body names no field '", route.body, "'"));
+  }
+  if (!route.response_body.empty() &&
+      method->output_type()->FindFieldByName(route.response_body) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(method->full_name(), ": response_body names no field '",
+                     route.response_body, "'"));
   }
   std::string path = route.path;
   // The verb follows the last ':' outside braces.
@@ -70,12 +94,10 @@ absl::StatusOr<Route> ParseTemplate(
     route.verb = path.substr(colon + 1);
     path = path.substr(0, colon);
   }
-  size_t i = 0;
   std::vector<std::string> raw;
   std::string current;
   int depth = 0;
-  for (; i < path.size(); ++i) {
-    const char c = path[i];
+  for (const char c : path) {
     if (c == '{') ++depth;
     if (c == '}') --depth;
     if (c == '/' && depth == 0) {
@@ -146,27 +168,41 @@ std::optional<Match> MatchRoute(const Route& route,
   return match;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// A decoded request path: its "/"-separated parts after "/v1" and its verb.
+struct PathParts {
+  std::vector<std::string> parts;
+  std::string verb;
+  bool versioned = false;  // starts with /v1
+};
 
-std::optional<std::string> PercentDecode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = HexValue(text[i + 1]);
-    const int lo = HexValue(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
+absl::StatusOr<PathParts> SplitRequestPath(std::string_view path) {
+  PathParts out;
+  std::string_view trimmed = path;
+  const size_t last_slash = trimmed.rfind('/');
+  const size_t colon = trimmed.rfind(':');
+  if (colon != std::string_view::npos &&
+      (last_slash == std::string_view::npos || colon > last_slash)) {
+    out.verb = std::string(trimmed.substr(colon + 1));
+    trimmed = trimmed.substr(0, colon);
   }
+  for (const std::string& raw : SplitPath(trimmed)) {
+    auto decoded = common::PercentDecode(raw);
+    if (!decoded) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "path: malformed percent-encoding in '", EchoInput(raw), "'"));
+    }
+    if (!common::IsValidUtf8(*decoded) ||
+        decoded->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "path: '", EchoInput(*decoded), "' is not valid UTF-8 text"));
+    }
+    out.parts.push_back(std::move(*decoded));
+  }
+  if (!common::IsValidUtf8(out.verb)) {
+    return absl::InvalidArgumentError("path: the verb is not valid UTF-8");
+  }
+  out.versioned = !out.parts.empty() && out.parts[0] == "v1";
+  if (out.versioned) out.parts.erase(out.parts.begin());
   return out;
 }
 
@@ -183,14 +219,15 @@ absl::StatusOr<std::pair<Message*, const FieldDescriptor*>> Resolve(
       field = descriptor->FindFieldByCamelcaseName(names[i]);
     if (field == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown ", what, " '", path, "' for ",
+          absl::StrCat("unknown ", what, " '", EchoInput(path), "' for ",
                        root.GetDescriptor()->name()));
     }
     if (i + 1 == names.size()) return std::make_pair(message, field);
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE ||
         field->is_repeated()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(what, " '", path, "': '", names[i], "' has no fields"));
+          absl::StrCat(what, " '", EchoInput(path), "': '", EchoInput(names[i]),
+                       "' has no fields"));
     }
     message = message->GetReflection()->MutableMessage(message, field);
   }
@@ -201,9 +238,10 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field,
                        const std::string& value, const std::string& name) {
   const Reflection* r = message.GetReflection();
   const bool repeated = field->is_repeated();
-  auto bad = [&](const char* expected) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "query parameter '", name, "': '", value, "' is not ", expected));
+  auto bad = [&](const std::string& expected) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query parameter '", EchoInput(name), "': '",
+                     EchoInput(value), "' is not ", expected));
   };
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
@@ -217,11 +255,25 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field,
                : r->SetInt32(&message, field, v);
       return absl::OkStatus();
     }
+    case FieldDescriptor::CPPTYPE_UINT32: {
+      uint32_t v;
+      if (!absl::SimpleAtoi(value, &v)) return bad("an unsigned integer");
+      repeated ? r->AddUInt32(&message, field, v)
+               : r->SetUInt32(&message, field, v);
+      return absl::OkStatus();
+    }
     case FieldDescriptor::CPPTYPE_INT64: {
       int64_t v;
       if (!absl::SimpleAtoi(value, &v)) return bad("an integer");
       repeated ? r->AddInt64(&message, field, v)
                : r->SetInt64(&message, field, v);
+      return absl::OkStatus();
+    }
+    case FieldDescriptor::CPPTYPE_UINT64: {
+      uint64_t v;
+      if (!absl::SimpleAtoi(value, &v)) return bad("an unsigned integer");
+      repeated ? r->AddUInt64(&message, field, v)
+               : r->SetUInt64(&message, field, v);
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_BOOL: {
@@ -230,11 +282,17 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field,
                : r->SetBool(&message, field, value == "true");
       return absl::OkStatus();
     }
+    case FieldDescriptor::CPPTYPE_FLOAT:
     case FieldDescriptor::CPPTYPE_DOUBLE: {
       double v;
       if (!absl::SimpleAtod(value, &v)) return bad("a number");
-      repeated ? r->AddDouble(&message, field, v)
-               : r->SetDouble(&message, field, v);
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_FLOAT) {
+        repeated ? r->AddFloat(&message, field, static_cast<float>(v))
+                 : r->SetFloat(&message, field, static_cast<float>(v));
+      } else {
+        repeated ? r->AddDouble(&message, field, v)
+                 : r->SetDouble(&message, field, v);
+      }
       return absl::OkStatus();
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
@@ -244,14 +302,34 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field,
         enum_value = field->enum_type()->FindValueByNumber(number);
       }
       if (enum_value == nullptr)
-        return bad(("a " + field->enum_type()->name()).c_str());
+        return bad(absl::StrCat("a ", field->enum_type()->name()));
       repeated ? r->AddEnumValue(&message, field, enum_value->number())
                : r->SetEnumValue(&message, field, enum_value->number());
       return absl::OkStatus();
     }
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          "query parameter '", name, "' cannot be given in the query"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("query parameter '", EchoInput(name),
+                       "' cannot be given in the query"));
+  }
+}
+
+// The field mask a PATCH body implies: every field it sets, nested messages
+// descended into (grpc-gateway's inference).
+void InferMask(const nlohmann::json& body, const Descriptor* type,
+               const std::string& prefix, google::protobuf::FieldMask* mask) {
+  for (const auto& [key, value] : body.items()) {
+    const FieldDescriptor* field = type->FindFieldByName(key);
+    if (field == nullptr) field = type->FindFieldByCamelcaseName(key);
+    if (field == nullptr) continue;  // refused by the shape check already
+    const std::string path = prefix + field->name();
+    if (value.is_object() && !field->is_map() &&
+        field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+        field->message_type()->file()->package() != "google.protobuf") {
+      InferMask(value, field->message_type(), path + ".", mask);
+      continue;
+    }
+    mask->add_paths(path);
   }
 }
 
@@ -263,11 +341,16 @@ absl::StatusOr<RouteTable> RouteTable::FromServices(
   for (const auto* service : services) {
     for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
-      if (!method->options().HasExtension(api::v1::http)) continue;
-      auto route =
-          ParseTemplate(method, method->options().GetExtension(api::v1::http));
-      if (!route.ok()) return route.status();
-      table.routes_.push_back(std::move(*route));
+      if (!method->options().HasExtension(google::api::http)) continue;
+      const auto& rule = method->options().GetExtension(google::api::http);
+      std::vector<const google::api::HttpRule*> bindings = {&rule};
+      for (const auto& extra : rule.additional_bindings())
+        bindings.push_back(&extra);
+      for (const auto* binding : bindings) {
+        auto route = ParseBinding(method, *binding);
+        if (!route.ok()) return route.status();
+        table.routes_.push_back(std::move(*route));
+      }
     }
   }
   return table;
@@ -275,94 +358,151 @@ absl::StatusOr<RouteTable> RouteTable::FromServices(
 
 absl::StatusOr<Match> RouteTable::Find(std::string_view http_method,
                                        std::string_view path) const {
-  std::string verb;
-  std::string_view trimmed = path;
-  const size_t last_slash = trimmed.rfind('/');
-  const size_t colon = trimmed.rfind(':');
-  if (colon != std::string_view::npos &&
-      (last_slash == std::string_view::npos || colon > last_slash)) {
-    verb = std::string(trimmed.substr(colon + 1));
-    trimmed = trimmed.substr(0, colon);
-  }
-  std::vector<std::string> parts;
-  for (const std::string& raw : SplitPath(trimmed)) {
-    auto decoded = PercentDecode(raw);
-    if (!decoded)
-      return absl::InvalidArgumentError("malformed percent-encoding in path");
-    parts.push_back(*decoded);
-  }
-  if (parts.empty() || parts[0] != "v1") {
+  auto split = SplitRequestPath(path);
+  if (!split.ok()) return split.status();
+  const auto not_found = [&] {
     return absl::NotFoundError(
-        absl::StrCat("no route for ", std::string(path)));
-  }
-  parts.erase(parts.begin());
+        absl::StrCat("no route for ", EchoInput(path, 200)));
+  };
+  if (!split->versioned) return not_found();
   bool path_known = false;
   for (const Route& route : routes_) {
-    auto match = MatchRoute(route, parts, verb);
+    auto match = MatchRoute(route, split->parts, split->verb);
     if (!match) continue;
     if (route.http_method == http_method) return *match;
     path_known = true;
   }
   if (path_known) {
-    return absl::UnimplementedError(absl::StrCat(
-        std::string(http_method), " is not allowed on ", std::string(path)));
+    return absl::UnimplementedError(absl::StrCat(EchoInput(http_method, 20),
+                                                 " is not allowed on ",
+                                                 EchoInput(path, 200)));
   }
-  return absl::NotFoundError(absl::StrCat("no route for ", std::string(path)));
+  return not_found();
 }
 
-absl::Status BuildRequest(const Match& match,
-                          const std::multimap<std::string, std::string>& query,
+std::vector<std::string> RouteTable::AllowedMethods(
+    std::string_view path) const {
+  std::set<std::string> methods;
+  auto split = SplitRequestPath(path);
+  if (!split.ok() || !split->versioned) return {};
+  for (const Route& route : routes_) {
+    if (MatchRoute(route, split->parts, split->verb))
+      methods.insert(route.http_method);
+  }
+  return {methods.begin(), methods.end()};
+}
+
+absl::StatusOr<QueryParams> ParseQuery(std::string_view query) {
+  QueryParams params;
+  for (absl::string_view pair :
+       absl::StrSplit(common::Absl(query), '&', absl::SkipEmpty())) {
+    const size_t eq = pair.find('=');
+    const auto key = common::PercentDecode(common::Std(pair.substr(0, eq)),
+                                           /*plus_is_space=*/true);
+    const auto value = common::PercentDecode(
+        eq == absl::string_view::npos ? "" : common::Std(pair.substr(eq + 1)),
+        /*plus_is_space=*/true);
+    if (!key || !value) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query: malformed percent-encoding in '",
+                       EchoInput(common::Std(pair)), "'"));
+    }
+    if (!common::IsValidUtf8(*key) || key->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "query parameter '", EchoInput(*key), "': not valid UTF-8 text"));
+    }
+    if (!common::IsValidUtf8(*value) ||
+        value->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query parameter '", EchoInput(*key),
+                       "': value is not valid UTF-8 text"));
+    }
+    params.emplace_back(std::move(*key), std::move(*value));
+  }
+  return params;
+}
+
+absl::Status BuildRequest(const Match& match, const QueryParams& query,
                           std::string_view body, Message& request) {
   const Route& route = *match.route;
-  google::protobuf::util::JsonParseOptions strict;
-  strict.ignore_unknown_fields = false;
-  const bool has_body =
-      !absl::StripAsciiWhitespace(absl::string_view(body.data(), body.size()))
-           .empty();
+  const bool has_body = !absl::StripAsciiWhitespace(common::Absl(body)).empty();
   if (route.body.empty() && has_body) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        route.http_method, " ", route.path, " takes no request body"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(route.label(), " takes no request body"));
   }
+  bool mask_given = false;
+  nlohmann::json parsed;
+  Message* body_target = &request;
   if (!route.body.empty() && has_body) {
-    Message* target = &request;
+    if (!common::IsValidUtf8(body)) {
+      return absl::InvalidArgumentError("request body: not valid UTF-8");
+    }
+    parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      return absl::InvalidArgumentError("request body: malformed JSON");
+    }
     if (route.body != "*") {
       auto resolved = Resolve(request, route.body, "body field");
       if (!resolved.ok()) return resolved.status();
-      target = resolved->first->GetReflection()->MutableMessage(
+      body_target = resolved->first->GetReflection()->MutableMessage(
           resolved->first, resolved->second);
     }
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        std::string(body), target, strict);
-    if (!status.ok()) {
+    if (auto status = CheckJsonShape(parsed, body_target->GetDescriptor());
+        !status.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("request body: ", std::string(status.message())));
+          absl::StrCat("request body: ", status.message()));
+    }
+    google::protobuf::util::JsonParseOptions strict;
+    strict.ignore_unknown_fields = false;
+    const auto status = google::protobuf::util::JsonStringToMessage(
+        std::string(body), body_target, strict);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request body: ", EchoInput(status.message().as_string(), 300)));
+    }
+    if (route.body == "*" &&
+        request.GetDescriptor()->FindFieldByName("update_mask") != nullptr) {
+      mask_given =
+          parsed.contains("updateMask") || parsed.contains("update_mask");
     }
   }
+  std::set<std::string> seen;
   for (const auto& [key, value] : query) {
     if (route.body == "*") {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown query parameter '", key,
+          absl::StrCat("unknown query parameter '", EchoInput(key),
                        "': this method takes its fields in the body"));
     }
     auto resolved = Resolve(request, key, "query parameter");
     if (!resolved.ok()) return resolved.status();
-    if (resolved->second->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (resolved->second->message_type()->full_name() ==
-          "google.protobuf.FieldMask") {
-        auto* mask = resolved->first->GetReflection()->MutableMessage(
-            resolved->first, resolved->second);
-        const auto* paths = mask->GetDescriptor()->FindFieldByName("paths");
-        for (absl::string_view p :
-             absl::StrSplit(value, ',', absl::SkipEmpty())) {
-          mask->GetReflection()->AddString(mask, paths, std::string(p));
+    const FieldDescriptor* field = resolved->second;
+    if (!seen.insert(field->full_name()).second && !field->is_repeated()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "query parameter '", EchoInput(key), "' is given more than once"));
+    }
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (field->message_type()->full_name() == "google.protobuf.FieldMask") {
+        auto* mask = static_cast<google::protobuf::FieldMask*>(
+            resolved->first->GetReflection()->MutableMessage(resolved->first,
+                                                             field));
+        // Paths in protobuf-JSON camelCase ("displayName") or as proto
+        // field names ("display_name"), which FromJsonString refuses.
+        if (!google::protobuf::util::FieldMaskUtil::FromJsonString(value,
+                                                                   mask)) {
+          mask->Clear();
+          for (absl::string_view path :
+               absl::StrSplit(value, ',', absl::SkipEmpty())) {
+            mask->add_paths(std::string(path));
+          }
         }
+        mask_given = true;
         continue;
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          "query parameter '", key, "' names a message; give its fields"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("query parameter '", EchoInput(key),
+                       "' names a message; give its fields"));
     }
-    if (auto st = SetScalar(*resolved->first, resolved->second, value, key);
-        !st.ok()) {
+    if (auto st = SetScalar(*resolved->first, field, value, key); !st.ok()) {
       return st;
     }
   }
@@ -371,6 +511,14 @@ absl::Status BuildRequest(const Match& match,
     if (!resolved.ok()) return resolved.status();
     resolved->first->GetReflection()->SetString(resolved->first,
                                                 resolved->second, value);
+  }
+  const FieldDescriptor* mask_field =
+      request.GetDescriptor()->FindFieldByName("update_mask");
+  if (route.http_method == "PATCH" && !mask_given && mask_field != nullptr &&
+      parsed.is_object()) {
+    auto* mask = static_cast<google::protobuf::FieldMask*>(
+        request.GetReflection()->MutableMessage(&request, mask_field));
+    InferMask(parsed, body_target->GetDescriptor(), "", mask);
   }
   return absl::OkStatus();
 }

@@ -11,9 +11,15 @@
 
 namespace nml::gateway {
 
-// One HTTP route, read from an RPC's (nml.api.v1.http) annotation.
+// One HTTP binding of an RPC, read from its standard `google.api.http`
+// annotation (the binding itself or one of its `additional_bindings`), with
+// the mapping rules of google/api/http.proto: path variables bind request
+// fields, `body` names the field the JSON body fills ("*" for the whole
+// request), every other field is a query parameter, and `response_body`
+// names the response field that is the answer. Envoy's gRPC-JSON transcoder
+// and grpc-gateway read the same annotation.
 struct Route {
-  std::string http_method;  // GET, POST, PATCH, DELETE
+  std::string http_method;  // GET, POST, PATCH, PUT, DELETE or a custom verb
   std::string path;         // the template, e.g. "/v1/{name=reviews/*}:stats"
   // Template segments after "/v1": literal text, or a variable binding a
   // request field to a run of segments with literals and "*".
@@ -24,12 +30,15 @@ struct Route {
         pattern;  // the variable's segments ("reviews", "*")
   };
   std::vector<Segment> segments;
-  std::string verb;  // after ':' in the last segment, or empty
-  std::string body;  // "", "*" or a request field name
+  std::string verb;           // after ':' in the last segment, or empty
+  std::string body;           // "", "*" or a request field name
+  std::string response_body;  // "" (the whole response) or a field name
   const google::protobuf::MethodDescriptor* method = nullptr;
 
   // "/nml.listings.v1.ListingsService/GetReview"
   std::string grpc_path() const;
+  // "GET /v1/{name=reviews/*}": names the route in metrics and logs.
+  std::string label() const { return http_method + " " + path; }
 };
 
 // A matched request: the route and the field values its path binds.
@@ -46,10 +55,14 @@ class RouteTable final {
   static absl::StatusOr<RouteTable> FromServices(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services);
 
+  // `path` is the request path as sent (percent-encoded, without the query).
   // NOT_FOUND for a path no route knows; a known path with another method is
-  // UNIMPLEMENTED (mapped to 405 by the HTTP side).
+  // UNIMPLEMENTED (405 on the HTTP side); INVALID_ARGUMENT for a path that is
+  // not valid percent-encoded UTF-8.
   absl::StatusOr<Match> Find(std::string_view http_method,
                              std::string_view path) const;
+  // The methods routed for `path` ("GET", "PATCH"...), for Allow headers.
+  std::vector<std::string> AllowedMethods(std::string_view path) const;
 
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -57,11 +70,20 @@ class RouteTable final {
   std::vector<Route> routes_;
 };
 
+// The request's query parameters, decoded, in order. Repeated fields take a
+// parameter more than once.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Splits and decodes a query string ("a=1&b=x%20y"); INVALID_ARGUMENT for
+// bad percent-encoding or a key or value that is not valid UTF-8.
+absl::StatusOr<QueryParams> ParseQuery(std::string_view query);
+
 // Fills `request` from a match, query parameters and a JSON body, strictly:
-// an unknown query parameter or JSON field, a malformed body or a value of
-// the wrong type is INVALID_ARGUMENT naming it.
-absl::Status BuildRequest(const Match& match,
-                          const std::multimap<std::string, std::string>& query,
+// an unknown query parameter or JSON field, a malformed body, invalid UTF-8
+// or a value of the wrong type at any depth is INVALID_ARGUMENT naming it.
+// On PATCH without an update mask, the mask is the set of fields the body
+// gives (as grpc-gateway infers it).
+absl::Status BuildRequest(const Match& match, const QueryParams& query,
                           std::string_view body,
                           google::protobuf::Message& request);
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/percent_encoding.h"
 #include "common/strings.h"
 
 namespace nml::listings {
@@ -27,35 +28,6 @@ const psl_ctx_t* PublicSuffixList() {
     return list != nullptr ? list : psl_builtin();
   }();
   return kList;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = absl::ascii_tolower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-absl::StatusOr<std::string> PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return absl::InvalidArgumentError("truncated percent-encoding in host");
-    }
-    const int hi = HexValue(text[i + 1]);
-    const int lo = HexValue(text[i + 2]);
-    if (hi < 0 || lo < 0) {
-      return absl::InvalidArgumentError("bad percent-encoding in host");
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
 }
 
 bool IsIpv4(const std::string& host) {
@@ -152,8 +124,10 @@ absl::StatusOr<CanonicalHost> CanonicalizeHost(std::string_view input) {
     }
     host_part = host_part.substr(0, colon);
   }
-  auto decoded = PercentDecode(host_part);
-  if (!decoded.ok()) return decoded.status();
+  auto decoded = common::PercentDecode(host_part);
+  if (!decoded) {
+    return absl::InvalidArgumentError("bad percent-encoding in host");
+  }
   std::string host = std::move(*decoded);
   while (!host.empty() && host.back() == '.') host.pop_back();
   if (host.empty()) return absl::InvalidArgumentError("no host in input");

@@ -1,0 +1,199 @@
+#include "services/gateway/composer.h"
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
+#include <grpcpp/client_context.h>
+
+#include <mutex>
+
+namespace nml::gateway {
+
+namespace {
+
+constexpr auto kAnswerMargin = std::chrono::milliseconds(50);
+
+// The legs of one composed call. Calls `done` once, when the last leg is
+// back.
+class Fanout final : public std::enable_shared_from_this<Fanout> {
+ public:
+  Fanout(const LegOptions& options, std::vector<std::string> sections,
+         std::function<void(grpc::Status)> done)
+      : options_(options), names_(std::move(sections)), done_(std::move(done)) {
+    options_.deadline -= kAnswerMargin;
+    statuses_.resize(names_.size());
+    pending_ = static_cast<int>(names_.size());
+  }
+
+  // A client context for a leg: the shared deadline and forwarded metadata.
+  grpc::ClientContext* Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(options_.deadline);
+    for (const auto& [key, value] : options_.metadata)
+      context->AddMetadata(key, value);
+    std::lock_guard lock(mu_);
+    contexts_.push_back(std::move(context));
+    return contexts_.back().get();
+  }
+
+  // Called by each leg, once. `clear` drops the section's partial answer.
+  std::function<void(grpc::Status)> Done(size_t leg,
+                                         std::function<void()> clear,
+                                         bool primary) {
+    auto self = shared_from_this();
+    return [self, leg, clear = std::move(clear), primary](grpc::Status status) {
+      self->Finish(leg, status, clear, primary);
+    };
+  }
+
+  // Fills the answer's `sections`, once every leg is back.
+  std::function<void(std::vector<v1::SectionStatus>)> on_complete;
+
+ private:
+  void Finish(size_t leg, const grpc::Status& status,
+              const std::function<void()>& clear, bool primary) {
+    bool last = false;
+    {
+      std::lock_guard lock(mu_);
+      v1::SectionStatus& s = statuses_[leg];
+      s.set_section(names_[leg]);
+      s.set_available(status.ok());
+      s.set_code(status.error_code());
+      if (!status.ok()) {
+        s.set_message(status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                          ? "deadline exceeded"
+                          : status.error_message());
+        clear();
+        if (primary &&
+            (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+             status.error_code() == grpc::StatusCode::INVALID_ARGUMENT)) {
+          fatal_ = status;
+        }
+      }
+      last = --pending_ == 0;
+    }
+    if (!last) return;
+    if (!fatal_.ok()) {
+      done_(fatal_);
+      return;
+    }
+    on_complete(statuses_);
+    done_(grpc::Status::OK);
+  }
+
+  LegOptions options_;
+  std::vector<std::string> names_;
+  std::function<void(grpc::Status)> done_;
+  std::mutex mu_;
+  std::vector<v1::SectionStatus> statuses_;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
+  int pending_ = 0;
+  grpc::Status fatal_ = grpc::Status::OK;
+};
+
+}  // namespace
+
+Composer::Composer(std::shared_ptr<grpc::Channel> listings,
+                   std::shared_ptr<grpc::Channel> responses)
+    : listings_(listings::v1::ListingsService::NewStub(std::move(listings))),
+      responses_(
+          responses::v1::ResponsesService::NewStub(std::move(responses))) {}
+
+void Composer::GetMarketDossier(const LegOptions& options,
+                                const v1::GetMarketDossierRequest& request,
+                                v1::GetMarketDossierResponse* response,
+                                std::function<void(grpc::Status)> done) {
+  const std::vector<std::string> parts = absl::StrSplit(request.market(), '/');
+  if (parts.size() != 2 || parts[0] != "markets" || parts[1].empty()) {
+    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "market: must be markets/{market}"));
+    return;
+  }
+  auto fanout = std::make_shared<Fanout>(
+      options, std::vector<std::string>{"history", "responses", "stances"},
+      std::move(done));
+  fanout->on_complete = [response](std::vector<v1::SectionStatus> sections) {
+    for (auto& s : sections) *response->add_sections() = std::move(s);
+  };
+  // The requests live as long as the legs: in the fanout's closures.
+  auto history = std::make_shared<listings::v1::GetMarketHistoryRequest>();
+  history->set_market(request.market());
+  auto list = std::make_shared<responses::v1::ListResponsesRequest>();
+  list->set_filter(absl::StrCat("targets:\"", request.market(), "\""));
+  list->set_page_size(1000);
+  auto stances = std::make_shared<responses::v1::SummarizeStancesRequest>();
+  stances->set_target(request.market());
+
+  listings_->async()->GetMarketHistory(
+      fanout->Context(), history.get(), response->mutable_history(),
+      [done = fanout->Done(
+           0, [response] { response->clear_history(); }, true),
+       history](grpc::Status s) { done(s); });
+  responses_->async()->ListResponses(
+      fanout->Context(), list.get(), response->mutable_responses(),
+      [done = fanout->Done(
+           1, [response] { response->clear_responses(); }, false),
+       list](grpc::Status s) { done(s); });
+  responses_->async()->SummarizeStances(
+      fanout->Context(), stances.get(), response->mutable_stances(),
+      [done = fanout->Done(
+           2, [response] { response->clear_stances(); }, false),
+       stances](grpc::Status s) { done(s); });
+}
+
+void Composer::GetReviewReport(const LegOptions& options,
+                               const v1::GetReviewReportRequest& request,
+                               v1::GetReviewReportResponse* response,
+                               std::function<void(grpc::Status)> done) {
+  const std::vector<std::string> parts = absl::StrSplit(request.review(), '/');
+  int year = 0;
+  if (parts.size() != 2 || parts[0] != "reviews" ||
+      !absl::SimpleAtoi(parts[1], &year)) {
+    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "review: must be reviews/{year}"));
+    return;
+  }
+  auto fanout = std::make_shared<Fanout>(
+      options, std::vector<std::string>{"review", "stats", "diff", "stances"},
+      std::move(done));
+  fanout->on_complete = [response](std::vector<v1::SectionStatus> sections) {
+    for (auto& s : sections) *response->add_sections() = std::move(s);
+  };
+  auto get = std::make_shared<listings::v1::GetReviewRequest>();
+  get->set_name(request.review());
+  auto stats = std::make_shared<listings::v1::GetReviewStatsRequest>();
+  stats->set_name(request.review());
+  auto diff = std::make_shared<listings::v1::DiffReviewsRequest>();
+  diff->set_base_year(request.base_year() != 0 ? request.base_year()
+                                               : year - 1);
+  diff->set_target_year(year);
+  auto stances = std::make_shared<responses::v1::SummarizeStancesRequest>();
+  stances->set_review_year(year);
+  auto review = std::make_shared<listings::v1::GetReviewResponse>();
+
+  listings_->async()->GetReview(
+      fanout->Context(), get.get(), review.get(),
+      [done = fanout->Done(
+           0, [response] { response->clear_review(); }, true),
+       get, review, response](grpc::Status s) {
+        if (s.ok()) *response->mutable_review() = review->review();
+        done(s);
+      });
+  listings_->async()->GetReviewStats(
+      fanout->Context(), stats.get(), response->mutable_stats(),
+      [done = fanout->Done(
+           1, [response] { response->clear_stats(); }, false),
+       stats](grpc::Status s) { done(s); });
+  listings_->async()->DiffReviews(
+      fanout->Context(), diff.get(), response->mutable_diff(),
+      [done = fanout->Done(
+           2, [response] { response->clear_diff(); }, false),
+       diff](grpc::Status s) { done(s); });
+  responses_->async()->SummarizeStances(
+      fanout->Context(), stances.get(), response->mutable_stances(),
+      [done = fanout->Done(
+           3, [response] { response->clear_stances(); }, false),
+       stances](grpc::Status s) { done(s); });
+}
+
+}  // namespace nml::gateway

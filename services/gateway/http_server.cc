@@ -1,0 +1,375 @@
+#include "services/gateway/http_server.h"
+
+#include <absl/strings/ascii.h>
+#include <absl/strings/str_cat.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+
+#include "common/logging.h"
+
+namespace nml::gateway {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+
+struct HttpServer::Impl {
+  net::io_context ioc;
+  std::optional<ssl::context> tls;
+  tcp::acceptor acceptor{net::make_strand(ioc)};
+};
+
+// The headers the REST side reads; the rest are not copied.
+constexpr const char* kForwardedHeaders[] = {
+    "authorization", "x-request-id",  "grpc-timeout", "x-server-timeout",
+    "if-match",      "if-none-match", "origin"};
+
+// One connection: requests are read and answered one at a time (pipelined
+// requests wait in the buffer), each within its timeouts.
+template <class Stream>
+class Session final : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... Args>
+  Session(HttpServer* server, Args&&... args)
+      : server_(server), stream_(std::forward<Args>(args)...) {
+    server_->connections_.fetch_add(1);
+  }
+  ~Session() { server_->connections_.fetch_sub(1); }
+
+  void Run(bool over_capacity) {
+    if (over_capacity) {
+      keep_alive_ = false;
+      RestReply reply = ErrorReply(14, "too many open connections", 503);
+      reply.headers.emplace_back("Retry-After", "1");
+      return WriteTransportError(std::move(reply));
+    }
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      WaitForRequest();
+    } else {
+      Lowest().expires_after(server_->options_.header_timeout);
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return;  // a failed handshake has no one to answer
+            self->WaitForRequest();
+          });
+    }
+  }
+
+ private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  const HttpServer::Options& options() const { return server_->options_; }
+
+  // Idle until the next request's first byte (keep-alive), then the header
+  // timer starts: a client that trickles its header is dropped.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadHeader();
+    Lowest().expires_after(options().idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+          if (ec) return self->Close();
+          self->buffer_.commit(n);
+          self->ReadHeader();
+        });
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(options().max_header_bytes));
+    parser_->body_limit(options().max_body_bytes);
+    Lowest().expires_after(options().header_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          self->OnHeader(ec);
+        });
+  }
+
+  // The HTTP answer to a failed read, or nullopt to just close (timeouts,
+  // a client that went away).
+  std::optional<RestReply> ReadError(beast::error_code ec) {
+    if (ec == http::error::header_limit) {
+      const auto data = buffer_.data();
+      const std::string_view seen(static_cast<const char*>(data.data()),
+                                  data.size());
+      const size_t eol = seen.find("\r\n");
+      if (eol == std::string_view::npos || eol > options().max_request_line) {
+        return ErrorReply(3, "request line too long", 414);
+      }
+      return ErrorReply(3, "request headers too large", 431);
+    }
+    if (ec == http::error::body_limit) {
+      return ErrorReply(3,
+                        absl::StrCat("request body larger than ",
+                                     options().max_body_bytes, " bytes"),
+                        413);
+    }
+    // Other parse errors (bad method, target, version, field, chunk) are
+    // the client's; socket errors and timeouts leave no one to answer.
+    if (ec != http::error::end_of_stream &&
+        ec != http::error::partial_message &&
+        &ec.category() ==
+            &http::make_error_code(http::error::bad_target).category()) {
+      return ErrorReply(3, "malformed HTTP request", 400);
+    }
+    return std::nullopt;
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) {
+      auto reply = ReadError(ec);
+      if (!reply) return Close();
+      keep_alive_ = false;
+      return WriteTransportError(std::move(*reply));
+    }
+    const auto& request = parser_->get();
+    keep_alive_ = request.keep_alive();
+    if (request.target().size() > options().max_request_line) {
+      keep_alive_ = false;
+      return WriteTransportError(ErrorReply(3, "request line too long", 414));
+    }
+    if (beast::iequals(request[http::field::expect], "100-continue") &&
+        !parser_->is_done()) {
+      continue_.emplace(http::status::continue_, request.version());
+      return http::async_write(
+          stream_, *continue_,
+          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+            if (ec) return self->Close();
+            self->ReadBody();
+          });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    Lowest().expires_after(options().body_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          self->OnRequest(ec);
+        });
+  }
+
+  void OnRequest(beast::error_code ec) {
+    if (ec) {
+      auto reply = ReadError(ec);
+      if (!reply) return Close();
+      keep_alive_ = false;
+      return WriteTransportError(std::move(*reply));
+    }
+    Lowest().expires_never();  // the backend call has its own deadline
+    auto message = parser_->release();
+    RestRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.body = std::move(message.body());
+    for (const char* name : kForwardedHeaders) {
+      const auto it = message.find(name);
+      if (it != message.end()) request.headers[name] = std::string(it->value());
+    }
+    if (server_->requests_in_flight_.fetch_add(1) >= options().max_in_flight) {
+      server_->requests_in_flight_.fetch_sub(1);
+      RestReply reply = ErrorReply(14, "too many requests in flight", 503);
+      reply.headers.emplace_back("Retry-After", "1");
+      reply.headers.emplace_back("X-Request-Id", common::NewRequestId());
+      return Write(std::move(reply));
+    }
+    server_->handler_->Handle(
+        std::move(request), [self = this->shared_from_this()](RestReply reply) {
+          // Answers come back on gRPC threads: the write happens on the
+          // connection's own strand.
+          net::post(self->stream_.get_executor(),
+                    [self, reply = std::move(reply)]() mutable {
+                      self->server_->requests_in_flight_.fetch_sub(1);
+                      self->Write(std::move(reply));
+                    });
+        });
+  }
+
+  void WriteTransportError(RestReply reply) {
+    reply.headers.emplace_back("X-Request-Id", common::NewRequestId());
+    server_->handler_->http_metrics().Record("rejected", reply.status, 0);
+    Write(std::move(reply));
+  }
+
+  void Write(RestReply reply) {
+    response_.emplace(static_cast<http::status>(reply.status), 11);
+    if (!reply.body.empty() || reply.status != 204) {
+      response_->set(http::field::content_type, reply.content_type);
+    }
+    for (const auto& [name, value] : reply.headers) response_->set(name, value);
+    response_->body() = std::move(reply.body);
+    response_->keep_alive(keep_alive_);
+    response_->prepare_payload();
+    Lowest().expires_after(options().body_timeout);
+    http::async_write(
+        stream_, *response_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec || !self->keep_alive_) return self->Close();
+          self->WaitForRequest();
+        });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    } else {
+      Lowest().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) {});
+    }
+  }
+
+  HttpServer* server_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::empty_body>> continue_;
+  std::optional<http::response<http::string_body>> response_;
+  bool keep_alive_ = true;
+};
+
+namespace {
+
+// Each connection is a file descriptor: the soft limit is raised to the
+// hard one, so the connection cap, not the default 1024, is what binds.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+      limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Options options, RestHandler* handler)
+    : options_(std::move(options)),
+      handler_(handler),
+      impl_(std::make_unique<Impl>()) {
+  handler_->http_metrics().AddGauge(
+      "nml_http_open_connections", "Open HTTP connections",
+      [this] { return static_cast<double>(connections_.load()); });
+  handler_->http_metrics().AddGauge(
+      "nml_http_requests_in_flight", "HTTP requests waiting on a backend",
+      [this] { return static_cast<double>(requests_in_flight_.load()); });
+}
+
+HttpServer::~HttpServer() { Stop(std::chrono::milliseconds(0)); }
+
+absl::Status HttpServer::Start() {
+  auto listen = common::ParseHostPort(options_.listen);
+  if (!listen.ok()) return listen.status();
+  RaiseFileLimit();
+  if (options_.tls.enabled()) {
+    impl_->tls.emplace(ssl::context::tls_server);
+    beast::error_code ec;
+    impl_->tls->set_options(ssl::context::default_workarounds |
+                            ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    impl_->tls->use_certificate_chain_file(options_.tls.cert, ec);
+    if (!ec)
+      impl_->tls->use_private_key_file(options_.tls.key, ssl::context::pem, ec);
+    if (!ec && !options_.tls.client_ca.empty()) {
+      impl_->tls->load_verify_file(options_.tls.client_ca, ec);
+      impl_->tls->set_verify_mode(ssl::verify_peer |
+                                  ssl::verify_fail_if_no_peer_cert);
+    }
+    if (ec) {
+      return absl::InvalidArgumentError(
+          "--http-tls-cert/--http-tls-key/--http-tls-client-ca: cannot load "
+          "the certificates");
+    }
+  }
+  beast::error_code ec;
+  const auto address = net::ip::make_address(
+      listen->host == "localhost" ? "127.0.0.1" : listen->host, ec);
+  if (ec) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http-listen: '", listen->host, "' is not an IP address"));
+  }
+  const tcp::endpoint endpoint(address, static_cast<uint16_t>(listen->port));
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", listen->ToString(),
+                     " (HTTP; address in use or not available)"));
+  }
+  port_ = acceptor.local_endpoint().port();
+
+  auto accept = std::make_shared<std::function<void()>>();
+  *accept = [this, accept] {
+    impl_->acceptor.async_accept(
+        net::make_strand(impl_->ioc),
+        [this, accept](beast::error_code ec, tcp::socket socket) {
+          if (ec == net::error::operation_aborted) return;  // stopping
+          if (!ec) {
+            socket.set_option(tcp::no_delay(true), ec);
+            const bool over = connections_.load() >= options_.max_connections;
+            if (impl_->tls) {
+              std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                  this, std::move(socket), *impl_->tls)
+                  ->Run(over);
+            } else {
+              std::make_shared<Session<beast::tcp_stream>>(this,
+                                                           std::move(socket))
+                  ->Run(over);
+            }
+          }
+          (*accept)();
+        });
+  };
+  net::post(impl_->acceptor.get_executor(), [accept] { (*accept)(); });
+  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+    threads_.emplace_back([this] { impl_->ioc.run(); });
+  }
+  spdlog::info("HTTP/JSON listening on {}:{}", listen->host, port_);
+  return absl::OkStatus();
+}
+
+void HttpServer::Stop(std::chrono::milliseconds grace) {
+  if (stopped_ || threads_.empty()) {
+    stopped_ = true;
+    return;
+  }
+  stopped_ = true;
+  net::post(impl_->acceptor.get_executor(), [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  const auto wait_for_calls = [this](std::chrono::milliseconds bound) {
+    const auto until = std::chrono::steady_clock::now() + bound;
+    while (handler_->in_flight() > 0 &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  wait_for_calls(grace);
+  // Every backend call ends by its deadline at the latest; cancelled, the
+  // remote ones end now. No callback may outlive the I/O threads.
+  handler_->CancelAll();
+  wait_for_calls(std::chrono::minutes(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // last writes
+  impl_->ioc.stop();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace nml::gateway

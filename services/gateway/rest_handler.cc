@@ -1,0 +1,610 @@
+#include "services/gateway/rest_handler.h"
+
+#include <absl/strings/ascii.h>
+#include <absl/strings/match.h>
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_join.h>
+#include <absl/strings/str_split.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/logging.h"
+#include "common/percent_encoding.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "services/gateway/openapi.h"
+
+namespace nml::gateway {
+
+using google::protobuf::Message;
+
+int HttpStatusFor(int grpc_code) {
+  switch (grpc_code) {
+    case 0:
+      return 200;
+    case 1:
+      return 499;  // CANCELLED
+    case 3:
+      return 400;  // INVALID_ARGUMENT
+    case 4:
+      return 504;  // DEADLINE_EXCEEDED
+    case 5:
+      return 404;  // NOT_FOUND
+    case 6:
+      return 409;  // ALREADY_EXISTS
+    case 7:
+      return 403;  // PERMISSION_DENIED
+    case 8:
+      return 429;  // RESOURCE_EXHAUSTED
+    case 9:
+      return 400;  // FAILED_PRECONDITION
+    case 10:
+      return 409;  // ABORTED
+    case 11:
+      return 400;  // OUT_OF_RANGE
+    case 12:
+      return 501;  // UNIMPLEMENTED
+    case 14:
+      return 503;  // UNAVAILABLE
+    case 16:
+      return 401;  // UNAUTHENTICATED
+    default:
+      return 500;  // UNKNOWN, INTERNAL, DATA_LOSS
+  }
+}
+
+RestReply ErrorReply(int grpc_code, std::string_view message, int http_status) {
+  RestReply reply;
+  reply.status = http_status != 0 ? http_status : HttpStatusFor(grpc_code);
+  nlohmann::json body;
+  body["error"]["code"] = reply.status;
+  body["error"]["status"] = std::string(common::GrpcCodeName(grpc_code));
+  body["error"]["message"] = common::EchoInput(message, 1024);
+  body["error"]["details"] = nlohmann::json::array();
+  reply.body = body.dump();
+  return reply;
+}
+
+RestReply ErrorReply(const absl::Status& status) {
+  return ErrorReply(static_cast<int>(status.code()),
+                    common::Std(status.message()));
+}
+
+namespace {
+
+constexpr size_t kMaxRequestIdBytes = 128;
+
+// Printable ASCII: what a gRPC metadata value (not -bin) may hold.
+bool IsMetadataValue(std::string_view value) {
+  for (const char c : value) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+// A caller's bound on the call: `grpc-timeout` ("250m", "5S": 1..8 digits and
+// a unit H M S m u n) or `x-server-timeout` (seconds, "1.5"), as Google's
+// front ends accept. nullopt when neither is given.
+absl::StatusOr<std::optional<std::chrono::nanoseconds>> CallerTimeout(
+    const RestRequest& request) {
+  const std::string grpc_timeout = request.Header("grpc-timeout");
+  if (!grpc_timeout.empty()) {
+    const char unit = grpc_timeout.back();
+    const std::string digits = grpc_timeout.substr(0, grpc_timeout.size() - 1);
+    int64_t amount = 0;
+    const bool digits_ok =
+        !digits.empty() && digits.size() <= 8 &&
+        digits.find_first_not_of("0123456789") == std::string::npos &&
+        absl::SimpleAtoi(digits, &amount);
+    std::chrono::nanoseconds per;
+    switch (unit) {
+      case 'H':
+        per = std::chrono::hours(1);
+        break;
+      case 'M':
+        per = std::chrono::minutes(1);
+        break;
+      case 'S':
+        per = std::chrono::seconds(1);
+        break;
+      case 'm':
+        per = std::chrono::milliseconds(1);
+        break;
+      case 'u':
+        per = std::chrono::microseconds(1);
+        break;
+      case 'n':
+        per = std::chrono::nanoseconds(1);
+        break;
+      default:
+        per = std::chrono::nanoseconds(0);
+    }
+    if (!digits_ok || per.count() == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header grpc-timeout: '", common::EchoInput(grpc_timeout, 40),
+          "' is not 1 to 8 digits and a unit (H, M, S, m, u, n)"));
+    }
+    // Hours of 8 digits overflow nanoseconds; any bound that large is
+    // capped by the configured maximum anyway.
+    if (amount > 1000000 && per >= std::chrono::seconds(1)) amount = 1000000;
+    return std::optional<std::chrono::nanoseconds>(amount * per);
+  }
+  const std::string seconds = request.Header("x-server-timeout");
+  if (!seconds.empty()) {
+    double value = 0;
+    if (seconds.find_first_not_of("0123456789.") != std::string::npos ||
+        !absl::SimpleAtod(seconds, &value) || !(value > 0) || value > 1e6) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header x-server-timeout: '", common::EchoInput(seconds, 40),
+          "' is not a positive number of seconds"));
+    }
+    return std::optional<std::chrono::nanoseconds>(
+        std::chrono::nanoseconds(static_cast<int64_t>(value * 1e9)));
+  }
+  return std::optional<std::chrono::nanoseconds>();
+}
+
+// An entity tag from If-Match / If-None-Match: W/ and quotes removed.
+std::string Unquote(std::string tag) {
+  tag = std::string(absl::StripAsciiWhitespace(tag));
+  if (absl::StartsWith(tag, "W/")) tag = tag.substr(2);
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+    tag = tag.substr(1, tag.size() - 2);
+  return tag;
+}
+
+// The message of a request or answer that carries the resource's etag: the
+// message itself, or the one singular message field that has an `etag`.
+Message* EtagHolder(Message& message) {
+  const auto* descriptor = message.GetDescriptor();
+  if (descriptor->FindFieldByName("etag") != nullptr) return &message;
+  Message* found = nullptr;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->is_repeated() ||
+        field->cpp_type() !=
+            google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE ||
+        field->message_type()->FindFieldByName("etag") == nullptr) {
+      continue;
+    }
+    if (found != nullptr) return nullptr;  // two resources: no single etag
+    found = message.GetReflection()->MutableMessage(&message, field);
+  }
+  return found;
+}
+
+std::string StringField(const Message& message, const char* name) {
+  const auto* field = message.GetDescriptor()->FindFieldByName(name);
+  if (field == nullptr ||
+      field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING ||
+      field->is_repeated()) {
+    return "";
+  }
+  return message.GetReflection()->GetString(message, field);
+}
+
+}  // namespace
+
+// One REST call from the request to its answer.
+struct RestHandler::Call {
+  std::function<void(RestReply)> done;
+  std::string request_id;
+  std::string origin;
+  std::string method;
+  std::string if_none_match;
+  bool if_match_given = false;
+  std::chrono::steady_clock::time_point started;
+  const Route* route = nullptr;
+  std::unique_ptr<Message> request;
+  std::unique_ptr<Message> response;
+  std::chrono::system_clock::time_point deadline;
+  std::string authorization;
+  // For remote calls.
+  grpc::ClientContext context;
+  grpc::ByteBuffer request_buffer;
+  grpc::ByteBuffer response_buffer;
+};
+
+RestHandler::RestHandler(
+    Options options, RouteTable routes,
+    std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
+    Composer* composer, std::shared_ptr<const common::AuthPolicy> policy,
+    common::RpcMetrics* grpc_metrics)
+    : options_(std::move(options)),
+      routes_(std::move(routes)),
+      composer_(composer),
+      policy_(std::move(policy)),
+      grpc_metrics_(grpc_metrics),
+      openapi_(OpenApiDocument(routes_).dump(1)) {
+  for (auto& [service, channel] : channels) {
+    stubs_[service] = std::make_unique<grpc::GenericStub>(channel);
+    backends_.push_back(channel);
+  }
+}
+
+bool RestHandler::OriginAllowed(const std::string& origin) const {
+  for (const auto& allowed : options_.cors_origins) {
+    if (allowed == "*" || allowed == origin) return true;
+  }
+  return false;
+}
+
+void RestHandler::Finish(const std::shared_ptr<Call>& call, RestReply reply) {
+  reply.headers.emplace_back("X-Request-Id", call->request_id);
+  if (!call->origin.empty() && OriginAllowed(call->origin)) {
+    reply.headers.emplace_back("Access-Control-Allow-Origin", call->origin);
+    reply.headers.emplace_back("Vary", "Origin");
+    reply.headers.emplace_back("Access-Control-Expose-Headers",
+                               "ETag, Location, Retry-After, X-Request-Id");
+  }
+  if (reply.route.empty())
+    reply.route = call->route != nullptr ? call->route->label() : "unmatched";
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - call->started)
+                             .count();
+  http_metrics_.Record(reply.route, reply.status, seconds);
+  spdlog::info(
+      "http method={} route=\"{}\" status={} latency_ms={:.3f} "
+      "request_id={}",
+      common::EchoInput(call->method, 20), reply.route, reply.status,
+      seconds * 1000, call->request_id);
+  call->done(std::move(reply));
+}
+
+void RestHandler::Handle(RestRequest request,
+                         std::function<void(RestReply)> done) {
+  auto call = std::make_shared<Call>();
+  call->done = std::move(done);
+  call->started = std::chrono::steady_clock::now();
+  call->method = request.method;
+  call->origin = request.Header("origin");
+
+  // The request id comes back on every answer, so it is settled first.
+  call->request_id = request.Header("x-request-id");
+  const bool id_ok = IsMetadataValue(call->request_id) &&
+                     call->request_id.size() <= kMaxRequestIdBytes;
+  if (call->request_id.empty() || !id_ok) {
+    const std::string given = call->request_id;
+    call->request_id = common::NewRequestId();
+    if (!id_ok) {
+      return Finish(call,
+                    ErrorReply(3, absl::StrCat("header x-request-id: '",
+                                               common::EchoInput(given, 40),
+                                               "' must be 1 to 128 printable "
+                                               "ASCII characters")));
+    }
+  }
+  const size_t question = request.target.find('?');
+  const std::string path = request.target.substr(0, question);
+  const std::string query =
+      question == std::string::npos ? "" : request.target.substr(question + 1);
+
+  const bool get = request.method == "GET";
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+      path == "/openapi.json") {
+    if (!get) {
+      RestReply reply =
+          ErrorReply(12,
+                     absl::StrCat(common::EchoInput(request.method, 20),
+                                  " is not allowed on ", path),
+                     405);
+      reply.headers.emplace_back("Allow", "GET");
+      reply.route = "GET " + path;
+      return Finish(call, std::move(reply));
+    }
+    RestReply reply;
+    reply.route = "GET " + path;
+    if (path == "/healthz") {
+      reply.body = R"({"status":"ok"})";
+    } else if (path == "/readyz") {
+      return Readyz(call);
+    } else if (path == "/metrics") {
+      reply.body = http_metrics_.RenderPrometheus();
+      if (grpc_metrics_ != nullptr)
+        reply.body += grpc_metrics_->RenderPrometheus();
+      reply.content_type = "text/plain; version=0.0.4";
+    } else {
+      reply.body = openapi_;
+    }
+    return Finish(call, std::move(reply));
+  }
+
+  if (request.method == "OPTIONS") {
+    // CORS preflight, or a plain question about the methods of a path.
+    const auto allowed = routes_.AllowedMethods(path);
+    if (allowed.empty()) {
+      return Finish(call,
+                    ErrorReply(5, absl::StrCat("no route for ",
+                                               common::EchoInput(path, 200))));
+    }
+    RestReply reply;
+    reply.status = 204;
+    reply.route = "OPTIONS";
+    const std::string methods = absl::StrJoin(allowed, ", ");
+    reply.headers.emplace_back("Allow", methods);
+    const std::string origin = request.Header("origin");
+    if (!origin.empty() && OriginAllowed(origin)) {
+      reply.headers.emplace_back("Access-Control-Allow-Methods", methods);
+      reply.headers.emplace_back(
+          "Access-Control-Allow-Headers",
+          "authorization, content-type, if-match, if-none-match, "
+          "x-request-id, grpc-timeout, x-server-timeout");
+      reply.headers.emplace_back("Access-Control-Max-Age", "600");
+    }
+    call->origin = origin;
+    return Finish(call, std::move(reply));
+  }
+  HandleRoute(request, call);
+}
+
+void RestHandler::HandleRoute(const RestRequest& request,
+                              std::shared_ptr<Call> call) {
+  const size_t question = request.target.find('?');
+  const std::string path = request.target.substr(0, question);
+  auto match = routes_.Find(request.method, path);
+  if (!match.ok()) {
+    if (match.status().code() == absl::StatusCode::kUnimplemented) {
+      RestReply reply =
+          ErrorReply(12, common::Std(match.status().message()), 405);
+      reply.headers.emplace_back(
+          "Allow", absl::StrJoin(routes_.AllowedMethods(path), ", "));
+      return Finish(call, std::move(reply));
+    }
+    return Finish(call, ErrorReply(match.status()));
+  }
+  call->route = match->route;
+  const Route& route = *match->route;
+
+  for (const char* header : {"authorization", "x-request-id"}) {
+    if (!IsMetadataValue(request.Header(header))) {
+      return Finish(call,
+                    ErrorReply(3, absl::StrCat("header ", header,
+                                               ": only printable ASCII is "
+                                               "allowed (it becomes gRPC "
+                                               "metadata)")));
+    }
+  }
+  call->authorization = request.Header("authorization");
+
+  auto timeout = CallerTimeout(request);
+  if (!timeout.ok()) return Finish(call, ErrorReply(timeout.status()));
+  std::chrono::nanoseconds bound = options_.default_timeout;
+  if (timeout->has_value())
+    bound = std::min<std::chrono::nanoseconds>(**timeout, options_.max_timeout);
+  call->deadline = std::chrono::system_clock::now() +
+                   std::chrono::duration_cast<std::chrono::microseconds>(bound);
+
+  auto query =
+      ParseQuery(question == std::string::npos
+                     ? std::string_view()
+                     : std::string_view(request.target).substr(question + 1));
+  if (!query.ok()) return Finish(call, ErrorReply(query.status()));
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  call->request.reset(factory->GetPrototype(route.method->input_type())->New());
+  call->response.reset(
+      factory->GetPrototype(route.method->output_type())->New());
+  if (auto st = BuildRequest(*match, *query, request.body, *call->request);
+      !st.ok()) {
+    return Finish(call, ErrorReply(st));
+  }
+
+  // If-Match is the resource's etag on updates and deletes (AIP-154).
+  const std::string if_match = request.Header("if-match");
+  if (!if_match.empty() &&
+      (route.http_method == "PATCH" || route.http_method == "DELETE" ||
+       route.http_method == "PUT")) {
+    Message* holder = EtagHolder(*call->request);
+    if (holder != nullptr) {
+      const auto* field = holder->GetDescriptor()->FindFieldByName("etag");
+      const std::string given =
+          holder->GetReflection()->GetString(*holder, field);
+      const std::string tag = Unquote(if_match);
+      if (!given.empty() && given != tag) {
+        return Finish(call, ErrorReply(3,
+                                       "header If-Match and the body's "
+                                       "etag differ"));
+      }
+      holder->GetReflection()->SetString(holder, field, tag);
+      call->if_match_given = true;
+    }
+  }
+  call->if_none_match = Unquote(request.Header("if-none-match"));
+  Invoke(std::move(call));
+}
+
+void RestHandler::Invoke(std::shared_ptr<Call> call) {
+  const Route& route = *call->route;
+  in_flight_.fetch_add(1);
+  auto complete = [this, call](grpc::Status status) {
+    {
+      std::lock_guard lock(mu_);
+      contexts_.erase(&call->context);
+    }
+    RestReply reply;
+    if (!status.ok()) {
+      reply = ErrorReply(status.error_code(), status.error_message());
+      // A failed If-Match is a failed precondition in HTTP's own terms.
+      if (call->if_match_given &&
+          (status.error_code() == grpc::StatusCode::ABORTED ||
+           status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) &&
+          absl::StrContains(status.error_message(), "etag")) {
+        reply = ErrorReply(status.error_code(), status.error_message(), 412);
+      }
+    } else {
+      const Route& r = *call->route;
+      const Message* answer = call->response.get();
+      if (!r.response_body.empty()) {
+        const auto* field =
+            answer->GetDescriptor()->FindFieldByName(r.response_body);
+        answer = &answer->GetReflection()->GetMessage(*answer, field);
+      }
+      google::protobuf::util::JsonPrintOptions print;
+      print.always_print_primitive_fields = true;
+      (void)google::protobuf::util::MessageToJsonString(*answer, &reply.body,
+                                                        print);
+      if (Message* holder = EtagHolder(*call->response); holder != nullptr) {
+        const std::string etag = StringField(*holder, "etag");
+        if (!etag.empty()) {
+          reply.headers.emplace_back("ETag", absl::StrCat("\"", etag, "\""));
+          if (r.http_method == "GET" && call->if_none_match == etag) {
+            reply.status = 304;
+            reply.body.clear();
+          }
+        }
+        const std::string name = StringField(*holder, "name");
+        if (absl::StartsWith(r.method->name(), "Create") && !name.empty()) {
+          reply.headers.emplace_back("Location", absl::StrCat("/v1/", name));
+        }
+      }
+    }
+    Finish(call, std::move(reply));
+    in_flight_.fetch_sub(1);
+  };
+
+  const auto* service = route.method->service();
+  if (service->full_name() == "nml.gateway.v1.GatewayService") {
+    // The composed reads run in process: no second hop, serialisation or
+    // auth pass through the gateway's own gRPC port.
+    const std::string grpc_path = route.grpc_path();
+    if (absl::Status auth =
+            policy_ == nullptr
+                ? absl::OkStatus()
+                : policy_->Decide(grpc_path, call->authorization);
+        !auth.ok()) {
+      in_flight_.fetch_sub(1);
+      return Finish(call, ErrorReply(auth));
+    }
+    LegOptions legs;
+    legs.deadline = call->deadline;
+    if (!call->authorization.empty())
+      legs.metadata.emplace_back("authorization", call->authorization);
+    legs.metadata.emplace_back("x-request-id", call->request_id);
+    if (route.method->name() == "GetMarketDossier") {
+      composer_->GetMarketDossier(
+          legs, static_cast<const v1::GetMarketDossierRequest&>(*call->request),
+          static_cast<v1::GetMarketDossierResponse*>(call->response.get()),
+          std::move(complete));
+    } else {
+      composer_->GetReviewReport(
+          legs, static_cast<const v1::GetReviewReportRequest&>(*call->request),
+          static_cast<v1::GetReviewReportResponse*>(call->response.get()),
+          std::move(complete));
+    }
+    return;
+  }
+
+  const auto stub = stubs_.find(service->full_name());
+  if (stub == stubs_.end()) {
+    in_flight_.fetch_sub(1);
+    return Finish(call, ErrorReply(12, "no backend serves this method"));
+  }
+  call->context.set_deadline(call->deadline);
+  if (!call->authorization.empty())
+    call->context.AddMetadata("authorization", call->authorization);
+  call->context.AddMetadata("x-request-id", call->request_id);
+  std::string bytes;
+  call->request->SerializeToString(&bytes);
+  grpc::Slice slice(bytes);
+  call->request_buffer = grpc::ByteBuffer(&slice, 1);
+  {
+    std::lock_guard lock(mu_);
+    contexts_.insert(&call->context);
+  }
+  stub->second->UnaryCall(
+      &call->context, route.grpc_path(), grpc::StubOptions(),
+      &call->request_buffer, &call->response_buffer,
+      [call, complete = std::move(complete)](grpc::Status status) mutable {
+        if (status.ok()) {
+          std::vector<grpc::Slice> slices;
+          (void)call->response_buffer.Dump(&slices);
+          std::string bytes;
+          for (const auto& s : slices) {
+            bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+          }
+          if (!call->response->ParseFromString(bytes)) {
+            status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                  "the backend's answer could not be read");
+          }
+        }
+        complete(std::move(status));
+      });
+}
+
+void RestHandler::CancelAll() {
+  std::lock_guard lock(mu_);
+  for (grpc::ClientContext* context : contexts_) context->TryCancel();
+}
+
+void RestHandler::Readyz(std::shared_ptr<Call> call) {
+  // Every backend's health, asked at once; answered when the last is back.
+  struct Probe {
+    std::mutex mu;
+    nlohmann::json backends = nlohmann::json::array();
+    bool ready = true;
+    int pending = 0;
+    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+    std::vector<std::unique_ptr<grpc::health::v1::HealthCheckRequest>> requests;
+    std::vector<std::unique_ptr<grpc::health::v1::HealthCheckResponse>> answers;
+    std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs;
+  };
+  auto probe = std::make_shared<Probe>();
+  probe->pending = static_cast<int>(backends_.size());
+  in_flight_.fetch_add(1);
+  if (backends_.empty()) {
+    in_flight_.fetch_sub(1);
+    RestReply reply;
+    reply.route = "GET /readyz";
+    reply.body = R"({"ready":true,"backends":[]})";
+    return Finish(call, std::move(reply));
+  }
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    probe->stubs.push_back(grpc::health::v1::Health::NewStub(backends_[i]));
+    probe->contexts.push_back(std::make_unique<grpc::ClientContext>());
+    probe->contexts.back()->set_deadline(std::chrono::system_clock::now() +
+                                         std::chrono::seconds(1));
+    probe->requests.push_back(
+        std::make_unique<grpc::health::v1::HealthCheckRequest>());
+    probe->answers.push_back(
+        std::make_unique<grpc::health::v1::HealthCheckResponse>());
+  }
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    probe->stubs[i]->async()->Check(
+        probe->contexts[i].get(), probe->requests[i].get(),
+        probe->answers[i].get(), [this, call, probe, i](grpc::Status status) {
+          bool last = false;
+          {
+            std::lock_guard lock(probe->mu);
+            const auto& health = *probe->answers[i];
+            const bool serving =
+                status.ok() &&
+                health.status() ==
+                    grpc::health::v1::HealthCheckResponse::SERVING;
+            probe->ready &= serving;
+            probe->backends.push_back(
+                {{"serving", serving},
+                 {"detail",
+                  status.ok()
+                      ? grpc::health::v1::HealthCheckResponse::
+                            ServingStatus_Name(health.status())
+                      : common::EchoInput(status.error_message(), 200)}});
+            last = --probe->pending == 0;
+          }
+          if (!last) return;
+          RestReply reply;
+          reply.route = "GET /readyz";
+          reply.status = probe->ready ? 200 : 503;
+          nlohmann::json body = {{"ready", probe->ready},
+                                 {"backends", probe->backends}};
+          reply.body = body.dump();
+          Finish(call, std::move(reply));
+          in_flight_.fetch_sub(1);
+        });
+  }
+}
+
+}  // namespace nml::gateway

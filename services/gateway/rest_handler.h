@@ -1,0 +1,114 @@
+#pragma once
+
+#include <absl/base/thread_annotations.h>
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/auth.h"
+#include "common/metrics.h"
+#include "services/gateway/composer.h"
+#include "services/gateway/routes.h"
+
+namespace nml::gateway {
+
+// An HTTP request as the REST side sees it, whatever carried it.
+struct RestRequest {
+  std::string method;  // "GET", or whatever the client sent
+  std::string target;  // path and query as sent ("/v1/reviews?pageSize=5")
+  std::string body;
+  // The headers the REST side reads, by lower-case name.
+  std::map<std::string, std::string> headers;
+  std::string Header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// The answer: status, JSON body, and the headers beyond the content type.
+struct RestReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string route;  // names the route in metrics ("unmatched" if none)
+};
+
+// The HTTP status for a gRPC status code (the grpc-gateway table).
+int HttpStatusFor(int grpc_code);
+
+// An error answer shaped like google.rpc.Status:
+// {"error":{"code":<http>,"status":"<gRPC code
+// name>","message":..,"details":[]}}. `message` is made valid UTF-8 and cut to
+// a bound first.
+RestReply ErrorReply(int grpc_code, std::string_view message,
+                     int http_status = 0);
+RestReply ErrorReply(const absl::Status& status);
+
+// The REST/JSON face of nml: every RPC with a google.api.http binding,
+// transcoded with protobuf's JSON mapping (strictly), plus /healthz, /readyz,
+// /metrics and /openapi.json. Holds no business logic: a REST call becomes
+// one call to the service that owns the RPC, over its async stub, or to the
+// in-process Composer for the gateway's own composed reads. Never blocks:
+// `done` runs on the calling thread or on a gRPC thread.
+class RestHandler final {
+ public:
+  struct Options {
+    std::chrono::milliseconds default_timeout{10000};
+    std::chrono::milliseconds max_timeout{300000};
+    // Origins allowed to call from a browser (CORS); "*" allows any.
+    std::vector<std::string> cors_origins;
+  };
+
+  // `channels` maps a backend service's full name to its channel; the
+  // gateway's own service is served by `composer`. `policy` decides the
+  // composed reads, as the gRPC side's interceptor does.
+  RestHandler(Options options, RouteTable routes,
+              std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
+              Composer* composer,
+              std::shared_ptr<const common::AuthPolicy> policy,
+              common::RpcMetrics* grpc_metrics);
+
+  void Handle(RestRequest request, std::function<void(RestReply)> done);
+
+  // Calls still waiting on a backend.
+  int in_flight() const { return in_flight_.load(); }
+  // Cancels every backend call still running (at shutdown).
+  void CancelAll();
+
+  common::RpcMetrics& http_metrics() { return http_metrics_; }
+
+ private:
+  struct Call;
+  void HandleRoute(const RestRequest& request, std::shared_ptr<Call> call);
+  void Readyz(std::shared_ptr<Call> call);
+  void Invoke(std::shared_ptr<Call> call);
+  void Finish(const std::shared_ptr<Call>& call, RestReply reply);
+  bool OriginAllowed(const std::string& origin) const;
+
+  const Options options_;
+  const RouteTable routes_;
+  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
+  std::vector<std::shared_ptr<grpc::Channel>> backends_;
+  Composer* composer_;
+  std::shared_ptr<const common::AuthPolicy> policy_;
+  common::RpcMetrics* grpc_metrics_;
+  common::RpcMetrics http_metrics_{"nml_http"};
+  const std::string openapi_;
+  std::atomic<int> in_flight_{0};
+  std::mutex mu_;
+  std::set<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace nml::gateway
