@@ -26,6 +26,11 @@ absl::Status CheckDate(const nml::type::v1::Date& date, std::string_view field);
 // Empty, or two upper-case letters.
 absl::Status CheckCountryCodeFormat(std::string_view code,
                                     std::string_view field);
+// Strict UTF-8 (RFC 3629): no overlong forms, surrogates or code points
+// past U+10FFFF.
 bool IsValidUtf8(std::string_view text);
+// The length of the UTF-8 sequence `text` starts with, or 0 if it is not
+// one.
+size_t Utf8SequenceLength(std::string_view text);
 
 }  // namespace nml::common

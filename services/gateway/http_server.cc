@@ -100,11 +100,9 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   // a client that went away).
   std::optional<RestReply> ReadError(beast::error_code ec) {
     if (ec == http::error::header_limit) {
-      const auto data = buffer_.data();
-      const std::string_view seen(static_cast<const char*>(data.data()),
-                                  data.size());
-      const size_t eol = seen.find("\r\n");
-      if (eol == std::string_view::npos || eol > options().max_request_line) {
+      // Beast consumes the request line once it has parsed it: no target
+      // yet means the line itself did not fit.
+      if (parser_->get().target().empty()) {
         return ErrorReply(3, "request line too long", 414);
       }
       return ErrorReply(3, "request headers too large", 431);

@@ -1,0 +1,152 @@
+// The route table comes from the contracts' standard google.api.http
+// annotations, and requests are built from HTTP by their mapping rules.
+#include "services/gateway/routes.h"
+
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <gtest/gtest.h>
+
+#include "google/api/annotations.pb.h"
+#include "nml/gateway/v1/gateway_service.pb.h"
+#include "nml/listings/v1/listings_service.pb.h"
+#include "nml/responses/v1/responses_service.pb.h"
+
+namespace nml::gateway {
+namespace {
+
+const char* const kServices[] = {"nml.listings.v1.ListingsService",
+                                 "nml.responses.v1.ResponsesService",
+                                 "nml.gateway.v1.GatewayService"};
+
+RouteTable Table() {
+  // Naming a message of each file links its descriptors in.
+  const std::vector<const google::protobuf::ServiceDescriptor*> services = {
+      listings::v1::GetReviewRequest::descriptor()->file()->service(0),
+      responses::v1::GetResponseRequest::descriptor()->file()->service(0),
+      v1::GetMarketDossierRequest::descriptor()->file()->service(0)};
+  auto table = RouteTable::FromServices(services);
+  EXPECT_TRUE(table.ok()) << table.status();
+  return *table;
+}
+
+TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
+  const RouteTable table = Table();
+  std::map<std::string, int> routes_of;
+  for (const Route& route : table.routes()) ++routes_of[route.grpc_path()];
+  int rpcs = 0;
+  for (const char* name : kServices) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            name);
+    ASSERT_NE(service, nullptr) << name;
+    for (int i = 0; i < service->method_count(); ++i, ++rpcs) {
+      const auto* method = service->method(i);
+      EXPECT_TRUE(method->options().HasExtension(google::api::http))
+          << method->full_name() << " has no google.api.http";
+      EXPECT_EQ(routes_of[absl::StrCat("/", name, "/", method->name())], 1)
+          << method->full_name();
+    }
+  }
+  EXPECT_EQ(rpcs, 45);
+  EXPECT_EQ(table.routes().size(), 45u);
+}
+
+TEST(Routes, PathsMapToTheirRpcsAndBindFields) {
+  const RouteTable table = Table();
+  struct Case {
+    const char* method;
+    const char* path;
+    const char* rpc;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"GET", "/v1/reviews/2021", "GetReview"},
+           {"GET", "/v1/reviews", "ListReviews"},
+           {"POST", "/v1/reviews", "CreateReview"},
+           {"PATCH", "/v1/reviews/2021", "UpdateReview"},
+           {"DELETE", "/v1/markets/taobao", "DeleteMarket"},
+           {"GET", "/v1/reviews/2021/listings/aliexpress", "GetListing"},
+           {"POST", "/v1/domains:screen", "ScreenDomains"},
+           {"GET", "/v1/markets/aliexpress:dossier", "GetMarketDossier"},
+           {"GET", "/v1/reviews/2021:report", "GetReviewReport"},
+           {"POST", "/v1/responses/abc:undelete", "UndeleteResponse"},
+           {"GET", "/v1/markets/silk%20market", "GetMarket"}}) {
+    auto match = table.Find(c.method, c.path);
+    ASSERT_TRUE(match.ok())
+        << c.method << " " << c.path << ": " << match.status();
+    EXPECT_EQ(match->route->method->name(), c.rpc) << c.path;
+  }
+  auto listing = table.Find("GET", "/v1/reviews/2021/listings/aliexpress");
+  ASSERT_TRUE(listing.ok());
+  ASSERT_EQ(listing->bindings.size(), 1u);
+  EXPECT_EQ(listing->bindings[0].first, "name");
+  EXPECT_EQ(listing->bindings[0].second, "reviews/2021/listings/aliexpress");
+  EXPECT_EQ(table.Find("PUT", "/v1/reviews/2021").status().code(),
+            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(table.Find("GET", "/v2/reviews").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(table.Find("GET", "/v1/reviews/%FF").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const auto allowed = table.AllowedMethods("/v1/reviews/2021");
+  EXPECT_EQ(allowed, (std::vector<std::string>{"DELETE", "GET", "PATCH"}));
+}
+
+TEST(Routes, RequestsAreBuiltStrictlyAndPatchMasksAreInferred) {
+  const RouteTable table = Table();
+  auto patch = table.Find("PATCH", "/v1/markets/taobao");
+  ASSERT_TRUE(patch.ok());
+  listings::v1::UpdateMarketRequest update;
+  ASSERT_TRUE(BuildRequest(*patch, {},
+                           R"({"displayName":"Taobao","domains":[]})", update)
+                  .ok());
+  EXPECT_EQ(update.market().name(), "markets/taobao");
+  EXPECT_EQ(update.update_mask().paths_size(), 2);
+  EXPECT_EQ(update.update_mask().paths(0), "display_name");
+
+  listings::v1::UpdateMarketRequest masked;
+  ASSERT_TRUE(BuildRequest(*patch, {{"updateMask", "countryCode,displayName"}},
+                           R"({"displayName":"Taobao"})", masked)
+                  .ok());
+  EXPECT_EQ(masked.update_mask().paths(0), "country_code");
+
+  auto screen = table.Find("POST", "/v1/domains:screen");
+  ASSERT_TRUE(screen.ok());
+  for (const char* body : {R"({"items":[[[]]]})", R"({"items":[{"input":1}]})",
+                           R"({"items":[{"options":{"reviewYear":{}}}]})",
+                           "{\"items\":\"\xFF\"}"}) {
+    listings::v1::ScreenDomainsRequest request;
+    const absl::Status status = BuildRequest(*screen, {}, body, request);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << body;
+  }
+  listings::v1::ScreenDomainsRequest request;
+  EXPECT_TRUE(absl::StrContains(
+      BuildRequest(*screen, {}, R"({"items":[{"input":1}]})", request)
+          .message(),
+      "items[0].input"));
+
+  auto create = table.Find("POST", "/v1/reviews");
+  ASSERT_TRUE(create.ok());
+  listings::v1::CreateReviewRequest review;
+  ASSERT_TRUE(BuildRequest(*create, {{"reviewId", "2021"}, {"requestId", "r1"}},
+                           R"({"title":"x"})", review)
+                  .ok());
+  EXPECT_EQ(review.review_id(), 2021);
+  EXPECT_EQ(review.request_id(), "r1");
+  EXPECT_EQ(BuildRequest(*create, {{"reviewId", "2021"}, {"reviewId", "2022"}},
+                         "{}", review)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(Routes, QueryStringsAreDecodedAndCheckedForUtf8) {
+  auto params = ParseQuery("filter=a%20b+c&pageSize=5&empty=");
+  ASSERT_TRUE(params.ok());
+  ASSERT_EQ(params->size(), 3u);
+  EXPECT_EQ((*params)[0].second, "a b c");
+  EXPECT_FALSE(ParseQuery("filter=%FF").ok());
+  EXPECT_FALSE(ParseQuery("%C3=1").ok());
+  EXPECT_FALSE(ParseQuery("filter=%G1").ok());
+  EXPECT_FALSE(ParseQuery("filter=a%00b").ok());
+}
+
+}  // namespace
+}  // namespace nml::gateway
