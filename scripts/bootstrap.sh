@@ -10,7 +10,9 @@ packages=(
   # libraries (DESIGN.md section 2)
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libpqxx-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev libre2-dev
-  libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev libcpp-httplib-dev
+  libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev libboost1.81-dev
+  # an HTTP client for the tests
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # a private PostgreSQL for development and tests
   postgresql postgresql-contrib
@@ -18,6 +20,8 @@ packages=(
   docker-compose python3 python3-yaml openssl curl ca-certificates
   # country names for imports
   iso-codes
+  # load generators for bench/ (h2load)
+  nghttp2-client
 )
 
 sudo_if_needed() {
