@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "google/api/field_behavior.pb.h"
+
 namespace nml::gateway {
 
 using google::protobuf::Descriptor;
@@ -64,13 +66,30 @@ nlohmann::json FieldSchema(const FieldDescriptor* field,
   return schema;
 }
 
+bool HasBehavior(const FieldDescriptor* field, google::api::FieldBehavior b) {
+  const auto& behaviors =
+      field->options().GetRepeatedExtension(google::api::field_behavior);
+  return std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
+}
+
 nlohmann::json MessageSchema(const Descriptor* message,
                              std::set<const Descriptor*>& todo) {
   nlohmann::json schema = {{"type", "object"}, {"additionalProperties", false}};
   schema["properties"] = nlohmann::json::object();
   for (int i = 0; i < message->field_count(); ++i) {
     const FieldDescriptor* field = message->field(i);
-    schema["properties"][field->json_name()] = FieldSchema(field, todo);
+    nlohmann::json property = FieldSchema(field, todo);
+    // A $ref may not carry siblings in OpenAPI 3.0: wrap it.
+    if (property.contains("$ref")) property = {{"allOf", {property}}};
+    if (HasBehavior(field, google::api::OUTPUT_ONLY))
+      property["readOnly"] = true;
+    if (HasBehavior(field, google::api::REQUIRED))
+      schema["required"].push_back(field->json_name());
+    if (HasBehavior(field, google::api::IDENTIFIER)) {
+      property["description"] =
+          "The resource name; set by the server on create.";
+    }
+    schema["properties"][field->json_name()] = property;
   }
   return schema;
 }
@@ -132,24 +151,32 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
       if (!segment.field.empty())
         bound.insert(segment.field.substr(0, segment.field.find('.')));
     }
-    if (route.body.empty()) {
-      const Descriptor* input = route.method->input_type();
+    // Fields bound neither by the path nor by the body are query
+    // parameters (the google.api.http rule); a body of "*" takes them all.
+    const Descriptor* input = route.method->input_type();
+    if (route.body != "*") {
       for (int i = 0; i < input->field_count(); ++i) {
         const FieldDescriptor* field = input->field(i);
-        if (bound.contains(field->name())) continue;
+        if (bound.contains(field->name()) || field->name() == route.body) {
+          continue;
+        }
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
             field->message_type()->full_name() != "google.protobuf.FieldMask") {
           continue;
         }
-        op["parameters"].push_back({{"name", field->name()},
+        nlohmann::json parameter = {{"name", field->json_name()},
                                     {"in", "query"},
-                                    {"schema", FieldSchema(field, todo)}});
+                                    {"schema", FieldSchema(field, todo)}};
+        if (HasBehavior(field, google::api::REQUIRED))
+          parameter["required"] = true;
+        op["parameters"].push_back(parameter);
       }
-    } else {
-      const Descriptor* body = route.method->input_type();
-      if (route.body != "*") {
-        body = body->FindFieldByName(route.body)->message_type();
-      }
+    }
+    if (!route.body.empty()) {
+      const Descriptor* body =
+          route.body == "*"
+              ? input
+              : input->FindFieldByName(route.body)->message_type();
       todo.insert(body);
       op["requestBody"] = {
           {"required", true},
@@ -157,12 +184,6 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
            {{"application/json",
              {{"schema",
                {{"$ref", "#/components/schemas/" + body->full_name()}}}}}}}};
-      if (route.method->input_type()->FindFieldByName("update_mask") !=
-          nullptr) {
-        op["parameters"].push_back({{"name", "update_mask"},
-                                    {"in", "query"},
-                                    {"schema", {{"type", "string"}}}});
-      }
     }
     todo.insert(route.method->output_type());
     op["responses"]["200"] = {
@@ -191,13 +212,28 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
   }
   doc["components"]["schemas"]["Error"] = {
       {"type", "object"},
+      {"description", "A google.rpc.Status, as every error answer carries it"},
+      {"required", {"error"}},
       {"properties",
        {{"error",
          {{"type", "object"},
+          {"required", {"code", "status", "message"}},
           {"properties",
-           {{"code", {{"type", "integer"}}},
-            {"status", {{"type", "string"}}},
-            {"message", {{"type", "string"}}}}}}}}}};
+           {{"code", {{"type", "integer"}, {"description", "HTTP status"}}},
+            {"status", {{"type", "string"}, {"description", "gRPC code name"}}},
+            {"message", {{"type", "string"}}},
+            {"details",
+             {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}}};
+  doc["components"]["securitySchemes"]["bearer"] = {
+      {"type", "http"},
+      {"scheme", "bearer"},
+      {"description",
+       "An API key: `reader` for reads (unless anonymous reads are on), "
+       "`editor` for creates and updates, `admin` for imports, merges, "
+       "splits and deletes"}};
+  // Anonymous or with a key: which one a call needs is the server's policy.
+  doc["security"] = {nlohmann::json::object(),
+                     {{"bearer", nlohmann::json::array()}}};
   return doc;
 }
 

@@ -10,6 +10,7 @@
 #include "nml/gateway/v1/gateway_service.pb.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "nml/responses/v1/responses_service.pb.h"
+#include "services/gateway/openapi.h"
 
 namespace nml::gateway {
 namespace {
@@ -146,6 +147,23 @@ TEST(Routes, QueryStringsAreDecodedAndCheckedForUtf8) {
   EXPECT_FALSE(ParseQuery("%C3=1").ok());
   EXPECT_FALSE(ParseQuery("filter=%G1").ok());
   EXPECT_FALSE(ParseQuery("filter=a%00b").ok());
+}
+
+TEST(OpenApi, CreatesCarryTheirIdsAndFieldsTheirBehaviour) {
+  const nlohmann::json doc = OpenApiDocument(Table());
+  std::set<std::string> params;
+  for (const auto& p : doc["paths"]["/v1/reviews"]["post"]["parameters"])
+    params.insert(p["name"].get<std::string>());
+  EXPECT_TRUE(params.contains("reviewId"));
+  EXPECT_TRUE(params.contains("requestId"));
+  const auto& review = doc["components"]["schemas"]["nml.listings.v1.Review"];
+  EXPECT_EQ(review["properties"]["createTime"]["readOnly"], true);
+  EXPECT_EQ(review["properties"]["onlineCount"]["readOnly"], true);
+  const auto& market = doc["components"]["schemas"]["nml.listings.v1.Market"];
+  EXPECT_NE(std::find(market["required"].begin(), market["required"].end(),
+                      "displayName"),
+            market["required"].end());
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
 
 }  // namespace
