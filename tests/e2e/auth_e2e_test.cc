@@ -54,16 +54,6 @@ std::string KeysConfig() {
   return config;
 }
 
-int WaitForHttpPort(Subprocess& process) {
-  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
-  for (int i = 0; i < 1500; ++i) {
-    int port = 0;
-    if (RE2::PartialMatch(process.Stderr(), kHttp, &port)) return port;
-    std::this_thread::sleep_for(20ms);
-  }
-  return 0;
-}
-
 class Auth : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -94,7 +84,7 @@ class Auth : public ::testing::Test {
             {"NML_API_KEYS", keys},
             {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", lp)},
             {"NML_RESPONSES_ADDR", absl::StrCat("127.0.0.1:", rp)}});
-    http_port_ = WaitForHttpPort(*gateway_);
+    http_port_ = gateway_->WaitForHttpPort(30s);
     ASSERT_GT(http_port_, 0) << gateway_->Stderr();
     addresses_["nml.listings.v1.ListingsService"] =
         absl::StrCat("127.0.0.1:", lp);

@@ -22,18 +22,6 @@ using nml::testing::RunProcess;
 using nml::testing::Subprocess;
 using nml::testing::TestDatabase;
 
-int WaitForHttpPort(Subprocess& process) {
-  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int port = 0;
-    if (RE2::PartialMatch(process.Stderr(), kHttp, &port)) return port;
-    if (!process.Running()) return 0;
-    std::this_thread::sleep_for(20ms);
-  }
-  return 0;
-}
-
 class Gateway : public ::testing::Test {
  protected:
   void Start(const std::string& listings_delay = "0",
@@ -64,7 +52,7 @@ class Gateway : public ::testing::Test {
             {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)},
             {"NML_RESPONSES_ADDR",
              absl::StrCat("127.0.0.1:", responses_port)}});
-    http_port_ = WaitForHttpPort(*gateway_);
+    http_port_ = gateway_->WaitForHttpPort(30s);
     ASSERT_GT(http_port_, 0) << gateway_->Stderr();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_port_);
     client_->set_read_timeout(30, 0);

@@ -35,18 +35,6 @@ bool ContainsIgnoringCase(const std::string& text, const std::string& part) {
                            absl::AsciiStrToLower(part));
 }
 
-int WaitForHttpPort(Subprocess& process) {
-  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int port = 0;
-    if (RE2::PartialMatch(process.Stderr(), kHttp, &port)) return port;
-    if (!process.Running()) return 0;
-    std::this_thread::sleep_for(20ms);
-  }
-  return 0;
-}
-
 std::string Get(const std::string& target, const std::string& headers = "") {
   return absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: t\r\n", headers,
                       "Connection: close\r\n\r\n");
@@ -82,7 +70,7 @@ class HttpEdge : public ::testing::Test {
     for (auto& [key, value] : gateway_env) env[key] = value;
     gateway_ = std::make_unique<Subprocess>(NML_GATEWAY_BIN,
                                             std::vector<std::string>{}, env);
-    port_ = WaitForHttpPort(*gateway_);
+    port_ = gateway_->WaitForHttpPort(30s);
     ASSERT_GT(port_, 0) << gateway_->Stderr();
   }
 

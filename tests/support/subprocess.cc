@@ -127,16 +127,32 @@ bool Subprocess::Running() {
 std::string Subprocess::Stdout() const { return ReadFile(stdout_path_); }
 std::string Subprocess::Stderr() const { return ReadFile(stderr_path_); }
 
-int Subprocess::WaitForListeningPort(std::chrono::milliseconds timeout) {
-  static const RE2 kListening(R"(listening on \S*:(\d+))");
+namespace {
+
+// The port of the first stderr line matching `pattern`, 0 if the process
+// exits or `timeout` passes first.
+int WaitForPort(Subprocess& process, const RE2& pattern,
+                std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int port = 0;
-    if (RE2::PartialMatch(Stderr(), kListening, &port)) return port;
-    if (!Running()) return 0;
+    if (RE2::PartialMatch(process.Stderr(), pattern, &port)) return port;
+    if (!process.Running()) return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return 0;
+}
+
+}  // namespace
+
+int Subprocess::WaitForListeningPort(std::chrono::milliseconds timeout) {
+  static const RE2 kListening(R"(listening on \S*:(\d+))");
+  return WaitForPort(*this, kListening, timeout);
+}
+
+int Subprocess::WaitForHttpPort(std::chrono::milliseconds timeout) {
+  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
+  return WaitForPort(*this, kHttp, timeout);
 }
 
 RunResult RunProcess(const std::string& program,

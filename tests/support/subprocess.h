@@ -32,6 +32,8 @@ class Subprocess final {
   // Waits until stderr contains "listening on HOST:PORT" and returns PORT,
   // or 0 when the process exits or `timeout` passes first.
   int WaitForListeningPort(std::chrono::milliseconds timeout);
+  // The same for nml-gateway's REST side ("HTTP/JSON listening on ...").
+  int WaitForHttpPort(std::chrono::milliseconds timeout);
 
  private:
   pid_t pid_ = -1;
