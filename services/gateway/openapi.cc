@@ -6,6 +6,7 @@
 #include <set>
 
 #include "google/api/field_behavior.pb.h"
+#include "services/gateway/proto_comments.h"
 
 namespace nml::gateway {
 
@@ -14,7 +15,29 @@ using google::protobuf::FieldDescriptor;
 
 namespace {
 
+// "" stays out of the document: an empty description says nothing.
+void Describe(nlohmann::json& schema, const std::string& text) {
+  if (!text.empty()) schema["description"] = text;
+}
+
+// An enum's comment and each value's, as one Markdown list.
+std::string EnumDescription(const google::protobuf::EnumDescriptor* type,
+                            const ProtoComments& comments) {
+  std::string text = comments.For(type);
+  // A blank line before the list, none between its items.
+  const char* separator = text.empty() ? "" : "\n\n";
+  for (int i = 0; i < type->value_count(); ++i) {
+    const std::string value = comments.For(type->value(i));
+    if (value.empty()) continue;
+    absl::StrAppend(&text, separator, "- `", type->value(i)->name(),
+                    "`: ", value);
+    separator = "\n";
+  }
+  return text;
+}
+
 nlohmann::json FieldSchema(const FieldDescriptor* field,
+                           const ProtoComments& comments,
                            std::set<const Descriptor*>& todo) {
   nlohmann::json schema;
   switch (field->cpp_type()) {
@@ -46,6 +69,7 @@ nlohmann::json FieldSchema(const FieldDescriptor* field,
       for (int i = 0; i < field->enum_type()->value_count(); ++i) {
         schema["enum"].push_back(field->enum_type()->value(i)->name());
       }
+      Describe(schema, EnumDescription(field->enum_type(), comments));
       break;
     }
     case FieldDescriptor::CPPTYPE_MESSAGE: {
@@ -72,29 +96,51 @@ bool HasBehavior(const FieldDescriptor* field, google::api::FieldBehavior b) {
   return std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
 }
 
+// A field's own comment comes first; an enum's list of values follows it.
+nlohmann::json PropertySchema(const FieldDescriptor* field,
+                              const ProtoComments& comments,
+                              std::set<const Descriptor*>& todo) {
+  nlohmann::json property = FieldSchema(field, comments, todo);
+  // A $ref may not carry siblings in OpenAPI 3.0: wrap it.
+  if (property.contains("$ref")) property = {{"allOf", {property}}};
+  std::string text = comments.For(field);
+  if (HasBehavior(field, google::api::IDENTIFIER) && text.empty())
+    text = "The resource name; set by the server on create.";
+  nlohmann::json& described =
+      property.contains("items") ? property["items"] : property;
+  if (described.contains("description") && !text.empty()) {
+    text =
+        absl::StrCat(text, "\n\n", described["description"].get<std::string>());
+  }
+  if (!text.empty()) {
+    described.erase("description");
+    property["description"] = text;
+  }
+  if (HasBehavior(field, google::api::OUTPUT_ONLY)) property["readOnly"] = true;
+  return property;
+}
+
 nlohmann::json MessageSchema(const Descriptor* message,
+                             const ProtoComments& comments,
                              std::set<const Descriptor*>& todo) {
   nlohmann::json schema = {{"type", "object"}, {"additionalProperties", false}};
+  Describe(schema, comments.For(message));
   schema["properties"] = nlohmann::json::object();
   for (int i = 0; i < message->field_count(); ++i) {
     const FieldDescriptor* field = message->field(i);
-    nlohmann::json property = FieldSchema(field, todo);
-    // A $ref may not carry siblings in OpenAPI 3.0: wrap it.
-    if (property.contains("$ref")) property = {{"allOf", {property}}};
-    if (HasBehavior(field, google::api::OUTPUT_ONLY))
-      property["readOnly"] = true;
     if (HasBehavior(field, google::api::REQUIRED))
       schema["required"].push_back(field->json_name());
-    if (HasBehavior(field, google::api::IDENTIFIER)) {
-      property["description"] =
-          "The resource name; set by the server on create.";
-    }
-    schema["properties"][field->json_name()] = property;
+    schema["properties"][field->json_name()] =
+        PropertySchema(field, comments, todo);
   }
   return schema;
 }
 
-std::string OpenApiPath(const Route& route, std::vector<std::string>* params) {
+// The path in OpenAPI's template syntax; `params` gets each {name} with the
+// request field it is part of.
+std::string OpenApiPath(
+    const Route& route,
+    std::vector<std::pair<std::string, std::string>>* params) {
   std::string path = "/v1";
   for (const Route::Segment& segment : route.segments) {
     if (!segment.literal.empty()) {
@@ -105,7 +151,7 @@ std::string OpenApiPath(const Route& route, std::vector<std::string>* params) {
     for (const std::string& part : segment.pattern) {
       if (part == "*") {
         const std::string param = absl::StrCat(previous, "Id");
-        params->push_back(param);
+        params->emplace_back(param, segment.field);
         absl::StrAppend(&path, "/{", param, "}");
       } else {
         absl::StrAppend(&path, "/", part);
@@ -119,7 +165,8 @@ std::string OpenApiPath(const Route& route, std::vector<std::string>* params) {
 
 }  // namespace
 
-nlohmann::json OpenApiDocument(const RouteTable& routes) {
+nlohmann::json OpenApiDocument(const RouteTable& routes,
+                               const ProtoComments& comments) {
   nlohmann::json doc;
   doc["openapi"] = "3.0.3";
   doc["info"] = {
@@ -132,7 +179,7 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
   doc["paths"] = nlohmann::json::object();
   std::set<const Descriptor*> todo;
   for (const Route& route : routes.routes()) {
-    std::vector<std::string> path_params;
+    std::vector<std::pair<std::string, std::string>> path_params;
     const std::string path = OpenApiPath(route, &path_params);
     nlohmann::json op;
     op["operationId"] = absl::StrCat(route.method->service()->name(), "_",
@@ -140,11 +187,14 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
     op["summary"] = absl::StrCat(route.method->service()->full_name(), ".",
                                  route.method->name());
     op["tags"] = {route.method->service()->full_name()};
-    for (const auto& p : path_params) {
-      op["parameters"].push_back({{"name", p},
-                                  {"in", "path"},
-                                  {"required", true},
-                                  {"schema", {{"type", "string"}}}});
+    Describe(op, comments.For(route.method));
+    for (const auto& [name, field] : path_params) {
+      op["parameters"].push_back(
+          {{"name", name},
+           {"in", "path"},
+           {"required", true},
+           {"description", absl::StrCat("A segment of `", field, "`")},
+           {"schema", {{"type", "string"}}}});
     }
     std::set<std::string> bound;
     for (const auto& segment : route.segments) {
@@ -164,9 +214,11 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
             field->message_type()->full_name() != "google.protobuf.FieldMask") {
           continue;
         }
-        nlohmann::json parameter = {{"name", field->json_name()},
-                                    {"in", "query"},
-                                    {"schema", FieldSchema(field, todo)}};
+        nlohmann::json parameter = {
+            {"name", field->json_name()},
+            {"in", "query"},
+            {"schema", FieldSchema(field, comments, todo)}};
+        Describe(parameter, comments.For(field));
         if (HasBehavior(field, google::api::REQUIRED))
           parameter["required"] = true;
         op["parameters"].push_back(parameter);
@@ -202,13 +254,22 @@ nlohmann::json OpenApiDocument(const RouteTable& routes) {
     std::transform(verb.begin(), verb.end(), verb.begin(), ::tolower);
     doc["paths"][path][verb] = op;
   }
+  // One tag per service, described by the service's comment.
+  std::set<const google::protobuf::ServiceDescriptor*> services;
+  for (const Route& route : routes.routes())
+    services.insert(route.method->service());
+  for (const auto* service : services) {
+    nlohmann::json tag = {{"name", service->full_name()}};
+    Describe(tag, comments.For(service));
+    doc["tags"].push_back(tag);
+  }
   std::set<const Descriptor*> done;
   while (!todo.empty()) {
     const Descriptor* message = *todo.begin();
     todo.erase(todo.begin());
     if (!done.insert(message).second) continue;
     doc["components"]["schemas"][message->full_name()] =
-        MessageSchema(message, todo);
+        MessageSchema(message, comments, todo);
   }
   doc["components"]["schemas"]["Error"] = {
       {"type", "object"},

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/gateway/proto_comments.h"
 #include "services/gateway/routes.h"
 
 namespace nml::gateway {
@@ -10,6 +11,8 @@ namespace nml::gateway {
 // paths and parameters from the google.api.http bindings, schemas from the
 // messages, `required` and `readOnly` from google.api.field_behavior,
 // descriptions from the proto comments.
-nlohmann::json OpenApiDocument(const RouteTable& routes);
+nlohmann::json OpenApiDocument(
+    const RouteTable& routes,
+    const ProtoComments& comments = ContractComments());
 
 }  // namespace nml::gateway

@@ -4,6 +4,7 @@
 
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "google/api/annotations.pb.h"
@@ -164,6 +165,47 @@ TEST(OpenApi, CreatesCarryTheirIdsAndFieldsTheirBehaviour) {
                       "displayName"),
             market["required"].end());
   EXPECT_EQ(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
+
+TEST(OpenApi, DescriptionsComeFromTheProtoComments) {
+  ASSERT_TRUE(ContractComments().ok());
+  const nlohmann::json doc = OpenApiDocument(Table());
+  const auto& create = doc["paths"]["/v1/reviews"]["post"];
+  EXPECT_THAT(create["description"].get<std::string>(),
+              testing::StartsWith("Creates a review"));
+  bool review_id_described = false;
+  for (const auto& p : create["parameters"]) {
+    if (p["name"] == "reviewId") {
+      review_id_described = p["description"].get<std::string>().find(
+                                "becomes the id") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(review_id_described);
+  const auto& review = doc["components"]["schemas"]["nml.listings.v1.Review"];
+  EXPECT_THAT(review["description"].get<std::string>(),
+              testing::HasSubstr("Review of Notorious Markets"));
+  // A comment's lines keep their breaks but lose the space after `//`.
+  EXPECT_THAT(
+      review["properties"]["sourceUrl"]["description"].get<std::string>(),
+      testing::StartsWith("Where the facts of this review come from"));
+  // Enums list each value with its own comment.
+  EXPECT_THAT(review["properties"]["state"]["description"].get<std::string>(),
+              testing::HasSubstr("- `REVIEW_STATE_PUBLISHED`: "));
+  for (const auto& tag : doc["tags"]) {
+    EXPECT_FALSE(tag["description"].get<std::string>().empty()) << tag;
+  }
+  // Every operation says what it does.
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [verb, op] : item.items()) {
+      EXPECT_TRUE(op.contains("description")) << verb << " " << path;
+    }
+  }
+}
+
+TEST(ProtoComments, AnUnreadableSetGivesNoCommentsAndNoCrash) {
+  const ProtoComments broken("\xff\xff not a descriptor set");
+  EXPECT_FALSE(broken.ok());
+  EXPECT_EQ(broken.For(nml::listings::v1::Review::descriptor()), "");
 }
 
 }  // namespace
