@@ -1,6 +1,7 @@
 #include "services/gateway/openapi.h"
 
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
 
 #include <algorithm>
 #include <set>
@@ -29,8 +30,9 @@ std::string EnumDescription(const google::protobuf::EnumDescriptor* type,
   for (int i = 0; i < type->value_count(); ++i) {
     const std::string value = comments.For(type->value(i));
     if (value.empty()) continue;
+    // Continuation lines are indented to stay in their list item.
     absl::StrAppend(&text, separator, "- `", type->value(i)->name(),
-                    "`: ", value);
+                    "`: ", absl::StrReplaceAll(value, {{"\n", "\n  "}}));
     separator = "\n";
   }
   return text;
