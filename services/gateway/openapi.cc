@@ -2,11 +2,13 @@
 
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_replace.h>
+#include <absl/strings/str_split.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
-#include "google/api/field_behavior.pb.h"
+#include "google/api/resource.pb.h"
 #include "services/gateway/proto_comments.h"
 
 namespace nml::gateway {
@@ -92,12 +94,6 @@ nlohmann::json FieldSchema(const FieldDescriptor* field,
   return schema;
 }
 
-bool HasBehavior(const FieldDescriptor* field, google::api::FieldBehavior b) {
-  const auto& behaviors =
-      field->options().GetRepeatedExtension(google::api::field_behavior);
-  return std::find(behaviors.begin(), behaviors.end(), b) != behaviors.end();
-}
-
 // A field's own comment comes first; an enum's list of values follows it.
 nlohmann::json PropertySchema(const FieldDescriptor* field,
                               const ProtoComments& comments,
@@ -106,7 +102,7 @@ nlohmann::json PropertySchema(const FieldDescriptor* field,
   // A $ref may not carry siblings in OpenAPI 3.0: wrap it.
   if (property.contains("$ref")) property = {{"allOf", {property}}};
   std::string text = comments.For(field);
-  if (HasBehavior(field, google::api::IDENTIFIER) && text.empty())
+  if (HasFieldBehavior(field, google::api::IDENTIFIER) && text.empty())
     text = "The resource name; set by the server on create.";
   nlohmann::json& described =
       property.contains("items") ? property["items"] : property;
@@ -118,7 +114,8 @@ nlohmann::json PropertySchema(const FieldDescriptor* field,
     described.erase("description");
     property["description"] = text;
   }
-  if (HasBehavior(field, google::api::OUTPUT_ONLY)) property["readOnly"] = true;
+  if (HasFieldBehavior(field, google::api::OUTPUT_ONLY))
+    property["readOnly"] = true;
   return property;
 }
 
@@ -130,7 +127,7 @@ nlohmann::json MessageSchema(const Descriptor* message,
   schema["properties"] = nlohmann::json::object();
   for (int i = 0; i < message->field_count(); ++i) {
     const FieldDescriptor* field = message->field(i);
-    if (HasBehavior(field, google::api::REQUIRED))
+    if (HasFieldBehavior(field, google::api::REQUIRED))
       schema["required"].push_back(field->json_name());
     schema["properties"][field->json_name()] =
         PropertySchema(field, comments, todo);
@@ -140,8 +137,40 @@ nlohmann::json MessageSchema(const Descriptor* message,
 
 // The path in OpenAPI's template syntax; `params` gets each {name} with the
 // request field it is part of.
+// "reviews/{review}/listings/{listing}" calls the segment after `reviews`
+// `review`: path parameters take the names the google.api.resource patterns
+// of the contracts give them.
+std::map<std::string, std::string> PatternVariables(const RouteTable& routes) {
+  std::map<std::string, std::string> names;
+  std::set<const google::protobuf::FileDescriptor*> seen;
+  std::vector<const google::protobuf::FileDescriptor*> files;
+  for (const Route& route : routes.routes())
+    files.push_back(route.method->file());
+  while (!files.empty()) {
+    const auto* file = files.back();
+    files.pop_back();
+    if (!seen.insert(file).second) continue;
+    for (int i = 0; i < file->dependency_count(); ++i)
+      files.push_back(file->dependency(i));
+    for (int i = 0; i < file->message_type_count(); ++i) {
+      const auto& options = file->message_type(i)->options();
+      if (!options.HasExtension(google::api::resource)) continue;
+      for (const std::string& pattern :
+           options.GetExtension(google::api::resource).pattern()) {
+        const std::vector<std::string> parts = absl::StrSplit(pattern, '/');
+        for (size_t j = 1; j < parts.size(); ++j) {
+          const std::string& part = parts[j];
+          if (part.size() > 2 && part.front() == '{' && part.back() == '}')
+            names.emplace(parts[j - 1], part.substr(1, part.size() - 2));
+        }
+      }
+    }
+  }
+  return names;
+}
+
 std::string OpenApiPath(
-    const Route& route,
+    const Route& route, const std::map<std::string, std::string>& variables,
     std::vector<std::pair<std::string, std::string>>* params) {
   std::string path = "/v1";
   for (const Route::Segment& segment : route.segments) {
@@ -152,7 +181,10 @@ std::string OpenApiPath(
     std::string previous = segment.field;
     for (const std::string& part : segment.pattern) {
       if (part == "*") {
-        const std::string param = absl::StrCat(previous, "Id");
+        const auto named = variables.find(previous);
+        const std::string param = named != variables.end()
+                                      ? named->second
+                                      : absl::StrCat(previous, "Id");
         params->emplace_back(param, segment.field);
         absl::StrAppend(&path, "/{", param, "}");
       } else {
@@ -180,9 +212,10 @@ nlohmann::json OpenApiDocument(const RouteTable& routes,
        "fields and query parameters are refused)."}};
   doc["paths"] = nlohmann::json::object();
   std::set<const Descriptor*> todo;
+  const std::map<std::string, std::string> variables = PatternVariables(routes);
   for (const Route& route : routes.routes()) {
     std::vector<std::pair<std::string, std::string>> path_params;
-    const std::string path = OpenApiPath(route, &path_params);
+    const std::string path = OpenApiPath(route, variables, &path_params);
     nlohmann::json op;
     op["operationId"] = absl::StrCat(route.method->service()->name(), "_",
                                      route.method->name());
@@ -221,7 +254,7 @@ nlohmann::json OpenApiDocument(const RouteTable& routes,
             {"in", "query"},
             {"schema", FieldSchema(field, comments, todo)}};
         Describe(parameter, comments.For(field));
-        if (HasBehavior(field, google::api::REQUIRED))
+        if (HasFieldBehavior(field, google::api::REQUIRED))
           parameter["required"] = true;
         op["parameters"].push_back(parameter);
       }

@@ -8,6 +8,7 @@
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -314,14 +315,25 @@ absl::Status SetScalar(Message& message, const FieldDescriptor* field,
   }
 }
 
+// Fields a client sends back without meaning to change them: the name that
+// identifies the resource, its etag (AIP-154's concurrency token) and what
+// the server sets (AIP-203 says output-only input is ignored). A resource
+// read, edited and PATCHed back as a whole then updates what was edited.
+bool NeverInferred(const FieldDescriptor* field) {
+  return field->name() == "etag" ||
+         HasFieldBehavior(field, google::api::IDENTIFIER) ||
+         HasFieldBehavior(field, google::api::OUTPUT_ONLY);
+}
+
 // The field mask a PATCH body implies: every field it sets, nested messages
-// descended into (grpc-gateway's inference).
+// descended into (grpc-gateway's inference), less what NeverInferred names.
 void InferMask(const nlohmann::json& body, const Descriptor* type,
                const std::string& prefix, google::protobuf::FieldMask* mask) {
   for (const auto& [key, value] : body.items()) {
     const FieldDescriptor* field = type->FindFieldByName(key);
     if (field == nullptr) field = type->FindFieldByCamelcaseName(key);
     if (field == nullptr) continue;  // refused by the shape check already
+    if (NeverInferred(field)) continue;
     const std::string path = prefix + field->name();
     if (value.is_object() && !field->is_map() &&
         field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
@@ -334,6 +346,14 @@ void InferMask(const nlohmann::json& body, const Descriptor* type,
 }
 
 }  // namespace
+
+bool HasFieldBehavior(const FieldDescriptor* field,
+                      google::api::FieldBehavior behavior) {
+  const auto& behaviors =
+      field->options().GetRepeatedExtension(google::api::field_behavior);
+  return std::find(behaviors.begin(), behaviors.end(), behavior) !=
+         behaviors.end();
+}
 
 absl::StatusOr<RouteTable> RouteTable::FromServices(
     const std::vector<const google::protobuf::ServiceDescriptor*>& services) {

@@ -9,7 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "google/api/field_behavior.pb.h"
+
 namespace nml::gateway {
+
+// Whether `field` carries `behavior` in its google.api.field_behavior option.
+bool HasFieldBehavior(const google::protobuf::FieldDescriptor* field,
+                      google::api::FieldBehavior behavior);
 
 // One HTTP binding of an RPC, read from its standard `google.api.http`
 // annotation (the binding itself or one of its `additional_bindings`), with

@@ -2,15 +2,19 @@
 // plain HTTP with a real client.
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <re2/re2.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace nml::gateway {
@@ -20,6 +24,7 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using nml::testing::RunProcess;
 using nml::testing::Subprocess;
+using nml::testing::TempDir;
 using nml::testing::TestDatabase;
 
 class Gateway : public ::testing::Test {
@@ -216,7 +221,7 @@ TEST_F(Gateway, JsonIsStrictAndCodesMapToHttp) {
 }
 
 TEST_F(Gateway, TheOpenApiDocumentListsEveryRoute) {
-  Start();
+  Start("0", "0", /*load_data=*/false);
   const auto [status, doc] = Get("/openapi.json");
   ASSERT_EQ(status, 200);
   ASSERT_TRUE(doc.is_object());
@@ -233,9 +238,68 @@ TEST_F(Gateway, TheOpenApiDocumentListsEveryRoute) {
         "GatewayService_GetMarketDossier", "ListingsService_UpdateMarket"}) {
     EXPECT_TRUE(operations.contains(op)) << op;
   }
-  EXPECT_TRUE(
-      doc["paths"].contains("/v1/reviews/{reviewsId}/listings/{listingsId}"));
+  EXPECT_TRUE(doc["paths"].contains("/v1/reviews/{review}/listings/{listing}"));
   EXPECT_TRUE(doc["components"]["schemas"].contains("nml.listings.v1.Market"));
+}
+
+// What a user of another language does with /openapi.json: validate it
+// (@apidevtools/swagger-parser), generate a typed client from it
+// (openapi-typescript), compile the README's REST examples against that
+// client (tsc, strict) and run them (openapi-fetch), a create with its
+// reviewId and requestId included.
+TEST_F(Gateway, AClientGeneratedFromTheOpenApiDocumentRunsTheReadmeExamples) {
+  Start();
+  auto doc = client_->Get("/openapi.json");
+  ASSERT_TRUE(doc);
+  ASSERT_EQ(doc->status, 200);
+  TempDir dir("nml-openapi-client");
+  std::ofstream(dir.File("openapi.json")) << doc->body;
+
+  const auto valid =
+      RunProcess("/usr/bin/env",
+                 {"node", NML_SOURCE_DIR "/tests/gateway/validate_openapi.mjs",
+                  dir.File("openapi.json")},
+                 {}, 60s);
+  ASSERT_EQ(valid.exit_status, 0) << valid.err;
+  EXPECT_THAT(valid.out, ::testing::HasSubstr("valid: OpenAPI 3.0.3, 45"));
+
+  // The example's own layout (client.mts next to the generated
+  // nml-api.d.ts), in a copy so the checkout stays clean.
+  for (const char* file : {"client.mts", "tsconfig.json"}) {
+    std::filesystem::copy_file(
+        absl::StrCat(NML_SOURCE_DIR "/examples/typescript/", file),
+        dir.File(file));
+  }
+  std::filesystem::create_directory_symlink(NML_SOURCE_DIR "/node_modules",
+                                            dir.File("node_modules"));
+  const std::string bin = NML_SOURCE_DIR "/node_modules/.bin/";
+  const auto generated = RunProcess(
+      bin + "openapi-typescript",
+      {dir.File("openapi.json"), "-o", dir.File("nml-api.d.ts")}, {}, 120s);
+  ASSERT_EQ(generated.exit_status, 0) << generated.out << generated.err;
+  const auto compiled = RunProcess(bin + "tsc", {"-p", dir.path()}, {}, 180s);
+  ASSERT_EQ(compiled.exit_status, 0) << compiled.out << compiled.err;
+  const auto ran =
+      RunProcess("/usr/bin/env",
+                 {"node", dir.File("dist/client.mjs"),
+                  absl::StrCat("http://127.0.0.1:", http_port_), "2030"},
+                 {}, 60s);
+  ASSERT_EQ(ran.exit_status, 0) << ran.out << ran.err;
+  const json seen = json::parse(ran.out, nullptr, false);
+  ASSERT_TRUE(seen.is_object()) << ran.out;
+  EXPECT_EQ(seen["reportOnline"], 42);
+  EXPECT_EQ(seen["dossierMarket"], "markets/aliexpress");
+  EXPECT_THAT(seen["dossierStakeholders"].dump(),
+              ::testing::HasSubstr("stakeholders/alibaba-group"));
+  EXPECT_THAT(seen["firstTime"].dump(),
+              ::testing::HasSubstr("reviews/2021/listings/aliexpress"));
+  EXPECT_EQ(seen["screened"], json({"reviews/2021/listings/baidu-wangpan"}));
+  EXPECT_GE(seen["responses"], 2);
+  EXPECT_EQ(seen["created"], "reviews/2030");
+  EXPECT_EQ(seen["retriedSame"], true);
+  EXPECT_EQ(seen["updatedDeclared"], json({40, 30}));
+  EXPECT_EQ(seen["missingStatus"], 404);
+  EXPECT_EQ(seen["missingError"], "NOT_FOUND");
 }
 
 TEST_F(Gateway, RequestIdsAreMadeWhenAbsentAndPassedThrough) {

@@ -110,6 +110,19 @@ TEST(Routes, RequestsAreBuiltStrictlyAndPatchMasksAreInferred) {
                   .ok());
   EXPECT_EQ(masked.update_mask().paths(0), "country_code");
 
+  // A resource read and PATCHed back whole updates what was edited: its
+  // name, etag and output-only fields are not inferred into the mask.
+  listings::v1::UpdateMarketRequest round_trip;
+  ASSERT_TRUE(BuildRequest(*patch, {},
+                           R"({"name":"markets/taobao","etag":"\"7\"",)"
+                           R"("createTime":"2022-02-17T00:00:00Z",)"
+                           R"("displayName":"Taobao"})",
+                           round_trip)
+                  .ok());
+  ASSERT_EQ(round_trip.update_mask().paths_size(), 1);
+  EXPECT_EQ(round_trip.update_mask().paths(0), "display_name");
+  EXPECT_EQ(round_trip.market().etag(), "\"7\"");
+
   auto screen = table.Find("POST", "/v1/domains:screen");
   ASSERT_TRUE(screen.ok());
   for (const char* body : {R"({"items":[[[]]]})", R"({"items":[{"input":1}]})",
