@@ -6,7 +6,6 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +16,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/gateway/json_printer.h"
 #include "services/gateway/openapi.h"
 
 namespace nml::gateway {
@@ -443,10 +443,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
             answer->GetDescriptor()->FindFieldByName(r.response_body);
         answer = &answer->GetReflection()->GetMessage(*answer, field);
       }
-      google::protobuf::util::JsonPrintOptions print;
-      print.always_print_primitive_fields = true;
-      (void)google::protobuf::util::MessageToJsonString(*answer, &reply.body,
-                                                        print);
+      reply.body = ToJson(*answer);
       if (Message* holder = EtagHolder(*call->response); holder != nullptr) {
         const std::string etag = StringField(*holder, "etag");
         if (!etag.empty()) {
