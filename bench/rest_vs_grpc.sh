@@ -34,13 +34,23 @@ rps() { grep -oE 'finished in [^,]+, [0-9.]+ req/s' | grep -oE '[0-9.]+ req/s' |
 median() { sort -n -k3 "$1" | awk '{a[NR]=$3} END {print a[int((NR+1)/2)]}'; }
 ok() { grep -oE 'status codes: [0-9]+ 2xx' ; }
 
+# CPU time (user + system, clock ticks) a process has used so far.
+gw_pid=$(pgrep -f 'services/gateway/nml-gateway' | head -1)
+li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU microseconds per call a process spent between two tick readings.
+per_call() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $n, 1))"; }
+
 echo "== ScreenDomains throughput ($n calls)"
+l0=$(ticks "$li_pid")
 g=$(h2load -n "$n" -c 4 -m 16 -d "$work/screen.grpc" "${grpc[@]}" \
   "http://$listings/nml.listings.v1.ListingsService/ScreenDomains" | tee "$work/g1" | rps)
+l1=$(ticks "$li_pid"); w1=$(ticks "$gw_pid")
 r=$(h2load --h1 -n "$n" -c 64 -d "$work/screen.json" \
   "http://$http/v1/domains:screen" | tee "$work/r1" | rps)
-echo "gRPC  $g req/s ($(ok <"$work/g1"))"
-echo "REST  $r req/s ($(ok <"$work/r1"))"
+l2=$(ticks "$li_pid"); w2=$(ticks "$gw_pid")
+echo "gRPC  $g req/s ($(ok <"$work/g1")); CPU per call: listings $(per_call "$l0" "$l1") us"
+echo "REST  $r req/s ($(ok <"$work/r1")); CPU per call: gateway $(per_call "$w1" "$w2") us, listings $(per_call "$l1" "$l2") us"
 echo "REST/gRPC throughput: $(python3 -c "print(f'{$r/$g*100:.0f}%')")"
 
 echo "== ScreenDomains at concurrency 1 (5000 calls)"
