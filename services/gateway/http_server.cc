@@ -2,9 +2,11 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
@@ -14,6 +16,8 @@
 #include <optional>
 
 #include "common/logging.h"
+#include "common/percent_encoding.h"
+#include "common/strings.h"
 
 namespace nml::gateway {
 
@@ -119,9 +123,34 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
         ec != http::error::partial_message &&
         &ec.category() ==
             &http::make_error_code(http::error::bad_target).category()) {
-      return ErrorReply(3, "malformed HTTP request", 400);
+      return ErrorReply(3, MalformedRequestMessage(ec), 400);
     }
     return std::nullopt;
+  }
+
+  // What Beast refused, in words, and for a bad header value the header's
+  // name: Beast stops at the first bad byte and leaves the unparsed header
+  // lines in the buffer, so the first line holding a byte HTTP does not
+  // allow (RFC 9110: controls other than TAB, DEL) is the culprit.
+  std::string MalformedRequestMessage(beast::error_code ec) {
+    if (ec == http::error::bad_value || ec == http::error::bad_field) {
+      const auto data = buffer_.cdata();
+      const absl::string_view pending(static_cast<const char*>(data.data()),
+                                      data.size());
+      for (absl::string_view line : absl::StrSplit(pending, "\r\n")) {
+        const bool bad = std::any_of(line.begin(), line.end(), [](char c) {
+          const auto byte = static_cast<unsigned char>(c);
+          return (byte < 0x20 && c != '\t') || byte == 0x7f;
+        });
+        const size_t colon = line.find(':');
+        if (!bad || colon == absl::string_view::npos) continue;
+        return absl::StrCat(
+            "malformed HTTP request: header '",
+            common::EchoInput(common::Std(line.substr(0, colon))),
+            "' holds a control character, which HTTP does not allow");
+      }
+    }
+    return absl::StrCat("malformed HTTP request: ", ec.message());
   }
 
   void OnHeader(beast::error_code ec) {

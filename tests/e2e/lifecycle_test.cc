@@ -110,6 +110,8 @@ TEST(Health, AllThreeServicesStartAndServe) {
   ASSERT_GT(responses_port, 0) << responses.Stderr();
   Subprocess gateway(NML_GATEWAY_BIN, {},
                      {{"NML_LISTEN", "127.0.0.1:0"},
+                      // Never the default :8080, which may be taken.
+                      {"NML_HTTP_LISTEN", "127.0.0.1:0"},
                       {"NML_LISTINGS_ADDR", Address(listings_port)},
                       {"NML_RESPONSES_ADDR", Address(responses_port)}});
   const int gateway_port = gateway.WaitForListeningPort(20s);

@@ -5,7 +5,6 @@
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <re2/re2.h>
 
 #include <filesystem>
 #include <fstream>
@@ -135,12 +134,7 @@ TEST_F(Tls, TheGatewaysHttpSideServesHttps) {
                       {"NML_HTTP_LISTEN", "127.0.0.1:0"},
                       {"NML_HTTP_TLS_CERT", File("server.pem")},
                       {"NML_HTTP_TLS_KEY", File("server.key")}});
-  static const RE2 kHttp(R"(HTTP/JSON listening on \S*:(\d+))");
-  int port = 0;
-  for (int i = 0; i < 300 && port == 0; ++i) {
-    RE2::PartialMatch(gateway.Stderr(), kHttp, &port);
-    std::this_thread::sleep_for(20ms);
-  }
+  const int port = gateway.WaitForHttpPort(6s);
   ASSERT_GT(port, 0) << gateway.Stderr();
   httplib::SSLClient https("127.0.0.1", port);
   https.set_ca_cert_path(File("ca.pem").c_str());
