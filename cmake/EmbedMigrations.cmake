@@ -15,7 +15,7 @@ endforeach()
 file(WRITE "${OUT}.tmp" "// Generated from migrations/*.sql by cmake/EmbedMigrations.cmake.
 #include <vector>
 
-#include \"common/migrations.h\"
+#include \"common/pg/migrations.h\"
 
 namespace ${NAMESPACE} {
 

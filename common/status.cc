@@ -1,8 +1,5 @@
 #include "common/status.h"
 
-#include <spdlog/spdlog.h>
-
-#include <pqxx/except>
 #include <string>
 
 namespace nml::common {
@@ -40,59 +37,6 @@ absl::Status FieldError(std::string_view field, std::string_view message) {
   text += ": ";
   text += message;
   return absl::InvalidArgumentError(text);
-}
-
-namespace {
-
-absl::Status FromSqlState(const std::string& state, const char* what) {
-  const std::string_view s(state);
-  if (s == "57014") {
-    return absl::DeadlineExceededError("database statement timed out");
-  }
-  if (s == "40001" || s == "40P01" || s == "55P03") {
-    return absl::AbortedError(
-        "concurrent modification in the database; retry the request");
-  }
-  if (s == "23505") return absl::AlreadyExistsError("resource already exists");
-  if (s == "23503" || s == "23001") {
-    return absl::FailedPreconditionError(
-        "resource is referenced by, or refers to, another resource");
-  }
-  if (s.starts_with("08") || s.starts_with("57P") || s == "53300") {
-    return absl::UnavailableError("database unavailable");
-  }
-  if (s.starts_with("22") || s == "23502" || s == "23514") {
-    return absl::InvalidArgumentError("value rejected by the database");
-  }
-  spdlog::error("database error sqlstate={} detail={}", state, what);
-  return absl::InternalError("internal database error");
-}
-
-}  // namespace
-
-absl::Status StatusFromException(const std::exception& error) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
-    return absl::UnavailableError("database unavailable");
-  }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
-    return FromSqlState(sql->sqlstate(), sql->what());
-  }
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
-    return absl::UnavailableError(
-        "database connection lost during commit; the outcome is unknown");
-  }
-  spdlog::error("internal error: {}", error.what());
-  return absl::InternalError("internal error");
-}
-
-absl::Status StatusFromCurrentException() {
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    return StatusFromException(e);
-  } catch (...) {
-    return absl::InternalError("internal error");
-  }
 }
 
 }  // namespace nml::common

@@ -19,15 +19,4 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 // "review.declared_online_count: must be >= 0" (AIP-193).
 absl::Status FieldError(std::string_view field, std::string_view message);
 
-// Maps an exception thrown by libpqxx (or anything else) to a status a client
-// can act on. Connection loss is UNAVAILABLE (retryable), a statement timeout
-// DEADLINE_EXCEEDED, constraint violations ALREADY_EXISTS /
-// FAILED_PRECONDITION, serialization failures ABORTED; everything else is
-// INTERNAL with the detail kept out of the message (it is logged instead).
-absl::Status StatusFromException(const std::exception& error);
-
-// The same for the exception currently being handled; call only inside a
-// catch block.
-absl::Status StatusFromCurrentException();
-
 }  // namespace nml::common

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "common/migrations.h"
+#include "common/pg/migrations.h"
 
 namespace nml::listings {
 

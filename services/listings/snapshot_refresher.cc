@@ -4,7 +4,7 @@
 
 #include <pqxx/pqxx>
 
-#include "common/pg_pool.h"
+#include "common/pg/pool.h"
 
 namespace nml::listings {
 

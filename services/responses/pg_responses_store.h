@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "common/pg_pool.h"
+#include "common/pg/pool.h"
 #include "services/responses/responses_store.h"
 
 namespace nml::responses {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/config.h"
-#include "common/migrations.h"
+#include "common/pg/migrations.h"
 
 namespace nml::common {
 

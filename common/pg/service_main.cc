@@ -1,8 +1,8 @@
-#include "common/service_main.h"
+#include "common/pg/service_main.h"
 
 #include <spdlog/spdlog.h>
 
-#include "common/pg_pool.h"
+#include "common/pg/pool.h"
 #include "common/server.h"
 
 namespace nml::common {

@@ -1,4 +1,4 @@
-#include "common/migrations.h"
+#include "common/pg/migrations.h"
 
 #include <absl/strings/str_cat.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +6,7 @@
 #include <map>
 #include <pqxx/pqxx>
 
-#include "common/status.h"
+#include "common/pg/errors.h"
 
 namespace nml::common {
 

@@ -1,4 +1,4 @@
-#include "common/pg_pool.h"
+#include "common/pg/pool.h"
 
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_replace.h>
@@ -8,7 +8,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "common/status.h"
+#include "common/pg/errors.h"
 
 namespace nml::common {
 namespace {

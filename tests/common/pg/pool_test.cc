@@ -1,4 +1,4 @@
-#include "common/pg_pool.h"
+#include "common/pg/pool.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/migrations.h"
+#include "common/pg/migrations.h"
 
 #include <gtest/gtest.h>
 
