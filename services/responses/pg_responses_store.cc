@@ -243,7 +243,6 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "find_same_response",
       "SELECT id FROM responses WHERE stakeholder_id = $1 AND review_year = $2 "
       "AND summary = $3 AND source_url = $4 AND delete_time IS NULL LIMIT 1");
-  c.prepare("count_responses", "SELECT count(*) FROM responses");
 }
 
 absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
@@ -643,17 +642,6 @@ absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
   });
   if (!status.ok()) return status;
   return result;
-}
-
-absl::StatusOr<int64_t> PgResponsesStore::CountResponses() {
-  int64_t count = 0;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    count = tx.exec_prepared1("count_responses")[0].as<int64_t>();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return count;
 }
 
 }  // namespace nml::responses

@@ -8,8 +8,9 @@
 namespace nml::responses {
 
 // ResponsesStore on PostgreSQL (libpqxx). Fixed statements are prepared per
-// connection; the one dynamic query (List) is assembled from allow-listed
-// fragments with every value bound as a parameter.
+// connection; the four dynamic queries (List, the two counts of
+// SummarizeStances, Timeline) are assembled from allow-listed fragments with
+// every value bound as a parameter.
 class PgResponsesStore final : public ResponsesStore {
  public:
   explicit PgResponsesStore(common::PgPool& pool) : pool_(pool) {}
@@ -46,7 +47,6 @@ class PgResponsesStore final : public ResponsesStore {
   absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
   absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) override;
-  absl::StatusOr<int64_t> CountResponses() override;
 
  private:
   common::PgPool& pool_;

@@ -109,7 +109,6 @@ class ResponsesStore {
   // Live responses in time order.
   virtual absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) = 0;
-  virtual absl::StatusOr<int64_t> CountResponses() = 0;
 };
 
 }  // namespace nml::responses
