@@ -21,8 +21,7 @@
 #include "nml/listings/v1/listings_service.pb.h"
 #include "nml/responses/v1/responses_service.pb.h"
 #include "services/gateway/routes.h"
-#include "tests/support/subprocess.h"
-#include "tests/support/test_database.h"
+#include "tests/support/topology.h"
 
 namespace nml {
 namespace {
@@ -31,8 +30,6 @@ using namespace std::chrono_literals;
 using common::ApiKeys;
 using common::AuthPolicy;
 using common::Role;
-using nml::testing::Subprocess;
-using nml::testing::TestDatabase;
 
 const std::map<std::string, std::string>& Keys() {
   static const std::map<std::string, std::string> kKeys = {
@@ -57,39 +54,14 @@ std::string KeysConfig() {
 class Auth : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string keys = KeysConfig();
-    listings_ = std::make_unique<Subprocess>(
-        NML_LISTINGS_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", listings_db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_API_KEYS", keys}});
-    const int lp = listings_->WaitForListeningPort(30s);
-    ASSERT_GT(lp, 0) << listings_->Stderr();
-    responses_ = std::make_unique<Subprocess>(
-        NML_RESPONSES_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", responses_db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_API_KEYS", keys},
-            {"NML_LISTINGS_TOKEN", "responses-service-key"},
-            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", lp)}});
-    const int rp = responses_->WaitForListeningPort(30s);
-    ASSERT_GT(rp, 0) << responses_->Stderr();
-    gateway_ = std::make_unique<Subprocess>(
-        NML_GATEWAY_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_HTTP_LISTEN", "127.0.0.1:0"},
-            {"NML_API_KEYS", keys},
-            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", lp)},
-            {"NML_RESPONSES_ADDR", absl::StrCat("127.0.0.1:", rp)}});
-    http_port_ = gateway_->WaitForHttpPort(30s);
-    ASSERT_GT(http_port_, 0) << gateway_->Stderr();
-    addresses_["nml.listings.v1.ListingsService"] =
-        absl::StrCat("127.0.0.1:", lp);
+    nml::testing::TopologyOptions options;
+    options.all_env = {{"NML_API_KEYS", KeysConfig()}};
+    options.responses_env = {{"NML_LISTINGS_TOKEN", "responses-service-key"}};
+    ASSERT_NO_FATAL_FAILURE(system_.Start(options));
+    http_port_ = system_.http_port();
+    addresses_["nml.listings.v1.ListingsService"] = system_.listings_address();
     addresses_["nml.responses.v1.ResponsesService"] =
-        absl::StrCat("127.0.0.1:", rp);
+        system_.responses_address();
   }
 
   // Calls `method` with an empty request and the key of `role` ("" for none).
@@ -116,11 +88,7 @@ class Auth : public ::testing::Test {
     return done.get_future().get().error_code();
   }
 
-  TestDatabase listings_db_;
-  TestDatabase responses_db_;
-  std::unique_ptr<Subprocess> listings_;
-  std::unique_ptr<Subprocess> responses_;
-  std::unique_ptr<Subprocess> gateway_;
+  nml::testing::Topology system_;
   std::map<std::string, std::string> addresses_;
   int http_port_ = 0;
 };
@@ -181,7 +149,7 @@ TEST_F(Auth, ReadsAreAnonymousByDefaultAndAWrongKeyIsRefused) {
   const auto* get = Listings()->FindMethodByName("GetDataStatus");
   EXPECT_EQ(Call(get, ""), grpc::StatusCode::OK);
   EXPECT_EQ(Call(get, "reader"), grpc::StatusCode::OK);
-  EXPECT_FALSE(absl::StrContains(listings_->Stderr(), "reader-key-1"))
+  EXPECT_FALSE(absl::StrContains(system_.listings().Stderr(), "reader-key-1"))
       << "keys are never logged";
 }
 

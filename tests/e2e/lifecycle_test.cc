@@ -20,6 +20,7 @@
 #include "tests/support/health.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
+#include "tests/support/topology.h"
 
 namespace nml {
 namespace {
@@ -100,38 +101,28 @@ TEST(Configuration, AnOccupiedPortEndsStartUpWithOneLine) {
 // ------------------------------------------------------------ health
 
 TEST(Health, AllThreeServicesStartAndServe) {
-  TestDatabase listings_db;
-  TestDatabase responses_db;
-  Subprocess listings(NML_LISTINGS_BIN, {}, ServiceEnv(listings_db.url()));
-  Subprocess responses(NML_RESPONSES_BIN, {}, ServiceEnv(responses_db.url()));
-  const int listings_port = listings.WaitForListeningPort(20s);
-  const int responses_port = responses.WaitForListeningPort(20s);
-  ASSERT_GT(listings_port, 0) << listings.Stderr();
-  ASSERT_GT(responses_port, 0) << responses.Stderr();
-  Subprocess gateway(NML_GATEWAY_BIN, {},
-                     {{"NML_LISTEN", "127.0.0.1:0"},
-                      // Never the default :8080, which may be taken.
-                      {"NML_HTTP_LISTEN", "127.0.0.1:0"},
-                      {"NML_LISTINGS_ADDR", Address(listings_port)},
-                      {"NML_RESPONSES_ADDR", Address(responses_port)}});
-  const int gateway_port = gateway.WaitForListeningPort(20s);
-  ASSERT_GT(gateway_port, 0) << gateway.Stderr();
+  nml::testing::Topology system;
+  nml::testing::TopologyOptions options;
+  options.all_env = {{"NML_HEALTH_INTERVAL_MS", "200"}};
+  options.listings_env = {{"NML_DB_CONNECT_TIMEOUT_S", "2"}};
+  options.responses_env = options.listings_env;
+  ASSERT_NO_FATAL_FAILURE(system.Start(options));
 
   struct Server {
-    int port;
+    std::string address;
     std::string service;
   };
   const std::vector<Server> servers = {
-      {listings_port, "nml.listings.v1.ListingsService"},
-      {responses_port, "nml.responses.v1.ResponsesService"},
-      {gateway_port, "nml.gateway.v1.GatewayService"}};
+      {system.listings_address(), "nml.listings.v1.ListingsService"},
+      {system.responses_address(), "nml.responses.v1.ResponsesService"},
+      {system.gateway_address(), "nml.gateway.v1.GatewayService"}};
   for (const Server& server : servers) {
-    const int port = server.port;
+    const std::string& address = server.address;
     const std::string& service = server.service;
-    ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0)
-        << service << ": " << CheckHealth(Address(port));
-    const auto probe = RunProcess(
-        NML_HEALTH_CHECK_BIN, {"--addr", Address(port), "--service", service});
+    ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0)
+        << service << ": " << CheckHealth(address);
+    const auto probe = RunProcess(NML_HEALTH_CHECK_BIN,
+                                  {"--addr", address, "--service", service});
     EXPECT_EQ(probe.exit_status, 0) << service << ": " << probe.err;
     EXPECT_EQ(probe.out, "SERVING\n") << service;
   }

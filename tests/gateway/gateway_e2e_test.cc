@@ -15,7 +15,7 @@
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/test_database.h"
+#include "tests/support/topology.h"
 
 namespace nml::gateway {
 namespace {
@@ -23,59 +23,23 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using nml::testing::RunProcess;
-using nml::testing::Subprocess;
 using nml::testing::TempDir;
-using nml::testing::TestDatabase;
 
 class Gateway : public ::testing::Test {
  protected:
   void Start(const std::string& listings_delay = "0",
              const std::string& responses_delay = "0", bool load_data = true) {
-    listings_ = std::make_unique<Subprocess>(
-        NML_LISTINGS_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", listings_db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_INJECT_DELAY_MS", listings_delay}});
-    const int listings_port = listings_->WaitForListeningPort(30s);
-    ASSERT_GT(listings_port, 0) << listings_->Stderr();
-    responses_ = std::make_unique<Subprocess>(
-        NML_RESPONSES_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", responses_db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_INJECT_DELAY_MS", responses_delay},
-            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)}});
-    const int responses_port = responses_->WaitForListeningPort(30s);
-    ASSERT_GT(responses_port, 0) << responses_->Stderr();
-    gateway_ = std::make_unique<Subprocess>(
-        NML_GATEWAY_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_HTTP_LISTEN", "127.0.0.1:0"},
-            {"NML_BACKEND_TIMEOUT_MS", "3000"},
-            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)},
-            {"NML_RESPONSES_ADDR",
-             absl::StrCat("127.0.0.1:", responses_port)}});
-    http_port_ = gateway_->WaitForHttpPort(30s);
-    ASSERT_GT(http_port_, 0) << gateway_->Stderr();
+    nml::testing::TopologyOptions options;
+    options.listings_env = {{"NML_INJECT_DELAY_MS", listings_delay}};
+    options.responses_env = {{"NML_INJECT_DELAY_MS", responses_delay}};
+    options.gateway_env = {{"NML_BACKEND_TIMEOUT_MS", "3000"}};
+    ASSERT_NO_FATAL_FAILURE(system_.Start(options));
+    http_port_ = system_.http_port();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", http_port_);
     client_->set_read_timeout(30, 0);
-    if (!load_data) return;
-
-    const auto listings =
-        RunProcess(NML_NMLCTL_BIN,
-                   {"--addr", absl::StrCat("127.0.0.1:", listings_port),
-                    "--timeout", "60000", "import", NML_SOURCE_DIR "/data"},
-                   {}, 180s);
-    ASSERT_EQ(listings.exit_status, 0) << listings.err;
-    const auto responses = RunProcess(
-        NML_NMLCTL_BIN,
-        {"--responses-addr", absl::StrCat("127.0.0.1:", responses_port),
-         "--timeout", "60000", "import-responses",
-         NML_SOURCE_DIR "/data/responses.csv"},
-        {}, 180s);
-    ASSERT_EQ(responses.exit_status, 0) << responses.err;
+    if (load_data) {
+      ASSERT_NO_FATAL_FAILURE(system_.LoadData());
+    }
   }
 
   std::pair<int, json> Get(const std::string& path,
@@ -91,11 +55,7 @@ class Gateway : public ::testing::Test {
     return {result->status, json::parse(result->body, nullptr, false)};
   }
 
-  TestDatabase listings_db_;
-  TestDatabase responses_db_;
-  std::unique_ptr<Subprocess> listings_;
-  std::unique_ptr<Subprocess> responses_;
-  std::unique_ptr<Subprocess> gateway_;
+  nml::testing::Topology system_;
   int http_port_ = 0;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -140,8 +100,8 @@ TEST_F(Gateway, The2021ReportAndAliExpressDossierOverHttp) {
 
 TEST_F(Gateway, WithResponsesDownTheDossierStillAnswersAndReadyzSaysNo) {
   Start();
-  responses_->Signal(SIGTERM);
-  ASSERT_TRUE(responses_->Wait(15s).has_value());
+  system_.responses().Signal(SIGTERM);
+  ASSERT_TRUE(system_.responses().Wait(15s).has_value());
   const auto started = std::chrono::steady_clock::now();
   const auto [status, dossier] = Get("/v1/markets/aliexpress:dossier");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3500ms);
@@ -312,7 +272,8 @@ TEST_F(Gateway, RequestIdsAreMadeWhenAbsentAndPassedThrough) {
   ASSERT_TRUE(given);
   EXPECT_EQ(given->get_header_value("x-request-id"), "trace-me-42");
   std::this_thread::sleep_for(200ms);
-  EXPECT_TRUE(absl::StrContains(listings_->Stderr(), "request_id=trace-me-42"));
+  EXPECT_TRUE(
+      absl::StrContains(system_.listings().Stderr(), "request_id=trace-me-42"));
   const auto metrics = client_->Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_TRUE(absl::StrContains(

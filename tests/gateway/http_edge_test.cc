@@ -18,7 +18,7 @@
 
 #include "tests/support/raw_http.h"
 #include "tests/support/subprocess.h"
-#include "tests/support/test_database.h"
+#include "tests/support/topology.h"
 
 namespace nml::gateway {
 namespace {
@@ -28,7 +28,6 @@ using nlohmann::json;
 using nml::testing::RawHttp;
 using nml::testing::RawHttpResponse;
 using nml::testing::Subprocess;
-using nml::testing::TestDatabase;
 
 bool ContainsIgnoringCase(const std::string& text, const std::string& part) {
   return absl::StrContains(absl::AsciiStrToLower(text),
@@ -53,30 +52,17 @@ class HttpEdge : public ::testing::Test {
  protected:
   void Start(std::map<std::string, std::string> gateway_env = {},
              const std::string& listings_delay_ms = "0") {
-    listings_ = std::make_unique<Subprocess>(
-        NML_LISTINGS_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_INJECT_DELAY_MS", listings_delay_ms}});
-    const int listings_port = listings_->WaitForListeningPort(30s);
-    ASSERT_GT(listings_port, 0) << listings_->Stderr();
-    std::map<std::string, std::string> env = {
-        {"NML_LISTEN", "127.0.0.1:0"},
-        {"NML_HTTP_LISTEN", "127.0.0.1:0"},
-        {"NML_BACKEND_TIMEOUT_MS", "3000"},
-        {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port)},
-        {"NML_RESPONSES_ADDR", "127.0.0.1:1"}};
-    for (auto& [key, value] : gateway_env) env[key] = value;
-    gateway_ = std::make_unique<Subprocess>(NML_GATEWAY_BIN,
-                                            std::vector<std::string>{}, env);
-    port_ = gateway_->WaitForHttpPort(30s);
-    ASSERT_GT(port_, 0) << gateway_->Stderr();
+    nml::testing::TopologyOptions options;
+    options.with_responses = false;
+    options.listings_env = {{"NML_INJECT_DELAY_MS", listings_delay_ms}};
+    options.gateway_env = {{"NML_BACKEND_TIMEOUT_MS", "3000"}};
+    for (auto& [key, value] : gateway_env) options.gateway_env[key] = value;
+    ASSERT_NO_FATAL_FAILURE(system_.Start(options));
+    port_ = system_.http_port();
   }
+  Subprocess& gateway() { return system_.gateway(); }
 
-  TestDatabase db_;
-  std::unique_ptr<Subprocess> listings_;
-  std::unique_ptr<Subprocess> gateway_;
+  nml::testing::Topology system_;
   int port_ = 0;
 };
 
@@ -233,7 +219,7 @@ TEST_F(HttpEdge, AHostileCorpusGetsClearRefusalsAndTheGatewayLives) {
     const RawHttpResponse r = RawHttp(port_, corpus[i], 15s);
     const std::string what =
         absl::StrCat("request ", i, ": ", corpus[i].substr(0, 80));
-    ASSERT_TRUE(gateway_->Running()) << what << "\n" << gateway_->Stderr();
+    ASSERT_TRUE(gateway().Running()) << what << "\n" << gateway().Stderr();
     if (r.status == 0) continue;  // a TLS hello or junk may just be closed
     ++answered;
     EXPECT_TRUE(r.status < 500 || r.status == 503 || r.status == 504)
@@ -275,7 +261,7 @@ TEST_F(HttpEdge, AHostileCorpusGetsClearRefusalsAndTheGatewayLives) {
   EXPECT_EQ(utf8_filter.status, 400) << utf8_filter.body;
   EXPECT_FALSE(ContainsIgnoringCase(utf8_filter.headers, "EXCEPTION"));
   EXPECT_EQ(RawHttp(port_, Get("/healthz")).status, 200);
-  ASSERT_TRUE(gateway_->Running()) << gateway_->Stderr();
+  ASSERT_TRUE(gateway().Running()) << gateway().Stderr();
 }
 
 // Holds `count` connections that send a header line every `every`, never
@@ -334,8 +320,8 @@ class Slowloris {
 TEST_F(HttpEdge, SlowClientsAndAStoppedBackendDoNotStarveHealthz) {
   Start({{"NML_HTTP_HEADER_TIMEOUT_MS", "1500"}});
   // The backend is gone: REST calls fail, and must fail fast.
-  listings_->Signal(SIGKILL);
-  listings_->Wait(5s);
+  system_.listings().Signal(SIGKILL);
+  system_.listings().Wait(5s);
   for (const int slow : {8, 64}) {
     Slowloris attack(port_, slow, 300ms);
     std::atomic<bool> stop{false};
@@ -377,7 +363,7 @@ TEST_F(HttpEdge, SlowClientsAndAStoppedBackendDoNotStarveHealthz) {
         << "slow connections the server closed";
     EXPECT_GT(rest_503.load(), 0) << "REST calls to the stopped backend: 503";
   }
-  ASSERT_TRUE(gateway_->Running());
+  ASSERT_TRUE(gateway().Running());
 }
 
 TEST_F(HttpEdge, ACallersTimeoutHeaderBoundsTheBackendCall) {

@@ -1,0 +1,91 @@
+#include "tests/support/topology.h"
+
+#include <absl/strings/str_cat.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <vector>
+
+namespace nml::testing {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string Loopback(int port) { return absl::StrCat("127.0.0.1:", port); }
+
+// `defaults`, then `all`, then `own`: the later wins.
+std::map<std::string, std::string> Env(
+    std::map<std::string, std::string> defaults,
+    const std::map<std::string, std::string>& all,
+    const std::map<std::string, std::string>& own) {
+  for (const auto& [key, value] : all) defaults[key] = value;
+  for (const auto& [key, value] : own) defaults[key] = value;
+  return defaults;
+}
+
+}  // namespace
+
+void Topology::Start(const TopologyOptions& options) {
+  listings_ = std::make_unique<Subprocess>(
+      NML_LISTINGS_BIN, std::vector<std::string>{},
+      Env({{"NML_DATABASE_URL", listings_db_.url()},
+           {"NML_LISTEN", "127.0.0.1:0"}},
+          options.all_env, options.listings_env));
+  listings_port_ = listings_->WaitForListeningPort(30s);
+  ASSERT_GT(listings_port_, 0) << listings_->Stderr();
+
+  if (options.with_responses) {
+    responses_ = std::make_unique<Subprocess>(
+        NML_RESPONSES_BIN, std::vector<std::string>{},
+        Env({{"NML_DATABASE_URL", responses_db_.url()},
+             {"NML_LISTEN", "127.0.0.1:0"},
+             {"NML_LISTINGS_ADDR", listings_address()}},
+            options.all_env, options.responses_env));
+    responses_port_ = responses_->WaitForListeningPort(30s);
+    ASSERT_GT(responses_port_, 0) << responses_->Stderr();
+  }
+
+  if (!options.with_gateway) return;
+  gateway_ = std::make_unique<Subprocess>(
+      NML_GATEWAY_BIN, std::vector<std::string>{},
+      Env({{"NML_LISTEN", "127.0.0.1:0"},
+           // Never the default :8080, which may be taken.
+           {"NML_HTTP_LISTEN", "127.0.0.1:0"},
+           {"NML_LISTINGS_ADDR", listings_address()},
+           // Port 1 refuses connections: responses is down.
+           {"NML_RESPONSES_ADDR",
+            options.with_responses ? responses_address() : "127.0.0.1:1"}},
+          options.all_env, options.gateway_env));
+  gateway_port_ = gateway_->WaitForListeningPort(30s);
+  ASSERT_GT(gateway_port_, 0) << gateway_->Stderr();
+  http_port_ = gateway_->WaitForHttpPort(30s);
+  ASSERT_GT(http_port_, 0) << gateway_->Stderr();
+}
+
+void Topology::LoadData() {
+  const auto listings = RunProcess(NML_NMLCTL_BIN,
+                                   {"--addr", listings_address(), "--timeout",
+                                    "60000", "import", NML_SOURCE_DIR "/data"},
+                                   {}, 180s);
+  ASSERT_EQ(listings.exit_status, 0) << listings.err;
+  if (responses_ == nullptr) return;
+  const auto responses =
+      RunProcess(NML_NMLCTL_BIN,
+                 {"--responses-addr", responses_address(), "--timeout", "60000",
+                  "import-responses", NML_SOURCE_DIR "/data/responses.csv"},
+                 {}, 180s);
+  ASSERT_EQ(responses.exit_status, 0) << responses.err;
+}
+
+std::string Topology::listings_address() const {
+  return Loopback(listings_port_);
+}
+std::string Topology::responses_address() const {
+  return Loopback(responses_port_);
+}
+std::string Topology::gateway_address() const {
+  return Loopback(gateway_port_);
+}
+
+}  // namespace nml::testing

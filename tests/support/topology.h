@@ -1,0 +1,64 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_database.h"
+
+namespace nml::testing {
+
+// What a process-level test changes about the system it starts. Every
+// environment map adds to, or overrides, the defaults: loopback, ports the
+// kernel picks, and each service on a database of its own.
+struct TopologyOptions {
+  std::map<std::string, std::string> all_env;  // given to every process
+  std::map<std::string, std::string> listings_env;
+  std::map<std::string, std::string> responses_env;
+  std::map<std::string, std::string> gateway_env;
+  // Without nml-responses, the gateway's responses address refuses
+  // connections (a backend that is down).
+  bool with_responses = true;
+  bool with_gateway = true;
+};
+
+// nml-listings, nml-responses and nml-gateway as `scripts/up.sh` runs them,
+// for the tests that need the real processes. One place starts them, so a
+// new flag or start-up order changes in one file.
+class Topology final {
+ public:
+  Topology() = default;
+  Topology(const Topology&) = delete;
+  Topology& operator=(const Topology&) = delete;
+
+  // Starts the processes in dependency order and waits for their ports;
+  // fails the test (fatally) when one does not come up. Use with
+  // ASSERT_NO_FATAL_FAILURE.
+  void Start(const TopologyOptions& options = {});
+  // Loads data/ into nml-listings and data/responses.csv into nml-responses
+  // with nmlctl, as a user would.
+  void LoadData();
+
+  Subprocess& listings() { return *listings_; }
+  Subprocess& responses() { return *responses_; }
+  Subprocess& gateway() { return *gateway_; }
+  // host:port of each gRPC listener; the gateway's REST port.
+  std::string listings_address() const;
+  std::string responses_address() const;
+  std::string gateway_address() const;
+  int http_port() const { return http_port_; }
+
+ private:
+  TestDatabase listings_db_;
+  TestDatabase responses_db_;
+  std::unique_ptr<Subprocess> listings_;
+  std::unique_ptr<Subprocess> responses_;
+  std::unique_ptr<Subprocess> gateway_;
+  int listings_port_ = 0;
+  int responses_port_ = 0;
+  int gateway_port_ = 0;
+  int http_port_ = 0;
+};
+
+}  // namespace nml::testing
