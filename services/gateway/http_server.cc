@@ -153,13 +153,17 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     return absl::StrCat("malformed HTTP request: ", ec.message());
   }
 
+  // A failed read is answered (and the connection closed after the answer)
+  // when the client can still be told why, else just closed.
+  void FailRead(beast::error_code ec) {
+    auto reply = ReadError(ec);
+    if (!reply) return Close();
+    keep_alive_ = false;
+    WriteTransportError(std::move(*reply));
+  }
+
   void OnHeader(beast::error_code ec) {
-    if (ec) {
-      auto reply = ReadError(ec);
-      if (!reply) return Close();
-      keep_alive_ = false;
-      return WriteTransportError(std::move(*reply));
-    }
+    if (ec) return FailRead(ec);
     const auto& request = parser_->get();
     keep_alive_ = request.keep_alive();
     if (request.target().size() > options().max_request_line) {
@@ -189,12 +193,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void OnRequest(beast::error_code ec) {
-    if (ec) {
-      auto reply = ReadError(ec);
-      if (!reply) return Close();
-      keep_alive_ = false;
-      return WriteTransportError(std::move(*reply));
-    }
+    if (ec) return FailRead(ec);
     Lowest().expires_never();  // the backend call has its own deadline
     auto message = parser_->release();
     RestRequest request;

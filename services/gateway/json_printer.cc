@@ -1,7 +1,6 @@
 #include "services/gateway/json_printer.h"
 
 #include <absl/strings/escaping.h>
-#include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/duration.pb.h>
@@ -242,9 +241,8 @@ bool AppendWellKnown(const gp::Message& message, std::string* out) {
     AppendQuoted(paths, out);
   } else if (name == "google.protobuf.Empty") {
     out->append("{}");
-  } else if (absl::EndsWith(name, "Value") && name != "google.protobuf.Value" &&
-             name != "google.protobuf.ListValue") {
-    // The wrappers (Int32Value, StringValue...) print their `value`.
+  } else if (type->file()->name() == "google/protobuf/wrappers.proto") {
+    // Int32Value, StringValue...: their `value` alone.
     AppendValue(message, type->FindFieldByNumber(1), -1, out);
   } else {
     std::string json;

@@ -6,6 +6,7 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <spdlog/spdlog.h>
 
@@ -467,7 +468,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   if (service->full_name() == "nml.gateway.v1.GatewayService") {
     // The composed reads run in process: no second hop, serialisation or
     // auth pass through the gateway's own gRPC port.
-    const std::string grpc_path = route.grpc_path();
+    const std::string& grpc_path = route.grpc_path;
     if (absl::Status auth =
             policy_ == nullptr
                 ? absl::OkStatus()
@@ -504,29 +505,28 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   if (!call->authorization.empty())
     call->context.AddMetadata("authorization", call->authorization);
   call->context.AddMetadata("x-request-id", call->request_id);
-  std::string bytes;
-  call->request->SerializeToString(&bytes);
-  grpc::Slice slice(bytes);
-  call->request_buffer = grpc::ByteBuffer(&slice, 1);
+  // gRPC's own protobuf codec, straight into and out of its buffers.
+  bool own_buffer = false;
+  if (grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(
+          *call->request, &call->request_buffer, &own_buffer);
+      !serialized.ok()) {
+    in_flight_.fetch_sub(1);
+    return Finish(
+        call, ErrorReply(serialized.error_code(), serialized.error_message()));
+  }
   {
     std::lock_guard lock(mu_);
     contexts_.insert(&call->context);
   }
   stub->second->UnaryCall(
-      &call->context, route.grpc_path(), grpc::StubOptions(),
+      &call->context, route.grpc_path, grpc::StubOptions(),
       &call->request_buffer, &call->response_buffer,
       [call, complete = std::move(complete)](grpc::Status status) mutable {
-        if (status.ok()) {
-          std::vector<grpc::Slice> slices;
-          (void)call->response_buffer.Dump(&slices);
-          std::string bytes;
-          for (const auto& s : slices) {
-            bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-          }
-          if (!call->response->ParseFromString(bytes)) {
-            status = grpc::Status(grpc::StatusCode::INTERNAL,
-                                  "the backend's answer could not be read");
-          }
+        if (status.ok() && !grpc::SerializationTraits<Message>::Deserialize(
+                                &call->response_buffer, call->response.get())
+                                .ok()) {
+          status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                "the backend's answer could not be read");
         }
         complete(std::move(status));
       });

@@ -27,10 +27,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-std::string Route::grpc_path() const {
-  return absl::StrCat("/", method->service()->full_name(), "/", method->name());
-}
-
 namespace {
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -47,6 +43,8 @@ absl::StatusOr<Route> ParseBinding(
     const google::api::HttpRule& rule) {
   Route route;
   route.method = method;
+  route.grpc_path =
+      absl::StrCat("/", method->service()->full_name(), "/", method->name());
   route.body = rule.body();
   route.response_body = rule.response_body();
   using google::api::HttpRule;

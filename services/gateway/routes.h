@@ -41,8 +41,8 @@ struct Route {
   std::string response_body;  // "" (the whole response) or a field name
   const google::protobuf::MethodDescriptor* method = nullptr;
 
-  // "/nml.listings.v1.ListingsService/GetReview"
-  std::string grpc_path() const;
+  // "/nml.listings.v1.ListingsService/GetReview", set with `method`.
+  std::string grpc_path;
   // "GET /v1/{name=reviews/*}": names the route in metrics and logs.
   std::string label() const { return http_method + " " + path; }
 };

@@ -160,7 +160,7 @@ TEST_F(Auth, TheGatewaysHttpSideAnswers401And403AsTheRolesSay) {
   client.set_read_timeout(20, 0);
   int checked = 0;
   for (const auto& route : routes->routes()) {
-    const std::string method = route.grpc_path();
+    const std::string method = route.grpc_path;
     const Role required = AuthPolicy::RequiredRole(method);
     if (required == Role::kReader) continue;
     // A concrete path for the template: "{name=reviews/*}" -> "reviews/2021".

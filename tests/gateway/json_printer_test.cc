@@ -5,8 +5,12 @@
 #include "services/gateway/json_printer.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/empty.pb.h>
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <vector>
 
 #include "nml/gateway/v1/gateway_service.pb.h"
 #include "nml/listings/v1/listings_service.pb.h"
@@ -237,6 +242,25 @@ TEST(JsonPrinter, EscapesAndSpecialValuesAreValidJson) {
   at.set_seconds(1645056000);
   at.set_nanos(500000000);
   EXPECT_EQ(ToJson(at), "\"2022-02-17T00:00:00.500Z\"");
+
+  // The other well-known types with a JSON form of their own.
+  gp::Int64Value wrapped;
+  wrapped.set_value(-5);
+  EXPECT_EQ(ToJson(wrapped), "\"-5\"");
+  gp::Duration duration;
+  duration.set_seconds(90);
+  duration.set_nanos(500000000);
+  EXPECT_EQ(ToJson(duration), "\"90.500s\"");
+  gp::FieldMask mask;
+  mask.add_paths("display_name");
+  mask.add_paths("market.country_code");
+  EXPECT_EQ(ToJson(mask), "\"displayName,market.countryCode\"");
+  EXPECT_EQ(ToJson(gp::Empty()), "{}");
+  const std::vector<const gp::Message*> well_known = {&wrapped, &duration,
+                                                      &mask};
+  for (const gp::Message* m : well_known) {
+    EXPECT_EQ(ToJson(*m), Reference(*m)) << m->GetTypeName();
+  }
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ RouteTable Table() {
 TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
   const RouteTable table = Table();
   std::map<std::string, int> routes_of;
-  for (const Route& route : table.routes()) ++routes_of[route.grpc_path()];
+  for (const Route& route : table.routes()) ++routes_of[route.grpc_path];
   int rpcs = 0;
   for (const char* name : kServices) {
     const auto* service =
