@@ -30,6 +30,17 @@ http_port=${NML_HTTP_PORT:-8080}
 # Stop what an earlier run started, keeping the database.
 scripts/down.sh --keep-database >/dev/null
 
+# A port something else holds would make a service fail to start while the
+# other process answers its health checks: refuse at once, naming the port.
+for port in "$listings_port" "$responses_port" "$gateway_port" "$http_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "up: port $port is already in use by another process; stop it or" \
+      "choose other ports (NML_LISTINGS_PORT, NML_RESPONSES_PORT," \
+      "NML_GATEWAY_PORT, NML_HTTP_PORT)" >&2
+    exit 1
+  fi
+done
+
 # ---------------------------------------------------------------- database
 if [[ -n "${NML_LISTINGS_DATABASE_URL:-}" && -n "${NML_RESPONSES_DATABASE_URL:-}" ]]; then
   listings_db=$NML_LISTINGS_DATABASE_URL
