@@ -1,11 +1,8 @@
 #include "services/gateway/rest_handler.h"
 
-#include <absl/strings/ascii.h>
 #include <absl/strings/match.h>
-#include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
-#include <absl/strings/str_split.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <spdlog/spdlog.h>
@@ -19,145 +16,13 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/json_printer.h"
 #include "services/gateway/openapi.h"
+#include "services/gateway/rest_headers.h"
 
 namespace nml::gateway {
 
 using google::protobuf::Message;
 
-int HttpStatusFor(int grpc_code) {
-  switch (grpc_code) {
-    case 0:
-      return 200;
-    case 1:
-      return 499;  // CANCELLED
-    case 3:
-      return 400;  // INVALID_ARGUMENT
-    case 4:
-      return 504;  // DEADLINE_EXCEEDED
-    case 5:
-      return 404;  // NOT_FOUND
-    case 6:
-      return 409;  // ALREADY_EXISTS
-    case 7:
-      return 403;  // PERMISSION_DENIED
-    case 8:
-      return 429;  // RESOURCE_EXHAUSTED
-    case 9:
-      return 400;  // FAILED_PRECONDITION
-    case 10:
-      return 409;  // ABORTED
-    case 11:
-      return 400;  // OUT_OF_RANGE
-    case 12:
-      return 501;  // UNIMPLEMENTED
-    case 14:
-      return 503;  // UNAVAILABLE
-    case 16:
-      return 401;  // UNAUTHENTICATED
-    default:
-      return 500;  // UNKNOWN, INTERNAL, DATA_LOSS
-  }
-}
-
-RestReply ErrorReply(int grpc_code, std::string_view message, int http_status) {
-  RestReply reply;
-  reply.status = http_status != 0 ? http_status : HttpStatusFor(grpc_code);
-  nlohmann::json body;
-  body["error"]["code"] = reply.status;
-  body["error"]["status"] = std::string(common::GrpcCodeName(grpc_code));
-  body["error"]["message"] = common::EchoInput(message, 1024);
-  body["error"]["details"] = nlohmann::json::array();
-  reply.body = body.dump();
-  return reply;
-}
-
-RestReply ErrorReply(const absl::Status& status) {
-  return ErrorReply(static_cast<int>(status.code()),
-                    common::Std(status.message()));
-}
-
 namespace {
-
-constexpr size_t kMaxRequestIdBytes = 128;
-
-// Printable ASCII: what a gRPC metadata value (not -bin) may hold.
-bool IsMetadataValue(std::string_view value) {
-  for (const char c : value) {
-    if (c < 0x20 || c > 0x7E) return false;
-  }
-  return true;
-}
-
-// A caller's bound on the call: `grpc-timeout` ("250m", "5S": 1..8 digits and
-// a unit H M S m u n) or `x-server-timeout` (seconds, "1.5"), as Google's
-// front ends accept. nullopt when neither is given.
-absl::StatusOr<std::optional<std::chrono::nanoseconds>> CallerTimeout(
-    const RestRequest& request) {
-  const std::string grpc_timeout = request.Header("grpc-timeout");
-  if (!grpc_timeout.empty()) {
-    const char unit = grpc_timeout.back();
-    const std::string digits = grpc_timeout.substr(0, grpc_timeout.size() - 1);
-    int64_t amount = 0;
-    const bool digits_ok =
-        !digits.empty() && digits.size() <= 8 &&
-        digits.find_first_not_of("0123456789") == std::string::npos &&
-        absl::SimpleAtoi(digits, &amount);
-    std::chrono::nanoseconds per;
-    switch (unit) {
-      case 'H':
-        per = std::chrono::hours(1);
-        break;
-      case 'M':
-        per = std::chrono::minutes(1);
-        break;
-      case 'S':
-        per = std::chrono::seconds(1);
-        break;
-      case 'm':
-        per = std::chrono::milliseconds(1);
-        break;
-      case 'u':
-        per = std::chrono::microseconds(1);
-        break;
-      case 'n':
-        per = std::chrono::nanoseconds(1);
-        break;
-      default:
-        per = std::chrono::nanoseconds(0);
-    }
-    if (!digits_ok || per.count() == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "header grpc-timeout: '", common::EchoInput(grpc_timeout, 40),
-          "' is not 1 to 8 digits and a unit (H, M, S, m, u, n)"));
-    }
-    // Hours of 8 digits overflow nanoseconds; any bound that large is
-    // capped by the configured maximum anyway.
-    if (amount > 1000000 && per >= std::chrono::seconds(1)) amount = 1000000;
-    return std::optional<std::chrono::nanoseconds>(amount * per);
-  }
-  const std::string seconds = request.Header("x-server-timeout");
-  if (!seconds.empty()) {
-    double value = 0;
-    if (seconds.find_first_not_of("0123456789.") != std::string::npos ||
-        !absl::SimpleAtod(seconds, &value) || !(value > 0) || value > 1e6) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "header x-server-timeout: '", common::EchoInput(seconds, 40),
-          "' is not a positive number of seconds"));
-    }
-    return std::optional<std::chrono::nanoseconds>(
-        std::chrono::nanoseconds(static_cast<int64_t>(value * 1e9)));
-  }
-  return std::optional<std::chrono::nanoseconds>();
-}
-
-// An entity tag from If-Match / If-None-Match: W/ and quotes removed.
-std::string Unquote(std::string tag) {
-  tag = std::string(absl::StripAsciiWhitespace(tag));
-  if (absl::StartsWith(tag, "W/")) tag = tag.substr(2);
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
-    tag = tag.substr(1, tag.size() - 2);
-  return tag;
-}
 
 // The message of a request or answer that carries the resource's etag: the
 // message itself, or the one singular message field that has an `etag`.
@@ -340,13 +205,12 @@ void RestHandler::Handle(RestRequest request,
     call->origin = origin;
     return Finish(call, std::move(reply));
   }
-  HandleRoute(request, call);
+  HandleRoute(request, path, query, call);
 }
 
 void RestHandler::HandleRoute(const RestRequest& request,
+                              const std::string& path, std::string_view query,
                               std::shared_ptr<Call> call) {
-  const size_t question = request.target.find('?');
-  const std::string path = request.target.substr(0, question);
   auto match = routes_.Find(request.method, path);
   if (!match.ok()) {
     if (match.status().code() == absl::StatusCode::kUnimplemented) {
@@ -361,16 +225,15 @@ void RestHandler::HandleRoute(const RestRequest& request,
   call->route = match->route;
   const Route& route = *match->route;
 
-  for (const char* header : {"authorization", "x-request-id"}) {
-    if (!IsMetadataValue(request.Header(header))) {
-      return Finish(call,
-                    ErrorReply(3, absl::StrCat("header ", header,
-                                               ": only printable ASCII is "
-                                               "allowed (it becomes gRPC "
-                                               "metadata)")));
-    }
-  }
+  // x-request-id was checked in Handle; authorization also becomes gRPC
+  // metadata.
   call->authorization = request.Header("authorization");
+  if (!IsMetadataValue(call->authorization)) {
+    return Finish(call, ErrorReply(3,
+                                   "header authorization: only printable "
+                                   "ASCII is allowed (it becomes gRPC "
+                                   "metadata)"));
+  }
 
   auto timeout = CallerTimeout(request);
   if (!timeout.ok()) return Finish(call, ErrorReply(timeout.status()));
@@ -380,16 +243,13 @@ void RestHandler::HandleRoute(const RestRequest& request,
   call->deadline = std::chrono::system_clock::now() +
                    std::chrono::duration_cast<std::chrono::microseconds>(bound);
 
-  auto query =
-      ParseQuery(question == std::string::npos
-                     ? std::string_view()
-                     : std::string_view(request.target).substr(question + 1));
-  if (!query.ok()) return Finish(call, ErrorReply(query.status()));
+  auto parameters = ParseQuery(query);
+  if (!parameters.ok()) return Finish(call, ErrorReply(parameters.status()));
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   call->request.reset(factory->GetPrototype(route.method->input_type())->New());
   call->response.reset(
       factory->GetPrototype(route.method->output_type())->New());
-  if (auto st = BuildRequest(*match, *query, request.body, *call->request);
+  if (auto st = BuildRequest(*match, *parameters, request.body, *call->request);
       !st.ok()) {
     return Finish(call, ErrorReply(st));
   }

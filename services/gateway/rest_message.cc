@@ -1,0 +1,63 @@
+#include "services/gateway/rest_message.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/percent_encoding.h"
+#include "common/status.h"
+#include "common/strings.h"
+
+namespace nml::gateway {
+
+int HttpStatusFor(int grpc_code) {
+  switch (grpc_code) {
+    case 0:
+      return 200;
+    case 1:
+      return 499;  // CANCELLED
+    case 3:
+      return 400;  // INVALID_ARGUMENT
+    case 4:
+      return 504;  // DEADLINE_EXCEEDED
+    case 5:
+      return 404;  // NOT_FOUND
+    case 6:
+      return 409;  // ALREADY_EXISTS
+    case 7:
+      return 403;  // PERMISSION_DENIED
+    case 8:
+      return 429;  // RESOURCE_EXHAUSTED
+    case 9:
+      return 400;  // FAILED_PRECONDITION
+    case 10:
+      return 409;  // ABORTED
+    case 11:
+      return 400;  // OUT_OF_RANGE
+    case 12:
+      return 501;  // UNIMPLEMENTED
+    case 14:
+      return 503;  // UNAVAILABLE
+    case 16:
+      return 401;  // UNAUTHENTICATED
+    default:
+      return 500;  // UNKNOWN, INTERNAL, DATA_LOSS
+  }
+}
+
+RestReply ErrorReply(int grpc_code, std::string_view message, int http_status) {
+  RestReply reply;
+  reply.status = http_status != 0 ? http_status : HttpStatusFor(grpc_code);
+  nlohmann::json body;
+  body["error"]["code"] = reply.status;
+  body["error"]["status"] = std::string(common::GrpcCodeName(grpc_code));
+  body["error"]["message"] = common::EchoInput(message, 1024);
+  body["error"]["details"] = nlohmann::json::array();
+  reply.body = body.dump();
+  return reply;
+}
+
+RestReply ErrorReply(const absl::Status& status) {
+  return ErrorReply(static_cast<int>(status.code()),
+                    common::Std(status.message()));
+}
+
+}  // namespace nml::gateway

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <absl/status/status.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nml::gateway {
+
+// An HTTP request as the REST side sees it, whatever carried it.
+struct RestRequest {
+  std::string method;  // "GET", or whatever the client sent
+  std::string target;  // path and query as sent ("/v1/reviews?pageSize=5")
+  std::string body;
+  // The headers the REST side reads, by lower-case name.
+  std::map<std::string, std::string> headers;
+  std::string Header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// The answer: status, JSON body, and the headers beyond the content type.
+struct RestReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string route;  // names the route in metrics ("unmatched" if none)
+};
+
+// The HTTP status for a gRPC status code (the grpc-gateway table).
+int HttpStatusFor(int grpc_code);
+
+// An error answer shaped like google.rpc.Status:
+// {"error":{"code":<http>,"status":"<gRPC code
+// name>","message":..,"details":[]}}. `message` is made valid UTF-8 and cut to
+// a bound first.
+RestReply ErrorReply(int grpc_code, std::string_view message,
+                     int http_status = 0);
+RestReply ErrorReply(const absl::Status& status);
+
+}  // namespace nml::gateway
