@@ -4,7 +4,9 @@
 #include <grpcpp/support/status.h>
 
 #include <exception>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace nml::common {
 
@@ -12,8 +14,27 @@ namespace nml::common {
 std::string_view GrpcCodeName(int code);
 
 // absl::Status and grpc::Status use the same code numbers, so the mapping at
-// the edge of a handler is lossless.
+// the edge of a handler is lossless. A google.rpc.ErrorInfo payload (see
+// EtagMismatchError) goes with it as the standard rich error detail: a
+// google.rpc.Status in the grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The google.rpc.ErrorInfo reason of a stale etag, and its domain.
+inline constexpr char kEtagMismatchReason[] = "ETAG_MISMATCH";
+inline constexpr char kErrorDomain[] = "nml.example";
+
+// ABORTED for a write whose etag is not the resource's current one
+// (AIP-154): "<field>: the resource changed since it was read (etag
+// mismatch); read it again", with a google.rpc.ErrorInfo {reason
+// ETAG_MISMATCH, metadata field=<field>} so that a client (and the gateway,
+// which answers an If-Match with 412) need not read the message.
+absl::Status EtagMismatchError(std::string_view field);
+// OK when `given` is empty (no precondition) or equals `current`.
+absl::Status CheckEtag(std::string_view given, std::string_view current,
+                       std::string_view field);
+
+// The google.rpc.ErrorInfo reasons in a grpc::Status's details.
+std::vector<std::string> ErrorInfoReasons(const grpc::Status& status);
 
 // INVALID_ARGUMENT whose message starts with the offending field path, e.g.
 // "review.declared_online_count: must be >= 0" (AIP-193).

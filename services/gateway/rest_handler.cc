@@ -7,6 +7,7 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
@@ -288,14 +289,14 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
     }
     RestReply reply;
     if (!status.ok()) {
-      reply = ErrorReply(status.error_code(), status.error_message());
-      // A failed If-Match is a failed precondition in HTTP's own terms.
-      if (call->if_match_given &&
-          (status.error_code() == grpc::StatusCode::ABORTED ||
-           status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) &&
-          absl::StrContains(status.error_message(), "etag")) {
-        reply = ErrorReply(status.error_code(), status.error_message(), 412);
-      }
+      // A stale If-Match is a failed precondition in HTTP's own terms; the
+      // service says "stale etag" with its ErrorInfo reason.
+      const auto reasons = common::ErrorInfoReasons(status);
+      const bool stale_if_match =
+          call->if_match_given &&
+          std::find(reasons.begin(), reasons.end(),
+                    common::kEtagMismatchReason) != reasons.end();
+      reply = ErrorReply(status, stale_if_match ? 412 : 0);
     } else {
       const Route& r = *call->route;
       const Message* answer = call->response.get();
@@ -371,8 +372,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
           *call->request, &call->request_buffer, &own_buffer);
       !serialized.ok()) {
     in_flight_.fetch_sub(1);
-    return Finish(
-        call, ErrorReply(serialized.error_code(), serialized.error_message()));
+    return Finish(call, ErrorReply(serialized));
   }
   {
     std::lock_guard lock(mu_);

@@ -5,6 +5,8 @@
 #include "common/percent_encoding.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "google/rpc/status.pb.h"
+#include "services/gateway/json_printer.h"
 
 namespace nml::gateway {
 
@@ -43,14 +45,15 @@ int HttpStatusFor(int grpc_code) {
   }
 }
 
-RestReply ErrorReply(int grpc_code, std::string_view message, int http_status) {
+RestReply ErrorReply(int grpc_code, std::string_view message, int http_status,
+                     nlohmann::json details) {
   RestReply reply;
   reply.status = http_status != 0 ? http_status : HttpStatusFor(grpc_code);
   nlohmann::json body;
   body["error"]["code"] = reply.status;
   body["error"]["status"] = std::string(common::GrpcCodeName(grpc_code));
   body["error"]["message"] = common::EchoInput(message, 1024);
-  body["error"]["details"] = nlohmann::json::array();
+  body["error"]["details"] = std::move(details);
   reply.body = body.dump();
   return reply;
 }
@@ -58,6 +61,20 @@ RestReply ErrorReply(int grpc_code, std::string_view message, int http_status) {
 RestReply ErrorReply(const absl::Status& status) {
   return ErrorReply(static_cast<int>(status.code()),
                     common::Std(status.message()));
+}
+
+RestReply ErrorReply(const grpc::Status& status, int http_status) {
+  nlohmann::json details = nlohmann::json::array();
+  google::rpc::Status rich;
+  if (!status.error_details().empty() &&
+      rich.ParseFromString(status.error_details())) {
+    // Any prints as its type's JSON with "@type" (the AIP-193 shape).
+    const auto printed = nlohmann::json::parse(ToJson(rich), nullptr, false);
+    if (printed.is_object() && printed.contains("details"))
+      details = printed["details"];
+  }
+  return ErrorReply(status.error_code(), status.error_message(), http_status,
+                    std::move(details));
 }
 
 }  // namespace nml::gateway

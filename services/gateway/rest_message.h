@@ -1,8 +1,10 @@
 #pragma once
 
 #include <absl/status/status.h>
+#include <grpcpp/support/status.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,11 +38,14 @@ struct RestReply {
 int HttpStatusFor(int grpc_code);
 
 // An error answer shaped like google.rpc.Status:
-// {"error":{"code":<http>,"status":"<gRPC code
-// name>","message":..,"details":[]}}. `message` is made valid UTF-8 and cut to
-// a bound first.
+// {"error":{"code":<http>,"status":"<gRPC code name>","message":..,
+// "details":[..]}}. `message` is made valid UTF-8 and cut to a bound first;
+// `details` are google.rpc detail messages in protobuf JSON ("@type" first).
 RestReply ErrorReply(int grpc_code, std::string_view message,
-                     int http_status = 0);
+                     int http_status = 0,
+                     nlohmann::json details = nlohmann::json::array());
 RestReply ErrorReply(const absl::Status& status);
+// A backend's error, with the details it attached (google.rpc.ErrorInfo...).
+RestReply ErrorReply(const grpc::Status& status, int http_status = 0);
 
 }  // namespace nml::gateway

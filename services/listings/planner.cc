@@ -58,17 +58,6 @@ void Stamp(T& resource, const T* existing, absl::Time now) {
   *resource.mutable_update_time() = ToProto(now);
 }
 
-absl::Status CheckEtag(const std::string& given, const std::string& current,
-                       std::string_view field) {
-  if (!given.empty() && given != current) {
-    return absl::AbortedError(absl::StrCat(
-        std::string(field),
-        ": the resource changed since it was read (etag mismatch); read it "
-        "again"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckText(std::string_view value, std::string_view field,
                        size_t max_length, bool required) {
   return common::CheckText(value, field, max_length, required);
@@ -834,8 +823,8 @@ absl::StatusOr<Plan<v1::UpdateReviewResponse>> PlanUpdateReview(
     return absl::NotFoundError(
         absl::StrCat(request.review().name(), " not found"));
   }
-  if (auto st =
-          CheckEtag(request.review().etag(), stored->etag(), "review.etag");
+  if (auto st = common::CheckEtag(request.review().etag(), stored->etag(),
+                                  "review.etag");
       !st.ok()) {
     return st;
   }
@@ -900,7 +889,8 @@ absl::StatusOr<Plan<v1::DeleteReviewResponse>> PlanDeleteReview(
   if (stored == nullptr) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
-  if (auto st = CheckEtag(request.etag(), stored->etag(), "etag"); !st.ok()) {
+  if (auto st = common::CheckEtag(request.etag(), stored->etag(), "etag");
+      !st.ok()) {
     return st;
   }
   Plan<v1::DeleteReviewResponse> plan;
@@ -1009,8 +999,8 @@ absl::StatusOr<Plan<v1::UpdateMarketResponse>> PlanUpdateMarket(
     return absl::NotFoundError(
         absl::StrCat(request.market().name(), " not found"));
   }
-  if (auto st =
-          CheckEtag(request.market().etag(), stored->etag(), "market.etag");
+  if (auto st = common::CheckEtag(request.market().etag(), stored->etag(),
+                                  "market.etag");
       !st.ok()) {
     return st;
   }
@@ -1059,7 +1049,8 @@ absl::StatusOr<Plan<v1::DeleteMarketResponse>> PlanDeleteMarket(
   if (stored == nullptr) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
-  if (auto st = CheckEtag(request.etag(), stored->etag(), "etag"); !st.ok())
+  if (auto st = common::CheckEtag(request.etag(), stored->etag(), "etag");
+      !st.ok())
     return st;
   for (const v1::Listing& l : current.listings) {
     if (l.market() == request.name()) {
@@ -1131,8 +1122,8 @@ absl::StatusOr<Plan<v1::UpdateOperatorResponse>> PlanUpdateOperator(
     return absl::NotFoundError(
         absl::StrCat(request.operator_().name(), " not found"));
   }
-  if (auto st = CheckEtag(request.operator_().etag(), stored->etag(),
-                          "operator.etag");
+  if (auto st = common::CheckEtag(request.operator_().etag(), stored->etag(),
+                                  "operator.etag");
       !st.ok()) {
     return st;
   }
@@ -1172,7 +1163,8 @@ absl::StatusOr<Plan<v1::DeleteOperatorResponse>> PlanDeleteOperator(
   if (stored == nullptr) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
-  if (auto st = CheckEtag(request.etag(), stored->etag(), "etag"); !st.ok())
+  if (auto st = common::CheckEtag(request.etag(), stored->etag(), "etag");
+      !st.ok())
     return st;
   for (const v1::Market& m : current.markets) {
     if (m.operator_() == request.name()) {
@@ -1277,8 +1269,8 @@ absl::StatusOr<Plan<v1::UpdateListingResponse>> PlanUpdateListing(
     return absl::NotFoundError(
         absl::StrCat(request.listing().name(), " not found"));
   }
-  if (auto st =
-          CheckEtag(request.listing().etag(), stored->etag(), "listing.etag");
+  if (auto st = common::CheckEtag(request.listing().etag(), stored->etag(),
+                                  "listing.etag");
       !st.ok()) {
     return st;
   }
@@ -1321,7 +1313,8 @@ absl::StatusOr<Plan<v1::DeleteListingResponse>> PlanDeleteListing(
   if (stored == nullptr) {
     return absl::NotFoundError(absl::StrCat(request.name(), " not found"));
   }
-  if (auto st = CheckEtag(request.etag(), stored->etag(), "etag"); !st.ok())
+  if (auto st = common::CheckEtag(request.etag(), stored->etag(), "etag");
+      !st.ok())
     return st;
   Plan<v1::DeleteListingResponse> plan;
   plan.changes.delete_listings.push_back(request.name());

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "common/names.h"
+#include "common/status.h"
 
 namespace nml::responses {
 
@@ -340,9 +341,9 @@ absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
       return absl::NotFoundError(
           absl::StrCat("stakeholders/", id, " not found"));
     }
-    if (!etag.empty() && rows[0][5].as<std::string>() != etag) {
-      return absl::AbortedError(
-          "etag: the stakeholder changed since it was read");
+    if (auto st = common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
+        !st.ok()) {
+      return st;
     }
     if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -507,8 +508,8 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
       return absl::NotFoundError(absl::StrCat("responses/", id, " not found"));
     }
     const v1::Response current = ReadResponse(rows[0]);
-    if (!etag.empty() && current.etag() != etag) {
-      return absl::AbortedError("etag: the response changed since it was read");
+    if (auto st = common::CheckEtag(etag, current.etag(), "etag"); !st.ok()) {
+      return st;
     }
     if (current.has_delete_time() == deleted) {
       return absl::FailedPreconditionError(absl::StrCat(

@@ -426,10 +426,10 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::UpdateStakeholder(
                       "stakeholder.name");
     if (!id.ok()) return ToGrpcStatus(id.status());
     auto written = store_.UpdateStakeholder(*id, [&](v1::Stakeholder& current) {
-      if (!request->stakeholder().etag().empty() &&
-          request->stakeholder().etag() != current.etag()) {
-        return absl::AbortedError(
-            "stakeholder.etag: the stakeholder changed since it was read");
+      if (auto st = common::CheckEtag(request->stakeholder().etag(),
+                                      current.etag(), "stakeholder.etag");
+          !st.ok()) {
+        return st;
       }
       if (auto st =
               ApplyMask(request->update_mask(), request->stakeholder(), current,
@@ -571,10 +571,10 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::UpdateResponse(
       }
     }
     auto written = store_.UpdateResponse(*id, [&](v1::Response& current) {
-      if (!request->response().etag().empty() &&
-          request->response().etag() != current.etag()) {
-        return absl::AbortedError(
-            "response.etag: the response changed since it was read");
+      if (auto st = common::CheckEtag(request->response().etag(),
+                                      current.etag(), "response.etag");
+          !st.ok()) {
+        return st;
       }
       if (auto st = ApplyMask(
               request->update_mask(), input, current,

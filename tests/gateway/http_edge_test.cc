@@ -427,6 +427,15 @@ TEST_F(HttpEdge, RestConventionsEtagsMasksLocationAllowCorsAndRequestIds) {
   EXPECT_TRUE(stale.status == 412 || stale.status == 409)
       << stale.status << stale.body;
   ExpectErrorShape(stale, "stale If-Match");
+  // The service's ErrorInfo says why, so the gateway answers HTTP's own 412
+  // and passes the detail on.
+  EXPECT_EQ(stale.status, 412) << stale.body;
+  const json stale_body = json::parse(stale.body, nullptr, false);
+  ASSERT_TRUE(stale_body.is_object()) << stale.body;
+  EXPECT_EQ(stale_body["error"]["details"][0]["reason"], "ETAG_MISMATCH")
+      << stale.body;
+  EXPECT_EQ(stale_body["error"]["details"][0]["@type"],
+            "type.googleapis.com/google.rpc.ErrorInfo");
   // updateMask in protobuf-JSON camelCase.
   const std::string masked = R"({"title":"Ignored","declaredOnlineCount":41})";
   const auto with_mask = RawHttp(

@@ -13,6 +13,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "common/status.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "tests/support/health.h"
 #include "tests/support/subprocess.h"
@@ -290,6 +291,8 @@ TEST_F(SharedData, AStaleEtagIsRefusedAndAFreshOneAccepted) {
   const grpc::Status stale =
       server_->stub().UpdateMarket(Context().get(), update, &updated);
   EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(common::ErrorInfoReasons(stale),
+            std::vector<std::string>{common::kEtagMismatchReason});
 
   v1::GetMarketResponse missing;
   get.set_name("markets/no-such-market");

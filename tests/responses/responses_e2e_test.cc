@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "common/status.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
@@ -436,8 +437,11 @@ TEST_F(Responses, SoftDeleteHidesAndUndeleteRestores) {
   del.set_name(before[0].name());
   del.set_etag("stale");
   v1::DeleteResponseResponse deleted;
-  EXPECT_EQ(stub_->DeleteResponse(Context().get(), del, &deleted).error_code(),
-            grpc::StatusCode::ABORTED);
+  const grpc::Status stale =
+      stub_->DeleteResponse(Context().get(), del, &deleted);
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(common::ErrorInfoReasons(stale),
+            std::vector<std::string>{common::kEtagMismatchReason});
   del.set_etag(before[0].etag());
   ASSERT_TRUE(stub_->DeleteResponse(Context().get(), del, &deleted).ok());
   EXPECT_TRUE(deleted.response().has_delete_time());
