@@ -90,7 +90,7 @@ RestHandler::RestHandler(
       openapi_(OpenApiDocument(routes_).dump(1)) {
   for (auto& [service, channel] : channels) {
     stubs_[service] = std::make_unique<grpc::GenericStub>(channel);
-    backends_.push_back(channel);
+    health_.push_back(grpc::health::v1::Health::NewStub(channel));
   }
 }
 
@@ -407,20 +407,18 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
     std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckRequest>> requests;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckResponse>> answers;
-    std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs;
   };
   auto probe = std::make_shared<Probe>();
-  probe->pending = static_cast<int>(backends_.size());
+  probe->pending = static_cast<int>(health_.size());
   in_flight_.fetch_add(1);
-  if (backends_.empty()) {
+  if (health_.empty()) {
     in_flight_.fetch_sub(1);
     RestReply reply;
     reply.route = "GET /readyz";
     reply.body = R"({"ready":true,"backends":[]})";
     return Finish(call, std::move(reply));
   }
-  for (size_t i = 0; i < backends_.size(); ++i) {
-    probe->stubs.push_back(grpc::health::v1::Health::NewStub(backends_[i]));
+  for (size_t i = 0; i < health_.size(); ++i) {
     probe->contexts.push_back(std::make_unique<grpc::ClientContext>());
     probe->contexts.back()->set_deadline(std::chrono::system_clock::now() +
                                          std::chrono::seconds(1));
@@ -429,8 +427,8 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
     probe->answers.push_back(
         std::make_unique<grpc::health::v1::HealthCheckResponse>());
   }
-  for (size_t i = 0; i < backends_.size(); ++i) {
-    probe->stubs[i]->async()->Check(
+  for (size_t i = 0; i < health_.size(); ++i) {
+    health_[i]->async()->Check(
         probe->contexts[i].get(), probe->requests[i].get(),
         probe->answers[i].get(), [this, call, probe, i](grpc::Status status) {
           bool last = false;

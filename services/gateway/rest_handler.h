@@ -18,6 +18,7 @@
 
 #include "common/auth.h"
 #include "common/metrics.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/composer.h"
 #include "services/gateway/rest_message.h"
 #include "services/gateway/routes.h"
@@ -70,7 +71,8 @@ class RestHandler final {
   const Options options_;
   const RouteTable routes_;
   std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
-  std::vector<std::shared_ptr<grpc::Channel>> backends_;
+  // One health stub per backend, for /readyz.
+  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
   Composer* composer_;
   std::shared_ptr<const common::AuthPolicy> policy_;
   common::RpcMetrics* grpc_metrics_;
