@@ -50,8 +50,8 @@ struct ServerOptions {
   int workers = 4;
   int queue_limit = 256;
   int health_interval_ms = 250;
-  // Fault injection for tests and drills: every RPC waits this long on its
-  // worker before running. Never set in production.
+  // Fault drills: every service call is held this long before its handler
+  // runs (common/fault_drill.h). Never set in production.
   int inject_delay_ms = 0;
 };
 

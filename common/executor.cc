@@ -2,9 +2,8 @@
 
 namespace nml::common {
 
-Executor::Executor(int workers, int queue_limit, int inject_delay_ms)
-    : queue_limit_(static_cast<size_t>(queue_limit)),
-      inject_delay_(inject_delay_ms) {
+Executor::Executor(int workers, int queue_limit)
+    : queue_limit_(static_cast<size_t>(queue_limit)) {
   threads_.reserve(static_cast<size_t>(workers));
   for (int i = 0; i < workers; ++i) {
     threads_.emplace_back([this] { WorkerLoop(); });
@@ -39,14 +38,6 @@ void Executor::Shutdown() {
 size_t Executor::queued() const {
   std::lock_guard lock(mu_);
   return queue_.size();
-}
-
-void Executor::InjectDelay(grpc::CallbackServerContext* context) const {
-  if (inject_delay_.count() == 0) return;
-  const auto until = std::chrono::steady_clock::now() + inject_delay_;
-  while (std::chrono::steady_clock::now() < until && !context->IsCancelled()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
 }
 
 void Executor::WorkerLoop() {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <absl/status/statusor.h>
+
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,5 +15,38 @@ bool IsValidId(std::string_view id);
 // An id from a display name: "Amazon's foreign domains" ->
 // "amazons-foreign-domains"; "" if nothing usable is left.
 std::string Slugify(std::string_view display_name);
+
+// The resource names of both services (AIP-122), built and parsed here
+// only. Collections whose ids are slugs:
+inline constexpr char kMarketsPrefix[] = "markets/";
+inline constexpr char kOperatorsPrefix[] = "operators/";
+inline constexpr char kReviewsPrefix[] = "reviews/";
+inline constexpr char kStakeholdersPrefix[] = "stakeholders/";
+inline constexpr char kResponsesPrefix[] = "responses/";
+
+std::string MarketName(std::string_view id);
+std::string OperatorName(std::string_view id);
+std::string ReviewName(int year);
+std::string ListingName(int year, std::string_view market_id);
+
+// "{prefix}{id}" -> id; nullopt when the prefix or the id is wrong.
+std::optional<std::string> ParseIdName(std::string_view name,
+                                       std::string_view prefix);
+// The same as a request field: INVALID_ARGUMENT "<field>: must be
+// <prefix>{id}" when malformed.
+absl::StatusOr<std::string> ParseIdName(std::string_view name,
+                                        std::string_view prefix,
+                                        std::string_view field);
+
+std::optional<std::string> ParseMarketName(std::string_view name);
+std::optional<std::string> ParseOperatorName(std::string_view name);
+// "reviews/2021" -> 2021 (four digits).
+std::optional<int> ParseReviewName(std::string_view name);
+struct ListingKey {
+  int year;
+  std::string market_id;
+};
+// "reviews/2021/listings/aliexpress" -> {2021, "aliexpress"}.
+std::optional<ListingKey> ParseListingName(std::string_view name);
 
 }  // namespace nml::common

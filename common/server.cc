@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/fault_drill.h"
 #include "common/logging.h"
 #include "common/tls.h"
 
@@ -96,6 +97,10 @@ absl::Status ServerRunner::Start() {
     factories.push_back(std::move(factory));
   }
   interceptor_factories_.clear();
+  if (options_.inject_delay_ms > 0) {
+    factories.push_back(MakeDelayInterceptorFactory(
+        std::chrono::milliseconds(options_.inject_delay_ms)));
+  }
   builder.experimental().SetInterceptorCreators(std::move(factories));
 
   server_ = builder.BuildAndStart();

@@ -2,197 +2,303 @@
 
 #include <absl/strings/str_cat.h>
 
-#include "common/auth.h"
 #include "common/idempotency.h"
 #include "common/status.h"
+#include "common/unary.h"
 #include "services/listings/planner.h"
 #include "services/listings/queries.h"
 
 namespace nml::listings {
-
-using common::ToGrpcStatus;
 
 namespace {
 
 constexpr size_t kMaxRequestIdLength = 128;
 constexpr auto kReadYourWritesWait = std::chrono::seconds(2);
 
+// An import must be retry-safe, so it needs a request id (checked after
+// auth, which ServeUnary decides first).
+absl::Status RequireImportRequestId(const v1::ImportReviewRequest& request) {
+  if (request.request_id().empty()) {
+    return common::FieldError("request_id", "is required for imports");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImport(
+    const SnapshotData& current, const v1::ImportReviewRequest& request,
+    absl::Time now) {
+  if (auto st = RequireImportRequestId(request); !st.ok()) return st;
+  return PlanImportReview(current, request, now);
+}
+
+// validate_only: the import planned against the current snapshot, nothing
+// written.
+absl::Status ValidateImport(const Snapshot& s,
+                            const v1::ImportReviewRequest& request,
+                            v1::ImportReviewResponse& response) {
+  auto plan = PlanImport(s.data(), request, absl::Now());
+  if (!plan.ok()) return plan.status();
+  response = std::move(plan->response);
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-template <typename Request, typename Response, typename Query>
-ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
-                                                        const Request* request,
-                                                        Response* response,
-                                                        Query query) {
-  auto answer = [this, request, response, query]() {
-    const auto snapshot = snapshots_.Get();
-    if (snapshot == nullptr) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                          "the data is not loaded yet; retry shortly");
-    }
-    return ToGrpcStatus(query(*snapshot, *request, *response));
-  };
-  // A fault drill delays reads too; they then take a worker instead of
-  // blocking gRPC's thread.
-  if (executor_.has_injected_delay()) {
-    return common::RunUnary(context, executor_, answer);
-  }
-  Reactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
-    reactor->Finish(ToGrpcStatus(auth));
-    return reactor;
-  }
-  reactor->Finish(answer());
-  return reactor;
+template <typename Request, typename Response>
+ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(
+    Context* context, const Request* request, Response* response,
+    ReadHandler<Request, Response> handler) {
+  // Snapshot reads never block, so they run on gRPC's thread.
+  return common::ServeUnary(
+      context, nullptr,
+      [this, request, response, handler](const common::CallInfo&) {
+        const auto snapshot = snapshots_.Get();
+        if (snapshot == nullptr) {
+          return absl::UnavailableError(
+              "the data is not loaded yet; retry shortly");
+        }
+        return handler(*snapshot, *request, *response);
+      });
 }
 
 template <typename Request, typename Response, typename PlanFn>
 ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
     Context* context, const Request* request, Response* response,
     const std::string& request_id, PlanFn plan) {
-  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
-    Reactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(auth));
-    return reactor;
-  }
-  if (request_id.size() > kMaxRequestIdLength) {
-    Reactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(common::FieldError(
-        "request_id",
-        absl::StrCat("at most ", kMaxRequestIdLength, " characters"))));
-    return reactor;
-  }
-  return common::RunUnary(context, executor_, [=, this]() {
-    const std::string bytes = common::RequestFingerprintBytes(*request);
-    ListingsStore::WriteRequest write{
-        std::string(Request::descriptor()->name()), request_id, bytes};
-    auto result = store_.Write(
-        write,
-        [&](const SnapshotData& current)
-            -> absl::StatusOr<ListingsStore::Planned> {
-          auto planned = [&] {
-            if constexpr (std::is_invocable_v<PlanFn, const SnapshotData&,
-                                              const Request&, absl::Time>) {
-              return plan(current, *request, absl::Now());
-            } else {
-              return plan(current, *request);
-            }
-          }();
-          if (!planned.ok()) return planned.status();
-          ListingsStore::Planned out;
-          out.changes = std::move(planned->changes);
-          auto answer =
-              std::make_shared<Response>(std::move(planned->response));
-          out.answer = [answer](int64_t version) {
-            answer->set_data_version(version);
-            return answer->SerializeAsString();
-          };
-          return out;
-        });
-    if (!result.ok()) return ToGrpcStatus(result.status());
-    if (!response->ParseFromString(result->answer)) {
-      return grpc::Status(grpc::StatusCode::INTERNAL,
-                          "stored answer unreadable");
-    }
-    if constexpr (requires { response->set_replayed(true); }) {
-      response->set_replayed(result->replayed);
-    }
-    if (refresher_ != nullptr && !result->replayed) {
-      refresher_->Poke();
-      snapshots_.WaitForVersion(result->data_version, kReadYourWritesWait);
-    }
-    return grpc::Status::OK;
-  });
+  return common::ServeUnary(
+      context, &executor_, [=, this](const common::CallInfo&) -> absl::Status {
+        if (request_id.size() > kMaxRequestIdLength) {
+          return common::FieldError(
+              "request_id",
+              absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
+        }
+        const std::string bytes = common::RequestFingerprintBytes(*request);
+        ListingsStore::WriteRequest write{
+            std::string(Request::descriptor()->name()), request_id, bytes};
+        auto result = store_.Write(
+            write,
+            [&](const SnapshotData& current)
+                -> absl::StatusOr<ListingsStore::Planned> {
+              auto planned = [&] {
+                if constexpr (std::is_invocable_v<PlanFn, const SnapshotData&,
+                                                  const Request&, absl::Time>) {
+                  return plan(current, *request, absl::Now());
+                } else {
+                  return plan(current, *request);
+                }
+              }();
+              if (!planned.ok()) return planned.status();
+              ListingsStore::Planned out;
+              out.changes = std::move(planned->changes);
+              auto answer =
+                  std::make_shared<Response>(std::move(planned->response));
+              out.answer = [answer](int64_t version) {
+                answer->set_data_version(version);
+                return answer->SerializeAsString();
+              };
+              return out;
+            });
+        if (!result.ok()) return result.status();
+        if (!response->ParseFromString(result->answer)) {
+          return absl::InternalError("stored answer unreadable");
+        }
+        if constexpr (requires { response->set_replayed(true); }) {
+          response->set_replayed(result->replayed);
+        }
+        if (refresher_ != nullptr && !result->replayed) {
+          refresher_->Poke();
+          snapshots_.WaitForVersion(result->data_version, kReadYourWritesWait);
+        }
+        return absl::OkStatus();
+      });
 }
 
 // ------------------------------------------------------------ reads
 
-#define NML_READ(Method, Query)                              \
-  ListingsServiceImpl::Reactor* ListingsServiceImpl::Method( \
-      Context* context, const v1::Method##Request* request,  \
-      v1::Method##Response* response) {                      \
-    return Read(context, request, response, Query);          \
-  }
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetReview(
+    Context* context, const v1::GetReviewRequest* request,
+    v1::GetReviewResponse* response) {
+  return Read(context, request, response, listings::GetReview);
+}
 
-NML_READ(GetReview, listings::GetReview)
-NML_READ(ListReviews, listings::ListReviews)
-NML_READ(GetMarket, listings::GetMarket)
-NML_READ(ListMarkets, listings::ListMarkets)
-NML_READ(GetOperator, listings::GetOperator)
-NML_READ(ListOperators, listings::ListOperators)
-NML_READ(GetListing, listings::GetListing)
-NML_READ(ListListings, listings::ListListings)
-NML_READ(GetMarketHistory, listings::GetMarketHistory)
-NML_READ(DiffReviews, listings::DiffReviews)
-NML_READ(GetReviewStats, listings::GetReviewStats)
-NML_READ(ScreenDomains, listings::ScreenDomains)
-NML_READ(SearchMarkets, listings::SearchMarkets)
-#undef NML_READ
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListReviews(
+    Context* context, const v1::ListReviewsRequest* request,
+    v1::ListReviewsResponse* response) {
+  return Read(context, request, response, listings::ListReviews);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetMarket(
+    Context* context, const v1::GetMarketRequest* request,
+    v1::GetMarketResponse* response) {
+  return Read(context, request, response, listings::GetMarket);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListMarkets(
+    Context* context, const v1::ListMarketsRequest* request,
+    v1::ListMarketsResponse* response) {
+  return Read(context, request, response, listings::ListMarkets);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetOperator(
+    Context* context, const v1::GetOperatorRequest* request,
+    v1::GetOperatorResponse* response) {
+  return Read(context, request, response, listings::GetOperator);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListOperators(
+    Context* context, const v1::ListOperatorsRequest* request,
+    v1::ListOperatorsResponse* response) {
+  return Read(context, request, response, listings::ListOperators);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetListing(
+    Context* context, const v1::GetListingRequest* request,
+    v1::GetListingResponse* response) {
+  return Read(context, request, response, listings::GetListing);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListListings(
+    Context* context, const v1::ListListingsRequest* request,
+    v1::ListListingsResponse* response) {
+  return Read(context, request, response, listings::ListListings);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetMarketHistory(
+    Context* context, const v1::GetMarketHistoryRequest* request,
+    v1::GetMarketHistoryResponse* response) {
+  return Read(context, request, response, listings::GetMarketHistory);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::DiffReviews(
+    Context* context, const v1::DiffReviewsRequest* request,
+    v1::DiffReviewsResponse* response) {
+  return Read(context, request, response, listings::DiffReviews);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::GetReviewStats(
+    Context* context, const v1::GetReviewStatsRequest* request,
+    v1::GetReviewStatsResponse* response) {
+  return Read(context, request, response, listings::GetReviewStats);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
+    Context* context, const v1::ScreenDomainsRequest* request,
+    v1::ScreenDomainsResponse* response) {
+  return Read(context, request, response, listings::ScreenDomains);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::SearchMarkets(
+    Context* context, const v1::SearchMarketsRequest* request,
+    v1::SearchMarketsResponse* response) {
+  return Read(context, request, response, listings::SearchMarkets);
+}
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::GetDataStatus(
     Context* context, const v1::GetDataStatusRequest* request,
     v1::GetDataStatusResponse* response) {
-  return Read(context, request, response,
-              [](const Snapshot& s, const v1::GetDataStatusRequest&,
-                 v1::GetDataStatusResponse& r) {
-                listings::GetDataStatus(s, r);
-                return absl::OkStatus();
-              });
+  return Read(context, request, response, listings::GetDataStatus);
 }
 
 // ------------------------------------------------------------ writes
 
-#define NML_WRITE(Method, Planner, RequestId)                     \
-  ListingsServiceImpl::Reactor* ListingsServiceImpl::Method(      \
-      Context* context, const v1::Method##Request* request,       \
-      v1::Method##Response* response) {                           \
-    return Write(context, request, response, RequestId, Planner); \
-  }
+ListingsServiceImpl::Reactor* ListingsServiceImpl::CreateReview(
+    Context* context, const v1::CreateReviewRequest* request,
+    v1::CreateReviewResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanCreateReview);
+}
 
-NML_WRITE(CreateReview, PlanCreateReview, request->request_id())
-NML_WRITE(UpdateReview, PlanUpdateReview, "")
-NML_WRITE(DeleteReview, PlanDeleteReview, "")
-NML_WRITE(CreateMarket, PlanCreateMarket, request->request_id())
-NML_WRITE(UpdateMarket, PlanUpdateMarket, "")
-NML_WRITE(DeleteMarket, PlanDeleteMarket, "")
-NML_WRITE(CreateOperator, PlanCreateOperator, request->request_id())
-NML_WRITE(UpdateOperator, PlanUpdateOperator, "")
-NML_WRITE(DeleteOperator, PlanDeleteOperator, "")
-NML_WRITE(CreateListing, PlanCreateListing, request->request_id())
-NML_WRITE(UpdateListing, PlanUpdateListing, "")
-NML_WRITE(DeleteListing, PlanDeleteListing, "")
-NML_WRITE(MergeMarkets, PlanMergeMarkets, request->request_id())
-NML_WRITE(SplitMarket, PlanSplitMarket, request->request_id())
-#undef NML_WRITE
+ListingsServiceImpl::Reactor* ListingsServiceImpl::UpdateReview(
+    Context* context, const v1::UpdateReviewRequest* request,
+    v1::UpdateReviewResponse* response) {
+  return Write(context, request, response, "", PlanUpdateReview);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::DeleteReview(
+    Context* context, const v1::DeleteReviewRequest* request,
+    v1::DeleteReviewResponse* response) {
+  return Write(context, request, response, "", PlanDeleteReview);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::CreateMarket(
+    Context* context, const v1::CreateMarketRequest* request,
+    v1::CreateMarketResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanCreateMarket);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::UpdateMarket(
+    Context* context, const v1::UpdateMarketRequest* request,
+    v1::UpdateMarketResponse* response) {
+  return Write(context, request, response, "", PlanUpdateMarket);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::DeleteMarket(
+    Context* context, const v1::DeleteMarketRequest* request,
+    v1::DeleteMarketResponse* response) {
+  return Write(context, request, response, "", PlanDeleteMarket);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::CreateOperator(
+    Context* context, const v1::CreateOperatorRequest* request,
+    v1::CreateOperatorResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanCreateOperator);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::UpdateOperator(
+    Context* context, const v1::UpdateOperatorRequest* request,
+    v1::UpdateOperatorResponse* response) {
+  return Write(context, request, response, "", PlanUpdateOperator);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::DeleteOperator(
+    Context* context, const v1::DeleteOperatorRequest* request,
+    v1::DeleteOperatorResponse* response) {
+  return Write(context, request, response, "", PlanDeleteOperator);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::CreateListing(
+    Context* context, const v1::CreateListingRequest* request,
+    v1::CreateListingResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanCreateListing);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::UpdateListing(
+    Context* context, const v1::UpdateListingRequest* request,
+    v1::UpdateListingResponse* response) {
+  return Write(context, request, response, "", PlanUpdateListing);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::DeleteListing(
+    Context* context, const v1::DeleteListingRequest* request,
+    v1::DeleteListingResponse* response) {
+  return Write(context, request, response, "", PlanDeleteListing);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::MergeMarkets(
+    Context* context, const v1::MergeMarketsRequest* request,
+    v1::MergeMarketsResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanMergeMarkets);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::SplitMarket(
+    Context* context, const v1::SplitMarketRequest* request,
+    v1::SplitMarketResponse* response) {
+  return Write(context, request, response, request->request_id(),
+               PlanSplitMarket);
+}
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
     Context* context, const v1::ImportReviewRequest* request,
     v1::ImportReviewResponse* response) {
-  // Imports need the admin role even to be validated.
-  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
-    Reactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(auth));
-    return reactor;
-  }
-  if (request->request_id().empty()) {
-    Reactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(
-        common::FieldError("request_id", "is required for imports")));
-    return reactor;
-  }
   if (request->validate_only()) {
-    return Read(context, request, response,
-                [](const Snapshot& s, const v1::ImportReviewRequest& r,
-                   v1::ImportReviewResponse& out) -> absl::Status {
-                  auto plan = PlanImportReview(s.data(), r, absl::Now());
-                  if (!plan.ok()) return plan.status();
-                  out = std::move(plan->response);
-                  out.set_data_version(s.version());
-                  return absl::OkStatus();
-                });
+    return Read(context, request, response, ValidateImport);
   }
-  return Write(context, request, response, request->request_id(),
-               PlanImportReview);
+  return Write(context, request, response, request->request_id(), PlanImport);
 }
 
 }  // namespace nml::listings

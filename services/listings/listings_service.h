@@ -92,9 +92,15 @@ class ListingsServiceImpl final
                          v1::GetDataStatusResponse*) override;
 
  private:
-  template <typename Request, typename Response, typename Query>
+  template <typename Request, typename Response>
+  using ReadHandler = absl::Status (*)(const Snapshot&, const Request&,
+                                       Response&);
+  // A read answered from the current snapshot.
+  template <typename Request, typename Response>
   Reactor* Read(Context* context, const Request* request, Response* response,
-                Query query);
+                ReadHandler<Request, Response> handler);
+  // A write planned against the current data and applied by the store in
+  // one transaction; answers once the snapshot shows it.
   template <typename Request, typename Response, typename PlanFn>
   Reactor* Write(Context* context, const Request* request, Response* response,
                  const std::string& request_id, PlanFn plan);

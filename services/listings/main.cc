@@ -43,8 +43,7 @@ int main(int argc, char** argv) {
     nml::common::ExitWithError(program, status);
   }
   nml::common::Executor executor(config.server.workers,
-                                 config.server.queue_limit,
-                                 config.server.inject_delay_ms);
+                                 config.server.queue_limit);
   nml::listings::ListingsServiceImpl service(store, snapshots, &refresher,
                                              executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");

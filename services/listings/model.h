@@ -50,27 +50,19 @@ struct ChangeSet {
 // database, so a write's answer can be computed before it commits.
 void ApplyChanges(const ChangeSet& changes, SnapshotData& data);
 
-// Resource name helpers. Ids are lower-case slugs.
-inline constexpr char kMarketsPrefix[] = "markets/";
-inline constexpr char kOperatorsPrefix[] = "operators/";
-inline constexpr char kReviewsPrefix[] = "reviews/";
-
-std::string MarketName(std::string_view id);
-std::string OperatorName(std::string_view id);
-std::string ReviewName(int year);
-std::string ListingName(int year, std::string_view market_id);
-
-// Parses "markets/{id}" etc.; nullopt when malformed.
-std::optional<std::string> ParseMarketName(std::string_view name);
-std::optional<std::string> ParseOperatorName(std::string_view name);
-std::optional<int> ParseReviewName(std::string_view name);
-struct ListingKey {
-  int year;
-  std::string market_id;
-};
-std::optional<ListingKey> ParseListingName(std::string_view name);
-
 using common::IsValidId;
+using common::kMarketsPrefix;
+using common::kOperatorsPrefix;
+using common::kReviewsPrefix;
+using common::ListingKey;
+using common::ListingName;
+using common::MarketName;
+using common::OperatorName;
+using common::ParseListingName;
+using common::ParseMarketName;
+using common::ParseOperatorName;
+using common::ParseReviewName;
+using common::ReviewName;
 using common::Slugify;
 
 }  // namespace nml::listings

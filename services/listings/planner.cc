@@ -12,11 +12,13 @@
 #include <map>
 #include <set>
 
+#include "common/field_mask.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/validation.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
+#include "services/listings/market_names.h"
 #include "services/listings/queries.h"
 #include "services/listings/snapshot.h"
 
@@ -58,21 +60,10 @@ void Stamp(T& resource, const T* existing, absl::Time now) {
   *resource.mutable_update_time() = ToProto(now);
 }
 
-absl::Status CheckText(std::string_view value, std::string_view field,
-                       size_t max_length, bool required) {
-  return common::CheckText(value, field, max_length, required);
-}
-
-absl::Status CheckUrl(std::string_view url, std::string_view field,
-                      bool required) {
-  return common::CheckUrl(url, field, required);
-}
-
-absl::Status CheckYear(int year, std::string_view field) {
-  return common::CheckReviewYear(year, field);
-}
-
 using common::CheckDate;
+using common::CheckReviewYear;
+using common::CheckText;
+using common::CheckUrl;
 
 absl::Status CheckCountryCode(const std::string& code, std::string_view field) {
   if (code.empty()) return absl::OkStatus();
@@ -194,32 +185,6 @@ std::string LowerTrim(std::string_view text) {
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(Absl(text)));
 }
 
-// "Kidderpore (Fancy Market)" -> base "kidderpore", inner ["fancymarket"].
-struct NameParts {
-  std::string base;
-  std::vector<std::string> inner;
-};
-
-NameParts SplitParenthetical(std::string_view name) {
-  NameParts parts;
-  std::string outside;
-  std::string inside;
-  int depth = 0;
-  for (const char c : name) {
-    if (c == '(') {
-      if (depth++ == 0) inside.clear();
-      continue;
-    }
-    if (c == ')' && depth > 0) {
-      if (--depth == 0) parts.inner.push_back(NormalizeName(inside));
-      continue;
-    }
-    (depth > 0 ? inside : outside).push_back(c);
-  }
-  parts.base = NormalizeName(outside);
-  return parts;
-}
-
 void AddAlias(v1::Market& market, const std::string& alias) {
   const std::string lower = LowerTrim(alias);
   if (lower.empty() || LowerTrim(market.display_name()) == lower) return;
@@ -245,7 +210,7 @@ absl::StatusOr<Match> Reconcile(const SnapshotData& data,
   const std::string name = row.market_display_name();
   const std::string lower = LowerTrim(name);
   const std::string normalized = NormalizeName(name);
-  const NameParts parts = SplitParenthetical(name);
+  const NameParts parts = SplitName(name);
 
   using Candidates = std::map<std::string, std::string>;  // id -> detail
   auto at_rule = [&](auto&& match) {
@@ -277,7 +242,7 @@ absl::StatusOr<Match> Reconcile(const SnapshotData& data,
        })},
       {v1::RECONCILIATION_RULE_PARENTHETICAL_QUALIFIER,
        at_rule([&](const std::string& n, bool) {
-         const NameParts other = SplitParenthetical(n);
+         const NameParts other = SplitName(n);
          if (parts.inner.empty() && other.inner.empty()) return false;
          if (!parts.base.empty() && parts.base == other.base) return true;
          const std::string other_whole = NormalizeName(n);
@@ -403,8 +368,8 @@ absl::Status ValidateImportedRow(const v1::ImportedListing& row,
     return st;
   }
   if (row.reported_first_year() != 0) {
-    if (auto st = CheckYear(row.reported_first_year(),
-                            field + ".reported_first_year");
+    if (auto st = CheckReviewYear(row.reported_first_year(),
+                                  field + ".reported_first_year");
         !st.ok()) {
       return st;
     }
@@ -541,7 +506,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     }
     year = *parsed;
   }
-  if (auto st = CheckYear(year, "review.year"); !st.ok()) return st;
+  if (auto st = CheckReviewYear(year, "review.year"); !st.ok()) return st;
   if (auto st = ValidateReviewFields(in, "review"); !st.ok()) return st;
   if (request.listings_size() > kMaxImportRows) {
     return FieldError("listings",
@@ -786,7 +751,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
 absl::StatusOr<Plan<v1::CreateReviewResponse>> PlanCreateReview(
     const SnapshotData& current, const v1::CreateReviewRequest& request,
     absl::Time now) {
-  if (auto st = CheckYear(request.review_id(), "review_id"); !st.ok())
+  if (auto st = CheckReviewYear(request.review_id(), "review_id"); !st.ok())
     return st;
   if (auto st = ValidateReviewFields(request.review(), "review"); !st.ok()) {
     return st;
@@ -828,41 +793,15 @@ absl::StatusOr<Plan<v1::UpdateReviewResponse>> PlanUpdateReview(
       !st.ok()) {
     return st;
   }
-  static const std::set<std::string> kMutable = {"title",
-                                                 "published_on",
-                                                 "declared_online_count",
-                                                 "declared_physical_count",
-                                                 "state",
-                                                 "source_url",
-                                                 "comment_docket_id"};
-  if (request.update_mask().paths_size() == 0) {
-    return FieldError("update_mask", "is required (use \"*\" for every field)");
-  }
   v1::Review updated = *stored;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "*") {
-      v1::Review fields = StoredReviewFields(request.review());
-      fields.set_name(stored->name());
-      fields.set_year(stored->year());
-      updated = fields;
-      break;
-    }
-    if (!kMutable.contains(path)) {
-      return FieldError("update_mask",
-                        absl::StrCat("'", path, "' cannot be updated"));
-    }
-  }
-  if (request.update_mask().paths(0) != "*") {
-    google::protobuf::FieldMask mask = request.update_mask();
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(
-        request.review(), mask,
-        google::protobuf::util::FieldMaskUtil::MergeOptions(), &updated);
-    // Merge keeps old values for cleared scalars; the mask means "set".
-    for (const std::string& path : mask.paths()) {
-      if (path == "published_on" && !request.review().has_published_on()) {
-        updated.clear_published_on();
-      }
-    }
+  if (auto st = common::ApplyFieldMask(
+          request.update_mask(), request.review(),
+          {"title", "published_on", "declared_online_count",
+           "declared_physical_count", "state", "source_url",
+           "comment_docket_id"},
+          updated);
+      !st.ok()) {
+    return st;
   }
   if (auto st = ValidateReviewFields(updated, "review"); !st.ok()) return st;
   const v1::ReviewState wanted = updated.state();
@@ -1004,34 +943,14 @@ absl::StatusOr<Plan<v1::UpdateMarketResponse>> PlanUpdateMarket(
       !st.ok()) {
     return st;
   }
-  static const std::set<std::string> kMutable = {
-      "display_name", "aliases",  "kind",   "country_code",
-      "city",         "operator", "domains"};
-  if (request.update_mask().paths_size() == 0) {
-    return FieldError("update_mask", "is required (use \"*\" for every field)");
-  }
   v1::Market updated = *stored;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "*") {
-      updated = StoredMarketFields(request.market());
-      updated.set_name(stored->name());
-      break;
-    }
-    if (!kMutable.contains(path)) {
-      return FieldError("update_mask",
-                        absl::StrCat("'", path, "' cannot be updated"));
-    }
-    if (path == "display_name")
-      updated.set_display_name(request.market().display_name());
-    if (path == "aliases")
-      *updated.mutable_aliases() = request.market().aliases();
-    if (path == "kind") updated.set_kind(request.market().kind());
-    if (path == "country_code")
-      updated.set_country_code(request.market().country_code());
-    if (path == "city") updated.set_city(request.market().city());
-    if (path == "operator") updated.set_operator_(request.market().operator_());
-    if (path == "domains")
-      *updated.mutable_domains() = request.market().domains();
+  if (auto st = common::ApplyFieldMask(
+          request.update_mask(), request.market(),
+          {"display_name", "aliases", "kind", "country_code", "city",
+           "operator", "domains"},
+          updated);
+      !st.ok()) {
+    return st;
   }
   if (auto st = ValidateMarket(updated, current, *id); !st.ok()) return st;
   Stamp(updated, stored, now);
@@ -1127,25 +1046,12 @@ absl::StatusOr<Plan<v1::UpdateOperatorResponse>> PlanUpdateOperator(
       !st.ok()) {
     return st;
   }
-  if (request.update_mask().paths_size() == 0) {
-    return FieldError("update_mask", "is required (use \"*\" for every field)");
-  }
   v1::Operator updated = *stored;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "*" || path == "display_name") {
-      updated.set_display_name(request.operator_().display_name());
-    }
-    if (path == "*" || path == "aliases") {
-      *updated.mutable_aliases() = request.operator_().aliases();
-    }
-    if (path == "*" || path == "country_code") {
-      updated.set_country_code(request.operator_().country_code());
-    }
-    if (path != "*" && path != "display_name" && path != "aliases" &&
-        path != "country_code") {
-      return FieldError("update_mask",
-                        absl::StrCat("'", path, "' cannot be updated"));
-    }
+  if (auto st = common::ApplyFieldMask(
+          request.update_mask(), request.operator_(),
+          {"display_name", "aliases", "country_code"}, updated);
+      !st.ok()) {
+    return st;
   }
   if (auto st = ValidateOperator(updated); !st.ok()) return st;
   Stamp(updated, stored, now);
@@ -1197,8 +1103,8 @@ absl::Status ValidateListing(const v1::Listing& listing) {
     return st;
   }
   if (listing.reported_first_year() != 0) {
-    return CheckYear(listing.reported_first_year(),
-                     "listing.reported_first_year");
+    return CheckReviewYear(listing.reported_first_year(),
+                           "listing.reported_first_year");
   }
   return absl::OkStatus();
 }
@@ -1274,26 +1180,13 @@ absl::StatusOr<Plan<v1::UpdateListingResponse>> PlanUpdateListing(
       !st.ok()) {
     return st;
   }
-  if (request.update_mask().paths_size() == 0) {
-    return FieldError("update_mask", "is required (use \"*\" for every field)");
-  }
   v1::Listing updated = *stored;
-  const v1::Listing& in = request.listing();
-  for (const std::string& path : request.update_mask().paths()) {
-    const bool all = path == "*";
-    if (all || path == "infringement_types") {
-      *updated.mutable_infringement_types() = in.infringement_types();
-    }
-    if (all || path == "summary") updated.set_summary(in.summary());
-    if (all || path == "source_url") updated.set_source_url(in.source_url());
-    if (all || path == "reported_first_year") {
-      updated.set_reported_first_year(in.reported_first_year());
-    }
-    if (!all && path != "infringement_types" && path != "summary" &&
-        path != "source_url" && path != "reported_first_year") {
-      return FieldError("update_mask",
-                        absl::StrCat("'", path, "' cannot be updated"));
-    }
+  if (auto st = common::ApplyFieldMask(request.update_mask(), request.listing(),
+                                       {"infringement_types", "summary",
+                                        "source_url", "reported_first_year"},
+                                       updated);
+      !st.ok()) {
+    return st;
   }
   if (auto st = ValidateListing(updated); !st.ok()) return st;
   Stamp(updated, stored, now);

@@ -11,10 +11,14 @@
 #include <set>
 
 #include "common/filter.h"
+#include "common/list_page.h"
 #include "common/page_token.h"
+#include "common/parentheticals.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "common/validation.h"
 #include "services/listings/domain.h"
+#include "services/listings/market_names.h"
 
 namespace nml::listings {
 
@@ -26,7 +30,9 @@ using common::FieldType;
 using common::FieldValue;
 using common::Filter;
 using common::FilterSchema;
+using common::ListPage;
 using common::OrderKey;
+using common::Pointers;
 using common::Std;
 
 namespace {
@@ -49,79 +55,6 @@ std::vector<std::string> EnumNames(
 std::vector<std::string> Strings(
     const google::protobuf::RepeatedPtrField<std::string>& values) {
   return {values.begin(), values.end()};
-}
-
-bool Less(const FieldValue& a, const FieldValue& b) {
-  if (a.index() != b.index()) return a.index() < b.index();
-  if (const auto* x = std::get_if<int64_t>(&a))
-    return *x < std::get<int64_t>(b);
-  if (const auto* x = std::get_if<std::string>(&a)) {
-    return *x < std::get<std::string>(b);
-  }
-  if (const auto* x = std::get_if<bool>(&a)) return *x < std::get<bool>(b);
-  return false;
-}
-
-// Filters, orders and pages `items` (each exposed through `get`), copying
-// the page into `out`.
-template <typename T, typename Getter>
-absl::Status ListPage(const std::vector<const T*>& items, Getter get,
-                      const FilterSchema& schema, std::string_view filter_text,
-                      const std::vector<std::string>& orderable,
-                      std::vector<OrderKey> default_order,
-                      std::string_view order_text, int page_size_requested,
-                      std::string_view page_token, std::string_view parent,
-                      google::protobuf::RepeatedPtrField<T>* out,
-                      std::string* next_page_token, int32_t* total_size) {
-  auto filter = Filter::Parse(filter_text, schema);
-  if (!filter.ok()) return filter.status();
-  auto order = common::ParseOrderBy(order_text, orderable, default_order);
-  if (!order.ok()) return order.status();
-  auto page_size = common::EffectivePageSize(page_size_requested);
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint =
-      common::Fingerprint({parent, filter_text, order_text});
-  int64_t offset = 0;
-  if (!page_token.empty()) {
-    auto decoded = common::DecodePageToken(page_token, fingerprint);
-    if (!decoded.ok()) return decoded.status();
-    offset = *decoded;
-  }
-
-  std::vector<const T*> matched;
-  for (const T* item : items) {
-    if (filter->Matches([&](std::string_view f) { return get(*item, f); })) {
-      matched.push_back(item);
-    }
-  }
-  std::stable_sort(matched.begin(), matched.end(), [&](const T* a, const T* b) {
-    for (const OrderKey& key : *order) {
-      const FieldValue va = get(*a, key.field);
-      const FieldValue vb = get(*b, key.field);
-      if (Less(va, vb)) return !key.descending;
-      if (Less(vb, va)) return key.descending;
-    }
-    return false;
-  });
-  *total_size = static_cast<int32_t>(matched.size());
-  const size_t begin =
-      std::min<size_t>(static_cast<size_t>(offset), matched.size());
-  const size_t end =
-      std::min(matched.size(), begin + static_cast<size_t>(*page_size));
-  for (size_t i = begin; i < end; ++i) *out->Add() = *matched[i];
-  if (end < matched.size()) {
-    *next_page_token =
-        common::EncodePageToken(fingerprint, static_cast<int64_t>(end));
-  }
-  return absl::OkStatus();
-}
-
-template <typename T>
-std::vector<const T*> Pointers(const std::vector<T>& items) {
-  std::vector<const T*> result;
-  result.reserve(items.size());
-  for (const T& item : items) result.push_back(&item);
-  return result;
 }
 
 const FilterSchema& ReviewSchema() {
@@ -199,47 +132,7 @@ const FilterSchema& ListingSchema() {
   return kSchema;
 }
 
-absl::Status CheckYear(int year, std::string_view field) {
-  if (year < 2006 || year > 2100) {
-    return FieldError(field, "must be a review year between 2006 and 2100");
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
-
-std::string NormalizeName(std::string_view name) {
-  // A camel-case boundary separates words ("ThePirateBay"), so a leading
-  // "The" is recognised either way.
-  std::string spaced;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (i > 0 && absl::ascii_islower(name[i - 1]) &&
-        absl::ascii_isupper(name[i])) {
-      spaced.push_back(' ');
-    }
-    spaced.push_back(name[i]);
-  }
-  std::string lower = absl::AsciiStrToLower(spaced);
-  // Possessive "'s" goes before punctuation is dropped.
-  for (size_t pos; (pos = lower.find("'s")) != std::string::npos;) {
-    lower.erase(pos, 2);
-  }
-  std::string out;
-  for (const char c : lower) {
-    if (absl::ascii_isalnum(c) || static_cast<unsigned char>(c) >= 0x80) {
-      out.push_back(c);
-    } else {
-      out.push_back(' ');
-    }
-  }
-  std::string_view view = Std(absl::StripAsciiWhitespace(out));
-  if (view.starts_with("the ")) view.remove_prefix(4);
-  std::string compact;
-  for (const char c : view) {
-    if (c != ' ') compact.push_back(c);
-  }
-  return compact;
-}
 
 // ------------------------------------------------------------ get / list
 
@@ -414,9 +307,11 @@ absl::Status GetMarketHistory(const Snapshot& s,
 absl::Status DiffReviews(const Snapshot& s,
                          const v1::DiffReviewsRequest& request,
                          v1::DiffReviewsResponse& response) {
-  if (auto st = CheckYear(request.base_year(), "base_year"); !st.ok())
+  if (auto st = common::CheckReviewYear(request.base_year(), "base_year");
+      !st.ok())
     return st;
-  if (auto st = CheckYear(request.target_year(), "target_year"); !st.ok()) {
+  if (auto st = common::CheckReviewYear(request.target_year(), "target_year");
+      !st.ok()) {
     return st;
   }
   if (request.base_year() >= request.target_year()) {
@@ -663,7 +558,8 @@ absl::Status ScreenDomains(const Snapshot& s,
   }
   auto check_options = [](const v1::ScreenOptions& o,
                           const std::string& field) -> absl::Status {
-    if (o.review_year() != 0) return CheckYear(o.review_year(), field);
+    if (o.review_year() != 0)
+      return common::CheckReviewYear(o.review_year(), field);
     return absl::OkStatus();
   };
   if (auto st = check_options(request.options(), "options.review_year");
@@ -762,13 +658,10 @@ absl::Status SearchMarkets(const Snapshot& s,
       double score = Similarity(query, NormalizeName(text));
       // "WeChat e-commerce ecosystem" names "WeChat (Weixin) e-commerce
       // ecosystem": equal but for the qualifier, just short of exact.
-      if (const size_t open = text.find('('); open != std::string::npos) {
-        std::string bare = text.substr(0, open);
-        if (const size_t close = text.find(')', open);
-            close != std::string::npos) {
-          bare += text.substr(close + 1);
-        }
-        score = std::max(score, 0.95 * Similarity(query, NormalizeName(bare)));
+      if (const auto parts = common::SplitParentheticals(text);
+          !parts.inside.empty()) {
+        score = std::max(
+            score, 0.95 * Similarity(query, NormalizeName(parts.outside)));
       }
       if (score > best) {
         best = score;
@@ -795,7 +688,8 @@ absl::Status SearchMarkets(const Snapshot& s,
   return absl::OkStatus();
 }
 
-void GetDataStatus(const Snapshot& s, v1::GetDataStatusResponse& response) {
+absl::Status GetDataStatus(const Snapshot& s, const v1::GetDataStatusRequest&,
+                           v1::GetDataStatusResponse& response) {
   using google::protobuf::util::TimeUtil;
   response.set_data_version(s.version());
   *response.mutable_snapshot_time() =
@@ -810,6 +704,7 @@ void GetDataStatus(const Snapshot& s, v1::GetDataStatusResponse& response) {
   response.set_market_count(static_cast<int32_t>(s.markets().size()));
   response.set_operator_count(static_cast<int32_t>(s.operators().size()));
   response.set_listing_count(static_cast<int32_t>(s.listings().size()));
+  return absl::OkStatus();
 }
 
 }  // namespace nml::listings

@@ -47,11 +47,8 @@ absl::Status ScreenDomains(const Snapshot& s,
 absl::Status SearchMarkets(const Snapshot& s,
                            const v1::SearchMarketsRequest& request,
                            v1::SearchMarketsResponse& response);
-void GetDataStatus(const Snapshot& s, v1::GetDataStatusResponse& response);
-
-// Normalises a name for matching: lower case, letters and digits only,
-// without a leading "the" or possessive "'s" ("The Pirate Bay" and
-// "ThePirateBay" both give "piratebay").
-std::string NormalizeName(std::string_view name);
+absl::Status GetDataStatus(const Snapshot& s,
+                           const v1::GetDataStatusRequest& request,
+                           v1::GetDataStatusResponse& response);
 
 }  // namespace nml::listings

@@ -8,6 +8,8 @@
 
 #include <map>
 
+#include "common/parentheticals.h"
+
 namespace nml::responses {
 namespace {
 
@@ -36,18 +38,7 @@ std::vector<std::string> SplitOutsideParentheses(std::string_view text,
 }
 
 std::string WithoutParentheticals(std::string_view text) {
-  std::string out;
-  int depth = 0;
-  for (const char c : text) {
-    if (c == '(') {
-      ++depth;
-    } else if (c == ')' && depth > 0) {
-      --depth;
-    } else if (depth == 0) {
-      out.push_back(c);
-    }
-  }
-  return Clean(out);
+  return Clean(common::SplitParentheticals(text).outside);
 }
 
 }  // namespace

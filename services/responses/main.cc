@@ -60,9 +60,9 @@ int main(int argc, char** argv) {
                                                          *listings_credentials),
       listings_token);
   nml::common::Executor executor(config.server.workers,
-                                 config.server.queue_limit,
-                                 config.server.inject_delay_ms);
-  nml::responses::ResponsesServiceImpl service(store, targets, executor);
+                                 config.server.queue_limit);
+  nml::responses::ResponsesHandlers handlers(store, targets);
+  nml::responses::ResponsesServiceImpl service(handlers, executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",

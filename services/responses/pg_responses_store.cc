@@ -169,6 +169,45 @@ std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
   return id;
 }
 
+// The filter fields of ListResponses (ResponseFilterSchema) as columns of
+// the query below; values are bound, never spliced.
+const common::SqlMapping& ResponseSqlMapping() {
+  static const common::SqlMapping kMapping = {
+      {"stakeholder",
+       {"r.stakeholder_id",
+        [](const std::string& v) -> absl::StatusOr<std::string> {
+          return common::ParseIdName(v, common::kStakeholdersPrefix,
+                                     "filter: stakeholder");
+        }}},
+      {"stakeholder_type", {"s.type", nullptr}},
+      {"stance", {"r.stance", nullptr}},
+      {"review_year", {"r.review_year", nullptr}},
+      {"targets", {"r.targets", nullptr}},
+      {"channel", {"r.channel", nullptr}},
+      // "2022", "2022-02" or "2022-02-18", compared like the stored key.
+      {"stated_on",
+       {"r.stated_on_key",
+        [](const std::string& v) -> absl::StatusOr<std::string> {
+          int y = 0, m = 0, d = 0;
+          char tail = 0;
+          const int n =
+              std::sscanf(v.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
+          if (v.empty() || n == 4 || (n == 1 && v.size() != 4) ||
+              (n == 2 && v.size() != 7) || (n == 3 && v.size() != 10) ||
+              n < 1) {
+            return common::FieldError("filter: stated_on",
+                                      "takes \"YYYY\", \"YYYY-MM\" or "
+                                      "\"YYYY-MM-DD\"");
+          }
+          char key[16];
+          std::snprintf(key, sizeof(key), "%04d-%02d-%02d", y, n >= 2 ? m : 0,
+                        n >= 3 ? d : 0);
+          return std::string(key);
+        }}},
+  };
+  return kMapping;
+}
+
 }  // namespace
 
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
@@ -388,9 +427,11 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       key = "r.review_year";
       break;
   }
-  std::vector<std::string> params = q.params;
+  std::vector<std::string> params;
+  auto where = q.filter.ToSql(ResponseSqlMapping(), &params);
+  if (!where.ok()) return where.status();
   std::string sql =
-      absl::StrCat("SELECT ", ResponseColumns(), " WHERE (", q.where_sql, ")");
+      absl::StrCat("SELECT ", ResponseColumns(), " WHERE (", *where, ")");
   if (!q.show_deleted) sql += " AND r.delete_time IS NULL";
   const char* cmp = q.descending ? "<" : ">";
   if (q.after) {

@@ -2,20 +2,18 @@
 
 #include "common/executor.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
-#include "services/responses/responses_store.h"
-#include "services/responses/target_checker.h"
+#include "services/responses/responses_handlers.h"
 
 namespace nml::responses {
 
-// The RPCs of nml.responses.v1.ResponsesService: proto in, validation and
-// domain rules, store and listings calls, proto out. Every call runs on the
-// executor (it talks to PostgreSQL, and writes to the listings service).
+// nml.responses.v1.ResponsesService over gRPC: each RPC is its handler in
+// ResponsesHandlers, served by common::ServeUnary on the executor (every
+// handler talks to PostgreSQL, and some to the listings service).
 class ResponsesServiceImpl final
     : public nml::responses::v1::ResponsesService::CallbackService {
  public:
-  ResponsesServiceImpl(ResponsesStore& store, TargetChecker& targets,
-                       common::Executor& executor)
-      : store_(store), targets_(targets), executor_(executor) {}
+  ResponsesServiceImpl(ResponsesHandlers& handlers, common::Executor& executor)
+      : handlers_(handlers), executor_(executor) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -50,8 +48,7 @@ class ResponsesServiceImpl final
                              v1::GetStanceTimelineResponse*) override;
 
  private:
-  ResponsesStore& store_;
-  TargetChecker& targets_;
+  ResponsesHandlers& handlers_;
   common::Executor& executor_;
 };
 

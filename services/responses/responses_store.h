@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/filter.h"
 #include "common/page_token.h"
 #include "nml/responses/v1/responses_service.pb.h"
 
@@ -30,8 +31,7 @@ struct Written {
 // A page of responses in keyset order.
 struct ResponseQuery {
   enum class Order { kCreated, kStatedOn, kReviewYear };
-  std::string where_sql = "TRUE";  // from Filter::ToSql, parameters below
-  std::vector<std::string> params;
+  common::Filter filter;  // parsed with ResponseFilterSchema()
   Order order = Order::kStatedOn;
   bool descending = false;
   std::optional<common::Cursor> after;

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <absl/status/status.h>
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <chrono>
+#include <utility>
+
+#include "common/auth.h"
+#include "common/executor.h"
+#include "common/status.h"
+
+namespace nml::common {
+
+// What a handler may know of its call. Handlers take this instead of a gRPC
+// context so that tests call them as plain functions.
+struct CallInfo {
+  std::chrono::system_clock::time_point deadline =
+      std::chrono::system_clock::time_point::max();
+};
+
+// The one way every service serves a unary RPC. `handler(const CallInfo&)`
+// fills the response and returns an absl::Status; ServeUnary does the rest:
+//  - the auth decision the auth interceptor made (the only place a handler
+//    is refused for auth);
+//  - where it runs: on gRPC's thread when `executor` is null (the handler
+//    must not block), otherwise on a worker. A full queue is
+//    RESOURCE_EXHAUSTED; a call cancelled or past its deadline while queued
+//    is not run;
+//  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
+//  - finishing the call exactly once.
+// The log line and the metrics are the RPC interceptor's (common/logging).
+template <typename Handler>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+                                     Executor* executor, Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status auth = AuthDecision(*context); !auth.ok()) {
+    reactor->Finish(ToGrpcStatus(auth));
+    return reactor;
+  }
+  const CallInfo call{context->deadline()};
+  if (executor == nullptr) {
+    reactor->Finish(ToGrpcStatus(handler(call)));
+    return reactor;
+  }
+  const bool accepted = executor->TrySubmit(
+      [context, reactor, call, handler = std::move(handler)]() mutable {
+        if (context->IsCancelled()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                                       "call cancelled before it ran"));
+          return;
+        }
+        if (call.deadline < std::chrono::system_clock::now()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                       "deadline passed while queued"));
+          return;
+        }
+        reactor->Finish(ToGrpcStatus(handler(call)));
+      });
+  if (!accepted) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "server busy: too many queued calls"));
+  }
+  return reactor;
+}
+
+// ServeUnary for a handler written as a method of `object`:
+//   absl::Status Object::Method(const Request&, Response&, const CallInfo&)
+template <typename Object, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeUnary(
+    grpc::CallbackServerContext* context, Executor* executor, Object& object,
+    absl::Status (Object::*method)(const Request&, Response&, const CallInfo&),
+    const Request* request, Response* response) {
+  return ServeUnary(context, executor,
+                    [&object, method, request, response](const CallInfo& call) {
+                      return (object.*method)(*request, *response, call);
+                    });
+}
+
+}  // namespace nml::common

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nml::listings {
+
+// Normalises a market name for matching: lower case, letters and digits
+// only, without a leading "the" or possessive "'s" ("The Pirate Bay" and
+// "ThePirateBay" both give "piratebay").
+std::string NormalizeName(std::string_view name);
+
+// A name and its qualifiers, each normalised: "Kidderpore (Fancy Market)"
+// -> base "kidderpore", inner ["fancymarket"].
+struct NameParts {
+  std::string base;
+  std::vector<std::string> inner;
+};
+NameParts SplitName(std::string_view name);
+
+}  // namespace nml::listings

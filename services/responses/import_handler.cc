@@ -1,0 +1,143 @@
+#include <absl/strings/str_cat.h>
+
+#include "common/field_mask.h"
+#include "common/names.h"
+#include "common/status.h"
+#include "common/validation.h"
+#include "services/responses/import_rules.h"
+#include "services/responses/response_rules.h"
+#include "services/responses/responses_handlers.h"
+
+namespace nml::responses {
+
+using common::FieldError;
+using common::kResponsesPrefix;
+using common::kStakeholdersPrefix;
+
+namespace {
+
+constexpr int kMaxImportRows = 5000;
+
+}  // namespace
+
+absl::Status ResponsesHandlers::ImportResponses(
+    const v1::ImportResponsesRequest& request,
+    v1::ImportResponsesResponse& response, const Call& call) {
+  if (auto st = CheckRequestId(request.request_id(), true); !st.ok()) {
+    return st;
+  }
+  if (request.rows_size() > kMaxImportRows) {
+    return FieldError("rows", "at most 5000 rows");
+  }
+  const auto deadline = ListingsDeadline(call);
+  std::vector<ImportRow> rows;
+  std::vector<v1::RowIssue> skipped;
+  std::map<std::string, std::string> resolved;  // target text part -> market
+  for (int i = 0; i < request.rows_size(); ++i) {
+    const v1::ImportedResponse& in = request.rows(i);
+    const std::string field = absl::StrCat("rows[", i, "]");
+    auto skip = [&](const std::string& f, const std::string& message) {
+      v1::RowIssue* issue = &skipped.emplace_back();
+      issue->set_row(i);
+      issue->set_field(f);
+      issue->set_message(message);
+    };
+    if (auto st =
+            common::CheckText(in.stakeholder_display_name(),
+                              field + ".stakeholder_display_name", 300, true);
+        !st.ok()) {
+      return st;
+    }
+    for (const std::string* text :
+         {&in.stakeholder_type(), &in.target_text(), &in.stance_text()}) {
+      if (auto st = common::CheckText(*text, field, 4000, false); !st.ok()) {
+        return st;
+      }
+    }
+    ImportRow row;
+    row.row = i;
+    const StakeholderName name =
+        SplitStakeholderName(in.stakeholder_display_name());
+    row.stakeholder_display_name = name.display_name;
+    row.stakeholder_aliases = name.aliases;
+    row.stakeholder_type = MapStakeholderType(in.stakeholder_type());
+
+    v1::Response& r = row.response;
+    r.set_review_year(in.review_year());
+    r.set_summary(in.summary());
+    r.set_quote(in.quote());
+    *r.mutable_commitments() = in.commitments();
+    r.set_channel(in.channel() == v1::CHANNEL_UNSPECIFIED ? v1::CHANNEL_OTHER
+                                                          : in.channel());
+    if (in.has_stated_on()) *r.mutable_stated_on() = in.stated_on();
+    r.set_source_url(in.source_url());
+
+    const auto stance = MapStance(in.stance_text());
+    if (!stance) {
+      skip("stance_text",
+           absl::StrCat(
+               "'", in.stance_text(),
+               "' does not map to a stance clearly; record it by hand"));
+      continue;
+    }
+    r.set_stance(stance->stance);
+    for (const auto& c : stance->commitments) r.add_commitments(c);
+
+    std::set<std::string> targets(in.targets().begin(), in.targets().end());
+    bool unresolved = false;
+    for (const TargetPart& part : SplitTargets(in.target_text())) {
+      if (part.general) {
+        targets.insert(absl::StrCat("reviews/", in.review_year()));
+        continue;
+      }
+      auto market = resolved.contains(part.text)
+                        ? absl::StatusOr<std::string>(resolved[part.text])
+                        : targets_.FindMarket(part.text, deadline);
+      if (market.status().code() == absl::StatusCode::kUnavailable) {
+        return market.status();
+      }
+      if (!market.ok()) {
+        skip("target_text",
+             absl::StrCat("no listed market is called '", part.text,
+                          "'; give the target as a resource name"));
+        unresolved = true;
+        break;
+      }
+      resolved[part.text] = *market;
+      targets.insert(*market);
+    }
+    if (unresolved) continue;
+    for (const auto& t : targets) r.add_targets(t);
+    r.set_stakeholder("stakeholders/import-placeholder");
+    if (auto st = ValidateResponse(r); !st.ok()) {
+      std::string message(st.message());
+      if (message.starts_with("response.")) message = message.substr(9);
+      return absl::InvalidArgumentError(absl::StrCat(field, ".", message));
+    }
+    r.clear_stakeholder();
+    rows.push_back(std::move(row));
+  }
+  // Every target is checked, including the reviews general texts name.
+  std::set<std::string> all_targets;
+  for (const auto& row : rows) {
+    all_targets.insert(row.response.targets().begin(),
+                       row.response.targets().end());
+  }
+  if (auto st = targets_.CheckTargets({all_targets.begin(), all_targets.end()},
+                                      "targets", deadline);
+      !st.ok()) {
+    return st;
+  }
+  if (request.validate_only()) {
+    for (const auto& issue : skipped) *response.add_skipped() = issue;
+    for (const auto& row : rows) *response.add_responses() = row.response;
+    return absl::OkStatus();
+  }
+  auto written = store_.ImportResponses(
+      rows, skipped, IdempotencyOf(request, request.request_id()));
+  if (!written.ok()) return written.status();
+  response = written->value;
+  return absl::OkStatus();
+}
+
+}  // namespace nml::responses

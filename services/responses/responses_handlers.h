@@ -1,0 +1,73 @@
+#pragma once
+
+#include "common/unary.h"
+#include "nml/responses/v1/responses_service.pb.h"
+#include "services/responses/responses_store.h"
+#include "services/responses/target_checker.h"
+
+namespace nml::responses {
+
+// The handlers of nml.responses.v1.ResponsesService: plain functions from a
+// request to a status and a response, over a store and the listings
+// checks; no gRPC and no SQL here (ResponsesServiceImpl serves them, and
+// tests call them directly on fakes). Each validates its request
+// (INVALID_ARGUMENT naming the field) before it touches the store.
+class ResponsesHandlers {
+ public:
+  ResponsesHandlers(ResponsesStore& store, TargetChecker& targets)
+      : store_(store), targets_(targets) {}
+
+  using Call = common::CallInfo;
+
+  // stakeholder_handlers.cc
+  absl::Status GetStakeholder(const v1::GetStakeholderRequest& request,
+                              v1::GetStakeholderResponse& response,
+                              const Call& call);
+  absl::Status ListStakeholders(const v1::ListStakeholdersRequest& request,
+                                v1::ListStakeholdersResponse& response,
+                                const Call& call);
+  absl::Status CreateStakeholder(const v1::CreateStakeholderRequest& request,
+                                 v1::CreateStakeholderResponse& response,
+                                 const Call& call);
+  absl::Status UpdateStakeholder(const v1::UpdateStakeholderRequest& request,
+                                 v1::UpdateStakeholderResponse& response,
+                                 const Call& call);
+  absl::Status DeleteStakeholder(const v1::DeleteStakeholderRequest& request,
+                                 v1::DeleteStakeholderResponse& response,
+                                 const Call& call);
+  // response_handlers.cc
+  absl::Status GetResponse(const v1::GetResponseRequest& request,
+                           v1::GetResponseResponse& response, const Call& call);
+  absl::Status ListResponses(const v1::ListResponsesRequest& request,
+                             v1::ListResponsesResponse& response,
+                             const Call& call);
+  absl::Status CreateResponse(const v1::CreateResponseRequest& request,
+                              v1::CreateResponseResponse& response,
+                              const Call& call);
+  absl::Status UpdateResponse(const v1::UpdateResponseRequest& request,
+                              v1::UpdateResponseResponse& response,
+                              const Call& call);
+  absl::Status DeleteResponse(const v1::DeleteResponseRequest& request,
+                              v1::DeleteResponseResponse& response,
+                              const Call& call);
+  absl::Status UndeleteResponse(const v1::UndeleteResponseRequest& request,
+                                v1::UndeleteResponseResponse& response,
+                                const Call& call);
+  // import_handler.cc
+  absl::Status ImportResponses(const v1::ImportResponsesRequest& request,
+                               v1::ImportResponsesResponse& response,
+                               const Call& call);
+  // response_handlers.cc
+  absl::Status SummarizeStances(const v1::SummarizeStancesRequest& request,
+                                v1::SummarizeStancesResponse& response,
+                                const Call& call);
+  absl::Status GetStanceTimeline(const v1::GetStanceTimelineRequest& request,
+                                 v1::GetStanceTimelineResponse& response,
+                                 const Call& call);
+
+ private:
+  ResponsesStore& store_;
+  TargetChecker& targets_;
+};
+
+}  // namespace nml::responses
