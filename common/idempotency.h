@@ -7,6 +7,13 @@
 
 namespace nml::common {
 
+// What makes a retried write return its first answer (AIP-155).
+struct IdempotencyKey {
+  std::string method;
+  std::string request_id;     // empty: not idempotent
+  std::string request_bytes;  // the request without its request_id
+};
+
 // The request as a retry must repeat it: serialised deterministically,
 // without its request_id, so two retries of one request compare equal byte
 // for byte (AIP-155).
@@ -24,6 +31,14 @@ std::string RequestFingerprintBytes(const Request& request) {
     canonical.SerializeToCodedStream(&coded);
   }
   return bytes;
+}
+
+// The key of `request` (its method, its request_id and its bytes).
+template <typename Request>
+IdempotencyKey IdempotencyKeyOf(const Request& request,
+                                const std::string& request_id) {
+  return IdempotencyKey{std::string(Request::descriptor()->name()), request_id,
+                        RequestFingerprintBytes(request)};
 }
 
 }  // namespace nml::common

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "common/idempotency.h"
 #include "services/listings/model.h"
 
 namespace nml::listings {
@@ -27,13 +28,9 @@ class ListingsStore {
   using Planner =
       std::function<absl::StatusOr<Planned>(const SnapshotData& current)>;
 
-  struct WriteRequest {
-    std::string method;
-    // Empty: not idempotent. Otherwise the first answer is replayed for a
-    // retry with the same id and the same `request_bytes`.
-    std::string request_id;
-    std::string request_bytes;
-  };
+  // With a request id, the first answer is replayed for a retry with the
+  // same id and the same request bytes.
+  using WriteRequest = common::IdempotencyKey;
   struct WriteResult {
     std::string answer;
     int64_t data_version = 0;

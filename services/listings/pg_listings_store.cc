@@ -1,11 +1,13 @@
 #include "services/listings/pg_listings_store.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_cat.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
-#include <nlohmann/json.hpp>
+
+#include "common/pg/columns.h"
+#include "common/pg/idempotency.h"
+#include "common/pg/transaction.h"
 
 namespace nml::listings {
 
@@ -13,35 +15,8 @@ using google::protobuf::util::TimeUtil;
 
 namespace {
 
-// Times travel as microseconds since the epoch.
-constexpr char kMicros[] = "(extract(epoch FROM {}) * 1000000)::bigint";
-std::string Micros(const char* column) {
-  std::string sql = kMicros;
-  return sql.replace(sql.find("{}"), 2, column);
-}
-
-constexpr char kFromMicros[] = "to_timestamp($%d::float8 / 1000000)";
-std::string FromMicros(int param) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), kFromMicros, param);
-  return buffer;
-}
-
 int64_t ToMicros(const google::protobuf::Timestamp& t) {
   return TimeUtil::TimestampToMicroseconds(t);
-}
-
-std::string JsonStrings(
-    const google::protobuf::RepeatedPtrField<std::string>& v) {
-  return nlohmann::json(std::vector<std::string>(v.begin(), v.end())).dump();
-}
-
-std::string JsonInts(const google::protobuf::RepeatedField<int>& v) {
-  return nlohmann::json(std::vector<int>(v.begin(), v.end())).dump();
-}
-
-std::vector<std::string> ParseStrings(const pqxx::field& f) {
-  return nlohmann::json::parse(f.c_str()).get<std::vector<std::string>>();
 }
 
 std::string DateText(const v1::Review& r) {
@@ -85,7 +60,7 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
     v1::Operator& o = data.operators.emplace_back();
     o.set_name(OperatorName(row[0].as<std::string>()));
     o.set_display_name(row[1].as<std::string>());
-    for (auto& a : ParseStrings(row[2])) o.add_aliases(std::move(a));
+    for (auto& a : common::JsonStrings(row[2])) o.add_aliases(std::move(a));
     o.set_country_code(row[3].as<std::string>());
     o.set_etag(row[4].as<std::string>());
     *o.mutable_create_time() =
@@ -100,7 +75,7 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
     market_index[id] = data.markets.size() - 1;
     m.set_name(MarketName(id));
     m.set_display_name(row[1].as<std::string>());
-    for (auto& a : ParseStrings(row[2])) m.add_aliases(std::move(a));
+    for (auto& a : common::JsonStrings(row[2])) m.add_aliases(std::move(a));
     m.set_kind(static_cast<v1::MarketKind>(row[3].as<int>()));
     m.set_country_code(row[4].as<std::string>());
     m.set_city(row[5].as<std::string>());
@@ -124,8 +99,7 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
     const std::string market = row[1].as<std::string>();
     l.set_name(ListingName(year, market));
     l.set_market(MarketName(market));
-    for (const int t :
-         nlohmann::json::parse(row[2].c_str()).get<std::vector<int>>()) {
+    for (const int t : common::JsonInts(row[2])) {
       l.add_infringement_types(static_cast<v1::InfringementType>(t));
     }
     l.set_summary(row[3].as<std::string>());
@@ -143,7 +117,7 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
 void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
   for (const v1::Operator& o : c.upsert_operators) {
     tx.exec_prepared("upsert_operator", *ParseOperatorName(o.name()),
-                     o.display_name(), JsonStrings(o.aliases()),
+                     o.display_name(), common::JsonArray(o.aliases()),
                      o.country_code(), std::stoll(o.etag()),
                      ToMicros(o.create_time()), ToMicros(o.update_time()));
   }
@@ -158,7 +132,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
     const std::string operator_id =
         m.operator_().empty() ? "" : *ParseOperatorName(m.operator_());
     tx.exec_prepared("upsert_market", id, m.display_name(),
-                     JsonStrings(m.aliases()), static_cast<int>(m.kind()),
+                     common::JsonArray(m.aliases()), static_cast<int>(m.kind()),
                      m.country_code(), m.city(), operator_id,
                      std::stoll(m.etag()), ToMicros(m.create_time()),
                      ToMicros(m.update_time()));
@@ -181,7 +155,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
   for (const v1::Listing& l : c.upsert_listings) {
     const auto key = *ParseListingName(l.name());
     tx.exec_prepared("upsert_listing", key.year, key.market_id,
-                     JsonInts(l.infringement_types()), l.summary(),
+                     common::JsonArray(l.infringement_types()), l.summary(),
                      l.source_url(), l.reported_first_year(),
                      std::stoll(l.etag()), ToMicros(l.create_time()),
                      ToMicros(l.update_time()));
@@ -201,7 +175,8 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
 void PgListingsStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("write_lock",
             "SELECT pg_advisory_xact_lock(hashtext('nml_listings_write'))");
-  c.prepare("load_state", "SELECT version, " + Micros("last_import_time") +
+  c.prepare("load_state", "SELECT version, " +
+                              common::MicrosSql("last_import_time") +
                               " FROM data_state");
   c.prepare(
       "load_reviews",
@@ -210,19 +185,20 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "published_on)::int, "
       "declared_online_count, declared_physical_count, state, source_url, "
       "comment_docket_id, revision, " +
-          Micros("create_time") + ", " + Micros("update_time") +
-          " FROM reviews ORDER BY year");
+          common::MicrosSql("create_time") + ", " +
+          common::MicrosSql("update_time") + " FROM reviews ORDER BY year");
   c.prepare("load_operators",
             "SELECT id, display_name, to_json(aliases)::text, country_code, "
             "revision, " +
-                Micros("create_time") + ", " + Micros("update_time") +
+                common::MicrosSql("create_time") + ", " +
+                common::MicrosSql("update_time") +
                 " FROM operators ORDER BY id");
   c.prepare("load_markets",
             "SELECT id, display_name, to_json(aliases)::text, kind, "
             "country_code, city, "
             "operator_id, revision, " +
-                Micros("create_time") + ", " + Micros("update_time") +
-                " FROM markets ORDER BY id");
+                common::MicrosSql("create_time") + ", " +
+                common::MicrosSql("update_time") + " FROM markets ORDER BY id");
   c.prepare("load_domains",
             "SELECT market_id, pattern, scope FROM market_domains "
             "ORDER BY market_id, position");
@@ -230,7 +206,8 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "load_listings",
       "SELECT year, market_id, to_json(infringement_types)::text, summary, "
       "source_url, reported_first_year, revision, " +
-          Micros("create_time") + ", " + Micros("update_time") +
+          common::MicrosSql("create_time") + ", " +
+          common::MicrosSql("update_time") +
           " FROM listings ORDER BY year, market_id");
   c.prepare(
       "upsert_operator",
@@ -238,7 +215,7 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "revision, "
       "create_time, update_time) VALUES ($1, $2, "
       "ARRAY(SELECT json_array_elements_text($3::json)), $4, $5, " +
-          FromMicros(6) + ", " + FromMicros(7) +
+          common::FromMicrosSql(6) + ", " + common::FromMicrosSql(7) +
           ") ON CONFLICT (id) DO UPDATE SET display_name = "
           "EXCLUDED.display_name, "
           "aliases = EXCLUDED.aliases, country_code = EXCLUDED.country_code, "
@@ -252,7 +229,7 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "operator_id, revision, create_time, update_time) VALUES ($1, $2, "
       "ARRAY(SELECT json_array_elements_text($3::json)), $4, $5, $6, "
       "NULLIF($7, ''), $8, " +
-          FromMicros(9) + ", " + FromMicros(10) +
+          common::FromMicrosSql(9) + ", " + common::FromMicrosSql(10) +
           ") ON CONFLICT (id) DO UPDATE SET display_name = "
           "EXCLUDED.display_name, "
           "aliases = EXCLUDED.aliases, kind = EXCLUDED.kind, "
@@ -269,7 +246,7 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "revision, "
       "create_time, update_time) VALUES ($1, $2, NULLIF($3, '')::date, $4, $5, "
       "$6, $7, $8, $9, " +
-          FromMicros(10) + ", " + FromMicros(11) +
+          common::FromMicrosSql(10) + ", " + common::FromMicrosSql(11) +
           ") ON CONFLICT (year) DO UPDATE SET title = EXCLUDED.title, "
           "published_on = EXCLUDED.published_on, "
           "declared_online_count = EXCLUDED.declared_online_count, "
@@ -286,7 +263,7 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "VALUES ($1, $2, ARRAY(SELECT "
       "json_array_elements_text($3::json)::smallint), "
       "$4, $5, $6, $7, " +
-          FromMicros(8) + ", " + FromMicros(9) +
+          common::FromMicrosSql(8) + ", " + common::FromMicrosSql(9) +
           ") ON CONFLICT (year, market_id) DO UPDATE SET "
           "infringement_types = EXCLUDED.infringement_types, "
           "summary = EXCLUDED.summary, source_url = EXCLUDED.source_url, "
@@ -297,66 +274,42 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("delete_operator", "DELETE FROM operators WHERE id = $1");
   c.prepare("mark_import", "UPDATE data_state SET last_import_time = now()");
   c.prepare("read_version", "SELECT version FROM data_state");
-  c.prepare("idempotency_get",
-            "SELECT method, request_hash = md5($2), encode(response, 'hex') "
-            "FROM idempotency_keys WHERE request_id = $1");
-  c.prepare("idempotency_put",
-            "INSERT INTO idempotency_keys (request_id, method, request_hash, "
-            "response) "
-            "VALUES ($1, $2, md5($3), decode($4, 'hex'))");
+  common::PrepareIdempotencyStatements(c);
 }
 
 absl::StatusOr<SnapshotData> PgListingsStore::LoadAll() {
-  SnapshotData data;
-  absl::Status status = pool_.Run([&](pqxx::connection& connection) {
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
-    data = LoadData(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return data;
+  using ReadOnly = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+  return common::Transact<ReadOnly>(
+      pool_, [&](ReadOnly& tx) -> absl::StatusOr<SnapshotData> {
+        return LoadData(tx);
+      });
 }
 
 absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
     const WriteRequest& request, const Planner& plan) {
-  WriteResult result;
-  absl::Status status = pool_.Run([&](pqxx::connection& connection) {
-    pqxx::work tx(connection);
-    tx.exec_prepared("write_lock");
-    const std::string request_hex =
-        absl::BytesToHexString(request.request_bytes);
-    if (!request.request_id.empty()) {
-      const pqxx::result seen =
-          tx.exec_prepared("idempotency_get", request.request_id, request_hex);
-      if (!seen.empty()) {
-        if (seen[0][0].as<std::string>() != request.method ||
-            !seen[0][1].as<bool>()) {
-          return absl::AlreadyExistsError(
-              "request_id: already used for a different request");
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<WriteResult> {
+        tx.exec_prepared("write_lock");
+        WriteResult result;
+        auto stored = common::FindStoredAnswer(tx, request);
+        if (!stored.ok()) return stored.status();
+        if (stored->has_value()) {
+          result.answer = **stored;
+          result.replayed = true;
+          result.data_version =
+              tx.exec_prepared1("read_version")[0].as<int64_t>();
+          return result;
         }
-        result.answer = absl::HexStringToBytes(seen[0][2].as<std::string>());
-        result.replayed = true;
+        const SnapshotData current = LoadData(tx);
+        auto planned = plan(current);
+        if (!planned.ok()) return planned.status();
+        Apply(tx, planned->changes);
         result.data_version =
             tx.exec_prepared1("read_version")[0].as<int64_t>();
-        return absl::OkStatus();
-      }
-    }
-    const SnapshotData current = LoadData(tx);
-    auto planned = plan(current);
-    if (!planned.ok()) return planned.status();
-    Apply(tx, planned->changes);
-    result.data_version = tx.exec_prepared1("read_version")[0].as<int64_t>();
-    result.answer = planned->answer(result.data_version);
-    if (!request.request_id.empty()) {
-      tx.exec_prepared("idempotency_put", request.request_id, request.method,
-                       request_hex, absl::BytesToHexString(result.answer));
-    }
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+        result.answer = planned->answer(result.data_version);
+        common::StoreAnswer(tx, request, result.answer);
+        return result;
+      });
 }
 
 }  // namespace nml::listings

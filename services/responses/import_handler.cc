@@ -134,7 +134,7 @@ absl::Status ResponsesHandlers::ImportResponses(
     return absl::OkStatus();
   }
   auto written = store_.ImportResponses(
-      rows, skipped, IdempotencyOf(request, request.request_id()));
+      rows, skipped, common::IdempotencyKeyOf(request, request.request_id()));
   if (!written.ok()) return written.status();
   response = written->value;
   return absl::OkStatus();

@@ -1,16 +1,17 @@
 #include "services/responses/pg_responses_store.h"
 
-#include <absl/strings/escaping.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 #include <google/protobuf/util/time_util.h>
 
-#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
 
 #include "common/names.h"
+#include "common/pg/columns.h"
+#include "common/pg/idempotency.h"
+#include "common/pg/transaction.h"
 #include "common/status.h"
 
 namespace nml::responses {
@@ -18,10 +19,6 @@ namespace nml::responses {
 using google::protobuf::util::TimeUtil;
 
 namespace {
-
-std::string Micros(const char* column) {
-  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
-}
 
 // Columns of one response row, in the order ReadResponse expects.
 const std::string& ResponseColumns() {
@@ -31,19 +28,12 @@ const std::string& ResponseColumns() {
       "r.summary, r.quote, to_json(r.commitments)::text, r.channel, "
       "coalesce(r.stated_year, 0), r.stated_month, r.stated_day, r.source_url, "
       "r.revision, ",
-      Micros("r.create_time"), ", ", Micros("r.update_time"), ", ",
-      Micros("r.delete_time"),
+      common::MicrosSql("r.create_time"), ", ",
+      common::MicrosSql("r.update_time"), ", ",
+      common::MicrosSql("r.delete_time"),
       ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text "
       "FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id"));
   return *kColumns;
-}
-
-std::vector<std::string> JsonStrings(const pqxx::field& f) {
-  return nlohmann::json::parse(f.c_str()).get<std::vector<std::string>>();
-}
-
-std::string ToJson(const google::protobuf::RepeatedPtrField<std::string>& v) {
-  return nlohmann::json(std::vector<std::string>(v.begin(), v.end())).dump();
 }
 
 v1::Response ReadResponse(const pqxx::row& row) {
@@ -51,11 +41,11 @@ v1::Response ReadResponse(const pqxx::row& row) {
   r.set_name(absl::StrCat("responses/", row[0].as<std::string>()));
   r.set_stakeholder(absl::StrCat("stakeholders/", row[1].as<std::string>()));
   r.set_review_year(row[2].as<int>());
-  for (auto& t : JsonStrings(row[3])) r.add_targets(std::move(t));
+  for (auto& t : common::JsonStrings(row[3])) r.add_targets(std::move(t));
   r.set_stance(static_cast<v1::Stance>(row[4].as<int>()));
   r.set_summary(row[5].as<std::string>());
   r.set_quote(row[6].as<std::string>());
-  for (auto& c : JsonStrings(row[7])) r.add_commitments(std::move(c));
+  for (auto& c : common::JsonStrings(row[7])) r.add_commitments(std::move(c));
   r.set_channel(static_cast<v1::Channel>(row[8].as<int>()));
   if (row[9].as<int>() != 0) {
     r.mutable_stated_on()->set_year(row[9].as<int>());
@@ -81,7 +71,7 @@ v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
   v1::Stakeholder s;
   s.set_name(absl::StrCat("stakeholders/", row[0].as<std::string>()));
   s.set_display_name(row[1].as<std::string>());
-  for (auto& a : JsonStrings(row[2])) s.add_aliases(std::move(a));
+  for (auto& a : common::JsonStrings(row[2])) s.add_aliases(std::move(a));
   s.set_type(static_cast<v1::StakeholderType>(row[3].as<int>()));
   s.set_country_code(row[4].as<std::string>());
   s.set_etag(row[5].as<std::string>());
@@ -105,48 +95,19 @@ int64_t Version(pqxx::transaction_base& tx) {
   return tx.exec_prepared1("read_version")[0].as<int64_t>();
 }
 
-// The first answer of an idempotent write, or nullopt to go ahead. Holds a
-// transaction-scoped lock on the request id, so concurrent retries queue up
-// behind the first and then replay it.
-absl::StatusOr<std::optional<std::string>> Replay(
-    pqxx::transaction_base& tx, const Idempotency& idempotency) {
-  if (idempotency.request_id.empty()) return std::optional<std::string>();
-  tx.exec_prepared("idempotency_lock", idempotency.request_id);
-  const pqxx::result seen =
-      tx.exec_prepared("idempotency_get", idempotency.request_id,
-                       absl::BytesToHexString(idempotency.request_bytes));
-  if (seen.empty()) return std::optional<std::string>();
-  if (seen[0][0].as<std::string>() != idempotency.method ||
-      !seen[0][1].as<bool>()) {
-    return absl::AlreadyExistsError(
-        "request_id: already used for a different request");
-  }
-  return std::optional<std::string>(
-      absl::HexStringToBytes(seen[0][2].as<std::string>()));
-}
-
 // Fills `written` with the stored first answer when this is a retry of an
 // idempotent write; true when it did.
 template <typename T>
 absl::StatusOr<bool> ReplayInto(pqxx::transaction_base& tx,
                                 const Idempotency& idempotency,
                                 Written<T>& written) {
-  auto replay = Replay(tx, idempotency);
-  if (!replay.ok()) return replay.status();
-  if (!replay->has_value()) return false;
-  written.value.ParseFromString(**replay);
+  auto stored = common::FindStoredAnswer(tx, idempotency);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return false;
+  written.value.ParseFromString(**stored);
   written.replayed = true;
   written.data_version = Version(tx);
   return true;
-}
-
-void Remember(pqxx::transaction_base& tx, const Idempotency& idempotency,
-              const std::string& answer) {
-  if (idempotency.request_id.empty()) return;
-  tx.exec_prepared("idempotency_put", idempotency.request_id,
-                   idempotency.method,
-                   absl::BytesToHexString(idempotency.request_bytes),
-                   absl::BytesToHexString(answer));
 }
 
 std::pair<std::string, std::string> ScopeCondition(
@@ -161,11 +122,11 @@ std::pair<std::string, std::string> ScopeCondition(
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
   const std::string id = NewResponseId();
   tx.exec_prepared("insert_response", id, IdOf(r.stakeholder()),
-                   r.review_year(), ToJson(r.targets()),
+                   r.review_year(), common::JsonArray(r.targets()),
                    static_cast<int>(r.stance()), r.summary(), r.quote(),
-                   ToJson(r.commitments()), static_cast<int>(r.channel()),
-                   r.stated_on().year(), r.stated_on().month(),
-                   r.stated_on().day(), r.source_url());
+                   common::JsonArray(r.commitments()),
+                   static_cast<int>(r.channel()), r.stated_on().year(),
+                   r.stated_on().month(), r.stated_on().day(), r.source_url());
   return id;
 }
 
@@ -212,19 +173,12 @@ const common::SqlMapping& ResponseSqlMapping() {
 
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("read_version", "SELECT version FROM data_state");
-  c.prepare("idempotency_lock",
-            "SELECT pg_advisory_xact_lock(hashtext('request:' || $1))");
-  c.prepare("idempotency_get",
-            "SELECT method, request_hash = md5($2), encode(response, 'hex') "
-            "FROM idempotency_keys WHERE request_id = $1");
-  c.prepare("idempotency_put",
-            "INSERT INTO idempotency_keys (request_id, method, request_hash, "
-            "response) "
-            "VALUES ($1, $2, md5($3), decode($4, 'hex'))");
+  common::PrepareIdempotencyStatements(c);
   const std::string stakeholder_columns = absl::StrCat(
       "id, display_name, to_json(aliases)::text, type, country_code, "
       "revision, ",
-      Micros("create_time"), ", ", Micros("update_time"), " FROM stakeholders");
+      common::MicrosSql("create_time"), ", ", common::MicrosSql("update_time"),
+      " FROM stakeholders");
   c.prepare("all_stakeholders",
             "SELECT " + stakeholder_columns + " ORDER BY id");
   c.prepare("get_stakeholder",
@@ -287,129 +241,124 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
 
 absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
     int64_t* data_version) {
-  std::vector<v1::Stakeholder> result;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    result.clear();
-    for (const auto& row : tx.exec_prepared("all_stakeholders")) {
-      result.push_back(ReadStakeholder(row));
-    }
-    *data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::vector<v1::Stakeholder>> {
+        std::vector<v1::Stakeholder> result;
+        result.clear();
+        for (const auto& row : tx.exec_prepared("all_stakeholders")) {
+          result.push_back(ReadStakeholder(row));
+        }
+        *data_version = Version(tx);
+        return result;
+      });
 }
 
 absl::StatusOr<std::optional<v1::Stakeholder>> PgResponsesStore::GetStakeholder(
     const std::string& id, int64_t* data_version) {
-  std::optional<v1::Stakeholder> result;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    const pqxx::result rows = tx.exec_prepared("get_stakeholder", id);
-    result = rows.empty()
-                 ? std::nullopt
-                 : std::optional<v1::Stakeholder>(ReadStakeholder(rows[0]));
-    *data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::optional<v1::Stakeholder>> {
+        std::optional<v1::Stakeholder> result;
+        const pqxx::result rows = tx.exec_prepared("get_stakeholder", id);
+        result = rows.empty()
+                     ? std::nullopt
+                     : std::optional<v1::Stakeholder>(ReadStakeholder(rows[0]));
+        *data_version = Version(tx);
+        return result;
+      });
 }
 
 absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::CreateStakeholder(
     const v1::Stakeholder& s, const Idempotency& idempotency) {
-  Written<v1::Stakeholder> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    auto replayed = ReplayInto(tx, idempotency, written);
-    if (!replayed.ok()) return replayed.status();
-    if (*replayed) {
-      return absl::OkStatus();
-    }
-    const std::string id = IdOf(s.name());
-    if (!tx.exec_prepared("stakeholder_id_taken", id).empty()) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(s.name(), " already exists"));
-    }
-    tx.exec_prepared("insert_stakeholder", id, s.display_name(),
-                     ToJson(s.aliases()), static_cast<int>(s.type()),
-                     s.country_code());
-    written.value = ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
-    Remember(tx, idempotency, written.value.SerializeAsString());
-    written.data_version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
+        Written<v1::Stakeholder> written;
+        auto replayed = ReplayInto(tx, idempotency, written);
+        if (!replayed.ok()) return replayed.status();
+        if (*replayed) {
+          return written;
+        }
+        const std::string id = IdOf(s.name());
+        if (!tx.exec_prepared("stakeholder_id_taken", id).empty()) {
+          return absl::AlreadyExistsError(
+              absl::StrCat(s.name(), " already exists"));
+        }
+        tx.exec_prepared("insert_stakeholder", id, s.display_name(),
+                         common::JsonArray(s.aliases()),
+                         static_cast<int>(s.type()), s.country_code());
+        written.value =
+            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
+        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
+        written.data_version = Version(tx);
+        return written;
+      });
 }
 
 absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::UpdateStakeholder(
     const std::string& id,
     const std::function<absl::Status(v1::Stakeholder&)>& update) {
-  Written<v1::Stakeholder> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-    if (rows.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat("stakeholders/", id, " not found"));
-    }
-    v1::Stakeholder s = ReadStakeholder(rows[0]);
-    if (auto st = update(s); !st.ok()) return st;
-    tx.exec_prepared("update_stakeholder", id, s.display_name(),
-                     ToJson(s.aliases()), static_cast<int>(s.type()),
-                     s.country_code());
-    written.value = ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
-    written.data_version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
+        Written<v1::Stakeholder> written;
+        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("stakeholders/", id, " not found"));
+        }
+        v1::Stakeholder s = ReadStakeholder(rows[0]);
+        if (auto st = update(s); !st.ok()) return st;
+        tx.exec_prepared("update_stakeholder", id, s.display_name(),
+                         common::JsonArray(s.aliases()),
+                         static_cast<int>(s.type()), s.country_code());
+        written.value =
+            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
+        written.data_version = Version(tx);
+        return written;
+      });
 }
 
 absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
     const std::string& id, const std::string& etag) {
-  int64_t version = 0;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-    if (rows.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat("stakeholders/", id, " not found"));
-    }
-    if (auto st = common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
-        !st.ok()) {
-      return st;
-    }
-    if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stakeholders/", id, " has live responses; delete them first"));
-    }
-    tx.exec_prepared("delete_stakeholder", id);
-    version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return version;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+        int64_t version = 0;
+        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("stakeholders/", id, " not found"));
+        }
+        if (auto st =
+                common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
+            !st.ok()) {
+          return st;
+        }
+        if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "stakeholders/", id, " has live responses; delete them first"));
+        }
+        tx.exec_prepared("delete_stakeholder", id);
+        version = Version(tx);
+        return version;
+      });
 }
 
 absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
     const std::string& id, int64_t* data_version) {
-  std::optional<v1::Response> result;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    const pqxx::result rows = tx.exec_prepared("get_response", id);
-    result = rows.empty() ? std::nullopt
-                          : std::optional<v1::Response>(ReadResponse(rows[0]));
-    *data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::optional<v1::Response>> {
+        std::optional<v1::Response> result;
+        const pqxx::result rows = tx.exec_prepared("get_response", id);
+        result = rows.empty()
+                     ? std::nullopt
+                     : std::optional<v1::Response>(ReadResponse(rows[0]));
+        *data_version = Version(tx);
+        return result;
+      });
 }
 
 absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
@@ -455,182 +404,181 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   params.push_back(std::to_string(q.limit + 1));
   absl::StrAppend(&sql, " LIMIT $", params.size(), "::int");
 
-  ResponsePage page;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    const pqxx::result rows =
-        tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-    page.responses.clear();
-    page.next.reset();
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (static_cast<int>(i) == q.limit) {
-        const pqxx::row& last = rows[i - 1];
-        common::Cursor cursor;
-        cursor.seq = last[19].as<int64_t>();
-        cursor.key = q.order == ResponseQuery::Order::kReviewYear
-                         ? last[21].as<std::string>()
-                         : last[20].as<std::string>();
-        page.next = cursor;
-        break;
-      }
-      page.responses.push_back(ReadResponse(rows[i]));
-    }
-    page.data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return page;
+  return common::Transact<pqxx::read_transaction>(
+      pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<ResponsePage> {
+        ResponsePage page;
+        const pqxx::result rows =
+            tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+        page.responses.clear();
+        page.next.reset();
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (static_cast<int>(i) == q.limit) {
+            const pqxx::row& last = rows[i - 1];
+            common::Cursor cursor;
+            cursor.seq = last[19].as<int64_t>();
+            cursor.key = q.order == ResponseQuery::Order::kReviewYear
+                             ? last[21].as<std::string>()
+                             : last[20].as<std::string>();
+            page.next = cursor;
+            break;
+          }
+          page.responses.push_back(ReadResponse(rows[i]));
+        }
+        page.data_version = Version(tx);
+        return page;
+      });
 }
 
 absl::StatusOr<Written<v1::Response>> PgResponsesStore::CreateResponse(
     const v1::Response& response, const Idempotency& idempotency) {
-  Written<v1::Response> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    auto replayed = ReplayInto(tx, idempotency, written);
-    if (!replayed.ok()) return replayed.status();
-    if (*replayed) {
-      return absl::OkStatus();
-    }
-    if (tx.exec_prepared("get_stakeholder", IdOf(response.stakeholder()))
-            .empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "response.stakeholder: ", response.stakeholder(), " not found"));
-    }
-    const std::string id = InsertResponse(tx, response);
-    written.value = ReadResponse(tx.exec_prepared1("get_response", id));
-    Remember(tx, idempotency, written.value.SerializeAsString());
-    written.data_version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Response>> {
+        Written<v1::Response> written;
+        auto replayed = ReplayInto(tx, idempotency, written);
+        if (!replayed.ok()) return replayed.status();
+        if (*replayed) {
+          return written;
+        }
+        if (tx.exec_prepared("get_stakeholder", IdOf(response.stakeholder()))
+                .empty()) {
+          return absl::NotFoundError(absl::StrCat(
+              "response.stakeholder: ", response.stakeholder(), " not found"));
+        }
+        const std::string id = InsertResponse(tx, response);
+        written.value = ReadResponse(tx.exec_prepared1("get_response", id));
+        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
+        written.data_version = Version(tx);
+        return written;
+      });
 }
 
 absl::StatusOr<Written<v1::Response>> PgResponsesStore::UpdateResponse(
     const std::string& id,
     const std::function<absl::Status(v1::Response&)>& update) {
-  Written<v1::Response> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    const pqxx::result rows = tx.exec_prepared("lock_response", id);
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("responses/", id, " not found"));
-    }
-    v1::Response r = ReadResponse(rows[0]);
-    if (auto st = update(r); !st.ok()) return st;
-    if (tx.exec_prepared("get_stakeholder", IdOf(r.stakeholder())).empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "response.stakeholder: ", r.stakeholder(), " not found"));
-    }
-    tx.exec_prepared("update_response", id, IdOf(r.stakeholder()),
-                     r.review_year(), ToJson(r.targets()),
-                     static_cast<int>(r.stance()), r.summary(), r.quote(),
-                     ToJson(r.commitments()), static_cast<int>(r.channel()),
-                     r.stated_on().year(), r.stated_on().month(),
-                     r.stated_on().day(), r.source_url());
-    written.value = ReadResponse(tx.exec_prepared1("get_response", id));
-    written.data_version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Response>> {
+        Written<v1::Response> written;
+        const pqxx::result rows = tx.exec_prepared("lock_response", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("responses/", id, " not found"));
+        }
+        v1::Response r = ReadResponse(rows[0]);
+        if (auto st = update(r); !st.ok()) return st;
+        if (tx.exec_prepared("get_stakeholder", IdOf(r.stakeholder()))
+                .empty()) {
+          return absl::NotFoundError(absl::StrCat(
+              "response.stakeholder: ", r.stakeholder(), " not found"));
+        }
+        tx.exec_prepared(
+            "update_response", id, IdOf(r.stakeholder()), r.review_year(),
+            common::JsonArray(r.targets()), static_cast<int>(r.stance()),
+            r.summary(), r.quote(), common::JsonArray(r.commitments()),
+            static_cast<int>(r.channel()), r.stated_on().year(),
+            r.stated_on().month(), r.stated_on().day(), r.source_url());
+        written.value = ReadResponse(tx.exec_prepared1("get_response", id));
+        written.data_version = Version(tx);
+        return written;
+      });
 }
 
 absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
     const std::string& id, bool deleted, const std::string& etag) {
-  Written<v1::Response> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    const pqxx::result rows = tx.exec_prepared("lock_response", id);
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("responses/", id, " not found"));
-    }
-    const v1::Response current = ReadResponse(rows[0]);
-    if (auto st = common::CheckEtag(etag, current.etag(), "etag"); !st.ok()) {
-      return st;
-    }
-    if (current.has_delete_time() == deleted) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          current.name(), deleted ? " is already deleted" : " is not deleted"));
-    }
-    tx.exec_prepared("set_deleted", id, deleted);
-    written.value = ReadResponse(tx.exec_prepared1("get_response", id));
-    written.data_version = Version(tx);
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Response>> {
+        Written<v1::Response> written;
+        const pqxx::result rows = tx.exec_prepared("lock_response", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("responses/", id, " not found"));
+        }
+        const v1::Response current = ReadResponse(rows[0]);
+        if (auto st = common::CheckEtag(etag, current.etag(), "etag");
+            !st.ok()) {
+          return st;
+        }
+        if (current.has_delete_time() == deleted) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(current.name(), deleted ? " is already deleted"
+                                                   : " is not deleted"));
+        }
+        tx.exec_prepared("set_deleted", id, deleted);
+        written.value = ReadResponse(tx.exec_prepared1("get_response", id));
+        written.data_version = Version(tx);
+        return written;
+      });
 }
 
 absl::StatusOr<Written<v1::ImportResponsesResponse>>
 PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
                                   const std::vector<v1::RowIssue>& skipped,
                                   const Idempotency& idempotency) {
-  Written<v1::ImportResponsesResponse> written;
-  auto status = pool_.Run([&](pqxx::connection& c) -> absl::Status {
-    pqxx::work tx(c);
-    written.value.Clear();
-    auto replayed = ReplayInto(tx, idempotency, written);
-    if (!replayed.ok()) return replayed.status();
-    if (*replayed) {
-      written.value.set_replayed(true);
-      return absl::OkStatus();
-    }
-    // Stakeholders are matched by name or alias; the import serialises with
-    // other imports so two never create the same one.
-    tx.exec("SELECT pg_advisory_xact_lock(hashtext('nml_responses_import'))");
-    for (const ImportRow& row : rows) {
-      std::string stakeholder_id;
-      std::vector<std::string> names{row.stakeholder_display_name};
-      names.insert(names.end(), row.stakeholder_aliases.begin(),
-                   row.stakeholder_aliases.end());
-      for (const std::string& name : names) {
-        const pqxx::result found = tx.exec_prepared("find_stakeholder", name);
-        if (!found.empty()) {
-          stakeholder_id = found[0][0].as<std::string>();
-          break;
+  return common::Transact<pqxx::work>(
+      pool_,
+      [&](pqxx::work& tx)
+          -> absl::StatusOr<Written<v1::ImportResponsesResponse>> {
+        Written<v1::ImportResponsesResponse> written;
+        written.value.Clear();
+        auto replayed = ReplayInto(tx, idempotency, written);
+        if (!replayed.ok()) return replayed.status();
+        if (*replayed) {
+          written.value.set_replayed(true);
+          return written;
         }
-      }
-      if (stakeholder_id.empty()) {
-        const std::string base = common::Slugify(row.stakeholder_display_name);
-        stakeholder_id = base.empty() ? "stakeholder" : base;
-        for (int n = 2;
-             !tx.exec_prepared("stakeholder_id_taken", stakeholder_id).empty();
-             ++n) {
-          const std::string suffix = absl::StrCat("-", n);
-          stakeholder_id = base.substr(0, 63 - suffix.size()) + suffix;
+        // Stakeholders are matched by name or alias; the import serialises with
+        // other imports so two never create the same one.
+        tx.exec(
+            "SELECT pg_advisory_xact_lock(hashtext('nml_responses_import'))");
+        for (const ImportRow& row : rows) {
+          std::string stakeholder_id;
+          std::vector<std::string> names{row.stakeholder_display_name};
+          names.insert(names.end(), row.stakeholder_aliases.begin(),
+                       row.stakeholder_aliases.end());
+          for (const std::string& name : names) {
+            const pqxx::result found =
+                tx.exec_prepared("find_stakeholder", name);
+            if (!found.empty()) {
+              stakeholder_id = found[0][0].as<std::string>();
+              break;
+            }
+          }
+          if (stakeholder_id.empty()) {
+            const std::string base =
+                common::Slugify(row.stakeholder_display_name);
+            stakeholder_id = base.empty() ? "stakeholder" : base;
+            for (int n = 2;
+                 !tx.exec_prepared("stakeholder_id_taken", stakeholder_id)
+                      .empty();
+                 ++n) {
+              const std::string suffix = absl::StrCat("-", n);
+              stakeholder_id = base.substr(0, 63 - suffix.size()) + suffix;
+            }
+            v1::Stakeholder s;
+            for (const auto& a : row.stakeholder_aliases) s.add_aliases(a);
+            tx.exec_prepared("insert_stakeholder", stakeholder_id,
+                             row.stakeholder_display_name,
+                             common::JsonArray(s.aliases()),
+                             static_cast<int>(row.stakeholder_type), "");
+            written.value.set_stakeholders_created(
+                written.value.stakeholders_created() + 1);
+          }
+          v1::Response response = row.response;
+          response.set_stakeholder(
+              absl::StrCat("stakeholders/", stakeholder_id));
+          const pqxx::result same = tx.exec_prepared(
+              "find_same_response", stakeholder_id, response.review_year(),
+              response.summary(), response.source_url());
+          const std::string id = same.empty() ? InsertResponse(tx, response)
+                                              : same[0][0].as<std::string>();
+          *written.value.add_responses() =
+              ReadResponse(tx.exec_prepared1("get_response", id));
         }
-        v1::Stakeholder s;
-        for (const auto& a : row.stakeholder_aliases) s.add_aliases(a);
-        tx.exec_prepared("insert_stakeholder", stakeholder_id,
-                         row.stakeholder_display_name, ToJson(s.aliases()),
-                         static_cast<int>(row.stakeholder_type), "");
-        written.value.set_stakeholders_created(
-            written.value.stakeholders_created() + 1);
-      }
-      v1::Response response = row.response;
-      response.set_stakeholder(absl::StrCat("stakeholders/", stakeholder_id));
-      const pqxx::result same = tx.exec_prepared(
-          "find_same_response", stakeholder_id, response.review_year(),
-          response.summary(), response.source_url());
-      const std::string id = same.empty() ? InsertResponse(tx, response)
-                                          : same[0][0].as<std::string>();
-      *written.value.add_responses() =
-          ReadResponse(tx.exec_prepared1("get_response", id));
-    }
-    for (const auto& issue : skipped) *written.value.add_skipped() = issue;
-    written.data_version = Version(tx);
-    written.value.set_data_version(written.data_version);
-    Remember(tx, idempotency, written.value.SerializeAsString());
-    tx.commit();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return written;
+        for (const auto& issue : skipped) *written.value.add_skipped() = issue;
+        written.data_version = Version(tx);
+        written.value.set_data_version(written.data_version);
+        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
+        return written;
+      });
 }
 
 absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
@@ -639,51 +587,50 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
   const std::string from = absl::StrCat(
       " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id WHERE ",
       condition, " AND r.delete_time IS NULL");
-  StanceSummary summary;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    summary.counts.clear();
-    for (const auto& row :
-         tx.exec_params("SELECT r.stance, s.type, count(*)" + from +
-                            " GROUP BY 1, 2 ORDER BY 1, 2",
-                        value)) {
-      v1::StanceCount& count = summary.counts.emplace_back();
-      count.set_stance(static_cast<v1::Stance>(row[0].as<int>()));
-      count.set_stakeholder_type(
-          static_cast<v1::StakeholderType>(row[1].as<int>()));
-      count.set_count(row[2].as<int>());
-    }
-    const pqxx::row totals = tx.exec_params1(
-        "SELECT count(*), count(DISTINCT r.stakeholder_id)" + from, value);
-    summary.total = totals[0].as<int>();
-    summary.stakeholders = totals[1].as<int>();
-    summary.data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return summary;
+  return common::Transact<pqxx::read_transaction>(
+      pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<StanceSummary> {
+        StanceSummary summary;
+        summary.counts.clear();
+        for (const auto& row :
+             tx.exec_params("SELECT r.stance, s.type, count(*)" + from +
+                                " GROUP BY 1, 2 ORDER BY 1, 2",
+                            value)) {
+          v1::StanceCount& count = summary.counts.emplace_back();
+          count.set_stance(static_cast<v1::Stance>(row[0].as<int>()));
+          count.set_stakeholder_type(
+              static_cast<v1::StakeholderType>(row[1].as<int>()));
+          count.set_count(row[2].as<int>());
+        }
+        const pqxx::row totals = tx.exec_params1(
+            "SELECT count(*), count(DISTINCT r.stakeholder_id)" + from, value);
+        summary.total = totals[0].as<int>();
+        summary.stakeholders = totals[1].as<int>();
+        summary.data_version = Version(tx);
+        return summary;
+      });
 }
 
 absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
     const Scope& scope, int64_t* data_version) {
   const auto [condition, value] = ScopeCondition(scope);
-  std::vector<v1::Response> result;
-  auto status = pool_.Run([&](pqxx::connection& c) {
-    pqxx::read_transaction tx(c);
-    result.clear();
-    for (const auto& row : tx.exec_params(
-             absl::StrCat(
-                 "SELECT ", ResponseColumns(), " WHERE ", condition,
-                 " AND r.delete_time IS NULL ORDER BY r.stated_on_key, r.seq "
-                 "LIMIT 10000"),
-             value)) {
-      result.push_back(ReadResponse(row));
-    }
-    *data_version = Version(tx);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return result;
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::vector<v1::Response>> {
+        std::vector<v1::Response> result;
+        result.clear();
+        for (const auto& row :
+             tx.exec_params(absl::StrCat("SELECT ", ResponseColumns(),
+                                         " WHERE ", condition,
+                                         " AND r.delete_time IS NULL ORDER BY "
+                                         "r.stated_on_key, r.seq "
+                                         "LIMIT 10000"),
+                            value)) {
+          result.push_back(ReadResponse(row));
+        }
+        *data_version = Version(tx);
+        return result;
+      });
 }
 
 }  // namespace nml::responses

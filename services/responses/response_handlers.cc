@@ -84,7 +84,7 @@ absl::Status ResponsesHandlers::CreateResponse(
     return st;
   }
   auto written = store_.CreateResponse(
-      input, IdempotencyOf(request, request.request_id()));
+      input, common::IdempotencyKeyOf(request, request.request_id()));
   if (!written.ok()) return written.status();
   *response.mutable_response() = written->value;
   response.set_data_version(written->data_version);

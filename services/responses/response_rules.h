@@ -43,13 +43,6 @@ absl::StatusOr<ResponsesStore::Scope> ScopeOf(std::optional<int> review_year,
 std::chrono::system_clock::time_point ListingsDeadline(
     const common::CallInfo& call);
 
-template <typename Request>
-Idempotency IdempotencyOf(const Request& request,
-                          const std::string& request_id) {
-  return Idempotency{Request::descriptor()->name(), request_id,
-                     common::RequestFingerprintBytes(request)};
-}
-
 // The store's answer to a Get: NOT_FOUND naming the resource when absent.
 template <typename T>
 absl::StatusOr<T> Found(absl::StatusOr<std::optional<T>> found,

@@ -9,17 +9,14 @@
 #include <vector>
 
 #include "common/filter.h"
+#include "common/idempotency.h"
 #include "common/page_token.h"
 #include "nml/responses/v1/responses_service.pb.h"
 
 namespace nml::responses {
 
 // Makes a retried write return its first answer (AIP-155).
-struct Idempotency {
-  std::string method;
-  std::string request_id;     // empty: not idempotent
-  std::string request_bytes;  // the request without its request_id
-};
+using Idempotency = common::IdempotencyKey;
 
 template <typename T>
 struct Written {

@@ -70,8 +70,8 @@ absl::Status ResponsesHandlers::CreateStakeholder(
                       "must be 1-63 lower-case letters, digits and hyphens");
   }
   s.set_name(absl::StrCat(kStakeholdersPrefix, id));
-  auto written =
-      store_.CreateStakeholder(s, IdempotencyOf(request, request.request_id()));
+  auto written = store_.CreateStakeholder(
+      s, common::IdempotencyKeyOf(request, request.request_id()));
   if (!written.ok()) return written.status();
   *response.mutable_stakeholder() = written->value;
   response.set_data_version(written->data_version);

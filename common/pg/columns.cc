@@ -1,0 +1,35 @@
+#include "common/pg/columns.h"
+
+#include <absl/strings/str_cat.h>
+
+#include <nlohmann/json.hpp>
+
+namespace nml::common {
+
+std::string MicrosSql(std::string_view column) {
+  return absl::StrCat("(extract(epoch FROM ", std::string(column),
+                      ") * 1000000)::bigint");
+}
+
+std::string FromMicrosSql(int param) {
+  return absl::StrCat("to_timestamp($", param, "::float8 / 1000000)");
+}
+
+std::string JsonArray(
+    const google::protobuf::RepeatedPtrField<std::string>& v) {
+  return nlohmann::json(std::vector<std::string>(v.begin(), v.end())).dump();
+}
+
+std::string JsonArray(const google::protobuf::RepeatedField<int>& v) {
+  return nlohmann::json(std::vector<int>(v.begin(), v.end())).dump();
+}
+
+std::vector<std::string> JsonStrings(const pqxx::field& field) {
+  return nlohmann::json::parse(field.c_str()).get<std::vector<std::string>>();
+}
+
+std::vector<int> JsonInts(const pqxx::field& field) {
+  return nlohmann::json::parse(field.c_str()).get<std::vector<int>>();
+}
+
+}  // namespace nml::common

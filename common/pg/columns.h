@@ -1,0 +1,28 @@
+#pragma once
+
+#include <google/protobuf/repeated_field.h>
+#include <google/protobuf/repeated_ptr_field.h>
+
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nml::common {
+
+// How both stores move values the libpqxx 6 API cannot bind directly.
+// Times travel as microseconds since the epoch, arrays as JSON text.
+
+// SQL reading a timestamptz column as bigint microseconds.
+std::string MicrosSql(std::string_view column);
+// SQL turning bind parameter $`param` (microseconds) into a timestamptz.
+std::string FromMicrosSql(int param);
+
+// A JSON array for a `json_array_elements_text($n::json)` parameter.
+std::string JsonArray(const google::protobuf::RepeatedPtrField<std::string>& v);
+std::string JsonArray(const google::protobuf::RepeatedField<int>& v);
+// A `to_json(array)::text` column back to strings or integers.
+std::vector<std::string> JsonStrings(const pqxx::field& field);
+std::vector<int> JsonInts(const pqxx::field& field);
+
+}  // namespace nml::common
