@@ -1,190 +1,27 @@
 #include "services/responses/pg_responses_store.h"
 
 #include <absl/strings/str_cat.h>
-#include <absl/strings/str_format.h>
-#include <google/protobuf/util/time_util.h>
 
 #include <pqxx/pqxx>
-#include <random>
-#include <set>
 
 #include "common/names.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
 #include "common/status.h"
+#include "services/responses/pg_responses_rows.h"
 
 namespace nml::responses {
-
-using google::protobuf::util::TimeUtil;
-
-namespace {
-
-// Columns of one response row, in the order ReadResponse expects.
-const std::string& ResponseColumns() {
-  static const auto* const kColumns = new std::string(absl::StrCat(
-      "r.id, r.stakeholder_id, r.review_year, to_json(r.targets)::text, "
-      "r.stance, "
-      "r.summary, r.quote, to_json(r.commitments)::text, r.channel, "
-      "coalesce(r.stated_year, 0), r.stated_month, r.stated_day, r.source_url, "
-      "r.revision, ",
-      common::MicrosSql("r.create_time"), ", ",
-      common::MicrosSql("r.update_time"), ", ",
-      common::MicrosSql("r.delete_time"),
-      ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text "
-      "FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id"));
-  return *kColumns;
-}
-
-v1::Response ReadResponse(const pqxx::row& row) {
-  v1::Response r;
-  r.set_name(absl::StrCat("responses/", row[0].as<std::string>()));
-  r.set_stakeholder(absl::StrCat("stakeholders/", row[1].as<std::string>()));
-  r.set_review_year(row[2].as<int>());
-  for (auto& t : common::JsonStrings(row[3])) r.add_targets(std::move(t));
-  r.set_stance(static_cast<v1::Stance>(row[4].as<int>()));
-  r.set_summary(row[5].as<std::string>());
-  r.set_quote(row[6].as<std::string>());
-  for (auto& c : common::JsonStrings(row[7])) r.add_commitments(std::move(c));
-  r.set_channel(static_cast<v1::Channel>(row[8].as<int>()));
-  if (row[9].as<int>() != 0) {
-    r.mutable_stated_on()->set_year(row[9].as<int>());
-    r.mutable_stated_on()->set_month(row[10].as<int>());
-    r.mutable_stated_on()->set_day(row[11].as<int>());
-  }
-  r.set_source_url(row[12].as<std::string>());
-  r.set_etag(row[13].as<std::string>());
-  *r.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
-  *r.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
-  if (!row[16].is_null()) {
-    *r.mutable_delete_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[16].as<int64_t>());
-  }
-  r.set_stakeholder_display_name(row[17].as<std::string>());
-  r.set_stakeholder_type(static_cast<v1::StakeholderType>(row[18].as<int>()));
-  return r;
-}
-
-v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
-  v1::Stakeholder s;
-  s.set_name(absl::StrCat("stakeholders/", row[0].as<std::string>()));
-  s.set_display_name(row[1].as<std::string>());
-  for (auto& a : common::JsonStrings(row[2])) s.add_aliases(std::move(a));
-  s.set_type(static_cast<v1::StakeholderType>(row[3].as<int>()));
-  s.set_country_code(row[4].as<std::string>());
-  s.set_etag(row[5].as<std::string>());
-  *s.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
-  *s.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
-  return s;
-}
-
-std::string NewResponseId() {
-  thread_local std::mt19937_64 engine{std::random_device{}()};
-  return absl::StrFormat("%016x", engine());
-}
-
-std::string IdOf(const std::string& name) {
-  return name.substr(name.find('/') + 1);
-}
-
-int64_t Version(pqxx::transaction_base& tx) {
-  return tx.exec_prepared1("read_version")[0].as<int64_t>();
-}
-
-// Fills `written` with the stored first answer when this is a retry of an
-// idempotent write; true when it did.
-template <typename T>
-absl::StatusOr<bool> ReplayInto(pqxx::transaction_base& tx,
-                                const Idempotency& idempotency,
-                                Written<T>& written) {
-  auto stored = common::FindStoredAnswer(tx, idempotency);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return false;
-  written.value.ParseFromString(**stored);
-  written.replayed = true;
-  written.data_version = Version(tx);
-  return true;
-}
-
-std::pair<std::string, std::string> ScopeCondition(
-    const ResponsesStore::Scope& scope) {
-  if (scope.review_year) {
-    return {"r.review_year = $1::int", std::to_string(*scope.review_year)};
-  }
-  if (scope.target) return {"r.targets @> ARRAY[$1::text]", *scope.target};
-  return {"r.stakeholder_id = $1", scope.stakeholder_id.value_or("")};
-}
-
-std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
-  const std::string id = NewResponseId();
-  tx.exec_prepared("insert_response", id, IdOf(r.stakeholder()),
-                   r.review_year(), common::JsonArray(r.targets()),
-                   static_cast<int>(r.stance()), r.summary(), r.quote(),
-                   common::JsonArray(r.commitments()),
-                   static_cast<int>(r.channel()), r.stated_on().year(),
-                   r.stated_on().month(), r.stated_on().day(), r.source_url());
-  return id;
-}
-
-// The filter fields of ListResponses (ResponseFilterSchema) as columns of
-// the query below; values are bound, never spliced.
-const common::SqlMapping& ResponseSqlMapping() {
-  static const common::SqlMapping kMapping = {
-      {"stakeholder",
-       {"r.stakeholder_id",
-        [](const std::string& v) -> absl::StatusOr<std::string> {
-          return common::ParseIdName(v, common::kStakeholdersPrefix,
-                                     "filter: stakeholder");
-        }}},
-      {"stakeholder_type", {"s.type", nullptr}},
-      {"stance", {"r.stance", nullptr}},
-      {"review_year", {"r.review_year", nullptr}},
-      {"targets", {"r.targets", nullptr}},
-      {"channel", {"r.channel", nullptr}},
-      // "2022", "2022-02" or "2022-02-18", compared like the stored key.
-      {"stated_on",
-       {"r.stated_on_key",
-        [](const std::string& v) -> absl::StatusOr<std::string> {
-          int y = 0, m = 0, d = 0;
-          char tail = 0;
-          const int n =
-              std::sscanf(v.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
-          if (v.empty() || n == 4 || (n == 1 && v.size() != 4) ||
-              (n == 2 && v.size() != 7) || (n == 3 && v.size() != 10) ||
-              n < 1) {
-            return common::FieldError("filter: stated_on",
-                                      "takes \"YYYY\", \"YYYY-MM\" or "
-                                      "\"YYYY-MM-DD\"");
-          }
-          char key[16];
-          std::snprintf(key, sizeof(key), "%04d-%02d-%02d", y, n >= 2 ? m : 0,
-                        n >= 3 ? d : 0);
-          return std::string(key);
-        }}},
-  };
-  return kMapping;
-}
-
-}  // namespace
 
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("read_version", "SELECT version FROM data_state");
   common::PrepareIdempotencyStatements(c);
-  const std::string stakeholder_columns = absl::StrCat(
-      "id, display_name, to_json(aliases)::text, type, country_code, "
-      "revision, ",
-      common::MicrosSql("create_time"), ", ", common::MicrosSql("update_time"),
-      " FROM stakeholders");
   c.prepare("all_stakeholders",
-            "SELECT " + stakeholder_columns + " ORDER BY id");
+            "SELECT " + StakeholderColumns() + " ORDER BY id");
   c.prepare("get_stakeholder",
-            "SELECT " + stakeholder_columns + " WHERE id = $1");
+            "SELECT " + StakeholderColumns() + " WHERE id = $1");
   c.prepare("lock_stakeholder",
-            "SELECT " + stakeholder_columns + " WHERE id = $1 FOR UPDATE");
+            "SELECT " + StakeholderColumns() + " WHERE id = $1 FOR UPDATE");
   c.prepare(
       "find_stakeholder",
       "SELECT id FROM stakeholders WHERE lower(display_name) = lower($1) OR "
@@ -237,112 +74,6 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "find_same_response",
       "SELECT id FROM responses WHERE stakeholder_id = $1 AND review_year = $2 "
       "AND summary = $3 AND source_url = $4 AND delete_time IS NULL LIMIT 1");
-}
-
-absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
-    int64_t* data_version) {
-  return common::Transact<pqxx::read_transaction>(
-      pool_,
-      [&](pqxx::read_transaction& tx)
-          -> absl::StatusOr<std::vector<v1::Stakeholder>> {
-        std::vector<v1::Stakeholder> result;
-        result.clear();
-        for (const auto& row : tx.exec_prepared("all_stakeholders")) {
-          result.push_back(ReadStakeholder(row));
-        }
-        *data_version = Version(tx);
-        return result;
-      });
-}
-
-absl::StatusOr<std::optional<v1::Stakeholder>> PgResponsesStore::GetStakeholder(
-    const std::string& id, int64_t* data_version) {
-  return common::Transact<pqxx::read_transaction>(
-      pool_,
-      [&](pqxx::read_transaction& tx)
-          -> absl::StatusOr<std::optional<v1::Stakeholder>> {
-        std::optional<v1::Stakeholder> result;
-        const pqxx::result rows = tx.exec_prepared("get_stakeholder", id);
-        result = rows.empty()
-                     ? std::nullopt
-                     : std::optional<v1::Stakeholder>(ReadStakeholder(rows[0]));
-        *data_version = Version(tx);
-        return result;
-      });
-}
-
-absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::CreateStakeholder(
-    const v1::Stakeholder& s, const Idempotency& idempotency) {
-  return common::Transact<pqxx::work>(
-      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
-        Written<v1::Stakeholder> written;
-        auto replayed = ReplayInto(tx, idempotency, written);
-        if (!replayed.ok()) return replayed.status();
-        if (*replayed) {
-          return written;
-        }
-        const std::string id = IdOf(s.name());
-        if (!tx.exec_prepared("stakeholder_id_taken", id).empty()) {
-          return absl::AlreadyExistsError(
-              absl::StrCat(s.name(), " already exists"));
-        }
-        tx.exec_prepared("insert_stakeholder", id, s.display_name(),
-                         common::JsonArray(s.aliases()),
-                         static_cast<int>(s.type()), s.country_code());
-        written.value =
-            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
-        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
-        written.data_version = Version(tx);
-        return written;
-      });
-}
-
-absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::UpdateStakeholder(
-    const std::string& id,
-    const std::function<absl::Status(v1::Stakeholder&)>& update) {
-  return common::Transact<pqxx::work>(
-      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
-        Written<v1::Stakeholder> written;
-        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("stakeholders/", id, " not found"));
-        }
-        v1::Stakeholder s = ReadStakeholder(rows[0]);
-        if (auto st = update(s); !st.ok()) return st;
-        tx.exec_prepared("update_stakeholder", id, s.display_name(),
-                         common::JsonArray(s.aliases()),
-                         static_cast<int>(s.type()), s.country_code());
-        written.value =
-            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
-        written.data_version = Version(tx);
-        return written;
-      });
-}
-
-absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
-    const std::string& id, const std::string& etag) {
-  return common::Transact<pqxx::work>(
-      pool_, [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
-        int64_t version = 0;
-        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("stakeholders/", id, " not found"));
-        }
-        if (auto st =
-                common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
-            !st.ok()) {
-          return st;
-        }
-        if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "stakeholders/", id, " has live responses; delete them first"));
-        }
-        tx.exec_prepared("delete_stakeholder", id);
-        version = Version(tx);
-        return version;
-      });
 }
 
 absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(

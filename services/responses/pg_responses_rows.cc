@@ -1,0 +1,162 @@
+#include "services/responses/pg_responses_rows.h"
+
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdio>
+#include <random>
+
+#include "common/names.h"
+#include "common/pg/columns.h"
+#include "common/status.h"
+
+namespace nml::responses {
+
+using google::protobuf::util::TimeUtil;
+
+const std::string& ResponseColumns() {
+  static const auto* const kColumns = new std::string(absl::StrCat(
+      "r.id, r.stakeholder_id, r.review_year, to_json(r.targets)::text, "
+      "r.stance, "
+      "r.summary, r.quote, to_json(r.commitments)::text, r.channel, "
+      "coalesce(r.stated_year, 0), r.stated_month, r.stated_day, r.source_url, "
+      "r.revision, ",
+      common::MicrosSql("r.create_time"), ", ",
+      common::MicrosSql("r.update_time"), ", ",
+      common::MicrosSql("r.delete_time"),
+      ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text "
+      "FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id"));
+  return *kColumns;
+}
+
+v1::Response ReadResponse(const pqxx::row& row) {
+  v1::Response r;
+  r.set_name(absl::StrCat("responses/", row[0].as<std::string>()));
+  r.set_stakeholder(absl::StrCat("stakeholders/", row[1].as<std::string>()));
+  r.set_review_year(row[2].as<int>());
+  for (auto& t : common::JsonStrings(row[3])) r.add_targets(std::move(t));
+  r.set_stance(static_cast<v1::Stance>(row[4].as<int>()));
+  r.set_summary(row[5].as<std::string>());
+  r.set_quote(row[6].as<std::string>());
+  for (auto& c : common::JsonStrings(row[7])) r.add_commitments(std::move(c));
+  r.set_channel(static_cast<v1::Channel>(row[8].as<int>()));
+  if (row[9].as<int>() != 0) {
+    r.mutable_stated_on()->set_year(row[9].as<int>());
+    r.mutable_stated_on()->set_month(row[10].as<int>());
+    r.mutable_stated_on()->set_day(row[11].as<int>());
+  }
+  r.set_source_url(row[12].as<std::string>());
+  r.set_etag(row[13].as<std::string>());
+  *r.mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
+  *r.mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
+  if (!row[16].is_null()) {
+    *r.mutable_delete_time() =
+        TimeUtil::MicrosecondsToTimestamp(row[16].as<int64_t>());
+  }
+  r.set_stakeholder_display_name(row[17].as<std::string>());
+  r.set_stakeholder_type(static_cast<v1::StakeholderType>(row[18].as<int>()));
+  return r;
+}
+
+const std::string& StakeholderColumns() {
+  static const auto* const kColumns = new std::string(absl::StrCat(
+      "id, display_name, to_json(aliases)::text, type, country_code, "
+      "revision, ",
+      common::MicrosSql("create_time"), ", ", common::MicrosSql("update_time"),
+      " FROM stakeholders"));
+  return *kColumns;
+}
+
+v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
+  v1::Stakeholder s;
+  s.set_name(absl::StrCat("stakeholders/", row[0].as<std::string>()));
+  s.set_display_name(row[1].as<std::string>());
+  for (auto& a : common::JsonStrings(row[2])) s.add_aliases(std::move(a));
+  s.set_type(static_cast<v1::StakeholderType>(row[3].as<int>()));
+  s.set_country_code(row[4].as<std::string>());
+  s.set_etag(row[5].as<std::string>());
+  *s.mutable_create_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+  *s.mutable_update_time() =
+      TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+  return s;
+}
+
+namespace {
+
+std::string NewResponseId() {
+  thread_local std::mt19937_64 engine{std::random_device{}()};
+  return absl::StrFormat("%016x", engine());
+}
+
+}  // namespace
+
+std::string IdOf(const std::string& name) {
+  return name.substr(name.find('/') + 1);
+}
+
+int64_t Version(pqxx::transaction_base& tx) {
+  return tx.exec_prepared1("read_version")[0].as<int64_t>();
+}
+
+std::pair<std::string, std::string> ScopeCondition(
+    const ResponsesStore::Scope& scope) {
+  if (scope.review_year) {
+    return {"r.review_year = $1::int", std::to_string(*scope.review_year)};
+  }
+  if (scope.target) return {"r.targets @> ARRAY[$1::text]", *scope.target};
+  return {"r.stakeholder_id = $1", scope.stakeholder_id.value_or("")};
+}
+
+std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
+  const std::string id = NewResponseId();
+  tx.exec_prepared("insert_response", id, IdOf(r.stakeholder()),
+                   r.review_year(), common::JsonArray(r.targets()),
+                   static_cast<int>(r.stance()), r.summary(), r.quote(),
+                   common::JsonArray(r.commitments()),
+                   static_cast<int>(r.channel()), r.stated_on().year(),
+                   r.stated_on().month(), r.stated_on().day(), r.source_url());
+  return id;
+}
+
+const common::SqlMapping& ResponseSqlMapping() {
+  static const common::SqlMapping kMapping = {
+      {"stakeholder",
+       {"r.stakeholder_id",
+        [](const std::string& v) -> absl::StatusOr<std::string> {
+          return common::ParseIdName(v, common::kStakeholdersPrefix,
+                                     "filter: stakeholder");
+        }}},
+      {"stakeholder_type", {"s.type", nullptr}},
+      {"stance", {"r.stance", nullptr}},
+      {"review_year", {"r.review_year", nullptr}},
+      {"targets", {"r.targets", nullptr}},
+      {"channel", {"r.channel", nullptr}},
+      // "2022", "2022-02" or "2022-02-18", compared like the stored key.
+      {"stated_on",
+       {"r.stated_on_key",
+        [](const std::string& v) -> absl::StatusOr<std::string> {
+          int y = 0, m = 0, d = 0;
+          char tail = 0;
+          const int n =
+              std::sscanf(v.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
+          if (v.empty() || n == 4 || (n == 1 && v.size() != 4) ||
+              (n == 2 && v.size() != 7) || (n == 3 && v.size() != 10) ||
+              n < 1) {
+            return common::FieldError("filter: stated_on",
+                                      "takes \"YYYY\", \"YYYY-MM\" or "
+                                      "\"YYYY-MM-DD\"");
+          }
+          char key[16];
+          std::snprintf(key, sizeof(key), "%04d-%02d-%02d", y, n >= 2 ? m : 0,
+                        n >= 3 ? d : 0);
+          return std::string(key);
+        }}},
+  };
+  return kMapping;
+}
+
+}  // namespace nml::responses

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <absl/status/statusor.h>
+
+#include <pqxx/pqxx>
+#include <string>
+#include <utility>
+
+#include "common/filter.h"
+#include "common/pg/idempotency.h"
+#include "services/responses/responses_store.h"
+
+namespace nml::responses {
+
+// What the PostgreSQL store's files share: the row layouts, the data
+// version and the replay of idempotent writes. Only pg_* files include this.
+
+// Columns of one response row (with its FROM clause), in the order
+// ReadResponse expects.
+const std::string& ResponseColumns();
+v1::Response ReadResponse(const pqxx::row& row);
+// Columns of one stakeholder row, in the order ReadStakeholder expects.
+const std::string& StakeholderColumns();
+v1::Stakeholder ReadStakeholder(const pqxx::row& row);
+
+// "stakeholders/x" -> "x" (names reaching the store are already checked).
+std::string IdOf(const std::string& name);
+int64_t Version(pqxx::transaction_base& tx);
+// Inserts a response with a new random id; returns the id.
+std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r);
+
+// The WHERE condition and its one parameter for a summary scope.
+std::pair<std::string, std::string> ScopeCondition(
+    const ResponsesStore::Scope& scope);
+
+// The filter fields of ListResponses (ResponseFilterSchema) as columns of
+// ResponseColumns(); values are bound, never spliced.
+const common::SqlMapping& ResponseSqlMapping();
+
+// Fills `written` with the stored first answer when this is a retry of an
+// idempotent write; true when it did.
+template <typename T>
+absl::StatusOr<bool> ReplayInto(pqxx::transaction_base& tx,
+                                const Idempotency& idempotency,
+                                Written<T>& written) {
+  auto stored = common::FindStoredAnswer(tx, idempotency);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return false;
+  written.value.ParseFromString(**stored);
+  written.replayed = true;
+  written.data_version = Version(tx);
+  return true;
+}
+
+}  // namespace nml::responses

@@ -1,0 +1,122 @@
+// PgResponsesStore: the stakeholder methods.
+#include <absl/strings/str_cat.h>
+
+#include <pqxx/pqxx>
+
+#include "common/names.h"
+#include "common/pg/columns.h"
+#include "common/pg/idempotency.h"
+#include "common/pg/transaction.h"
+#include "common/status.h"
+#include "services/responses/pg_responses_rows.h"
+#include "services/responses/pg_responses_store.h"
+
+namespace nml::responses {
+
+absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
+    int64_t* data_version) {
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::vector<v1::Stakeholder>> {
+        std::vector<v1::Stakeholder> result;
+        result.clear();
+        for (const auto& row : tx.exec_prepared("all_stakeholders")) {
+          result.push_back(ReadStakeholder(row));
+        }
+        *data_version = Version(tx);
+        return result;
+      });
+}
+
+absl::StatusOr<std::optional<v1::Stakeholder>> PgResponsesStore::GetStakeholder(
+    const std::string& id, int64_t* data_version) {
+  return common::Transact<pqxx::read_transaction>(
+      pool_,
+      [&](pqxx::read_transaction& tx)
+          -> absl::StatusOr<std::optional<v1::Stakeholder>> {
+        std::optional<v1::Stakeholder> result;
+        const pqxx::result rows = tx.exec_prepared("get_stakeholder", id);
+        result = rows.empty()
+                     ? std::nullopt
+                     : std::optional<v1::Stakeholder>(ReadStakeholder(rows[0]));
+        *data_version = Version(tx);
+        return result;
+      });
+}
+
+absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::CreateStakeholder(
+    const v1::Stakeholder& s, const Idempotency& idempotency) {
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
+        Written<v1::Stakeholder> written;
+        auto replayed = ReplayInto(tx, idempotency, written);
+        if (!replayed.ok()) return replayed.status();
+        if (*replayed) {
+          return written;
+        }
+        const std::string id = IdOf(s.name());
+        if (!tx.exec_prepared("stakeholder_id_taken", id).empty()) {
+          return absl::AlreadyExistsError(
+              absl::StrCat(s.name(), " already exists"));
+        }
+        tx.exec_prepared("insert_stakeholder", id, s.display_name(),
+                         common::JsonArray(s.aliases()),
+                         static_cast<int>(s.type()), s.country_code());
+        written.value =
+            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
+        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
+        written.data_version = Version(tx);
+        return written;
+      });
+}
+
+absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::UpdateStakeholder(
+    const std::string& id,
+    const std::function<absl::Status(v1::Stakeholder&)>& update) {
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
+        Written<v1::Stakeholder> written;
+        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("stakeholders/", id, " not found"));
+        }
+        v1::Stakeholder s = ReadStakeholder(rows[0]);
+        if (auto st = update(s); !st.ok()) return st;
+        tx.exec_prepared("update_stakeholder", id, s.display_name(),
+                         common::JsonArray(s.aliases()),
+                         static_cast<int>(s.type()), s.country_code());
+        written.value =
+            ReadStakeholder(tx.exec_prepared1("get_stakeholder", id));
+        written.data_version = Version(tx);
+        return written;
+      });
+}
+
+absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
+    const std::string& id, const std::string& etag) {
+  return common::Transact<pqxx::work>(
+      pool_, [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
+        int64_t version = 0;
+        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
+        if (rows.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("stakeholders/", id, " not found"));
+        }
+        if (auto st =
+                common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
+            !st.ok()) {
+          return st;
+        }
+        if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "stakeholders/", id, " has live responses; delete them first"));
+        }
+        tx.exec_prepared("delete_stakeholder", id);
+        version = Version(tx);
+        return version;
+      });
+}
+
+}  // namespace nml::responses
