@@ -1,0 +1,100 @@
+#pragma once
+
+#include <absl/status/status.h>
+#include <absl/strings/str_cat.h>
+#include <absl/time/time.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/validation.h"
+#include "nml/listings/v1/listings_service.pb.h"
+#include "services/listings/model.h"
+#include "services/listings/snapshot.h"
+
+namespace nml::listings {
+
+// What every planner shares: limits, field checks, stamping a written
+// resource, finding things in the current data, and the review state rules.
+// Internal to the planner files (planner.h is the interface).
+
+inline constexpr int kMaxImportRows = 5000;
+inline constexpr size_t kMaxNameLength = 200;
+inline constexpr size_t kMaxSummaryLength = 4000;
+inline constexpr int kMaxAliases = 50;
+inline constexpr int kMaxDomains = 100;
+
+google::protobuf::Timestamp ToProto(absl::Time t);
+
+// etag = the row's revision number.
+int64_t Revision(const std::string& etag);
+
+template <typename T>
+void Stamp(T& resource, const T* existing, absl::Time now) {
+  resource.set_etag(
+      absl::StrCat(existing ? Revision(existing->etag()) + 1 : 1));
+  *resource.mutable_create_time() =
+      existing ? existing->create_time() : ToProto(now);
+  *resource.mutable_update_time() = ToProto(now);
+}
+
+using common::CheckDate;
+using common::CheckReviewYear;
+using common::CheckText;
+using common::CheckUrl;
+
+absl::Status CheckCountryCode(const std::string& code, std::string_view field);
+
+absl::Status CheckNames(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    std::string_view field);
+
+absl::Status CheckDomains(
+    const google::protobuf::RepeatedPtrField<v1::DomainRule>& rules,
+    std::string_view field);
+
+absl::Status CheckInfringementTypes(
+    const google::protobuf::RepeatedField<int>& types, std::string_view field);
+
+// Who holds a domain pattern now: market id, or "".
+std::string DomainOwner(const SnapshotData& data, const std::string& pattern);
+
+template <typename T>
+const T* FindByName(const std::vector<T>& items, const std::string& name) {
+  for (const T& item : items) {
+    if (item.name() == name) return &item;
+  }
+  return nullptr;
+}
+
+const v1::Review* FindReview(const SnapshotData& data, int year);
+
+std::string UniqueId(const std::string& base,
+                     const std::set<std::string>& taken);
+
+// The post-write view, for answers with their output-only fields.
+std::shared_ptr<const Snapshot> After(const SnapshotData& current,
+                                      const ChangeSet& changes);
+
+std::string LowerTrim(std::string_view text);
+
+void AddAlias(v1::Market& market, const std::string& alias);
+
+absl::Status ValidateReviewFields(const v1::Review& review,
+                                  const std::string& field);
+
+std::string PublicationBlocker(const v1::Review& review);
+
+// Final state of a review after its listings changed: PUBLISHED only when
+// asked for and complete.
+absl::Status SettleState(const SnapshotData& current, ChangeSet& changes,
+                         int year, v1::ReviewState wanted, bool refuse,
+                         std::string* blocker);
+
+v1::Review StoredReviewFields(const v1::Review& review);
+
+}  // namespace nml::listings
