@@ -14,7 +14,7 @@
 #include "services/listings/listings_service.h"
 #include "services/listings/memory_listings_store.h"
 #include "services/listings/planner.h"
-#include "services/listings/queries.h"
+#include "services/listings/reads.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
 

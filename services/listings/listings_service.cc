@@ -6,7 +6,7 @@
 #include "common/status.h"
 #include "common/unary.h"
 #include "services/listings/planner.h"
-#include "services/listings/queries.h"
+#include "services/listings/reads.h"
 
 namespace nml::listings {
 

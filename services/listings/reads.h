@@ -9,7 +9,9 @@ namespace nml::listings {
 
 // The read RPCs, answered from one snapshot. Each validates its request
 // (INVALID_ARGUMENT naming the field), fills `response` including
-// `data_version`, and never blocks.
+// `data_version`, and never blocks. Gets, lists, history, diff and stats
+// are in reads.cc, ScreenDomains in screening.cc, SearchMarkets in
+// search.cc.
 
 absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
                        v1::GetReviewResponse& response);

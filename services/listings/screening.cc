@@ -1,0 +1,162 @@
+// ScreenDomains: inputs matched against a review's domain rules.
+#include <absl/strings/ascii.h>
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_join.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/parentheticals.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/validation.h"
+#include "services/listings/domain.h"
+#include "services/listings/market_names.h"
+#include "services/listings/reads.h"
+
+namespace nml::listings {
+
+using common::FieldError;
+using common::Std;
+
+// ------------------------------------------------------------ screening
+
+namespace {
+
+constexpr int kMaxScreenItems = 1000;
+
+void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
+               const v1::ScreenOptions& options, v1::ScreenResult& result) {
+  result.set_input(item.input());
+  const int year =
+      options.review_year() != 0 ? options.review_year() : s.latest_year();
+  result.set_review_year(year);
+  auto fail = [&result](absl::StatusCode code, std::string message) {
+    result.mutable_error()->set_code(static_cast<int>(code));
+    result.mutable_error()->set_message(std::move(message));
+  };
+  if (year == 0) {
+    fail(absl::StatusCode::kFailedPrecondition, "no review has listings yet");
+    return;
+  }
+  if (!std::binary_search(s.years_with_listings().begin(),
+                          s.years_with_listings().end(), year)) {
+    fail(absl::StatusCode::kNotFound,
+         absl::StrCat("review ", year, " has no listings recorded"));
+    return;
+  }
+  auto canonical = CanonicalizeHost(item.input());
+  if (!canonical.ok()) {
+    fail(canonical.status().code(), std::string(canonical.status().message()));
+    return;
+  }
+  result.set_host(canonical->host);
+  result.set_registrable_domain(canonical->registrable_domain);
+  if (canonical->is_ip) return;
+
+  std::set<std::string> seen_markets;
+  auto add_match = [&](const v1::Market& market, v1::MatchRule rule,
+                       const std::string& pattern) {
+    if (!seen_markets.insert(market.name()).second) return;
+    const std::string id = *ParseMarketName(market.name());
+    if (s.FindListing(year, id) != nullptr) {
+      v1::ScreenMatch* match = result.add_matches();
+      match->set_listing(ListingName(year, id));
+      match->set_market(market.name());
+      match->set_market_display_name(market.display_name());
+      match->set_rule(rule);
+      match->set_pattern(pattern);
+      match->set_operator_(market.operator_());
+      return;
+    }
+    if (!options.operator_rollup() || market.operator_().empty()) return;
+    for (const v1::Market* sibling : s.MarketsOfOperator(market.operator_())) {
+      const std::string sibling_id = *ParseMarketName(sibling->name());
+      if (s.FindListing(year, sibling_id) == nullptr) continue;
+      v1::ScreenMatch* match = result.add_matches();
+      match->set_listing(ListingName(year, sibling_id));
+      match->set_market(market.name());
+      match->set_market_display_name(market.display_name());
+      match->set_rule(v1::MATCH_RULE_OPERATOR_ROLLUP);
+      match->set_pattern(pattern);
+      match->set_operator_(market.operator_());
+      return;
+    }
+  };
+
+  // The host itself, then each parent domain: most specific first.
+  std::string_view candidate = canonical->host;
+  for (;;) {
+    if (const auto* ref = s.FindDomain(candidate)) {
+      const bool is_host = candidate == canonical->host;
+      switch (ref->scope) {
+        case v1::MATCH_SCOPE_EXACT_HOST:
+          if (is_host) {
+            add_match(*ref->market, v1::MATCH_RULE_EXACT_HOST,
+                      std::string(candidate));
+          }
+          break;
+        case v1::MATCH_SCOPE_HOST_AND_SUBDOMAINS:
+          add_match(*ref->market, v1::MATCH_RULE_HOST_AND_SUBDOMAINS,
+                    std::string(candidate));
+          break;
+        case v1::MATCH_SCOPE_REGISTRABLE_DOMAIN:
+          if (candidate == canonical->registrable_domain) {
+            add_match(*ref->market, v1::MATCH_RULE_REGISTRABLE_DOMAIN,
+                      std::string(candidate));
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    const size_t dot = candidate.find('.');
+    if (dot == std::string_view::npos) break;
+    candidate.remove_prefix(dot + 1);
+  }
+}
+
+}  // namespace
+
+absl::Status ScreenDomains(const Snapshot& s,
+                           const v1::ScreenDomainsRequest& request,
+                           v1::ScreenDomainsResponse& response) {
+  if (request.items_size() == 0)
+    return FieldError("items", "must not be empty");
+  if (request.items_size() > kMaxScreenItems) {
+    return FieldError(
+        "items", absl::StrCat("at most ", kMaxScreenItems, " per request"));
+  }
+  auto check_options = [](const v1::ScreenOptions& o,
+                          const std::string& field) -> absl::Status {
+    if (o.review_year() != 0)
+      return common::CheckReviewYear(o.review_year(), field);
+    return absl::OkStatus();
+  };
+  if (auto st = check_options(request.options(), "options.review_year");
+      !st.ok()) {
+    return st;
+  }
+  response.mutable_results()->Reserve(request.items_size());
+  for (int i = 0; i < request.items_size(); ++i) {
+    const v1::ScreenItem& item = request.items(i);
+    const v1::ScreenOptions& options =
+        item.has_options() ? item.options() : request.options();
+    v1::ScreenResult* result = response.add_results();
+    if (auto st = check_options(
+            options, absl::StrCat("items[", i, "].options.review_year"));
+        !st.ok()) {
+      result->set_input(item.input());
+      result->mutable_error()->set_code(static_cast<int>(st.code()));
+      result->mutable_error()->set_message(std::string(st.message()));
+      continue;
+    }
+    ScreenOne(s, item, options, *result);
+  }
+  response.set_data_version(s.version());
+  return absl::OkStatus();
+}
+
+}  // namespace nml::listings
