@@ -27,12 +27,24 @@ as_owner() {
   fi
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
+# The first port from $1 that PostgreSQL can bind: free of listeners and of
+# client sockets that took it as their ephemeral port.
 free_port() {
-  local port=${1:-55432}
-  while port_in_use "$port"; do port=$((port + 1)); done
-  echo "$port"
+  python3 - "${1:-55432}" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+while True:
+    with socket.socket() as s:
+        # As PostgreSQL binds: a server's own TIME-WAIT sockets from before a
+        # restart do not count.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            port += 1
+print(port)
+PY
 }
 
 cmd=${1:-}; dir=${2:-}

@@ -20,7 +20,7 @@ echo "buf lint: ok"
 pgdir=$(mktemp -d /tmp/nml-test-pg.XXXXXX)
 cleanup() { "$root/scripts/pg.sh" stop "$pgdir" || true; rm -rf "$pgdir"; }
 trap cleanup EXIT
-NML_TEST_DATABASE_URL=$(scripts/pg.sh start "$pgdir" 56432)
+NML_TEST_DATABASE_URL=$(scripts/pg.sh start "$pgdir" 26432)
 export NML_TEST_DATABASE_URL
 echo "== test database: $NML_TEST_DATABASE_URL"
 

@@ -140,10 +140,14 @@ TEST(Health, TheProbeFailsClearlyWhenNothingListens) {
 // disturbing the other tests.
 class PrivateCluster {
  public:
+  // Below the kernel's ephemeral range (32768-60999), so no client socket
+  // can hold the port while the cluster is down.
+  static constexpr char kPort[] = "27432";
+
   PrivateCluster()
       : dir_(absl::StrCat(std::filesystem::temp_directory_path().string(),
                           "/nml-health-pg-", getpid())) {
-    Start("57432");
+    Start(kPort);
     int port = 0;
     RE2::PartialMatch(url_, R"(:(\d+)/)", &port);
     port_ = std::to_string(port);
