@@ -1,0 +1,73 @@
+#include "tools/nmlctl/client.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string_view>
+
+namespace nml::cli {
+
+std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
+                                       const std::string& address) {
+  auto credentials = common::MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    std::exit(kUsage);
+  }
+  return grpc::CreateChannel(address, *credentials);
+}
+
+std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(options.timeout_ms));
+  if (!options.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options.token);
+  }
+  return context;
+}
+
+int ExitCodeFor(const grpc::Status& status) {
+  if (status.ok()) return 0;
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                 status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+             ? kUnreachable
+             : kServerError;
+}
+
+int ReportError(const std::string& address, const grpc::Status& status) {
+  std::fprintf(stderr, "nmlctl: %s: %s (%d)\n", address.c_str(),
+               status.error_message().c_str(), status.error_code());
+  return ExitCodeFor(status);
+}
+
+void PrintJson(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  print.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, print);
+  std::fputs(out.c_str(), stdout);
+}
+
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value) {
+  const auto* found = type->FindValueByNumber(value);
+  if (found == nullptr) return std::to_string(value);
+  // The prefix every value of the type shares, up to its last '_'
+  // (AIP-126: values are prefixed with the enum's name).
+  std::string_view prefix = type->value(0)->name();
+  for (int i = 1; i < type->value_count(); ++i) {
+    std::string_view name = type->value(i)->name();
+    size_t n = 0;
+    while (n < prefix.size() && n < name.size() && prefix[n] == name[n]) ++n;
+    prefix = prefix.substr(0, n);
+  }
+  prefix = prefix.substr(0, prefix.rfind('_') + 1);
+  return found->name().substr(prefix.size());
+}
+
+}  // namespace nml::cli

@@ -1,0 +1,90 @@
+#pragma once
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
+
+#include "common/tls.h"
+#include "nml/gateway/v1/gateway_service.grpc.pb.h"
+#include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "nml/responses/v1/responses_service.grpc.pb.h"
+
+namespace nml::cli {
+
+// Exit status: 0 success, 1 the server answered with an error (or the
+// input was refused), 2 bad usage, 3 the server could not be reached.
+inline constexpr int kServerError = 1;
+inline constexpr int kUsage = 2;
+inline constexpr int kUnreachable = 3;
+
+struct GlobalOptions {
+  std::string addr = "127.0.0.1:50051";
+  std::string responses_addr = "127.0.0.1:50052";
+  std::string gateway_addr = "127.0.0.1:50050";
+  std::string token;
+  common::ClientTlsOptions tls;
+  int timeout_ms = 10000;
+  bool json = false;
+};
+
+// A channel to `address`, with TLS when --tls-ca is given (exits with
+// kUsage when the TLS files cannot be read).
+std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
+                                       const std::string& address);
+// A context for one call: the deadline and the API key.
+std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options);
+int ExitCodeFor(const grpc::Status& status);
+// Prints "nmlctl: <address>: <message> (<code>)"; returns the exit code.
+int ReportError(const std::string& address, const grpc::Status& status);
+void PrintJson(const google::protobuf::Message& message);
+// An enum value without its type's prefix: STANCE_SUPPORTS -> "SUPPORTS".
+std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value);
+
+// The generated stub of one service at one address, with the options every
+// call takes.
+template <typename Service>
+class Client {
+ public:
+  using Stub = typename Service::Stub;
+
+  Client(const GlobalOptions& options, std::string address)
+      : options_(options),
+        address_(std::move(address)),
+        stub_(Service::NewStub(Channel(options, address_))) {}
+
+  // Calls `method` with the deadline and API key; returns its status.
+  template <typename Request, typename Response>
+  grpc::Status Invoke(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                   const Request&, Response*),
+                      const Request& request, Response* response) {
+    auto context = NewContext(options_);
+    return ((*stub_).*method)(context.get(), request, response);
+  }
+
+  // Invoke, printing an error; returns the exit code.
+  template <typename Request, typename Response>
+  int Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                        Response*),
+           const Request& request, Response* response) {
+    const grpc::Status status = Invoke(method, request, response);
+    return status.ok() ? 0 : ReportError(address_, status);
+  }
+
+  const GlobalOptions& options() const { return options_; }
+  const std::string& address() const { return address_; }
+
+ private:
+  const GlobalOptions& options_;
+  const std::string address_;
+  std::unique_ptr<Stub> stub_;
+};
+
+using ListingsClient = Client<listings::v1::ListingsService>;
+using ResponsesClient = Client<responses::v1::ResponsesService>;
+using GatewayClient = Client<gateway::v1::GatewayService>;
+
+}  // namespace nml::cli

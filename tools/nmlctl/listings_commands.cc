@@ -1,0 +1,275 @@
+#include "tools/nmlctl/listings_commands.h"
+
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
+#include <absl/strings/str_join.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tools/nmlctl/csv.h"
+#include "tools/nmlctl/import.h"
+#include "tools/nmlctl/print.h"
+
+namespace nml::cli {
+
+namespace v1 = nml::listings::v1;
+namespace rv1 = nml::responses::v1;
+
+int Status(ListingsClient& client) {
+  v1::GetDataStatusResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetDataStatus,
+                           v1::GetDataStatusRequest(), &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  using google::protobuf::util::TimeUtil;
+  std::printf("data version  %lld\n",
+              static_cast<long long>(response.data_version()));
+  std::printf("snapshot      %s\n",
+              TimeUtil::ToString(response.snapshot_time()).c_str());
+  std::printf("last import   %s\n",
+              response.has_last_import_time()
+                  ? TimeUtil::ToString(response.last_import_time()).c_str()
+                  : "never");
+  std::printf("markets %d, operators %d, listings %d\n",
+              response.market_count(), response.operator_count(),
+              response.listing_count());
+  for (const v1::Review& r : response.reviews()) PrintReviewLine(r);
+  return 0;
+}
+
+int Import(ListingsClient& client, const std::string& markets_path,
+           const std::string& counts_path) {
+  auto markets = ReadFile(markets_path);
+  if (!markets.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(markets.status().message()).c_str());
+    return kServerError;
+  }
+  auto counts = ReadFile(counts_path);
+  if (!counts.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(counts.status().message()).c_str());
+    return kServerError;
+  }
+  auto imports =
+      BuildReviewImports(markets_path, *markets, counts_path, *counts);
+  if (!imports.ok()) {
+    std::fprintf(stderr, "nmlctl: %s\n",
+                 std::string(imports.status().message()).c_str());
+    return kServerError;
+  }
+  // Everything is checked before anything is written: one bad row anywhere
+  // and nothing is imported.
+  for (const auto& import : *imports) {
+    v1::ImportReviewRequest check = import.request;
+    check.set_validate_only(true);
+    v1::ImportReviewResponse response;
+    const grpc::Status status = client.Invoke(
+        &v1::ListingsService::Stub::ImportReview, check, &response);
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+      std::fprintf(
+          stderr, "nmlctl: import refused, nothing written: %s\n",
+          LocateImportError(status.error_message(), import, markets_path)
+              .c_str());
+      return kServerError;
+    }
+    if (!status.ok()) return ReportError(client.address(), status);
+  }
+  int listings = 0, created = 0, replayed = 0;
+  for (const auto& import : *imports) {
+    v1::ImportReviewResponse response;
+    if (int rc = client.Call(&v1::ListingsService::Stub::ImportReview,
+                             import.request, &response)) {
+      return rc;
+    }
+    const v1::Review& r = response.review();
+    listings += r.online_count() + r.physical_count();
+    created += response.markets_created();
+    replayed += response.replayed() ? 1 : 0;
+    std::printf(
+        "reviews/%d %-10s %2d online, %2d physical; %d markets new, %d "
+        "updated%s%s%s\n",
+        r.year(), StateName(r.state()).c_str(), r.online_count(),
+        r.physical_count(), response.markets_created(),
+        response.markets_updated(), response.replayed() ? " (unchanged)" : "",
+        response.publication_blocker().empty() ? "" : "; ",
+        response.publication_blocker().c_str());
+    if (client.options().json) PrintJson(response);
+  }
+  std::printf(
+      "imported %zu reviews, %d listings, %d new markets%s\n", imports->size(),
+      listings, created,
+      replayed == static_cast<int>(imports->size()) ? " (already loaded)" : "");
+  return 0;
+}
+
+int ListListings(ListingsClient& client, int year, const std::string& filter) {
+  v1::ListListingsRequest request;
+  request.set_parent(year == 0 ? "reviews/-" : absl::StrCat("reviews/", year));
+  request.set_filter(filter);
+  request.set_page_size(1000);
+  for (;;) {
+    v1::ListListingsResponse response;
+    if (int rc = client.Call(&v1::ListingsService::Stub::ListListings, request,
+                             &response)) {
+      return rc;
+    }
+    if (client.options().json) {
+      PrintJson(response);
+    } else {
+      for (const v1::Listing& l : response.listings()) {
+        std::printf("%-45s %-9s %s%s\n", l.name().c_str(),
+                    KindName(l.market_kind()).c_str(),
+                    l.market_display_name().c_str(),
+                    l.first_time() ? "  [first time]" : "");
+      }
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  return 0;
+}
+
+int History(ListingsClient& client, const std::string& market) {
+  v1::GetMarketHistoryRequest request;
+  request.set_market(market.starts_with("markets/") ? market
+                                                    : "markets/" + market);
+  v1::GetMarketHistoryResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetMarketHistory,
+                           request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("%s (%s)\n", response.market().display_name().c_str(),
+              response.market().name().c_str());
+  std::vector<std::string> periods;
+  for (const auto& p : response.periods()) {
+    periods.push_back(p.first_year() == p.last_year()
+                          ? absl::StrCat(p.first_year())
+                          : absl::StrCat(p.first_year(), "-", p.last_year()));
+  }
+  std::printf("listed: %s\n",
+              periods.empty() ? "never" : absl::StrJoin(periods, ", ").c_str());
+  return 0;
+}
+
+int Diff(ListingsClient& client, int base, int target) {
+  v1::DiffReviewsRequest request;
+  request.set_base_year(base);
+  request.set_target_year(target);
+  v1::DiffReviewsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::DiffReviews, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& c : response.changes()) {
+    std::printf("%-9s %-9s %s\n",
+                EnumLabel(v1::ChangeType_descriptor(), c.change()).c_str(),
+                KindName(c.kind()).c_str(), c.market_display_name().c_str());
+  }
+  std::printf("added %d, removed %d, retained %d, relisted %d%s\n",
+              response.added_count(), response.removed_count(),
+              response.retained_count(), response.relisted_count(),
+              response.incomplete_data() ? " (incomplete data)" : "");
+  return 0;
+}
+
+int Stats(ListingsClient& client, int year) {
+  v1::GetReviewStatsRequest request;
+  request.set_name(absl::StrCat("reviews/", year));
+  v1::GetReviewStatsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::GetReviewStats, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  PrintReviewLine(response.review());
+  auto print = [](const char* title, const auto& counts) {
+    std::printf("%s:", title);
+    for (const auto& c : counts) {
+      std::printf(
+          " %s=%d",
+          (c.label().empty() ? (c.key().empty() ? "?" : c.key()) : c.label())
+              .c_str(),
+          c.count());
+    }
+    std::printf("\n");
+  };
+  print("by country", response.by_country());
+  print("by operator", response.by_operator());
+  print("by infringement", response.by_infringement_type());
+  std::printf("first time %d, relisted %d\n", response.first_time_count(),
+              response.relisted_count());
+  return 0;
+}
+
+int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
+           int year, bool rollup) {
+  v1::ScreenDomainsRequest request;
+  request.mutable_options()->set_review_year(year);
+  request.mutable_options()->set_operator_rollup(rollup);
+  for (const auto& input : inputs) request.add_items()->set_input(input);
+  v1::ScreenDomainsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::ScreenDomains, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& r : response.results()) {
+    if (r.has_error()) {
+      std::printf("%s: error: %s\n", r.input().c_str(),
+                  r.error().message().c_str());
+    } else if (r.matches().empty()) {
+      std::printf("%s: not listed in %d (host %s)\n", r.input().c_str(),
+                  r.review_year(), r.host().c_str());
+    } else {
+      for (const auto& m : r.matches()) {
+        std::printf("%s: LISTED %s (%s via %s)\n", r.input().c_str(),
+                    m.listing().c_str(), v1::MatchRule_Name(m.rule()).c_str(),
+                    m.pattern().c_str());
+      }
+    }
+  }
+  return 0;
+}
+
+int Search(ListingsClient& client, const std::string& query) {
+  v1::SearchMarketsRequest request;
+  request.set_query(query);
+  v1::SearchMarketsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::SearchMarkets, request,
+                           &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const auto& hit : response.hits()) {
+    std::printf("%.2f  %-30s %s\n", hit.score(), hit.market().name().c_str(),
+                hit.market().display_name().c_str());
+  }
+  return 0;
+}
+
+}  // namespace nml::cli

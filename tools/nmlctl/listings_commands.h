@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/nmlctl/client.h"
+
+namespace nml::cli {
+
+// The listings commands: status, import, listings, history, diff, stats,
+// screen, search. Each returns the exit status.
+int Status(ListingsClient& client);
+int Import(ListingsClient& client, const std::string& markets_path,
+           const std::string& counts_path);
+int ListListings(ListingsClient& client, int year, const std::string& filter);
+int History(ListingsClient& client, const std::string& market);
+int Diff(ListingsClient& client, int base, int target);
+int Stats(ListingsClient& client, int year);
+int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
+           int year, bool rollup);
+int Search(ListingsClient& client, const std::string& query);
+
+}  // namespace nml::cli

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include "nml/listings/v1/listings_service.pb.h"
+#include "nml/responses/v1/responses_service.pb.h"
+
+namespace nml::cli {
+
+// The table lines the commands print (--json prints protobuf JSON instead).
+std::string KindName(listings::v1::MarketKind kind);
+std::string StateName(listings::v1::ReviewState state);
+void PrintReviewLine(const listings::v1::Review& r);
+// "2022", "2022-02", "2022-02-18" or "?".
+std::string Date(const type::v1::Date& d);
+void PrintResponse(const responses::v1::Response& r);
+
+}  // namespace nml::cli
