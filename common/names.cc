@@ -53,6 +53,22 @@ std::string Slugify(std::string_view display_name) {
   return slug;
 }
 
+std::string UniqueId(const std::string& base,
+                     const std::function<bool(const std::string&)>& taken) {
+  if (!taken(base)) return base;
+  for (int n = 2;; ++n) {
+    const std::string suffix = absl::StrCat("-", n);
+    const std::string id = base.substr(0, 63 - suffix.size()) + suffix;
+    if (!taken(id)) return id;
+  }
+}
+
+std::string UniqueId(const std::string& base,
+                     const std::set<std::string>& taken) {
+  return UniqueId(
+      base, [&taken](const std::string& id) { return taken.contains(id); });
+}
+
 std::string MarketName(std::string_view id) {
   return absl::StrCat(kMarketsPrefix, std::string(id));
 }

@@ -2,7 +2,9 @@
 
 #include <absl/status/statusor.h>
 
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,13 @@ bool IsValidId(std::string_view id);
 // An id from a display name: "Amazon's foreign domains" ->
 // "amazons-foreign-domains"; "" if nothing usable is left.
 std::string Slugify(std::string_view display_name);
+
+// `base`, or the first of base-2, base-3, ... (cut to stay a valid id)
+// that `taken` does not hold.
+std::string UniqueId(const std::string& base,
+                     const std::function<bool(const std::string&)>& taken);
+std::string UniqueId(const std::string& base,
+                     const std::set<std::string>& taken);
 
 // The resource names of both services (AIP-122), built and parsed here
 // only. Collections whose ids are slugs:

@@ -120,16 +120,6 @@ const v1::Review* FindReview(const SnapshotData& data, int year) {
   return nullptr;
 }
 
-std::string UniqueId(const std::string& base,
-                     const std::set<std::string>& taken) {
-  if (!taken.contains(base)) return base;
-  for (int n = 2;; ++n) {
-    const std::string suffix = absl::StrCat("-", n);
-    const std::string id = base.substr(0, 63 - suffix.size()) + suffix;
-    if (!taken.contains(id)) return id;
-  }
-}
-
 // The post-write view, for answers with their output-only fields.
 std::shared_ptr<const Snapshot> After(const SnapshotData& current,
                                       const ChangeSet& changes) {

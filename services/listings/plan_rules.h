@@ -73,8 +73,7 @@ const T* FindByName(const std::vector<T>& items, const std::string& name) {
 
 const v1::Review* FindReview(const SnapshotData& data, int year);
 
-std::string UniqueId(const std::string& base,
-                     const std::set<std::string>& taken);
+using common::UniqueId;
 
 // The post-write view, for answers with their output-only fields.
 std::shared_ptr<const Snapshot> After(const SnapshotData& current,

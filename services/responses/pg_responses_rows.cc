@@ -94,6 +94,26 @@ std::string NewResponseId() {
 
 }  // namespace
 
+absl::StatusOr<v1::Response> LockResponse(pqxx::transaction_base& tx,
+                                          const std::string& id) {
+  const pqxx::result rows = tx.exec_prepared("lock_response", id);
+  if (rows.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(common::kResponsesPrefix, id, " not found"));
+  }
+  return ReadResponse(rows[0]);
+}
+
+absl::StatusOr<v1::Stakeholder> LockStakeholder(pqxx::transaction_base& tx,
+                                                const std::string& id) {
+  const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
+  if (rows.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(common::kStakeholdersPrefix, id, " not found"));
+  }
+  return ReadStakeholder(rows[0]);
+}
+
 std::string IdOf(const std::string& name) {
   return name.substr(name.find('/') + 1);
 }

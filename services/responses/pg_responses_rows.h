@@ -23,6 +23,12 @@ v1::Response ReadResponse(const pqxx::row& row);
 const std::string& StakeholderColumns();
 v1::Stakeholder ReadStakeholder(const pqxx::row& row);
 
+// The row locked for update, or NOT_FOUND naming the resource.
+absl::StatusOr<v1::Response> LockResponse(pqxx::transaction_base& tx,
+                                          const std::string& id);
+absl::StatusOr<v1::Stakeholder> LockStakeholder(pqxx::transaction_base& tx,
+                                                const std::string& id);
+
 // "stakeholders/x" -> "x" (names reaching the store are already checked).
 std::string IdOf(const std::string& name);
 int64_t Version(pqxx::transaction_base& tx);

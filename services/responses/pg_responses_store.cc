@@ -189,12 +189,9 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::UpdateResponse(
   return common::Transact<pqxx::work>(
       pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Response>> {
         Written<v1::Response> written;
-        const pqxx::result rows = tx.exec_prepared("lock_response", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("responses/", id, " not found"));
-        }
-        v1::Response r = ReadResponse(rows[0]);
+        auto locked = LockResponse(tx, id);
+        if (!locked.ok()) return locked.status();
+        v1::Response r = *std::move(locked);
         if (auto st = update(r); !st.ok()) return st;
         if (tx.exec_prepared("get_stakeholder", IdOf(r.stakeholder()))
                 .empty()) {
@@ -218,12 +215,9 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
   return common::Transact<pqxx::work>(
       pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Response>> {
         Written<v1::Response> written;
-        const pqxx::result rows = tx.exec_prepared("lock_response", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("responses/", id, " not found"));
-        }
-        const v1::Response current = ReadResponse(rows[0]);
+        auto locked = LockResponse(tx, id);
+        if (!locked.ok()) return locked.status();
+        const v1::Response current = *std::move(locked);
         if (auto st = common::CheckEtag(etag, current.etag(), "etag");
             !st.ok()) {
           return st;
@@ -276,14 +270,11 @@ PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
           if (stakeholder_id.empty()) {
             const std::string base =
                 common::Slugify(row.stakeholder_display_name);
-            stakeholder_id = base.empty() ? "stakeholder" : base;
-            for (int n = 2;
-                 !tx.exec_prepared("stakeholder_id_taken", stakeholder_id)
-                      .empty();
-                 ++n) {
-              const std::string suffix = absl::StrCat("-", n);
-              stakeholder_id = base.substr(0, 63 - suffix.size()) + suffix;
-            }
+            stakeholder_id = common::UniqueId(
+                base.empty() ? "stakeholder" : base,
+                [&tx](const std::string& id) {
+                  return !tx.exec_prepared("stakeholder_id_taken", id).empty();
+                });
             v1::Stakeholder s;
             for (const auto& a : row.stakeholder_aliases) s.add_aliases(a);
             tx.exec_prepared("insert_stakeholder", stakeholder_id,

@@ -77,12 +77,9 @@ absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::UpdateStakeholder(
   return common::Transact<pqxx::work>(
       pool_, [&](pqxx::work& tx) -> absl::StatusOr<Written<v1::Stakeholder>> {
         Written<v1::Stakeholder> written;
-        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("stakeholders/", id, " not found"));
-        }
-        v1::Stakeholder s = ReadStakeholder(rows[0]);
+        auto locked = LockStakeholder(tx, id);
+        if (!locked.ok()) return locked.status();
+        v1::Stakeholder s = *std::move(locked);
         if (auto st = update(s); !st.ok()) return st;
         tx.exec_prepared("update_stakeholder", id, s.display_name(),
                          common::JsonArray(s.aliases()),
@@ -99,13 +96,9 @@ absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
   return common::Transact<pqxx::work>(
       pool_, [&](pqxx::work& tx) -> absl::StatusOr<int64_t> {
         int64_t version = 0;
-        const pqxx::result rows = tx.exec_prepared("lock_stakeholder", id);
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("stakeholders/", id, " not found"));
-        }
-        if (auto st =
-                common::CheckEtag(etag, rows[0][5].as<std::string>(), "etag");
+        auto locked = LockStakeholder(tx, id);
+        if (!locked.ok()) return locked.status();
+        if (auto st = common::CheckEtag(etag, locked->etag(), "etag");
             !st.ok()) {
           return st;
         }

@@ -85,10 +85,7 @@ absl::Status ResponsesHandlers::CreateResponse(
   }
   auto written = store_.CreateResponse(
       input, common::IdempotencyKeyOf(request, request.request_id()));
-  if (!written.ok()) return written.status();
-  *response.mutable_response() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_response(), response);
 }
 
 absl::Status ResponsesHandlers::UpdateResponse(
@@ -123,10 +120,7 @@ absl::Status ResponsesHandlers::UpdateResponse(
     }
     return ValidateResponse(current);
   });
-  if (!written.ok()) return written.status();
-  *response.mutable_response() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_response(), response);
 }
 
 absl::Status ResponsesHandlers::DeleteResponse(
@@ -135,10 +129,7 @@ absl::Status ResponsesHandlers::DeleteResponse(
   auto id = common::ParseIdName(request.name(), kResponsesPrefix, "name");
   if (!id.ok()) return id.status();
   auto written = store_.SetDeleted(*id, true, request.etag());
-  if (!written.ok()) return written.status();
-  *response.mutable_response() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_response(), response);
 }
 
 absl::Status ResponsesHandlers::UndeleteResponse(
@@ -147,10 +138,7 @@ absl::Status ResponsesHandlers::UndeleteResponse(
   auto id = common::ParseIdName(request.name(), kResponsesPrefix, "name");
   if (!id.ok()) return id.status();
   auto written = store_.SetDeleted(*id, false, "");
-  if (!written.ok()) return written.status();
-  *response.mutable_response() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_response(), response);
 }
 
 absl::Status ResponsesHandlers::SummarizeStances(

@@ -54,4 +54,14 @@ absl::StatusOr<T> Found(absl::StatusOr<std::optional<T>> found,
   return std::move(**found);
 }
 
+// A write's answer: the resource and the data version, or the error.
+template <typename T, typename Response>
+absl::Status Answer(absl::StatusOr<Written<T>> written, T* resource,
+                    Response& response) {
+  if (!written.ok()) return written.status();
+  *resource = std::move(written->value);
+  response.set_data_version(written->data_version);
+  return absl::OkStatus();
+}
+
 }  // namespace nml::responses

@@ -72,10 +72,7 @@ absl::Status ResponsesHandlers::CreateStakeholder(
   s.set_name(absl::StrCat(kStakeholdersPrefix, id));
   auto written = store_.CreateStakeholder(
       s, common::IdempotencyKeyOf(request, request.request_id()));
-  if (!written.ok()) return written.status();
-  *response.mutable_stakeholder() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_stakeholder(), response);
 }
 
 absl::Status ResponsesHandlers::UpdateStakeholder(
@@ -98,10 +95,7 @@ absl::Status ResponsesHandlers::UpdateStakeholder(
     }
     return ValidateStakeholder(current);
   });
-  if (!written.ok()) return written.status();
-  *response.mutable_stakeholder() = written->value;
-  response.set_data_version(written->data_version);
-  return absl::OkStatus();
+  return Answer(std::move(written), response.mutable_stakeholder(), response);
 }
 
 absl::Status ResponsesHandlers::DeleteStakeholder(

@@ -21,6 +21,18 @@ namespace rv1 = nml::responses::v1;
 
 namespace {
 
+// A composed answer's missing parts, one line each.
+void PrintUnavailableSections(
+    const google::protobuf::RepeatedPtrField<nml::gateway::v1::SectionStatus>&
+        sections) {
+  for (const auto& s : sections) {
+    if (!s.available()) {
+      std::printf("[%s unavailable: %s]\n", s.section().c_str(),
+                  s.message().c_str());
+    }
+  }
+}
+
 std::string AddressFor(const GlobalOptions& options,
                        const std::string& service) {
   if (service == "nml.responses.v1.ResponsesService")
@@ -120,11 +132,7 @@ int Dossier(const GlobalOptions& options, const std::string& market) {
   std::printf("listed: %s\n",
               years.empty() ? "never" : absl::StrJoin(years, ", ").c_str());
   for (const auto& r : response.responses().responses()) PrintResponse(r);
-  for (const auto& s : response.sections()) {
-    if (!s.available())
-      std::printf("[%s unavailable: %s]\n", s.section().c_str(),
-                  s.message().c_str());
-  }
+  PrintUnavailableSections(response.sections());
   return 0;
 }
 
@@ -155,11 +163,7 @@ int Report(const GlobalOptions& options, int year) {
             .c_str(),
         c.count());
   }
-  for (const auto& s : response.sections()) {
-    if (!s.available())
-      std::printf("[%s unavailable: %s]\n", s.section().c_str(),
-                  s.message().c_str());
-  }
+  PrintUnavailableSections(response.sections());
   return 0;
 }
 
