@@ -1,0 +1,96 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "services/responses/responses_store.h"
+#include "services/responses/target_checker.h"
+
+namespace nml::responses::testing {
+
+// ResponsesStore in memory for handler tests: the PostgreSQL store's
+// contract (NOT_FOUND, ALREADY_EXISTS, etags, replayed idempotent writes,
+// one data version per write, nothing written when an update is refused)
+// without its query planner. ListResponses evaluates the parsed filter on
+// stakeholder, stakeholder_type, stance, review_year, targets and channel,
+// and orders by creation only.
+class MemoryResponsesStore final : public ResponsesStore {
+ public:
+  // When set, every call returns this (a database outage).
+  absl::Status outage = absl::OkStatus();
+  // Runs at the start of every call (to block one, or count them).
+  std::function<void()> on_call;
+  int calls() const;
+  size_t live_responses() const;
+
+  absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
+      int64_t* data_version) override;
+  absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
+      const std::string& id, int64_t* data_version) override;
+  absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
+      const v1::Stakeholder& stakeholder,
+      const Idempotency& idempotency) override;
+  absl::StatusOr<Written<v1::Stakeholder>> UpdateStakeholder(
+      const std::string& id,
+      const std::function<absl::Status(v1::Stakeholder&)>& update) override;
+  absl::StatusOr<int64_t> DeleteStakeholder(const std::string& id,
+                                            const std::string& etag) override;
+  absl::StatusOr<std::optional<v1::Response>> GetResponse(
+      const std::string& id, int64_t* data_version) override;
+  absl::StatusOr<ResponsePage> ListResponses(
+      const ResponseQuery& query) override;
+  absl::StatusOr<Written<v1::Response>> CreateResponse(
+      const v1::Response& response, const Idempotency& idempotency) override;
+  absl::StatusOr<Written<v1::Response>> UpdateResponse(
+      const std::string& id,
+      const std::function<absl::Status(v1::Response&)>& update) override;
+  absl::StatusOr<Written<v1::Response>> SetDeleted(
+      const std::string& id, bool deleted, const std::string& etag) override;
+  absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
+      const std::vector<ImportRow>& rows,
+      const std::vector<v1::RowIssue>& skipped,
+      const Idempotency& idempotency) override;
+  absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
+  absl::StatusOr<std::vector<v1::Response>> Timeline(
+      const Scope& scope, int64_t* data_version) override;
+
+ private:
+  absl::Status Enter();
+  // The stored answer for a retry, "" to go ahead; ALREADY_EXISTS for a
+  // request id reused with another request.
+  absl::StatusOr<std::optional<std::string>> Replay(const Idempotency& key);
+  void Remember(const Idempotency& key, const std::string& answer);
+  v1::Response Joined(const v1::Response& r) const;
+  bool InScope(const Scope& scope, const v1::Response& r) const;
+
+  mutable std::mutex mu_;
+  int calls_ = 0;
+  int64_t version_ = 0;
+  int64_t next_id_ = 1;
+  std::map<std::string, v1::Stakeholder> stakeholders_;  // by id
+  std::map<std::string, v1::Response> responses_;        // by id
+  std::map<std::string, int64_t> seq_;                   // response id
+  std::map<std::string, std::pair<std::string, std::string>> answers_;
+};
+
+// TargetChecker without a listings service: `known` targets exist,
+// `markets` resolves import texts, `outage` makes every call UNAVAILABLE.
+class FakeTargetChecker final : public TargetChecker {
+ public:
+  std::set<std::string> known;
+  std::map<std::string, std::string> markets;  // text -> markets/{id}
+  absl::Status outage = absl::OkStatus();
+  int calls = 0;
+
+  absl::Status CheckTargets(
+      const std::vector<std::string>& targets, const std::string& field,
+      std::chrono::system_clock::time_point deadline) override;
+  absl::StatusOr<std::string> FindMarket(
+      const std::string& text,
+      std::chrono::system_clock::time_point deadline) override;
+};
+
+}  // namespace nml::responses::testing
