@@ -1,0 +1,145 @@
+// ResponsesServiceImpl over gRPC on fakes: what common::ServeUnary adds to a
+// handler (the status with its details, the worker queue's limits), seen
+// by a client of the generated stub.
+#include <absl/strings/str_cat.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/server_builder.h>
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "common/status.h"
+#include "services/responses/responses_service.h"
+#include "tests/responses/fakes.h"
+
+namespace nml::responses {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A gate the fake store waits at, to hold the only worker busy.
+class Gate {
+ public:
+  void Wait() {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    arrived_.notify_all();
+    opened_.wait(lock, [this] { return open_; });
+  }
+  void WaitForArrival() {
+    std::unique_lock lock(mu_);
+    arrived_.wait(lock, [this] { return waiting_ > 0; });
+  }
+  void Open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    opened_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable arrived_, opened_;
+  int waiting_ = 0;
+  bool open_ = false;
+};
+
+class ResponsesServiceTest : public ::testing::Test {
+ protected:
+  // One worker and one queue slot: a third concurrent call is refused.
+  ResponsesServiceTest()
+      : handlers_(store_, targets_),
+        executor_(1, 1),
+        service_(handlers_, executor_) {
+    int port = 0;
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    stub_ = v1::ResponsesService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  }
+  ~ResponsesServiceTest() override {
+    server_->Shutdown(std::chrono::system_clock::now() + 1s);
+    executor_.Shutdown();
+  }
+
+  grpc::Status GetStakeholder(const std::string& name,
+                              std::chrono::milliseconds deadline = 5s) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    v1::GetStakeholderRequest request;
+    request.set_name(name);
+    v1::GetStakeholderResponse response;
+    return stub_->GetStakeholder(&context, request, &response);
+  }
+
+  testing::MemoryResponsesStore store_;
+  testing::FakeTargetChecker targets_;
+  ResponsesHandlers handlers_;
+  common::Executor executor_;
+  ResponsesServiceImpl service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::ResponsesService::Stub> stub_;
+};
+
+TEST_F(ResponsesServiceTest, AStaleEtagArrivesAsAbortedWithItsReason) {
+  grpc::ClientContext context;
+  v1::CreateStakeholderRequest create;
+  create.mutable_stakeholder()->set_display_name("Tencent");
+  create.mutable_stakeholder()->set_type(v1::STAKEHOLDER_TYPE_MARKET_OPERATOR);
+  v1::CreateStakeholderResponse created;
+  ASSERT_TRUE(stub_->CreateStakeholder(&context, create, &created).ok());
+
+  grpc::ClientContext update_context;
+  v1::UpdateStakeholderRequest update;
+  *update.mutable_stakeholder() = created.stakeholder();
+  update.mutable_stakeholder()->set_etag("7");
+  update.mutable_update_mask()->add_paths("aliases");
+  v1::UpdateStakeholderResponse updated;
+  const grpc::Status status =
+      stub_->UpdateStakeholder(&update_context, update, &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(common::ErrorInfoReasons(status),
+            std::vector<std::string>{common::kEtagMismatchReason});
+}
+
+TEST_F(ResponsesServiceTest, AFieldErrorArrivesAsInvalidArgumentNamingIt) {
+  const grpc::Status status = GetStakeholder("not-a-name");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("name:", 0), 0u)
+      << status.error_message();
+}
+
+TEST_F(ResponsesServiceTest, AFullQueueIsRefusedAndAnExpiredCallNeverRuns) {
+  Gate gate;
+  store_.on_call = [&gate] { gate.Wait(); };
+  // The worker is held inside the store...
+  auto busy = std::async(std::launch::async,
+                         [&] { return GetStakeholder("stakeholders/a"); });
+  gate.WaitForArrival();
+  // ...one call waits in the queue until its deadline passes...
+  auto queued = std::async(std::launch::async, [&] {
+    return GetStakeholder("stakeholders/b", 300ms);
+  });
+  std::this_thread::sleep_for(100ms);
+  // ...and the next finds no room.
+  const grpc::Status refused = GetStakeholder("stakeholders/c");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_EQ(queued.get().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server's copy of the deadline may end a moment after the client's
+  // (the timeout is sent rounded up).
+  std::this_thread::sleep_for(50ms);
+  gate.Open();
+  EXPECT_EQ(busy.get().error_code(), grpc::StatusCode::NOT_FOUND);
+  // Let the worker reach the expired call, which it drops unrun.
+  EXPECT_EQ(GetStakeholder("stakeholders/d").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(store_.calls(), 2) << "the expired and refused calls never ran";
+}
+
+}  // namespace
+}  // namespace nml::responses
