@@ -40,9 +40,8 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "country_code = $5, revision = revision + 1, update_time = now() "
       "WHERE id = $1");
   c.prepare("stakeholder_in_use",
-            "SELECT 1 FROM responses WHERE stakeholder_id = $1 AND delete_time "
-            "IS NULL "
-            "LIMIT 1");
+            "SELECT count(*) FILTER (WHERE delete_time IS NULL), count(*) "
+            "FROM responses WHERE stakeholder_id = $1");
   c.prepare("delete_stakeholder", "DELETE FROM stakeholders WHERE id = $1");
   c.prepare("get_response", "SELECT " + ResponseColumns() + " WHERE r.id = $1");
   c.prepare("lock_response",

@@ -102,9 +102,15 @@ absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
             !st.ok()) {
           return st;
         }
-        if (!tx.exec_prepared("stakeholder_in_use", id).empty()) {
+        // Deleted responses still name their stakeholder (they can be
+        // undeleted), so they keep it too.
+        const pqxx::row uses = tx.exec_prepared1("stakeholder_in_use", id);
+        if (const int64_t all = uses[1].as<int64_t>(); all > 0) {
           return absl::FailedPreconditionError(absl::StrCat(
-              "stakeholders/", id, " has live responses; delete them first"));
+              "stakeholders/", id, " is named by ", all, " responses (",
+              uses[0].as<int64_t>(),
+              " live); a stakeholder with responses, deleted ones included, "
+              "cannot be deleted"));
         }
         tx.exec_prepared("delete_stakeholder", id);
         version = Version(tx);

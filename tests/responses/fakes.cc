@@ -158,9 +158,9 @@ absl::StatusOr<int64_t> MemoryResponsesStore::DeleteStakeholder(
     return st;
   }
   for (const auto& [rid, r] : responses_) {
-    if (!r.has_delete_time() && IdOf(r.stakeholder()) == id) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stakeholders/", id, " has live responses; delete them first"));
+    if (IdOf(r.stakeholder()) == id) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("stakeholders/", id, " is named by responses"));
     }
   }
   stakeholders_.erase(it);

@@ -1,0 +1,188 @@
+// PgResponsesStore on a real PostgreSQL: the contract the handlers rely
+// on, held by SQL (transactions, idempotency, keyset pages, bound filters).
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "common/idempotency.h"
+#include "services/responses/migrations.h"
+#include "services/responses/pg_responses_store.h"
+#include "services/responses/response_rules.h"
+#include "tests/support/test_database.h"
+
+namespace nml::responses {
+namespace {
+
+class PgResponsesStoreTest : public ::testing::Test {
+ protected:
+  PgResponsesStoreTest() {
+    pqxx::connection connection(db_.url());
+    EXPECT_TRUE(
+        common::ApplyMigrations(connection, "nml_responses", Migrations())
+            .ok());
+  }
+
+  static common::DatabaseOptions Options(const std::string& url) {
+    common::DatabaseOptions options;
+    options.url = url;
+    options.pool_size = 2;
+    return options;
+  }
+
+  v1::Stakeholder Stakeholder(const std::string& id) {
+    v1::Stakeholder s;
+    s.set_name("stakeholders/" + id);
+    s.set_display_name(id);
+    s.set_type(v1::STAKEHOLDER_TYPE_GOVERNMENT);
+    auto written = store_.CreateStakeholder(s, {});
+    EXPECT_TRUE(written.ok()) << written.status();
+    return written.ok() ? written->value : s;
+  }
+
+  static v1::Response Response(const std::string& stakeholder, int year) {
+    v1::Response r;
+    r.set_stakeholder(stakeholder);
+    r.set_review_year(year);
+    r.add_targets("markets/aliexpress");
+    r.set_stance(v1::STANCE_DISAGREES);
+    r.set_summary("Rejected the listing.");
+    r.set_source_url("https://example.org/statement");
+    return r;
+  }
+
+  nml::testing::TestDatabase db_;
+  common::PgPool pool_{Options(db_.url()), "store-test",
+                       PgResponsesStore::PrepareStatements};
+  PgResponsesStore store_{pool_};
+};
+
+TEST_F(PgResponsesStoreTest, AnIdempotentCreateReplaysAndARefusedIdWritesNot) {
+  const v1::Stakeholder s = Stakeholder("mofcom");
+  v1::CreateResponseRequest request;
+  *request.mutable_response() = Response(s.name(), 2021);
+  const Idempotency key = common::IdempotencyKeyOf(request, "create-1");
+
+  auto first = store_.CreateResponse(request.response(), key);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = store_.CreateResponse(request.response(), key);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->value.name(), first->value.name());
+  EXPECT_EQ(again->data_version, first->data_version);
+
+  request.mutable_response()->set_review_year(2022);
+  auto reused = store_.CreateResponse(
+      request.response(), common::IdempotencyKeyOf(request, "create-1"));
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
+
+  ResponseQuery all;
+  auto page = store_.ListResponses(all);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->responses.size(), 1u);
+}
+
+TEST_F(PgResponsesStoreTest, ARefusedUpdateRollsBack) {
+  const v1::Stakeholder s = Stakeholder("tencent");
+  auto created = store_.CreateResponse(Response(s.name(), 2021), {});
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->value.name().substr(10);
+  auto refused = store_.UpdateResponse(id, [](v1::Response& r) {
+    r.set_summary("changed");
+    return absl::InvalidArgumentError("refused by the handler");
+  });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  int64_t version = 0;
+  auto stored = store_.GetResponse(id, &version);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->summary(), "Rejected the listing.");
+  EXPECT_EQ(version, created->data_version);
+
+  auto missing = store_.UpdateResponse(
+      "0000", [](v1::Response&) { return absl::OkStatus(); });
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(PgResponsesStoreTest, KeysetPagesFollowTheFilterAndOrder) {
+  const v1::Stakeholder s = Stakeholder("alibaba");
+  const v1::Stakeholder other = Stakeholder("aafa");
+  for (int year : {2019, 2020, 2021, 2022, 2023}) {
+    ASSERT_TRUE(store_.CreateResponse(Response(s.name(), year), {}).ok());
+  }
+  ASSERT_TRUE(store_.CreateResponse(Response(other.name(), 2021), {}).ok());
+
+  ResponseQuery query;
+  auto filter = common::Filter::Parse(
+      "stakeholder = \"stakeholders/alibaba\" AND review_year >= 2020",
+      ResponseFilterSchema());
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  query.filter = *filter;
+  query.order = ResponseQuery::Order::kReviewYear;
+  query.descending = true;
+  query.limit = 3;
+  std::vector<int> years;
+  for (int pages = 0; pages < 5; ++pages) {
+    auto page = store_.ListResponses(query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& r : page->responses) years.push_back(r.review_year());
+    if (!page->next) break;
+    query.after = page->next;
+  }
+  EXPECT_EQ(years, (std::vector<int>{2023, 2022, 2021, 2020}));
+
+  auto bad = common::Filter::Parse("stakeholder = \"alibaba\"",
+                                   ResponseFilterSchema());
+  ASSERT_TRUE(bad.ok());
+  query.filter = *bad;
+  query.after.reset();
+  EXPECT_EQ(store_.ListResponses(query).status().code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a value the column cannot hold is the caller's error";
+}
+
+TEST_F(PgResponsesStoreTest, DeletionIsGuardedByEtagAndState) {
+  const v1::Stakeholder s = Stakeholder("aafa");
+  auto created = store_.CreateResponse(Response(s.name(), 2021), {});
+  ASSERT_TRUE(created.ok());
+  const std::string id = created->value.name().substr(10);
+  EXPECT_EQ(store_.SetDeleted(id, true, "99").status().code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(store_.SetDeleted(id, true, created->value.etag()).ok());
+  EXPECT_EQ(store_.SetDeleted(id, true, "").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A deleted response can come back, so it still holds its stakeholder.
+  const absl::Status kept = store_.DeleteStakeholder("aafa", "").status();
+  EXPECT_EQ(kept.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(kept.message(),
+            "stakeholders/aafa is named by 1 responses (0 live); a stakeholder "
+            "with responses, deleted ones included, cannot be deleted");
+  const v1::Stakeholder unused = Stakeholder("unused");
+  EXPECT_TRUE(store_.DeleteStakeholder("unused", unused.etag()).ok());
+}
+
+TEST_F(PgResponsesStoreTest, ImportFindsStakeholdersByNameOrAliasOnce) {
+  ImportRow row;
+  row.stakeholder_display_name = "Ministry of Commerce";
+  row.stakeholder_aliases = {"MOFCOM"};
+  row.stakeholder_type = v1::STAKEHOLDER_TYPE_GOVERNMENT;
+  row.response = Response("", 2021);
+  row.response.clear_stakeholder();
+  ImportRow alias = row;
+  alias.stakeholder_display_name = "MOFCOM";
+  alias.stakeholder_aliases.clear();
+  alias.response.set_review_year(2022);
+  auto written = store_.ImportResponses({row, alias}, {}, {});
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->value.stakeholders_created(), 1);
+  ASSERT_EQ(written->value.responses_size(), 2);
+  EXPECT_EQ(written->value.responses(0).stakeholder(),
+            written->value.responses(1).stakeholder());
+
+  // The same rows again are not recorded twice.
+  auto again = store_.ImportResponses({row, alias}, {}, {});
+  ASSERT_TRUE(again.ok());
+  ResponseQuery all;
+  EXPECT_EQ(store_.ListResponses(all)->responses.size(), 2u);
+}
+
+}  // namespace
+}  // namespace nml::responses
