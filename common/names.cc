@@ -81,6 +81,13 @@ std::string ListingName(int year, std::string_view market_id) {
                       std::string(market_id));
 }
 
+std::string StakeholderName(std::string_view id) {
+  return absl::StrCat(kStakeholdersPrefix, std::string(id));
+}
+std::string ResponseName(std::string_view id) {
+  return absl::StrCat(kResponsesPrefix, std::string(id));
+}
+
 std::optional<std::string> ParseIdName(std::string_view name,
                                        std::string_view prefix) {
   if (!name.starts_with(prefix)) return std::nullopt;

@@ -37,6 +37,8 @@ std::string MarketName(std::string_view id);
 std::string OperatorName(std::string_view id);
 std::string ReviewName(int year);
 std::string ListingName(int year, std::string_view market_id);
+std::string StakeholderName(std::string_view id);
+std::string ResponseName(std::string_view id);
 
 // "{prefix}{id}" -> id; nullopt when the prefix or the id is wrong.
 std::optional<std::string> ParseIdName(std::string_view name,

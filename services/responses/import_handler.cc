@@ -87,7 +87,7 @@ absl::Status ResponsesHandlers::ImportResponses(
     bool unresolved = false;
     for (const TargetPart& part : SplitTargets(in.target_text())) {
       if (part.general) {
-        targets.insert(absl::StrCat("reviews/", in.review_year()));
+        targets.insert(common::ReviewName(in.review_year()));
         continue;
       }
       auto market = resolved.contains(part.text)

@@ -32,8 +32,8 @@ const std::string& ResponseColumns() {
 
 v1::Response ReadResponse(const pqxx::row& row) {
   v1::Response r;
-  r.set_name(absl::StrCat("responses/", row[0].as<std::string>()));
-  r.set_stakeholder(absl::StrCat("stakeholders/", row[1].as<std::string>()));
+  r.set_name(common::ResponseName(row[0].as<std::string>()));
+  r.set_stakeholder(common::StakeholderName(row[1].as<std::string>()));
   r.set_review_year(row[2].as<int>());
   for (auto& t : common::JsonStrings(row[3])) r.add_targets(std::move(t));
   r.set_stance(static_cast<v1::Stance>(row[4].as<int>()));
@@ -72,7 +72,7 @@ const std::string& StakeholderColumns() {
 
 v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
   v1::Stakeholder s;
-  s.set_name(absl::StrCat("stakeholders/", row[0].as<std::string>()));
+  s.set_name(common::StakeholderName(row[0].as<std::string>()));
   s.set_display_name(row[1].as<std::string>());
   for (auto& a : common::JsonStrings(row[2])) s.add_aliases(std::move(a));
   s.set_type(static_cast<v1::StakeholderType>(row[3].as<int>()));

@@ -284,8 +284,7 @@ PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
                 written.value.stakeholders_created() + 1);
           }
           v1::Response response = row.response;
-          response.set_stakeholder(
-              absl::StrCat("stakeholders/", stakeholder_id));
+          response.set_stakeholder(common::StakeholderName(stakeholder_id));
           const pqxx::result same = tx.exec_prepared(
               "find_same_response", stakeholder_id, response.review_year(),
               response.summary(), response.source_url());

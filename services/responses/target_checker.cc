@@ -1,11 +1,12 @@
 #include "services/responses/target_checker.h"
 
 #include <absl/strings/str_cat.h>
-#include <absl/strings/str_split.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include "common/names.h"
 
 namespace nml::responses {
 
@@ -45,12 +46,6 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
   }
 }
 
-bool IsYear(absl::string_view text) {
-  return text.size() == 4 && std::all_of(text.begin(), text.end(), [](char c) {
-           return c >= '0' && c <= '9';
-         });
-}
-
 }  // namespace
 
 ListingsTargetChecker::ListingsTargetChecker(
@@ -81,23 +76,20 @@ absl::Status ListingsTargetChecker::CheckTargets(
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string& target = targets[i];
     const std::string what = absl::StrCat(field, "[", i, "] (", target, ")");
-    const std::vector<absl::string_view> parts = absl::StrSplit(target, '/');
     grpc::ClientContext context;
     Prepare(context, deadline);
     grpc::Status status;
-    if (parts.size() == 2 && parts[0] == "reviews" && IsYear(parts[1])) {
+    if (common::ParseReviewName(target)) {
       lv1::GetReviewRequest request;
       request.set_name(target);
       lv1::GetReviewResponse response;
       status = stub_->GetReview(&context, request, &response);
-    } else if (parts.size() == 2 && parts[0] == "markets" &&
-               !parts[1].empty()) {
+    } else if (common::ParseMarketName(target)) {
       lv1::GetMarketRequest request;
       request.set_name(target);
       lv1::GetMarketResponse response;
       status = stub_->GetMarket(&context, request, &response);
-    } else if (parts.size() == 4 && parts[0] == "reviews" && IsYear(parts[1]) &&
-               parts[2] == "listings") {
+    } else if (common::ParseListingName(target)) {
       lv1::GetListingRequest request;
       request.set_name(target);
       lv1::GetListingResponse response;

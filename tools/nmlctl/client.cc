@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/names.h"
+
 namespace nml::cli {
 
 std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
@@ -52,6 +54,12 @@ void PrintJson(const google::protobuf::Message& message) {
   print.always_print_primitive_fields = true;
   (void)google::protobuf::util::MessageToJsonString(message, &out, print);
   std::fputs(out.c_str(), stdout);
+}
+
+std::string MarketArgument(const std::string& market) {
+  return market.starts_with(common::kMarketsPrefix)
+             ? market
+             : common::MarketName(market);
 }
 
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value) {

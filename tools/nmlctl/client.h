@@ -41,6 +41,8 @@ int ExitCodeFor(const grpc::Status& status);
 // Prints "nmlctl: <address>: <message> (<code>)"; returns the exit code.
 int ReportError(const std::string& address, const grpc::Status& status);
 void PrintJson(const google::protobuf::Message& message);
+// A market given on the command line as "taobao" or "markets/taobao".
+std::string MarketArgument(const std::string& market);
 // An enum value without its type's prefix: STANCE_SUPPORTS -> "SUPPORTS".
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int value);
 

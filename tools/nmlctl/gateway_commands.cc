@@ -10,6 +10,7 @@
 #include <future>
 #include <string>
 
+#include "common/names.h"
 #include "tools/nmlctl/listings_commands.h"
 #include "tools/nmlctl/print.h"
 #include "tools/nmlctl/responses_commands.h"
@@ -112,8 +113,7 @@ int CallRpc(const GlobalOptions& options, const std::string& name,
 int Dossier(const GlobalOptions& options, const std::string& market) {
   GatewayClient client(options, options.gateway_addr);
   nml::gateway::v1::GetMarketDossierRequest request;
-  request.set_market(market.starts_with("markets/") ? market
-                                                    : "markets/" + market);
+  request.set_market(MarketArgument(market));
   nml::gateway::v1::GetMarketDossierResponse response;
   if (int rc =
           client.Call(&nml::gateway::v1::GatewayService::Stub::GetMarketDossier,
@@ -139,7 +139,7 @@ int Dossier(const GlobalOptions& options, const std::string& market) {
 int Report(const GlobalOptions& options, int year) {
   GatewayClient client(options, options.gateway_addr);
   nml::gateway::v1::GetReviewReportRequest request;
-  request.set_review(absl::StrCat("reviews/", year));
+  request.set_review(common::ReviewName(year));
   nml::gateway::v1::GetReviewReportResponse response;
   if (int rc =
           client.Call(&nml::gateway::v1::GatewayService::Stub::GetReviewReport,

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "common/names.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
 #include "tools/nmlctl/print.h"
@@ -112,7 +113,7 @@ int Import(ListingsClient& client, const std::string& markets_path,
 
 int ListListings(ListingsClient& client, int year, const std::string& filter) {
   v1::ListListingsRequest request;
-  request.set_parent(year == 0 ? "reviews/-" : absl::StrCat("reviews/", year));
+  request.set_parent(year == 0 ? "reviews/-" : common::ReviewName(year));
   request.set_filter(filter);
   request.set_page_size(1000);
   for (;;) {
@@ -139,8 +140,7 @@ int ListListings(ListingsClient& client, int year, const std::string& filter) {
 
 int History(ListingsClient& client, const std::string& market) {
   v1::GetMarketHistoryRequest request;
-  request.set_market(market.starts_with("markets/") ? market
-                                                    : "markets/" + market);
+  request.set_market(MarketArgument(market));
   v1::GetMarketHistoryResponse response;
   if (int rc = client.Call(&v1::ListingsService::Stub::GetMarketHistory,
                            request, &response)) {
@@ -190,7 +190,7 @@ int Diff(ListingsClient& client, int base, int target) {
 
 int Stats(ListingsClient& client, int year) {
   v1::GetReviewStatsRequest request;
-  request.set_name(absl::StrCat("reviews/", year));
+  request.set_name(common::ReviewName(year));
   v1::GetReviewStatsResponse response;
   if (int rc = client.Call(&v1::ListingsService::Stub::GetReviewStats, request,
                            &response)) {
