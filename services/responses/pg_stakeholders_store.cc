@@ -107,7 +107,7 @@ absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
         const pqxx::row uses = tx.exec_prepared1("stakeholder_in_use", id);
         if (const int64_t all = uses[1].as<int64_t>(); all > 0) {
           return absl::FailedPreconditionError(absl::StrCat(
-              "stakeholders/", id, " is named by ", all, " responses (",
+              "stakeholders/", id, " still has responses (", all, " in all, ",
               uses[0].as<int64_t>(),
               " live); a stakeholder with responses, deleted ones included, "
               "cannot be deleted"));

@@ -160,7 +160,7 @@ absl::StatusOr<int64_t> MemoryResponsesStore::DeleteStakeholder(
   for (const auto& [rid, r] : responses_) {
     if (IdOf(r.stakeholder()) == id) {
       return absl::FailedPreconditionError(
-          absl::StrCat("stakeholders/", id, " is named by responses"));
+          absl::StrCat("stakeholders/", id, " still has responses"));
     }
   }
   stakeholders_.erase(it);

@@ -153,8 +153,9 @@ TEST_F(PgResponsesStoreTest, DeletionIsGuardedByEtagAndState) {
   const absl::Status kept = store_.DeleteStakeholder("aafa", "").status();
   EXPECT_EQ(kept.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(kept.message(),
-            "stakeholders/aafa is named by 1 responses (0 live); a stakeholder "
-            "with responses, deleted ones included, cannot be deleted");
+            "stakeholders/aafa still has responses (1 in all, 0 live); a "
+            "stakeholder with responses, deleted ones included, cannot be "
+            "deleted");
   const v1::Stakeholder unused = Stakeholder("unused");
   EXPECT_TRUE(store_.DeleteStakeholder("unused", unused.etag()).ok());
 }
