@@ -7,13 +7,12 @@
 
 namespace nml::listings {
 
-// The RPCs of nml.listings.v1.ListingsService: proto in, domain calls, proto
-// out; no SQL lives here.
-//
-// Reads are answered on gRPC's thread straight from the current snapshot
-// (they never block). Writes go to the executor: the store plans and applies
-// them in one transaction, and the answer waits until the snapshot shows the
-// write, so a client reads its own writes.
+// nml.listings.v1.ListingsService over gRPC: one method per RPC, each
+// served by common::ServeUnary. The handlers are plain functions: reads in
+// reads.h (answered on gRPC's thread from the current snapshot; they never
+// block), writes the Plan... functions of planner.h (on the executor: the
+// store plans and applies them in one transaction, and the answer waits
+// until the snapshot shows the write, so a client reads its own writes).
 class ListingsServiceImpl final
     : public nml::listings::v1::ListingsService::CallbackService {
  public:
