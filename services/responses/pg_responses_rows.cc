@@ -94,6 +94,27 @@ std::string NewResponseId() {
 
 }  // namespace
 
+std::string WithVersion(std::string_view query) {
+  // The left join keeps the query's order: its one-row outer side (the
+  // version) is scanned once and the page is read in order behind it.
+  return absl::StrCat(
+      "WITH v AS MATERIALIZED (SELECT version FROM data_state), "
+      "q AS MATERIALIZED (",
+      std::string(query), ") SELECT v.version, q.* FROM v LEFT JOIN q ON true");
+}
+
+VersionedRows SplitVersion(const pqxx::result& result) {
+  VersionedRows out;
+  if (result.empty()) return out;
+  out.version = result[0][0].as<int64_t>();
+  for (const pqxx::row& row : result) {
+    // A query column that cannot be NULL is NULL only on the no-rows row.
+    if (row[1].is_null()) break;
+    out.rows.push_back(row.slice(1, row.size()));
+  }
+  return out;
+}
+
 absl::StatusOr<v1::Response> LockResponse(pqxx::transaction_base& tx,
                                           const std::string& id) {
   const pqxx::result rows = tx.exec_prepared("lock_response", id);

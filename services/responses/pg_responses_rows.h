@@ -4,7 +4,9 @@
 
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/filter.h"
 #include "common/pg/idempotency.h"
@@ -22,6 +24,17 @@ v1::Response ReadResponse(const pqxx::row& row);
 // Columns of one stakeholder row, in the order ReadStakeholder expects.
 const std::string& StakeholderColumns();
 v1::Stakeholder ReadStakeholder(const pqxx::row& row);
+
+// A read in one statement, so in one round trip and without a transaction
+// (a statement sees one snapshot): `query`'s rows, each led by the data
+// version they were read at; with no rows, one row of the version and
+// NULLs.
+std::string WithVersion(std::string_view query);
+struct VersionedRows {
+  int64_t version = 0;
+  std::vector<pqxx::row> rows;  // the query's own columns
+};
+VersionedRows SplitVersion(const pqxx::result& result);
 
 // The row locked for update, or NOT_FOUND naming the resource.
 absl::StatusOr<v1::Response> LockResponse(pqxx::transaction_base& tx,

@@ -44,6 +44,13 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
             "FROM responses WHERE stakeholder_id = $1");
   c.prepare("delete_stakeholder", "DELETE FROM stakeholders WHERE id = $1");
   c.prepare("get_response", "SELECT " + ResponseColumns() + " WHERE r.id = $1");
+  // Reads outside a transaction, one round trip each (see WithVersion).
+  c.prepare("read_response",
+            WithVersion("SELECT " + ResponseColumns() + " WHERE r.id = $1"));
+  c.prepare("read_stakeholder",
+            WithVersion("SELECT " + StakeholderColumns() + " WHERE id = $1"));
+  c.prepare("read_all_stakeholders",
+            WithVersion("SELECT " + StakeholderColumns() + " ORDER BY id"));
   c.prepare("lock_response",
             "SELECT " + ResponseColumns() + " WHERE r.id = $1 FOR UPDATE OF r");
   c.prepare("insert_response",
@@ -77,17 +84,15 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
 
 absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
     const std::string& id, int64_t* data_version) {
-  return common::Transact<pqxx::read_transaction>(
+  return common::Transact<pqxx::nontransaction>(
       pool_,
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::optional<v1::Response>> {
-        std::optional<v1::Response> result;
-        const pqxx::result rows = tx.exec_prepared("get_response", id);
-        result = rows.empty()
-                     ? std::nullopt
-                     : std::optional<v1::Response>(ReadResponse(rows[0]));
-        *data_version = Version(tx);
-        return result;
+        const VersionedRows read =
+            SplitVersion(tx.exec_prepared("read_response", id));
+        *data_version = read.version;
+        if (read.rows.empty()) return std::nullopt;
+        return ReadResponse(read.rows[0]);
       });
 }
 
@@ -134,16 +139,15 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   params.push_back(std::to_string(q.limit + 1));
   absl::StrAppend(&sql, " LIMIT $", params.size(), "::int");
 
-  return common::Transact<pqxx::read_transaction>(
-      pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<ResponsePage> {
+  return common::Transact<pqxx::nontransaction>(
+      pool_, [&](pqxx::nontransaction& tx) -> absl::StatusOr<ResponsePage> {
+        const VersionedRows read = SplitVersion(tx.exec_params(
+            WithVersion(sql), pqxx::prepare::make_dynamic_params(params)));
         ResponsePage page;
-        const pqxx::result rows =
-            tx.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
-        page.responses.clear();
-        page.next.reset();
-        for (size_t i = 0; i < rows.size(); ++i) {
+        page.data_version = read.version;
+        for (size_t i = 0; i < read.rows.size(); ++i) {
           if (static_cast<int>(i) == q.limit) {
-            const pqxx::row& last = rows[i - 1];
+            const pqxx::row& last = read.rows[i - 1];
             common::Cursor cursor;
             cursor.seq = last[19].as<int64_t>();
             cursor.key = q.order == ResponseQuery::Order::kReviewYear
@@ -152,9 +156,8 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
             page.next = cursor;
             break;
           }
-          page.responses.push_back(ReadResponse(rows[i]));
+          page.responses.push_back(ReadResponse(read.rows[i]));
         }
-        page.data_version = Version(tx);
         return page;
       });
 }
@@ -333,22 +336,20 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
 absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
     const Scope& scope, int64_t* data_version) {
   const auto [condition, value] = ScopeCondition(scope);
-  return common::Transact<pqxx::read_transaction>(
+  const std::string sql = WithVersion(
+      absl::StrCat("SELECT ", ResponseColumns(), " WHERE ", condition,
+                   " AND r.delete_time IS NULL ORDER BY r.stated_on_key, r.seq "
+                   "LIMIT 10000"));
+  return common::Transact<pqxx::nontransaction>(
       pool_,
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::vector<v1::Response>> {
+        const VersionedRows read = SplitVersion(tx.exec_params(sql, value));
         std::vector<v1::Response> result;
-        result.clear();
-        for (const auto& row :
-             tx.exec_params(absl::StrCat("SELECT ", ResponseColumns(),
-                                         " WHERE ", condition,
-                                         " AND r.delete_time IS NULL ORDER BY "
-                                         "r.stated_on_key, r.seq "
-                                         "LIMIT 10000"),
-                            value)) {
+        for (const pqxx::row& row : read.rows) {
           result.push_back(ReadResponse(row));
         }
-        *data_version = Version(tx);
+        *data_version = read.version;
         return result;
       });
 }

@@ -15,33 +15,32 @@ namespace nml::responses {
 
 absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
     int64_t* data_version) {
-  return common::Transact<pqxx::read_transaction>(
+  return common::Transact<pqxx::nontransaction>(
       pool_,
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::vector<v1::Stakeholder>> {
+        const VersionedRows read =
+            SplitVersion(tx.exec_prepared("read_all_stakeholders"));
         std::vector<v1::Stakeholder> result;
-        result.clear();
-        for (const auto& row : tx.exec_prepared("all_stakeholders")) {
+        for (const pqxx::row& row : read.rows) {
           result.push_back(ReadStakeholder(row));
         }
-        *data_version = Version(tx);
+        *data_version = read.version;
         return result;
       });
 }
 
 absl::StatusOr<std::optional<v1::Stakeholder>> PgResponsesStore::GetStakeholder(
     const std::string& id, int64_t* data_version) {
-  return common::Transact<pqxx::read_transaction>(
+  return common::Transact<pqxx::nontransaction>(
       pool_,
-      [&](pqxx::read_transaction& tx)
+      [&](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::optional<v1::Stakeholder>> {
-        std::optional<v1::Stakeholder> result;
-        const pqxx::result rows = tx.exec_prepared("get_stakeholder", id);
-        result = rows.empty()
-                     ? std::nullopt
-                     : std::optional<v1::Stakeholder>(ReadStakeholder(rows[0]));
-        *data_version = Version(tx);
-        return result;
+        const VersionedRows read =
+            SplitVersion(tx.exec_prepared("read_stakeholder", id));
+        *data_version = read.version;
+        if (read.rows.empty()) return std::nullopt;
+        return ReadStakeholder(read.rows[0]);
       });
 }
 
