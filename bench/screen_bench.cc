@@ -74,9 +74,8 @@ BENCHMARK(BM_ScreenSnapshot)->Arg(1)->Arg(100)->Arg(1000);
 // A loopback server with the real service on an in-memory store.
 class LoopbackServer {
  public:
-  LoopbackServer()
-      : executor_(2, 256), service_(store_, holder_, nullptr, executor_) {
-    holder_.Set(SharedDataSnapshot());
+  LoopbackServer() : executor_(2, 256), service_(store_, holder_, executor_) {
+    holder_.SetIfNewer(SharedDataSnapshot());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),

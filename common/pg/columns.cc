@@ -12,7 +12,10 @@ std::string MicrosSql(std::string_view column) {
 }
 
 std::string FromMicrosSql(int param) {
-  return absl::StrCat("to_timestamp($", param, "::float8 / 1000000)");
+  // Integer arithmetic: a float8 of today's microseconds since 1970 has no
+  // digit to spare and can land a microsecond off.
+  return absl::StrCat("(timestamptz 'epoch' + $", param,
+                      "::bigint * interval '1 microsecond')");
 }
 
 std::string JsonArray(

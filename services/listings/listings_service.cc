@@ -13,7 +13,6 @@ namespace nml::listings {
 namespace {
 
 constexpr size_t kMaxRequestIdLength = 128;
-constexpr auto kReadYourWritesWait = std::chrono::seconds(2);
 
 // An import must be retry-safe, so it needs a request id (checked after
 // auth, which ServeUnary decides first).
@@ -76,6 +75,8 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
         const std::string bytes = common::RequestFingerprintBytes(*request);
         ListingsStore::WriteRequest write{
             std::string(Request::descriptor()->name()), request_id, bytes};
+        // Held for the whole write: the store plans on it when it is current.
+        const auto snapshot = snapshots_.Get();
         auto result = store_.Write(
             write,
             [&](const SnapshotData& current)
@@ -98,7 +99,8 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
                 return answer->SerializeAsString();
               };
               return out;
-            });
+            },
+            snapshot != nullptr ? &snapshot->data() : nullptr);
         if (!result.ok()) return result.status();
         if (!response->ParseFromString(result->answer)) {
           return absl::InternalError("stored answer unreadable");
@@ -106,9 +108,11 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
         if constexpr (requires { response->set_replayed(true); }) {
           response->set_replayed(result->replayed);
         }
-        if (refresher_ != nullptr && !result->replayed) {
-          refresher_->Poke();
-          snapshots_.WaitForVersion(result->data_version, kReadYourWritesWait);
+        // Read-your-writes: the new snapshot is served before the answer.
+        // Built once; the refresher skips the notification of this version.
+        if (result->data.has_value()) {
+          snapshots_.SetIfNewer(
+              Snapshot::Build(*std::move(result->data), absl::Now()));
         }
         return absl::OkStatus();
       });

@@ -17,11 +17,8 @@ class ListingsServiceImpl final
     : public nml::listings::v1::ListingsService::CallbackService {
  public:
   ListingsServiceImpl(ListingsStore& store, SnapshotHolder& snapshots,
-                      SnapshotRefresher* refresher, common::Executor& executor)
-      : store_(store),
-        snapshots_(snapshots),
-        refresher_(refresher),
-        executor_(executor) {}
+                      common::Executor& executor)
+      : store_(store), snapshots_(snapshots), executor_(executor) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -99,14 +96,13 @@ class ListingsServiceImpl final
   Reactor* Read(Context* context, const Request* request, Response* response,
                 ReadHandler<Request, Response> handler);
   // A write planned against the current data and applied by the store in
-  // one transaction; answers once the snapshot shows it.
+  // one transaction; the snapshot after it is served before the answer.
   template <typename Request, typename Response, typename PlanFn>
   Reactor* Write(Context* context, const Request* request, Response* response,
                  const std::string& request_id, PlanFn plan);
 
   ListingsStore& store_;
   SnapshotHolder& snapshots_;
-  SnapshotRefresher* refresher_;
   common::Executor& executor_;
 };
 

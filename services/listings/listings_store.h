@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/idempotency.h"
@@ -35,14 +36,20 @@ class ListingsStore {
     std::string answer;
     int64_t data_version = 0;
     bool replayed = false;
+    // Everything after the write, as LoadAll would now read it (not set for
+    // a replay): the writer publishes it without reading it all again.
+    std::optional<SnapshotData> data;
   };
 
   // Runs `plan` against the current data and applies its changes, in one
   // transaction that excludes every other writer. Nothing is written when
   // `plan` fails. The same `request_id` with another request is
-  // ALREADY_EXISTS.
+  // ALREADY_EXISTS. `known` is data the caller holds (its snapshot's, or
+  // null): when it is still the current version the plan runs on it rather
+  // than on everything read again.
   virtual absl::StatusOr<WriteResult> Write(const WriteRequest& request,
-                                            const Planner& plan) = 0;
+                                            const Planner& plan,
+                                            const SnapshotData* known) = 0;
 };
 
 }  // namespace nml::listings

@@ -44,8 +44,7 @@ int main(int argc, char** argv) {
   }
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit);
-  nml::listings::ListingsServiceImpl service(store, snapshots, &refresher,
-                                             executor);
+  nml::listings::ListingsServiceImpl service(store, snapshots, executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",

@@ -18,7 +18,8 @@ class MemoryListingsStore final : public ListingsStore {
   }
 
   absl::StatusOr<WriteResult> Write(const WriteRequest& request,
-                                    const Planner& plan) override {
+                                    const Planner& plan,
+                                    const SnapshotData* /*known*/) override {
     std::lock_guard lock(mu_);
     if (!request.request_id.empty()) {
       const auto it = seen_.find(request.request_id);
@@ -27,7 +28,7 @@ class MemoryListingsStore final : public ListingsStore {
           return absl::AlreadyExistsError(
               "request_id: already used for a different request");
         }
-        return WriteResult{it->second.second, data_.version, true};
+        return WriteResult{it->second.second, data_.version, true, {}};
       }
     }
     auto planned = plan(data_);
@@ -35,7 +36,8 @@ class MemoryListingsStore final : public ListingsStore {
     ApplyChanges(planned->changes, data_);
     if (!planned->changes.empty()) ++data_.version;
     if (planned->changes.is_import) data_.last_import_time = absl::Now();
-    WriteResult result{planned->answer(data_.version), data_.version, false};
+    WriteResult result{planned->answer(data_.version), data_.version, false,
+                       data_};
     if (!request.request_id.empty()) {
       seen_[request.request_id] = {request.method + request.request_bytes,
                                    result.answer};

@@ -4,18 +4,27 @@
 #include <absl/strings/str_cat.h>
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace nml::listings {
 namespace {
 
+// Replaces items by key or appends them, in time linear in both lists (an
+// import upserts thousands of listings at once).
 template <typename T, typename Key>
-void Upsert(std::vector<T>& items, const T& item, Key key) {
-  const auto it = std::find_if(items.begin(), items.end(),
-                               [&](const T& x) { return key(x) == key(item); });
-  if (it != items.end()) {
-    *it = item;
-  } else {
-    items.push_back(item);
+void UpsertAll(std::vector<T>& items, const std::vector<T>& changed, Key key) {
+  if (changed.empty()) return;
+  std::unordered_map<decltype(key(items.front())), size_t> index;
+  index.reserve(items.size() + changed.size());
+  for (size_t i = 0; i < items.size(); ++i) index.emplace(key(items[i]), i);
+  for (const T& item : changed) {
+    const auto [it, added] = index.emplace(key(item), items.size());
+    if (added) {
+      items.push_back(item);
+    } else {
+      items[it->second] = item;
+    }
   }
 }
 
@@ -27,26 +36,23 @@ void EraseIf(std::vector<T>& items, Pred pred) {
 }  // namespace
 
 void ApplyChanges(const ChangeSet& changes, SnapshotData& data) {
-  for (const auto& o : changes.upsert_operators) {
-    Upsert(data.operators, o, [](const v1::Operator& x) { return x.name(); });
-  }
-  for (const auto& m : changes.upsert_markets) {
-    Upsert(data.markets, m, [](const v1::Market& x) { return x.name(); });
-  }
-  for (const auto& r : changes.upsert_reviews) {
-    Upsert(data.reviews, r, [](const v1::Review& x) { return x.year(); });
-  }
-  for (const auto& name : changes.delete_listings) {
+  const auto name = [](const auto& x) { return x.name(); };
+  UpsertAll(data.operators, changes.upsert_operators, name);
+  UpsertAll(data.markets, changes.upsert_markets, name);
+  UpsertAll(data.reviews, changes.upsert_reviews,
+            [](const v1::Review& x) { return x.year(); });
+  if (!changes.delete_listings.empty()) {
+    const std::unordered_set<std::string> gone(changes.delete_listings.begin(),
+                                               changes.delete_listings.end());
     EraseIf(data.listings,
-            [&](const v1::Listing& l) { return l.name() == name; });
+            [&](const v1::Listing& l) { return gone.contains(l.name()); });
   }
-  for (const auto& l : changes.upsert_listings) {
-    Upsert(data.listings, l, [](const v1::Listing& x) { return x.name(); });
-  }
-  for (const auto& id : changes.delete_markets) {
-    const std::string name = MarketName(id);
+  UpsertAll(data.listings, changes.upsert_listings, name);
+  if (!changes.delete_markets.empty()) {
+    std::unordered_set<std::string> gone;
+    for (const auto& id : changes.delete_markets) gone.insert(MarketName(id));
     EraseIf(data.markets,
-            [&](const v1::Market& m) { return m.name() == name; });
+            [&](const v1::Market& m) { return gone.contains(m.name()); });
   }
   for (const int year : changes.delete_reviews) {
     EraseIf(data.reviews,

@@ -114,7 +114,9 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
   return data;
 }
 
-void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
+// Writes the change set; an import also records `import_time`.
+void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
+           absl::Time import_time) {
   for (const v1::Operator& o : c.upsert_operators) {
     tx.exec_prepared("upsert_operator", *ParseOperatorName(o.name()),
                      o.display_name(), common::JsonArray(o.aliases()),
@@ -167,7 +169,8 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c) {
   for (const std::string& id : c.delete_operators) {
     tx.exec_prepared("delete_operator", id);
   }
-  if (c.is_import) tx.exec_prepared("mark_import");
+  if (c.is_import)
+    tx.exec_prepared("mark_import", absl::ToUnixMicros(import_time));
 }
 
 }  // namespace
@@ -272,7 +275,8 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("delete_market", "DELETE FROM markets WHERE id = $1");
   c.prepare("delete_review", "DELETE FROM reviews WHERE year = $1");
   c.prepare("delete_operator", "DELETE FROM operators WHERE id = $1");
-  c.prepare("mark_import", "UPDATE data_state SET last_import_time = now()");
+  c.prepare("mark_import", "UPDATE data_state SET last_import_time = " +
+                               common::FromMicrosSql(1));
   c.prepare("read_version", "SELECT version FROM data_state");
   common::PrepareIdempotencyStatements(c);
 }
@@ -286,28 +290,44 @@ absl::StatusOr<SnapshotData> PgListingsStore::LoadAll() {
 }
 
 absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
-    const WriteRequest& request, const Planner& plan) {
+    const WriteRequest& request, const Planner& plan,
+    const SnapshotData* known) {
   return common::Transact<pqxx::work>(
       pool_, [&](pqxx::work& tx) -> absl::StatusOr<WriteResult> {
         tx.exec_prepared("write_lock");
         WriteResult result;
+        const int64_t version =
+            tx.exec_prepared1("read_version")[0].as<int64_t>();
         auto stored = common::FindStoredAnswer(tx, request);
         if (!stored.ok()) return stored.status();
         if (stored->has_value()) {
           result.answer = **stored;
           result.replayed = true;
-          result.data_version =
-              tx.exec_prepared1("read_version")[0].as<int64_t>();
+          result.data_version = version;
           return result;
         }
-        const SnapshotData current = LoadData(tx);
+        // Every write bumps the version, so data at the current version is
+        // what the database holds: no need to read it all again.
+        std::optional<SnapshotData> loaded;
+        const SnapshotData& current =
+            known != nullptr && known->version == version
+                ? *known
+                : loaded.emplace(LoadData(tx));
         auto planned = plan(current);
         if (!planned.ok()) return planned.status();
-        Apply(tx, planned->changes);
+        // Microseconds, as the database keeps it, so a reload compares equal.
+        const absl::Time now =
+            absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+        Apply(tx, planned->changes, now);
         result.data_version =
             tx.exec_prepared1("read_version")[0].as<int64_t>();
         result.answer = planned->answer(result.data_version);
         common::StoreAnswer(tx, request, result.answer);
+        SnapshotData& after = result.data.emplace(
+            loaded.has_value() ? std::move(*loaded) : current);
+        ApplyChanges(planned->changes, after);
+        after.version = result.data_version;
+        if (planned->changes.is_import) after.last_import_time = now;
         return result;
       });
 }

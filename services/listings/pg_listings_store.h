@@ -18,7 +18,8 @@ class PgListingsStore final : public ListingsStore {
 
   absl::StatusOr<SnapshotData> LoadAll() override;
   absl::StatusOr<WriteResult> Write(const WriteRequest& request,
-                                    const Planner& plan) override;
+                                    const Planner& plan,
+                                    const SnapshotData* known) override;
 
  private:
   common::PgPool& pool_;

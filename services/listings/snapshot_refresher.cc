@@ -2,39 +2,50 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "common/pg/pool.h"
 
 namespace nml::listings {
 
-void SnapshotHolder::Set(std::shared_ptr<const Snapshot> snapshot) {
-  {
-    std::lock_guard lock(mu_);
-    current_.store(std::move(snapshot));
-  }
-  changed_.notify_all();
+int64_t SnapshotHolder::version() const {
+  const auto s = current_.load();
+  return s == nullptr ? -1 : s->version();
 }
 
-bool SnapshotHolder::WaitForVersion(int64_t version,
-                                    std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return changed_.wait_for(lock, timeout, [&] {
-    const auto s = current_.load();
-    return s != nullptr && s->version() >= version;
-  });
+bool SnapshotHolder::SetIfNewer(std::shared_ptr<const Snapshot> snapshot) {
+  std::lock_guard lock(mu_);
+  if (version() >= snapshot->version()) return false;
+  current_.store(std::move(snapshot));
+  return true;
 }
 
 namespace {
 
+// Records the newest version announced (a payload that is not a number,
+// from an older schema, counts as "reload").
 class Listener final : public pqxx::notification_receiver {
  public:
-  Listener(pqxx::connection_base& c, std::atomic<bool>& flag)
-      : notification_receiver(c, SnapshotRefresher::kChannel), flag_(flag) {}
-  void operator()(const std::string&, int) override { flag_ = true; }
+  Listener(pqxx::connection_base& c, std::atomic<bool>& flag,
+           std::atomic<int64_t>& announced)
+      : notification_receiver(c, SnapshotRefresher::kChannel),
+        flag_(flag),
+        announced_(announced) {}
+  void operator()(const std::string& payload, int) override {
+    int64_t version = 0;
+    const char* end = payload.data() + payload.size();
+    if (std::from_chars(payload.data(), end, version).ptr != end) {
+      version = std::numeric_limits<int64_t>::max();
+    }
+    if (version > announced_) announced_ = version;
+    flag_ = true;
+  }
 
  private:
   std::atomic<bool>& flag_;
+  std::atomic<int64_t>& announced_;
 };
 
 }  // namespace
@@ -57,21 +68,20 @@ void SnapshotRefresher::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void SnapshotRefresher::Poke() {
-  if (auto status = Reload(); !status.ok()) poked_ = true;  // retry in Loop
-}
-
 absl::Status SnapshotRefresher::Reload() {
   std::lock_guard lock(reload_mu_);
   auto data = store_.LoadAll();
   if (!data.ok()) return data.status();
-  const auto current = holder_.Get();
-  if (current != nullptr && current->version() == data->version) {
+  const int64_t version = data->version;
+  if (holder_.version() >= version) {
+    // Served already, or a newer one was published while this one loaded.
+    // (A database restored to an older version is only seen after a
+    // restart.)
     return absl::OkStatus();
   }
-  const int64_t version = data->version;
-  holder_.Set(Snapshot::Build(std::move(*data), absl::Now()));
-  spdlog::info("snapshot at data version {}", version);
+  if (holder_.SetIfNewer(Snapshot::Build(std::move(*data), absl::Now()))) {
+    spdlog::info("snapshot at data version {}", version);
+  }
   return absl::OkStatus();
 }
 
@@ -80,20 +90,23 @@ void SnapshotRefresher::Loop() {
     try {
       auto connection = common::OpenConnection(options_, "nml-listings-listen");
       std::atomic<bool> notified{false};
-      Listener listener(*connection, notified);
+      Listener listener(*connection, notified, announced_);
       // Anything committed before LISTEN took effect is picked up here.
       if (auto status = Reload(); !status.ok()) {
         spdlog::warn("snapshot reload failed: {}",
                      std::string(status.message()));
-        poked_ = true;
+        retry_ = true;
       }
       while (!stop_) {
         connection->await_notification(0, 200 * 1000);
-        if (notified.exchange(false) || poked_.exchange(false)) {
+        const bool notified_now = notified.exchange(false);
+        // A write of this instance published its snapshot already.
+        const bool behind = holder_.version() < announced_.load();
+        if ((notified_now && behind) || retry_.exchange(false)) {
           if (auto status = Reload(); !status.ok()) {
             spdlog::warn("snapshot reload failed: {}",
                          std::string(status.message()));
-            poked_ = true;
+            retry_ = true;
           }
         }
       }

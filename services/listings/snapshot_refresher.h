@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -17,24 +16,26 @@
 namespace nml::listings {
 
 // The snapshot being served, swapped atomically: a reader keeps the one it
-// took for the whole call.
+// took for the whole call. It only moves forward: of a write's own snapshot
+// and a reload racing it, the newer version wins.
 class SnapshotHolder final {
  public:
   std::shared_ptr<const Snapshot> Get() const { return current_.load(); }
-  void Set(std::shared_ptr<const Snapshot> snapshot);
-  // Waits until the served snapshot is at least `version`.
-  bool WaitForVersion(int64_t version, std::chrono::milliseconds timeout);
+  int64_t version() const;
+  // Serves `snapshot` unless one at least as new is served; false then.
+  bool SetIfNewer(std::shared_ptr<const Snapshot> snapshot);
 
  private:
   std::atomic<std::shared_ptr<const Snapshot>> current_;
-  std::mutex mu_;
-  std::condition_variable changed_;
+  std::mutex mu_;  // serialises SetIfNewer
 };
 
 // Keeps the holder in step with the database: LISTENs on its own connection
-// for the notification every writing transaction sends, reloads and swaps
-// the snapshot, and reloads in full after (re)connecting, so a change made
-// while it was disconnected is not missed.
+// for the notification every writing transaction sends (with the version it
+// made), reloads when the holder is behind that version, and reloads after
+// (re)connecting, so a change made while it was disconnected is not missed.
+// This instance's own writes publish their snapshot directly
+// (ListingsServiceImpl), so their notifications cost nothing.
 class SnapshotRefresher final {
  public:
   SnapshotRefresher(common::DatabaseOptions options, ListingsStore& store,
@@ -45,9 +46,6 @@ class SnapshotRefresher final {
   // the background.
   absl::Status Start();
   void Stop();
-  // Reload now (after a write of this process), without waiting for the
-  // notification.
-  void Poke();
 
   static constexpr char kChannel[] = "nml_listings_changed";
 
@@ -59,7 +57,9 @@ class SnapshotRefresher final {
   ListingsStore& store_;
   SnapshotHolder& holder_;
   std::atomic<bool> stop_{false};
-  std::atomic<bool> poked_{false};
+  std::atomic<bool> retry_{false};
+  // The highest version a notification announced (0: one without).
+  std::atomic<int64_t> announced_{0};
   std::mutex reload_mu_;
   std::thread thread_;
 };

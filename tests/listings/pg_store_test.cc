@@ -1,6 +1,7 @@
 // PgListingsStore on a real PostgreSQL: planned writes are all-or-nothing,
 // idempotent, and what is written loads back the same.
 #include <absl/strings/ascii.h>
+#include <absl/strings/str_cat.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include "services/listings/migrations.h"
 #include "services/listings/pg_listings_store.h"
 #include "services/listings/planner.h"
+#include "services/listings/snapshot.h"
 #include "tests/support/test_database.h"
 
 namespace nml::listings {
@@ -52,7 +54,8 @@ class PgListingsStoreTest : public ::testing::Test {
             return market.SerializeAsString();
           };
           return planned;
-        });
+        },
+        nullptr);
   }
 
   nml::testing::TestDatabase db_;
@@ -98,6 +101,118 @@ TEST_F(PgListingsStoreTest, ARetryReplaysAndAReusedIdIsRefused) {
   auto reused = CreateMarket("Pinduoduo", "req-1");
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(store_.LoadAll()->markets.size(), 1u);
+}
+
+// What a writer publishes must be what a reload reads: every kind of change,
+// planned both on data the store read and on data the caller held.
+TEST_F(PgListingsStoreTest, TheDataAfterAWriteIsWhatAReloadReads) {
+  std::optional<SnapshotData> known;
+  int step = 0;
+  auto write = [&](const google::protobuf::Message& request, auto plan) {
+    SCOPED_TRACE(absl::StrCat("step ", ++step));
+    auto result = store_.Write(
+        {request.GetDescriptor()->name(), "", request.SerializeAsString()},
+        [&](const SnapshotData& current)
+            -> absl::StatusOr<ListingsStore::Planned> {
+          auto planned = plan(current);
+          if (!planned.ok()) return planned.status();
+          ListingsStore::Planned out;
+          out.changes = planned->changes;
+          out.answer = [](int64_t) { return std::string(); };
+          return out;
+        },
+        step % 2 == 0 && known ? &*known : nullptr);
+    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_TRUE(result->data.has_value());
+    auto loaded = store_.LoadAll();
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    EXPECT_EQ(result->data->version, loaded->version);
+    EXPECT_EQ(result->data->last_import_time, loaded->last_import_time);
+    const auto published = Snapshot::Build(*result->data, absl::Now());
+    const auto reloaded = Snapshot::Build(*loaded, absl::Now());
+    auto same = [](const auto& a, const auto& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!google::protobuf::util::MessageDifferencer::Equals(a[i], b[i])) {
+          ADD_FAILURE() << a[i].DebugString() << " vs " << b[i].DebugString();
+          return false;
+        }
+      }
+      return true;
+    };
+    EXPECT_TRUE(same(published->reviews(), reloaded->reviews()));
+    EXPECT_TRUE(same(published->markets(), reloaded->markets()));
+    EXPECT_TRUE(same(published->operators(), reloaded->operators()));
+    EXPECT_TRUE(same(published->listings(), reloaded->listings()));
+    known = *std::move(result->data);
+  };
+
+  v1::ImportReviewRequest import;
+  import.set_request_id("import-2021");
+  import.mutable_review()->set_year(2021);
+  import.mutable_review()->set_declared_online_count(2);
+  import.mutable_review()->set_declared_physical_count(1);
+  for (const auto& [name, kind, domain] :
+       std::vector<std::tuple<std::string, v1::MarketKind, std::string>>{
+           {"AliExpress", v1::MARKET_KIND_ONLINE, "aliexpress.com"},
+           {"Taobao", v1::MARKET_KIND_ONLINE, "taobao.com"},
+           {"Kidderpore", v1::MARKET_KIND_PHYSICAL, ""}}) {
+    v1::ImportedListing* row = import.add_listings();
+    row->set_market_display_name(name);
+    row->set_kind(kind);
+    row->set_country("CN");
+    row->set_operator_display_name(kind == v1::MARKET_KIND_ONLINE ? "Alibaba"
+                                                                  : "");
+    row->add_infringement_types(v1::INFRINGEMENT_TYPE_COUNTERFEITING);
+    row->set_source_url("https://example.org/2021");
+    if (!domain.empty()) {
+      v1::DomainRule* rule = row->add_domains();
+      rule->set_pattern(domain);
+      rule->set_scope(v1::MATCH_SCOPE_HOST_AND_SUBDOMAINS);
+    }
+  }
+  write(import, [&](const SnapshotData& d) {
+    return PlanImportReview(d, import, absl::Now());
+  });
+
+  v1::ImportReviewRequest next = import;
+  next.set_request_id("import-2022");
+  next.mutable_review()->set_year(2022);
+  // 2022 lists Taobao again and Pinduoduo for the first time, not
+  // AliExpress or Kidderpore.
+  next.mutable_listings()->SwapElements(0, 1);
+  next.mutable_listings()->DeleteSubrange(1, 2);
+  v1::ImportedListing* pinduoduo = next.add_listings();
+  *pinduoduo = next.listings(0);
+  pinduoduo->set_market_display_name("Pinduoduo");
+  pinduoduo->mutable_domains(0)->set_pattern("pinduoduo.com");
+  next.mutable_review()->set_declared_online_count(2);
+  next.mutable_review()->set_declared_physical_count(0);
+  write(next, [&](const SnapshotData& d) {
+    return PlanImportReview(d, next, absl::Now());
+  });
+
+  v1::UpdateMarketRequest update;
+  update.mutable_market()->set_name("markets/taobao");
+  update.mutable_market()->set_city("Hangzhou");
+  update.mutable_market()->add_aliases("Taobao Marketplace");
+  update.mutable_update_mask()->add_paths("city");
+  update.mutable_update_mask()->add_paths("aliases");
+  write(update, [&](const SnapshotData& d) {
+    return PlanUpdateMarket(d, update, absl::Now());
+  });
+
+  v1::MergeMarketsRequest merge;
+  merge.set_market("markets/aliexpress");
+  merge.add_merged_markets("markets/pinduoduo");
+  write(merge, [&](const SnapshotData& d) {
+    return PlanMergeMarkets(d, merge, absl::Now());
+  });
+
+  v1::DeleteReviewRequest remove;
+  remove.set_name("reviews/2022");
+  write(remove,
+        [&](const SnapshotData& d) { return PlanDeleteReview(d, remove); });
 }
 
 }  // namespace

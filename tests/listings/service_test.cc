@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 class ListingsServiceTest : public ::testing::Test {
  protected:
   ListingsServiceTest()
-      : executor_(2, 16), service_(store_, holder_, nullptr, executor_) {
+      : executor_(2, 16), service_(store_, holder_, executor_) {
     int port = 0;
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -42,7 +42,7 @@ class ListingsServiceTest : public ::testing::Test {
   void Refresh() {
     auto data = store_.LoadAll();
     ASSERT_TRUE(data.ok());
-    holder_.Set(Snapshot::Build(*std::move(data), absl::Now()));
+    holder_.SetIfNewer(Snapshot::Build(*std::move(data), absl::Now()));
   }
 
   template <typename Request, typename Response>
