@@ -26,7 +26,7 @@ grpc=(-H 'content-type: application/grpc' -H 'te: trailers')
 median() { sort -n -k3 "$1" | awk '{a[NR]=$3} END {print a[int((NR+1)/2)]}'; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 per_call() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $n, 1))"; }
-pid=$(pgrep -f 'nml-listings' | head -1)
+pid=${NML_LISTINGS_PID:-$(pgrep -f 'nml-listings' | head -1)}
 
 run() {  # label path body
   local t0 t1

@@ -77,6 +77,7 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
             std::string(Request::descriptor()->name()), request_id, bytes};
         // Held for the whole write: the store plans on it when it is current.
         const auto snapshot = snapshots_.Get();
+        const SnapshotHolder::Publishing publishing(snapshots_);
         auto result = store_.Write(
             write,
             [&](const SnapshotData& current)

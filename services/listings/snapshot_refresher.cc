@@ -16,13 +16,42 @@ int64_t SnapshotHolder::version() const {
 }
 
 bool SnapshotHolder::SetIfNewer(std::shared_ptr<const Snapshot> snapshot) {
-  std::lock_guard lock(mu_);
-  if (version() >= snapshot->version()) return false;
-  current_.store(std::move(snapshot));
+  {
+    std::lock_guard lock(mu_);
+    if (version() >= snapshot->version()) return false;
+    current_.store(std::move(snapshot));
+  }
+  changed_.notify_all();
   return true;
 }
 
+SnapshotHolder::Publishing::Publishing(SnapshotHolder& holder)
+    : holder_(holder) {
+  std::lock_guard lock(holder_.mu_);
+  ++holder_.publishing_;
+}
+
+SnapshotHolder::Publishing::~Publishing() {
+  {
+    std::lock_guard lock(holder_.mu_);
+    --holder_.publishing_;
+  }
+  holder_.changed_.notify_all();
+}
+
+bool SnapshotHolder::AwaitPublished(int64_t version,
+                                    std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, timeout, [&] {
+    return this->version() >= version || publishing_ == 0;
+  });
+  return this->version() >= version;
+}
+
 namespace {
+
+// How long a notification waits for this instance's own write to publish.
+constexpr auto kPublishWait = std::chrono::milliseconds(500);
 
 // Records the newest version announced (a payload that is not a number,
 // from an older schema, counts as "reload").
@@ -100,9 +129,12 @@ void SnapshotRefresher::Loop() {
       while (!stop_) {
         connection->await_notification(0, 200 * 1000);
         const bool notified_now = notified.exchange(false);
-        // A write of this instance published its snapshot already.
-        const bool behind = holder_.version() < announced_.load();
-        if ((notified_now && behind) || retry_.exchange(false)) {
+        // A write of this instance publishes its own snapshot; its
+        // notification can arrive just before it does.
+        const bool behind =
+            notified_now &&
+            !holder_.AwaitPublished(announced_.load(), kPublishWait);
+        if (behind || retry_.exchange(false)) {
           if (auto status = Reload(); !status.ok()) {
             spdlog::warn("snapshot reload failed: {}",
                          std::string(status.message()));

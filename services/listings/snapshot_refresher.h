@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -25,9 +26,28 @@ class SnapshotHolder final {
   // Serves `snapshot` unless one at least as new is served; false then.
   bool SetIfNewer(std::shared_ptr<const Snapshot> snapshot);
 
+  // A write of this instance that will publish its own snapshot: while one
+  // is under way, a notification of a version not yet served is probably
+  // its own, and the refresher waits for it instead of reading everything.
+  class Publishing final {
+   public:
+    explicit Publishing(SnapshotHolder& holder);
+    ~Publishing();
+    Publishing(const Publishing&) = delete;
+    Publishing& operator=(const Publishing&) = delete;
+
+   private:
+    SnapshotHolder& holder_;
+  };
+  // Waits until `version` is served, no write is publishing, or `timeout`;
+  // true when `version` is served.
+  bool AwaitPublished(int64_t version, std::chrono::milliseconds timeout);
+
  private:
   std::atomic<std::shared_ptr<const Snapshot>> current_;
-  std::mutex mu_;  // serialises SetIfNewer
+  std::mutex mu_;  // serialises SetIfNewer; guards the wait below
+  std::condition_variable changed_;
+  int publishing_ = 0;
 };
 
 // Keeps the holder in step with the database: LISTENs on its own connection
