@@ -199,6 +199,24 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::SearchMarkets(
   return Read(context, request, response, listings::SearchMarkets);
 }
 
+ListingsServiceImpl::Reactor* ListingsServiceImpl::BatchGetReviews(
+    Context* context, const v1::BatchGetReviewsRequest* request,
+    v1::BatchGetReviewsResponse* response) {
+  return Read(context, request, response, listings::BatchGetReviews);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::BatchGetMarkets(
+    Context* context, const v1::BatchGetMarketsRequest* request,
+    v1::BatchGetMarketsResponse* response) {
+  return Read(context, request, response, listings::BatchGetMarkets);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::BatchGetListings(
+    Context* context, const v1::BatchGetListingsRequest* request,
+    v1::BatchGetListingsResponse* response) {
+  return Read(context, request, response, listings::BatchGetListings);
+}
+
 ListingsServiceImpl::Reactor* ListingsServiceImpl::GetDataStatus(
     Context* context, const v1::GetDataStatusRequest* request,
     v1::GetDataStatusResponse* response) {

@@ -84,6 +84,12 @@ class ListingsServiceImpl final
                          v1::ScreenDomainsResponse*) override;
   Reactor* SearchMarkets(Context*, const v1::SearchMarketsRequest*,
                          v1::SearchMarketsResponse*) override;
+  Reactor* BatchGetReviews(Context*, const v1::BatchGetReviewsRequest*,
+                           v1::BatchGetReviewsResponse*) override;
+  Reactor* BatchGetMarkets(Context*, const v1::BatchGetMarketsRequest*,
+                           v1::BatchGetMarketsResponse*) override;
+  Reactor* BatchGetListings(Context*, const v1::BatchGetListingsRequest*,
+                            v1::BatchGetListingsResponse*) override;
   Reactor* GetDataStatus(Context*, const v1::GetDataStatusRequest*,
                          v1::GetDataStatusResponse*) override;
 

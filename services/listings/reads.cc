@@ -132,6 +132,32 @@ const FilterSchema& ListingSchema() {
   return kSchema;
 }
 
+constexpr int kMaxBatchNames = 1000;
+
+// AIP-231 batch get: every name found, in order, or the first error naming
+// its place ("names[3]"). `find` gives the resource of a well-formed name
+// (null when absent) or nullopt when the name is malformed.
+template <typename T, typename Find>
+absl::Status BatchGet(
+    const google::protobuf::RepeatedPtrField<std::string>& names,
+    std::string_view form, Find find,
+    google::protobuf::RepeatedPtrField<T>* out) {
+  if (names.empty() || names.size() > kMaxBatchNames) {
+    return FieldError("names", absl::StrCat("name 1 to ", kMaxBatchNames));
+  }
+  for (int i = 0; i < names.size(); ++i) {
+    const std::optional<const T*> found = find(names[i]);
+    const std::string field = absl::StrCat("names[", i, "]");
+    if (!found) return FieldError(field, absl::StrCat("must be ", Absl(form)));
+    if (*found == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat(field, ": ", names[i], " not found"));
+    }
+    *out->Add() = **found;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // ------------------------------------------------------------ get / list
@@ -145,6 +171,20 @@ absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
   *response.mutable_review() = *review;
   response.set_data_version(s.version());
   return absl::OkStatus();
+}
+
+absl::Status BatchGetReviews(const Snapshot& s,
+                             const v1::BatchGetReviewsRequest& request,
+                             v1::BatchGetReviewsResponse& response) {
+  response.set_data_version(s.version());
+  return BatchGet(
+      request.names(), "reviews/{year}",
+      [&](const std::string& name) -> std::optional<const v1::Review*> {
+        const auto year = ParseReviewName(name);
+        if (!year) return std::nullopt;
+        return s.FindReview(*year);
+      },
+      response.mutable_reviews());
 }
 
 absl::Status ListReviews(const Snapshot& s,
@@ -170,6 +210,20 @@ absl::Status GetMarket(const Snapshot& s, const v1::GetMarketRequest& request,
   *response.mutable_market() = *market;
   response.set_data_version(s.version());
   return absl::OkStatus();
+}
+
+absl::Status BatchGetMarkets(const Snapshot& s,
+                             const v1::BatchGetMarketsRequest& request,
+                             v1::BatchGetMarketsResponse& response) {
+  response.set_data_version(s.version());
+  return BatchGet(
+      request.names(), "markets/{market}",
+      [&](const std::string& name) -> std::optional<const v1::Market*> {
+        const auto id = ParseMarketName(name);
+        if (!id) return std::nullopt;
+        return s.FindMarket(*id);
+      },
+      response.mutable_markets());
 }
 
 absl::Status ListMarkets(const Snapshot& s,
@@ -226,6 +280,29 @@ absl::Status GetListing(const Snapshot& s, const v1::GetListingRequest& request,
   *response.mutable_listing() = *listing;
   response.set_data_version(s.version());
   return absl::OkStatus();
+}
+
+absl::Status BatchGetListings(const Snapshot& s,
+                              const v1::BatchGetListingsRequest& request,
+                              v1::BatchGetListingsResponse& response) {
+  std::optional<int> parent_year;
+  if (request.parent() != "reviews/-") {
+    parent_year = ParseReviewName(request.parent());
+    if (!parent_year) {
+      return FieldError("parent", "must be reviews/{year} or reviews/-");
+    }
+  }
+  response.set_data_version(s.version());
+  return BatchGet(
+      request.names(), "reviews/{year}/listings/{market}, under parent",
+      [&](const std::string& name) -> std::optional<const v1::Listing*> {
+        const auto key = ParseListingName(name);
+        if (!key || (parent_year && key->year != *parent_year)) {
+          return std::nullopt;
+        }
+        return s.FindListing(key->year, key->market_id);
+      },
+      response.mutable_listings());
 }
 
 absl::Status ListListings(const Snapshot& s,

@@ -15,6 +15,15 @@ namespace nml::listings {
 
 absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
                        v1::GetReviewResponse& response);
+absl::Status BatchGetReviews(const Snapshot& s,
+                             const v1::BatchGetReviewsRequest& request,
+                             v1::BatchGetReviewsResponse& response);
+absl::Status BatchGetMarkets(const Snapshot& s,
+                             const v1::BatchGetMarketsRequest& request,
+                             v1::BatchGetMarketsResponse& response);
+absl::Status BatchGetListings(const Snapshot& s,
+                              const v1::BatchGetListingsRequest& request,
+                              v1::BatchGetListingsResponse& response);
 absl::Status ListReviews(const Snapshot& s,
                          const v1::ListReviewsRequest& request,
                          v1::ListReviewsResponse& response);

@@ -49,8 +49,8 @@ TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
           << method->full_name();
     }
   }
-  EXPECT_EQ(rpcs, 45);
-  EXPECT_EQ(table.routes().size(), 45u);
+  EXPECT_EQ(rpcs, 48);
+  EXPECT_EQ(table.routes().size(), 48u);
 }
 
 TEST(Routes, PathsMapToTheirRpcsAndBindFields) {

@@ -200,6 +200,40 @@ TEST_F(ListingsServiceTest, AnImportNeedsARequestIdEvenToBeValidated) {
   }
 }
 
+TEST_F(ListingsServiceTest, ABatchGetIsAllOrNothingInTheOrderAsked) {
+  Refresh();
+  for (const char* name : {"Taobao", "DHgate"}) {
+    v1::CreateMarketResponse created;
+    ASSERT_TRUE(Call(&Stub::CreateMarket, MarketRequest(name), &created).ok());
+  }
+  Refresh();
+  v1::BatchGetMarketsRequest request;
+  request.add_names("markets/taobao");
+  request.add_names("markets/dhgate");
+  v1::BatchGetMarketsResponse response;
+  ASSERT_TRUE(Call(&Stub::BatchGetMarkets, request, &response).ok());
+  ASSERT_EQ(response.markets_size(), 2);
+  EXPECT_EQ(response.markets(1).display_name(), "DHgate");
+
+  request.add_names("markets/nowhere");
+  EXPECT_THAT(Call(&Stub::BatchGetMarkets, request, &response),
+              HasCode(grpc::StatusCode::NOT_FOUND,
+                      "names[2]: markets/nowhere not found"));
+  request.set_names(2, "taobao");
+  EXPECT_THAT(Call(&Stub::BatchGetMarkets, request, &response),
+              HasCode(grpc::StatusCode::INVALID_ARGUMENT, "names[2]"));
+  request.clear_names();
+  EXPECT_THAT(Call(&Stub::BatchGetMarkets, request, &response),
+              HasCode(grpc::StatusCode::INVALID_ARGUMENT, "names"));
+
+  v1::BatchGetListingsRequest listings;
+  listings.set_parent("reviews/2021");
+  listings.add_names("reviews/2020/listings/taobao");
+  v1::BatchGetListingsResponse listings_response;
+  EXPECT_THAT(Call(&Stub::BatchGetListings, listings, &listings_response),
+              HasCode(grpc::StatusCode::INVALID_ARGUMENT, "under parent"));
+}
+
 TEST_F(ListingsServiceTest, DeletingWhatIsNotThereIsNotFound) {
   Refresh();
   v1::DeleteMarketRequest request;

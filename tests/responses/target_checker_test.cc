@@ -23,20 +23,20 @@ class FakeListings final : public lv1::ListingsService::CallbackService {
   std::atomic<int> calls{0};
   std::string last_authorization;
 
-  grpc::ServerUnaryReactor* GetReview(grpc::CallbackServerContext* c,
-                                      const lv1::GetReviewRequest* r,
-                                      lv1::GetReviewResponse*) override {
-    return Answer(c, r->name());
+  grpc::ServerUnaryReactor* BatchGetReviews(
+      grpc::CallbackServerContext* c, const lv1::BatchGetReviewsRequest* r,
+      lv1::BatchGetReviewsResponse*) override {
+    return Answer(c, r->names());
   }
-  grpc::ServerUnaryReactor* GetMarket(grpc::CallbackServerContext* c,
-                                      const lv1::GetMarketRequest* r,
-                                      lv1::GetMarketResponse*) override {
-    return Answer(c, r->name());
+  grpc::ServerUnaryReactor* BatchGetMarkets(
+      grpc::CallbackServerContext* c, const lv1::BatchGetMarketsRequest* r,
+      lv1::BatchGetMarketsResponse*) override {
+    return Answer(c, r->names());
   }
-  grpc::ServerUnaryReactor* GetListing(grpc::CallbackServerContext* c,
-                                       const lv1::GetListingRequest* r,
-                                       lv1::GetListingResponse*) override {
-    return Answer(c, r->name());
+  grpc::ServerUnaryReactor* BatchGetListings(
+      grpc::CallbackServerContext* c, const lv1::BatchGetListingsRequest* r,
+      lv1::BatchGetListingsResponse*) override {
+    return Answer(c, r->names());
   }
   grpc::ServerUnaryReactor* SearchMarkets(
       grpc::CallbackServerContext* c, const lv1::SearchMarketsRequest* r,
@@ -51,18 +51,27 @@ class FakeListings final : public lv1::ListingsService::CallbackService {
   }
 
  private:
-  grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* c,
-                                   const std::string& name) {
+  // As nml-listings answers a batch get: all found, or NOT_FOUND naming
+  // the first missing entry by its place.
+  grpc::ServerUnaryReactor* Answer(
+      grpc::CallbackServerContext* c,
+      const google::protobuf::RepeatedPtrField<std::string>& asked) {
     ++calls;
     const auto& metadata = c->client_metadata();
     if (auto it = metadata.find("authorization"); it != metadata.end()) {
       last_authorization.assign(it->second.data(), it->second.size());
     }
+    grpc::Status status = grpc::Status::OK;
+    for (int i = 0; i < asked.size(); ++i) {
+      if (!names.contains(asked[i])) {
+        status = grpc::Status(
+            grpc::StatusCode::NOT_FOUND,
+            absl::StrCat("names[", i, "]: ", asked[i], " not found"));
+        break;
+      }
+    }
     auto* reactor = c->DefaultReactor();
-    reactor->Finish(
-        names.contains(name)
-            ? grpc::Status::OK
-            : grpc::Status(grpc::StatusCode::NOT_FOUND, name + " not found"));
+    reactor->Finish(status);
     return reactor;
   }
 };
@@ -106,13 +115,25 @@ TEST_F(TargetCheckerTest, EachKindOfTargetIsCheckedWithTheKey) {
   EXPECT_EQ(listings_.last_authorization, "Bearer secret-key");
 }
 
+TEST_F(TargetCheckerTest, FiftyTargetsCostOneCall) {
+  std::vector<std::string> targets;
+  for (int i = 0; i < 50; ++i) {
+    const std::string name = absl::StrCat("markets/market-", i);
+    listings_.names.insert(name);
+    targets.push_back(name);
+  }
+  EXPECT_TRUE(Checker(port_).CheckTargets(targets, "targets", Soon()).ok());
+  EXPECT_EQ(listings_.calls, 1);
+}
+
 TEST_F(TargetCheckerTest, AnUnknownTargetIsNotFoundNamingItsPlace) {
   auto checker = Checker(port_);
   const absl::Status status = checker.CheckTargets(
-      {"markets/aliexpress", "markets/nowhere"}, "response.targets", Soon());
+      {"reviews/2021", "markets/aliexpress", "markets/nowhere"},
+      "response.targets", Soon());
   EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(absl::StrContains(status.message(),
-                                "response.targets[1] (markets/nowhere)"))
+                                "response.targets[2] (markets/nowhere)"))
       << status;
 }
 
