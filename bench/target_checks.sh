@@ -2,7 +2,8 @@
 # CreateResponse with one target and with 50 (every target is checked with
 # nml-listings before the write) at concurrency 1, against the system
 # scripts/up.sh started with data/ loaded. NML_RESPONSES picks another
-# nml-responses (to compare builds on the same databases).
+# nml-responses (to compare builds on the same databases). It writes 2 x N
+# responses (summary "bench") into that database.
 # Needs h2load (nghttp2-client), protoc and curl. Every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
