@@ -171,7 +171,7 @@ const common::SqlMapping& ResponseSqlMapping() {
           return common::ParseIdName(v, common::kStakeholdersPrefix,
                                      "filter: stakeholder");
         }}},
-      {"stakeholder_type", {"s.type", nullptr}},
+      {"stakeholder_type", {"r.stakeholder_type", nullptr}},
       {"stance", {"r.stance", nullptr}},
       {"review_year", {"r.review_year", nullptr}},
       {"targets", {"r.targets", nullptr}},

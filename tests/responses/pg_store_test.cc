@@ -1,5 +1,6 @@
 // PgResponsesStore on a real PostgreSQL: the contract the handlers rely
 // on, held by SQL (transactions, idempotency, keyset pages, bound filters).
+#include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
@@ -137,6 +138,30 @@ TEST_F(PgResponsesStoreTest, KeysetPagesFollowTheFilterAndOrder) {
   EXPECT_EQ(store_.ListResponses(query).status().code(),
             absl::StatusCode::kInvalidArgument)
       << "a value the column cannot hold is the caller's error";
+}
+
+TEST_F(PgResponsesStoreTest, TheStakeholderTypeFilterFollowsATypeChange) {
+  const v1::Stakeholder s = Stakeholder("aafa");
+  ASSERT_TRUE(store_.CreateResponse(Response(s.name(), 2021), {}).ok());
+  auto count = [&](const char* type) {
+    ResponseQuery query;
+    query.filter = *common::Filter::Parse(
+        absl::StrCat("stakeholder_type = ", type), ResponseFilterSchema());
+    auto page = store_.ListResponses(query);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->responses.size() : 0u;
+  };
+  EXPECT_EQ(count("STAKEHOLDER_TYPE_GOVERNMENT"), 1u);
+  ASSERT_TRUE(store_
+                  .UpdateStakeholder(
+                      "aafa",
+                      [](v1::Stakeholder& x) {
+                        x.set_type(v1::STAKEHOLDER_TYPE_INDUSTRY_ASSOCIATION);
+                        return absl::OkStatus();
+                      })
+                  .ok());
+  EXPECT_EQ(count("STAKEHOLDER_TYPE_GOVERNMENT"), 0u);
+  EXPECT_EQ(count("STAKEHOLDER_TYPE_INDUSTRY_ASSOCIATION"), 1u);
 }
 
 TEST_F(PgResponsesStoreTest, DeletionIsGuardedByEtagAndState) {
