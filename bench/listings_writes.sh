@@ -13,29 +13,20 @@ n=${N:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-grpc_body() {  # type text out
-  printf '%s' "$2" | protoc -I proto -I node_modules/google-proto-files \
-    --encode="$1" nml/listings/v1/listings_service.proto >"$work/msg"
-  python3 -c "import struct,sys;d=open('$work/msg','rb').read();sys.stdout.buffer.write(b'\0'+struct.pack('>I',len(d))+d)" >"$3"
-}
-grpc_body nml.listings.v1.UpdateMarketRequest \
-  'market { name: "markets/taobao" city: "Hangzhou" } update_mask { paths: "city" }' \
-  "$work/write.grpc"
-grpc_body nml.listings.v1.GetReviewRequest 'name: "reviews/2021"' "$work/read.grpc"
-grpc=(-H 'content-type: application/grpc' -H 'te: trailers')
-median() { sort -n -k3 "$1" | awk '{a[NR]=$3} END {print a[int((NR+1)/2)]}'; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-per_call() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $n, 1))"; }
+source bench/lib.sh
+grpc_frame "$work/write.grpc" nml.listings.v1.UpdateMarketRequest \
+  'market { name: "markets/taobao" city: "Hangzhou" } update_mask { paths: "city" }'
+grpc_frame "$work/read.grpc" nml.listings.v1.GetReviewRequest 'name: "reviews/2021"'
 pid=${NML_LISTINGS_PID:-$(pgrep -f 'nml-listings' | head -1)}
 
 run() {  # label path body
   local t0 t1
   t0=$(ticks "$pid")
-  h2load -n "$n" -c 1 -d "$3" "${grpc[@]}" --log-file="$work/log" \
+  h2load -n "$n" -c 1 -d "$3" "${grpc_headers[@]}" --log-file="$work/log" \
     "http://$listings/$2" | grep -qE "$n succeeded" || { echo "$1: calls failed" >&2; exit 1; }
   t1=$(ticks "$pid")
   printf '%-32s p50 %7s us   CPU %7s us/call\n' "$1" "$(median "$work/log")" \
-    "$(per_call "$t0" "$t1")"
+    "$(per_call "$t0" "$t1" "$n")"
 }
 echo "== nml-listings pid $pid ($(readlink /proc/$pid/exe)), $n calls each at c1"
 run "GetReview (snapshot read)" nml.listings.v1.ListingsService/GetReview "$work/read.grpc"

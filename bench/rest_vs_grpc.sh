@@ -16,30 +16,19 @@ n=${N:-40000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# A gRPC request body: 5-byte frame header + the encoded message.
-grpc_body() {  # type text out
-  printf '%s' "$2" | protoc -I proto -I node_modules/google-proto-files \
-    --encode="$1" nml/listings/v1/listings_service.proto \
-    nml/gateway/v1/gateway_service.proto >"$work/msg"
-  python3 -c "import struct,sys;d=open('$work/msg','rb').read();sys.stdout.buffer.write(b'\0'+struct.pack('>I',len(d))+d)" >"$3"
-}
-grpc_body nml.listings.v1.ScreenDomainsRequest \
-  'items { input: "https://www.aliexpress.com/item/1.html" }' "$work/screen.grpc"
-grpc_body nml.gateway.v1.GetMarketDossierRequest 'market: "markets/aliexpress"' "$work/dossier.grpc"
+source bench/lib.sh
+grpc_frame "$work/screen.grpc" nml.listings.v1.ScreenDomainsRequest \
+  'items { input: "https://www.aliexpress.com/item/1.html" }'
+grpc_frame "$work/dossier.grpc" nml.gateway.v1.GetMarketDossierRequest \
+  'market: "markets/aliexpress"'
 echo '{"items":[{"input":"https://www.aliexpress.com/item/1.html"}]}' >"$work/screen.json"
-grpc=(-H 'content-type: application/grpc' -H 'te: trailers')
+grpc=("${grpc_headers[@]}")
 
 rps() { grep -oE 'finished in [^,]+, [0-9.]+ req/s' | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1; }
-# Median of the per-request durations (microseconds, third column).
-median() { sort -n -k3 "$1" | awk '{a[NR]=$3} END {print a[int((NR+1)/2)]}'; }
 ok() { grep -oE 'status codes: [0-9]+ 2xx' ; }
 
-# CPU time (user + system, clock ticks) a process has used so far.
 gw_pid=$(pgrep -f 'services/gateway/nml-gateway' | head -1)
 li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# CPU microseconds per call a process spent between two tick readings.
-per_call() { python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $n, 1))"; }
 
 echo "== ScreenDomains throughput ($n calls)"
 l0=$(ticks "$li_pid")
@@ -49,8 +38,8 @@ l1=$(ticks "$li_pid"); w1=$(ticks "$gw_pid")
 r=$(h2load --h1 -n "$n" -c 64 -d "$work/screen.json" \
   "http://$http/v1/domains:screen" | tee "$work/r1" | rps)
 l2=$(ticks "$li_pid"); w2=$(ticks "$gw_pid")
-echo "gRPC  $g req/s ($(ok <"$work/g1")); CPU per call: listings $(per_call "$l0" "$l1") us"
-echo "REST  $r req/s ($(ok <"$work/r1")); CPU per call: gateway $(per_call "$w1" "$w2") us, listings $(per_call "$l1" "$l2") us"
+echo "gRPC  $g req/s ($(ok <"$work/g1")); CPU per call: listings $(per_call "$l0" "$l1" "$n") us"
+echo "REST  $r req/s ($(ok <"$work/r1")); CPU per call: gateway $(per_call "$w1" "$w2" "$n") us, listings $(per_call "$l1" "$l2" "$n") us"
 echo "REST/gRPC throughput: $(python3 -c "print(f'{$r/$g*100:.0f}%')")"
 
 echo "== ScreenDomains at concurrency 1 (5000 calls)"
