@@ -40,7 +40,20 @@ size_t Executor::queued() const {
   return queue_.size();
 }
 
+std::chrono::microseconds Executor::EstimatedWait() const {
+  std::lock_guard lock(mu_);
+  const int workers = static_cast<int>(threads_.size());
+  const int idle = workers - busy_;
+  const int ahead = static_cast<int>(queue_.size());
+  if (workers == 0 || ahead < idle) return std::chrono::microseconds(0);
+  // Rounds of work before this task's turn, each about one mean run.
+  const int rounds = (ahead - idle) / workers + 1;
+  return std::chrono::microseconds(static_cast<int64_t>(rounds * mean_run_us_));
+}
+
 void Executor::WorkerLoop() {
+  // The weight of the newest run in the moving average.
+  constexpr double kAlpha = 0.2;
   for (;;) {
     std::function<void()> task;
     {
@@ -49,8 +62,18 @@ void Executor::WorkerLoop() {
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
+      ++busy_;
     }
+    const auto start = std::chrono::steady_clock::now();
     task();
+    const double run_us = std::chrono::duration<double, std::micro>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
+    std::lock_guard lock(mu_);
+    --busy_;
+    mean_run_us_ = mean_run_us_ == 0
+                       ? run_us
+                       : kAlpha * run_us + (1 - kAlpha) * mean_run_us_;
   }
 }
 

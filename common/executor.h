@@ -31,11 +31,19 @@ class Executor final {
   size_t queued() const;
   int workers() const { return static_cast<int>(threads_.size()); }
 
+  // How long a task submitted now would wait before a worker takes it: the
+  // tasks ahead of it, beyond the idle workers, shared among the workers,
+  // times the recent mean run time (an exponential moving average). Zero
+  // until a task has run, and while a worker is idle.
+  std::chrono::microseconds EstimatedWait() const;
+
  private:
   void WorkerLoop();
 
   const size_t queue_limit_;
   mutable std::mutex mu_;
+  int busy_ ABSL_GUARDED_BY(mu_) = 0;
+  double mean_run_us_ ABSL_GUARDED_BY(mu_) = 0;
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

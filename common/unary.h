@@ -1,6 +1,7 @@
 #pragma once
 
 #include <absl/status/status.h>
+#include <absl/strings/str_cat.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
@@ -25,9 +26,9 @@ struct CallInfo {
 //  - the auth decision the auth interceptor made (the only place a handler
 //    is refused for auth);
 //  - where it runs: on gRPC's thread when `executor` is null (the handler
-//    must not block), otherwise on a worker. A full queue is
-//    RESOURCE_EXHAUSTED; a call cancelled or past its deadline while queued
-//    is not run;
+//    must not block), otherwise on a worker. A full queue, or a queue the
+//    call would wait in past its deadline, is RESOURCE_EXHAUSTED at once; a
+//    call cancelled or past its deadline while queued is not run;
 //  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
 //  - finishing the call exactly once.
 // The log line and the metrics are the RPC interceptor's (common/logging).
@@ -42,6 +43,17 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
   const CallInfo call{context->deadline()};
   if (executor == nullptr) {
     reactor->Finish(ToGrpcStatus(handler(call)));
+    return reactor;
+  }
+  // A call that would wait past its deadline is refused now, while the
+  // caller can still try elsewhere, rather than queued to fail later.
+  const auto wait = executor->EstimatedWait();
+  if (wait.count() > 0 &&
+      std::chrono::system_clock::now() + wait > call.deadline) {
+    reactor->Finish(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("server busy: the call would wait about ",
+                     wait.count() / 1000, " ms, past its deadline")));
     return reactor;
   }
   const bool accepted = executor->TrySubmit(

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 namespace nml::common {
 namespace {
@@ -35,6 +36,38 @@ TEST(Executor, RefusesWorkBeyondTheQueueInsteadOfGrowing) {
   release.set_value();
   executor.Shutdown();
   EXPECT_FALSE(executor.TrySubmit([] {}));  // stopped
+}
+
+TEST(Executor, EstimatesTheWaitFromTheQueueAndRecentRunTimes) {
+  using namespace std::chrono_literals;
+  Executor executor(1, 10);
+  EXPECT_EQ(executor.EstimatedWait().count(), 0) << "nothing has run yet";
+  std::promise<void> ran;
+  ASSERT_TRUE(executor.TrySubmit([&ran] {
+    std::this_thread::sleep_for(40ms);
+    ran.set_value();
+  }));
+  ran.get_future().wait();
+  std::this_thread::sleep_for(10ms);  // the worker records the run
+  EXPECT_EQ(executor.EstimatedWait().count(), 0) << "an idle worker";
+
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> started;
+  ASSERT_TRUE(executor.TrySubmit([&started, released] {
+    started.set_value();
+    released.wait();
+  }));
+  started.get_future().wait();
+  ASSERT_TRUE(executor.TrySubmit([] {}));
+  ASSERT_TRUE(executor.TrySubmit([] {}));
+  // One running and two queued on one worker: three runs of about 40 ms.
+  const auto wait = executor.EstimatedWait();
+  EXPECT_GE(wait, 110ms);
+  EXPECT_LE(wait, 1s)
+      << "bounded by what was measured, with room for a slow machine";
+  release.set_value();
+  executor.Shutdown();
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -124,7 +125,10 @@ TEST_F(ResponsesServiceTest, AFullQueueIsRefusedAndAnExpiredCallNeverRuns) {
   auto queued = std::async(std::launch::async, [&] {
     return GetStakeholder("stakeholders/b", 300ms);
   });
-  std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 500 && executor_.queued() == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(executor_.queued(), 1u);  // (no ASSERT: the gate must open)
   // ...and the next finds no room.
   const grpc::Status refused = GetStakeholder("stakeholders/c");
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
@@ -139,6 +143,42 @@ TEST_F(ResponsesServiceTest, AFullQueueIsRefusedAndAnExpiredCallNeverRuns) {
   EXPECT_EQ(GetStakeholder("stakeholders/d").error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(store_.calls(), 2) << "the expired and refused calls never ran";
+}
+
+TEST_F(ResponsesServiceTest, ACallThatWouldWaitPastItsDeadlineIsRefusedAtOnce) {
+  Gate gate;
+  std::atomic<bool> hold{false};
+  store_.on_call = [&] {
+    std::this_thread::sleep_for(50ms);  // a slow database
+    if (hold) gate.Wait();
+  };
+  // The executor learns that a call takes about 50 ms...
+  EXPECT_EQ(GetStakeholder("stakeholders/a").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // ...and its only worker is busy with one. (The fake store holds its
+  // lock while the call waits at the gate, so it is not asked anything
+  // until the gate opens.)
+  const int before = store_.calls();
+  hold = true;
+  auto busy = std::async(std::launch::async,
+                         [&] { return GetStakeholder("stakeholders/b"); });
+  gate.WaitForArrival();
+
+  // (Waited out, it would be DEADLINE_EXCEEDED, not RESOURCE_EXHAUSTED.)
+  const grpc::Status refused = GetStakeholder("stakeholders/c", 30ms);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("past its deadline"),
+            std::string::npos)
+      << refused.error_message();
+
+  hold = false;
+  gate.Open();
+  EXPECT_EQ(busy.get().error_code(), grpc::StatusCode::NOT_FOUND);
+  // With time enough to wait, a call is taken.
+  EXPECT_EQ(GetStakeholder("stakeholders/d", 2s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(store_.calls(), before + 2) << "the refused call did no work";
 }
 
 }  // namespace
