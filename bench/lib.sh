@@ -26,3 +26,18 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 per_call() {  # ticks_before ticks_after calls
   python3 -c "print(round(($2 - $1) * 1e6 / $(getconf CLK_TCK) / $3, 1))"
 }
+
+# Times `n` calls at concurrency 1 and prints one line: the median and the
+# CPU per call of process `pid` (the server answering).
+#   time_c1 label pid http://host:port/pkg.Service/Method body.grpc
+time_c1() {
+  local label=$1 pid=$2 url=$3 body=$4 t0 t1 log
+  log=$(mktemp)
+  t0=$(ticks "$pid")
+  h2load -n "$n" -c 1 -d "$body" "${grpc_headers[@]}" --log-file="$log" "$url" |
+    grep -qE "$n succeeded" || { echo "$label: calls failed" >&2; rm -f "$log"; exit 1; }
+  t1=$(ticks "$pid")
+  printf '%-38s p50 %7s us   CPU %7s us/call\n' "$label" "$(median "$log")" \
+    "$(per_call "$t0" "$t1" "$n")"
+  rm -f "$log"
+}

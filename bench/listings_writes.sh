@@ -19,15 +19,8 @@ grpc_frame "$work/write.grpc" nml.listings.v1.UpdateMarketRequest \
 grpc_frame "$work/read.grpc" nml.listings.v1.GetReviewRequest 'name: "reviews/2021"'
 pid=${NML_LISTINGS_PID:-$(pgrep -f 'nml-listings' | head -1)}
 
-run() {  # label path body
-  local t0 t1
-  t0=$(ticks "$pid")
-  h2load -n "$n" -c 1 -d "$3" "${grpc_headers[@]}" --log-file="$work/log" \
-    "http://$listings/$2" | grep -qE "$n succeeded" || { echo "$1: calls failed" >&2; exit 1; }
-  t1=$(ticks "$pid")
-  printf '%-32s p50 %7s us   CPU %7s us/call\n' "$1" "$(median "$work/log")" \
-    "$(per_call "$t0" "$t1" "$n")"
-}
 echo "== nml-listings pid $pid ($(readlink /proc/$pid/exe)), $n calls each at c1"
-run "GetReview (snapshot read)" nml.listings.v1.ListingsService/GetReview "$work/read.grpc"
-run "UpdateMarket (a write)" nml.listings.v1.ListingsService/UpdateMarket "$work/write.grpc"
+time_c1 "GetReview (snapshot read)" "$pid" \
+  "http://$listings/nml.listings.v1.ListingsService/GetReview" "$work/read.grpc"
+time_c1 "UpdateMarket (a write)" "$pid" \
+  "http://$listings/nml.listings.v1.ListingsService/UpdateMarket" "$work/write.grpc"

@@ -24,19 +24,12 @@ grpc_frame "$work/list.grpc" nml.responses.v1.ListResponsesRequest 'page_size: 1
 li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
 re_pid=$(pgrep -f 'services/responses/nml-responses' | head -1)
 
-run() {  # label pid address path body
-  local t0 t1
-  t0=$(ticks "$2")
-  h2load -n "$n" -c 1 -d "$5" "${grpc_headers[@]}" --log-file="$work/log" \
-    "http://$3/$4" | grep -qE "$n succeeded" || { echo "$1: calls failed" >&2; exit 1; }
-  t1=$(ticks "$2")
-  printf '%-36s p50 %6s us   CPU %6s us/call\n' "$1" "$(median "$work/log")" \
-    "$(per_call "$t0" "$t1" "$n")"
-}
 echo "== concurrency 1, $n calls each"
-run "listings GetReview (snapshot)" "$li_pid" "$listings" \
-  nml.listings.v1.ListingsService/GetReview "$work/review.grpc"
-run "responses GetStakeholder" "$re_pid" "$responses" \
-  nml.responses.v1.ResponsesService/GetStakeholder "$work/stakeholder.grpc"
-run "responses ListResponses (all, 1 page)" "$re_pid" "$responses" \
-  nml.responses.v1.ResponsesService/ListResponses "$work/list.grpc"
+time_c1 "listings GetReview (snapshot)" "$li_pid" \
+  "http://$listings/nml.listings.v1.ListingsService/GetReview" "$work/review.grpc"
+time_c1 "responses GetStakeholder" "$re_pid" \
+  "http://$responses/nml.responses.v1.ResponsesService/GetStakeholder" \
+  "$work/stakeholder.grpc"
+time_c1 "responses ListResponses (all, 1 page)" "$re_pid" \
+  "http://$responses/nml.responses.v1.ResponsesService/ListResponses" \
+  "$work/list.grpc"

@@ -1,6 +1,7 @@
 #include "common/status.h"
 
 #include <absl/strings/cord.h>
+#include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 
 #include <string>
@@ -35,7 +36,28 @@ std::string_view GrpcCodeName(int code) {
 
 namespace {
 
+constexpr char kTypePrefix[] = "type.googleapis.com/google.rpc.";
 constexpr char kErrorInfoType[] = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr char kResourceInfoType[] =
+    "type.googleapis.com/google.rpc.ResourceInfo";
+
+// The google.rpc detail messages of type `T` (by type URL) in a status.
+template <typename T>
+std::vector<T> Details(const grpc::Status& status, std::string_view type) {
+  std::vector<T> found;
+  google::rpc::Status details;
+  if (status.error_details().empty() ||
+      !details.ParseFromString(status.error_details())) {
+    return found;
+  }
+  for (const auto& any : details.details()) {
+    T detail;
+    if (any.type_url() == type && detail.ParseFromString(any.value())) {
+      found.push_back(std::move(detail));
+    }
+  }
+  return found;
+}
 
 }  // namespace
 
@@ -43,14 +65,18 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
-  const auto info = status.GetPayload(kErrorInfoType);  // absl::optional
-  if (!info.has_value()) return grpc::Status(code, message);
+  // Every google.rpc detail payload travels, as the standard rich error
+  // model's details.
   google::rpc::Status details;
+  status.ForEachPayload([&](absl::string_view type, const absl::Cord& value) {
+    if (!absl::StartsWith(type, kTypePrefix)) return;
+    auto* any = details.add_details();
+    any->set_type_url(std::string(type));
+    any->set_value(std::string(value));
+  });
+  if (details.details().empty()) return grpc::Status(code, message);
   details.set_code(static_cast<int>(code));
   details.set_message(message);
-  auto* any = details.add_details();
-  any->set_type_url(kErrorInfoType);
-  any->set_value(std::string(*info));
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
@@ -75,18 +101,30 @@ absl::Status CheckEtag(std::string_view given, std::string_view current,
 
 std::vector<std::string> ErrorInfoReasons(const grpc::Status& status) {
   std::vector<std::string> reasons;
-  google::rpc::Status details;
-  if (status.error_details().empty() ||
-      !details.ParseFromString(status.error_details())) {
-    return reasons;
-  }
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.type_url() == kErrorInfoType && info.ParseFromString(any.value())) {
-      reasons.push_back(info.reason());
-    }
+  for (const auto& info :
+       Details<google::rpc::ErrorInfo>(status, kErrorInfoType)) {
+    reasons.push_back(info.reason());
   }
   return reasons;
+}
+
+absl::Status ResourceNotFound(std::string_view resource_name,
+                              std::string_view message) {
+  absl::Status status = absl::NotFoundError(Absl(message));
+  google::rpc::ResourceInfo info;
+  info.set_resource_name(std::string(resource_name));
+  info.set_description("not found");
+  status.SetPayload(kResourceInfoType, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::vector<std::string> MissingResources(const grpc::Status& status) {
+  std::vector<std::string> names;
+  for (const auto& info :
+       Details<google::rpc::ResourceInfo>(status, kResourceInfoType)) {
+    names.push_back(info.resource_name());
+  }
+  return names;
 }
 
 absl::Status FieldError(std::string_view field, std::string_view message) {

@@ -14,9 +14,10 @@ namespace nml::common {
 std::string_view GrpcCodeName(int code);
 
 // absl::Status and grpc::Status use the same code numbers, so the mapping at
-// the edge of a handler is lossless. A google.rpc.ErrorInfo payload (see
-// EtagMismatchError) goes with it as the standard rich error detail: a
-// google.rpc.Status in the grpc-status-details-bin trailer.
+// the edge of a handler is lossless. google.rpc detail payloads (ErrorInfo
+// from EtagMismatchError, ResourceInfo from ResourceNotFound) go with it as
+// the standard rich error details: a google.rpc.Status in the
+// grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The google.rpc.ErrorInfo reason of a stale etag, and its domain.
@@ -35,6 +36,13 @@ absl::Status CheckEtag(std::string_view given, std::string_view current,
 
 // The google.rpc.ErrorInfo reasons in a grpc::Status's details.
 std::vector<std::string> ErrorInfoReasons(const grpc::Status& status);
+
+// NOT_FOUND with a google.rpc.ResourceInfo naming the missing resource, so
+// a caller that asked for several learns which without reading `message`.
+absl::Status ResourceNotFound(std::string_view resource_name,
+                              std::string_view message);
+// The resource names of the ResourceInfo details in a grpc::Status.
+std::vector<std::string> MissingResources(const grpc::Status& status);
 
 // INVALID_ARGUMENT whose message starts with the offending field path, e.g.
 // "review.declared_online_count: must be >= 0" (AIP-193).

@@ -135,7 +135,8 @@ const FilterSchema& ListingSchema() {
 constexpr int kMaxBatchNames = 1000;
 
 // AIP-231 batch get: every name found, in order, or the first error naming
-// its place ("names[3]"). `find` gives the resource of a well-formed name
+// its place ("names[3]"); a NOT_FOUND carries the missing name as a
+// google.rpc.ResourceInfo. `find` gives the resource of a well-formed name
 // (null when absent) or nullopt when the name is malformed.
 template <typename T, typename Find>
 absl::Status BatchGet(
@@ -150,8 +151,8 @@ absl::Status BatchGet(
     const std::string field = absl::StrCat("names[", i, "]");
     if (!found) return FieldError(field, absl::StrCat("must be ", Absl(form)));
     if (*found == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat(field, ": ", names[i], " not found"));
+      return common::ResourceNotFound(
+          names[i], absl::StrCat(field, ": ", names[i], " not found"));
     }
     *out->Add() = **found;
   }

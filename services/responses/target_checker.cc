@@ -6,13 +6,13 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
-#include <charconv>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 
 #include "common/names.h"
+#include "common/status.h"
 
 namespace nml::responses {
 
@@ -79,82 +79,75 @@ std::shared_ptr<grpc::Channel> ListingsTargetChecker::MakeChannel(
   return grpc::CreateCustomChannel(address, std::move(credentials), args);
 }
 
+namespace {
+
+// One AIP-231 batch get in flight: up to kMaxBatch targets of one kind,
+// with their places in the caller's list.
+struct Batch {
+  std::vector<size_t> positions;
+  grpc::ClientContext context;
+  grpc::Status status;
+  lv1::BatchGetReviewsRequest reviews;
+  lv1::BatchGetMarketsRequest markets;
+  lv1::BatchGetListingsRequest listings;
+  lv1::BatchGetReviewsResponse reviews_found;
+  lv1::BatchGetMarketsResponse markets_found;
+  lv1::BatchGetListingsResponse listings_found;
+};
+
+}  // namespace
+
 absl::Status ListingsTargetChecker::CheckTargets(
     const std::vector<std::string>& targets, const std::string& field,
     std::chrono::system_clock::time_point deadline) {
-  // One batch get per kind of target and per 1000 names, all in flight at
-  // once: 50 targets cost one round trip, not 50.
-  enum Kind { kReview, kMarket, kListing };
-  struct Batch {
-    Kind kind;
-    std::vector<size_t> positions;  // in `targets`
-    grpc::ClientContext context;
-    grpc::Status status;
-  };
+  // One batch get per kind of target (and per kMaxBatch names), all in
+  // flight at once: 50 targets cost one round trip, not 50.
   std::vector<std::unique_ptr<Batch>> batches;
-  Batch* open[3] = {nullptr, nullptr, nullptr};
+  std::map<int, Batch*> open;  // kind -> batch being filled
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string& target = targets[i];
-    std::optional<Kind> kind;
-    if (common::ParseReviewName(target)) {
-      kind = kReview;
-    } else if (common::ParseMarketName(target)) {
-      kind = kMarket;
-    } else if (common::ParseListingName(target)) {
-      kind = kListing;
-    } else {
+    const int kind = common::ParseReviewName(target)    ? 0
+                     : common::ParseMarketName(target)  ? 1
+                     : common::ParseListingName(target) ? 2
+                                                        : -1;
+    if (kind < 0) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, "[", i, "]: '", target,
           "' is not a review, market or listing name (reviews/{year}, "
           "markets/{market}, reviews/{year}/listings/{market})"));
     }
-    Batch*& batch = open[*kind];
+    Batch*& batch = open[kind];
     if (batch == nullptr || batch->positions.size() == kMaxBatch) {
-      batches.push_back(std::make_unique<Batch>());
-      batch = batches.back().get();
-      batch->kind = *kind;
+      batch = batches.emplace_back(std::make_unique<Batch>()).get();
+      batch->listings.set_parent("reviews/-");
     }
     batch->positions.push_back(i);
+    if (kind == 0) batch->reviews.add_names(target);
+    if (kind == 1) batch->markets.add_names(target);
+    if (kind == 2) batch->listings.add_names(target);
   }
 
   std::mutex mu;
   std::condition_variable done;
   size_t pending = batches.size();
-  std::vector<lv1::BatchGetReviewsRequest> review_requests(batches.size());
-  std::vector<lv1::BatchGetMarketsRequest> market_requests(batches.size());
-  std::vector<lv1::BatchGetListingsRequest> listing_requests(batches.size());
-  std::vector<lv1::BatchGetReviewsResponse> review_responses(batches.size());
-  std::vector<lv1::BatchGetMarketsResponse> market_responses(batches.size());
-  std::vector<lv1::BatchGetListingsResponse> listing_responses(batches.size());
-  for (size_t b = 0; b < batches.size(); ++b) {
-    Batch& batch = *batches[b];
-    Prepare(batch.context, deadline);
-    auto finish = [&, b](grpc::Status status) {
+  for (const auto& owned : batches) {
+    Batch* batch = owned.get();
+    Prepare(batch->context, deadline);
+    auto finish = [&, batch](grpc::Status status) {
       std::lock_guard lock(mu);
-      batches[b]->status = std::move(status);
+      batch->status = std::move(status);
       if (--pending == 0) done.notify_all();
     };
-    switch (batch.kind) {
-      case kReview:
-        for (size_t i : batch.positions)
-          review_requests[b].add_names(targets[i]);
-        stub_->async()->BatchGetReviews(&batch.context, &review_requests[b],
-                                        &review_responses[b], finish);
-        break;
-      case kMarket:
-        for (size_t i : batch.positions)
-          market_requests[b].add_names(targets[i]);
-        stub_->async()->BatchGetMarkets(&batch.context, &market_requests[b],
-                                        &market_responses[b], finish);
-        break;
-      case kListing:
-        listing_requests[b].set_parent("reviews/-");
-        for (size_t i : batch.positions) {
-          listing_requests[b].add_names(targets[i]);
-        }
-        stub_->async()->BatchGetListings(&batch.context, &listing_requests[b],
-                                         &listing_responses[b], finish);
-        break;
+    auto* async = stub_->async();
+    if (batch->reviews.names_size() > 0) {
+      async->BatchGetReviews(&batch->context, &batch->reviews,
+                             &batch->reviews_found, finish);
+    } else if (batch->markets.names_size() > 0) {
+      async->BatchGetMarkets(&batch->context, &batch->markets,
+                             &batch->markets_found, finish);
+    } else {
+      async->BatchGetListings(&batch->context, &batch->listings,
+                              &batch->listings_found, finish);
     }
   }
   {
@@ -162,30 +155,20 @@ absl::Status ListingsTargetChecker::CheckTargets(
     done.wait(lock, [&] { return pending == 0; });
   }
 
-  // A failure, named by its place in `targets`.
   for (const auto& batch : batches) {
     const grpc::Status& status = batch->status;
     if (status.ok()) continue;
-    // The server names the failing entry "names[k]: ..."; k maps back.
-    const std::string message = status.error_message();  // by value
-    std::string_view rest = message;
-    size_t k = 0;
-    const bool named =
-        rest.starts_with("names[") &&
-        std::from_chars(rest.data() + 6, rest.data() + rest.size(), k).ec ==
-            std::errc() &&
-        k < batch->positions.size();
-    if (named) {
-      rest.remove_prefix(std::min(rest.size(), rest.find(']') + 1));
-      if (rest.starts_with(": ")) rest.remove_prefix(2);
-      const size_t i = batch->positions[k];
-      const std::string what =
-          absl::StrCat(field, "[", i, "] (", targets[i], ")");
-      if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(field, "[", i, "]: ", std::string(rest)));
+    // A missing target comes back as a google.rpc.ResourceInfo naming it.
+    const std::vector<std::string> missing = common::MissingResources(status);
+    for (const size_t i : batch->positions) {
+      if (!missing.empty() && targets[i] == missing.front()) {
+        return FromGrpc(status,
+                        absl::StrCat(field, "[", i, "] (", targets[i], ")"));
       }
-      return FromGrpc(status, what);
+    }
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": ", status.error_message()));
     }
     return FromGrpc(status, field);
   }

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <set>
 
+#include "common/status.h"
+
 namespace nml::responses {
 namespace {
 
@@ -61,17 +63,16 @@ class FakeListings final : public lv1::ListingsService::CallbackService {
     if (auto it = metadata.find("authorization"); it != metadata.end()) {
       last_authorization.assign(it->second.data(), it->second.size());
     }
-    grpc::Status status = grpc::Status::OK;
+    absl::Status status = absl::OkStatus();
     for (int i = 0; i < asked.size(); ++i) {
       if (!names.contains(asked[i])) {
-        status = grpc::Status(
-            grpc::StatusCode::NOT_FOUND,
-            absl::StrCat("names[", i, "]: ", asked[i], " not found"));
+        status = common::ResourceNotFound(
+            asked[i], absl::StrCat("names[", i, "]: ", asked[i], " not found"));
         break;
       }
     }
     auto* reactor = c->DefaultReactor();
-    reactor->Finish(status);
+    reactor->Finish(common::ToGrpcStatus(status));
     return reactor;
   }
 };

@@ -155,14 +155,7 @@ int Report(const GlobalOptions& options, int year) {
   std::printf("vs %d: added %d, removed %d, retained %d, relisted %d\n",
               d.base_year(), d.added_count(), d.removed_count(),
               d.retained_count(), d.relisted_count());
-  for (const auto& c : response.stances().counts()) {
-    std::printf(
-        "  %-28s %-38s %d\n",
-        EnumLabel(rv1::Stance_descriptor(), c.stance()).c_str(),
-        EnumLabel(rv1::StakeholderType_descriptor(), c.stakeholder_type())
-            .c_str(),
-        c.count());
-  }
+  for (const auto& c : response.stances().counts()) PrintStanceCount(c, "  ");
   PrintUnavailableSections(response.sections());
   return 0;
 }

@@ -45,4 +45,12 @@ void PrintResponse(const rv1::Response& r) {
               absl::StrJoin(r.targets(), ", ").c_str());
 }
 
+void PrintStanceCount(const rv1::StanceCount& c, const char* indent) {
+  std::printf("%s%-28s %-38s %d\n", indent,
+              EnumLabel(rv1::Stance_descriptor(), c.stance()).c_str(),
+              EnumLabel(rv1::StakeholderType_descriptor(), c.stakeholder_type())
+                  .c_str(),
+              c.count());
+}
+
 }  // namespace nml::cli

@@ -14,5 +14,8 @@ void PrintReviewLine(const listings::v1::Review& r);
 // "2022", "2022-02", "2022-02-18" or "?".
 std::string Date(const type::v1::Date& d);
 void PrintResponse(const responses::v1::Response& r);
+// "<stance> <stakeholder type> <count>", after `indent`.
+void PrintStanceCount(const responses::v1::StanceCount& c,
+                      const char* indent = "");
 
 }  // namespace nml::cli

@@ -85,14 +85,7 @@ int Stances(ResponsesClient& client, int year, const std::string& target,
     PrintJson(response);
     return 0;
   }
-  for (const auto& c : response.counts()) {
-    std::printf(
-        "%-28s %-38s %d\n",
-        EnumLabel(rv1::Stance_descriptor(), c.stance()).c_str(),
-        EnumLabel(rv1::StakeholderType_descriptor(), c.stakeholder_type())
-            .c_str(),
-        c.count());
-  }
+  for (const auto& c : response.counts()) PrintStanceCount(c);
   std::printf("%d responses from %d stakeholders\n", response.total(),
               response.stakeholder_count());
   return 0;
