@@ -5,6 +5,7 @@
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <map>
@@ -45,9 +46,12 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& what) {
           absl::StrCat(what, " does not exist in the listings service"));
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return absl::UnavailableError(
-          absl::StrCat("the listings service is unavailable (checking ", what,
-                       "): ", status.error_message()));
+      // gRPC's own text names internal addresses: it goes to the log, and
+      // the caller is told only what to retry.
+      spdlog::warn("listings unavailable checking {}: {}", what,
+                   status.error_message());
+      return absl::UnavailableError(absl::StrCat(
+          "the listings service is unavailable (checking ", what, ")"));
     default:
       return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                           absl::StrCat("listings service, checking ", what,
