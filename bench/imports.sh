@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Imports against bulk loading, side by side in one run: ROWS synthetic
+# markets rows (bench/gen_imports.py) imported with nmlctl into a fresh
+# nml-listings, the next year's list reconciling to them, and ROWS responses
+# into a fresh nml-responses; the reference is `psql \copy` of the same files
+# into bare tables of the same PostgreSQL. Prints seconds, rows/s and the
+# ratio to \copy.
+#   bench/imports.sh                    (build first: scripts/build.sh)
+#   ROWS=5000 NML_BUILD_DIR=other-build bench/imports.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${ROWS:-20000}
+bin=${NML_BUILD_DIR:-build}
+work=$(mktemp -d /tmp/nml-imports.XXXXXX)
+pgdir=$(mktemp -d /tmp/nml-imports-pg.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ -z "${NML_PG_ADMIN_URL:-}" ]]; then scripts/pg.sh stop "$pgdir" || true; fi
+  rm -rf "$work" "$pgdir"
+}
+trap cleanup EXIT
+if [[ -n "${NML_PG_ADMIN_URL:-}" ]]; then
+  admin=$NML_PG_ADMIN_URL
+else
+  admin=$(scripts/pg.sh start "$pgdir" 27920)
+fi
+export PGOPTIONS=--client-min-messages=warning
+for db in nml_bench_listings nml_bench_responses nml_bench_copy; do
+  psql "$admin" -qc "DROP DATABASE IF EXISTS $db" -qc "CREATE DATABASE $db"
+done
+server=${admin%/*}
+
+python3 bench/gen_imports.py "$work/files" "$rows"
+
+# ---------------------------------------------------------------- services
+start() {  # binary port env...
+  local program=$1 port=$2
+  shift 2
+  env NML_LISTEN="127.0.0.1:$port" NML_LOG_LEVEL=warn "$@" "$program" \
+    >>"$work/services.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    "$bin/tools/nml-health-check" -q --addr "127.0.0.1:$port" --timeout-ms 500 && return 0
+    sleep 0.1
+  done
+  echo "imports: $program did not start:" >&2
+  tail -n 20 "$work/services.log" >&2
+  exit 1
+}
+start "$bin/services/listings/nml-listings" 27921 \
+  NML_DATABASE_URL="$server/nml_bench_listings"
+start "$bin/services/responses/nml-responses" 27922 \
+  NML_DATABASE_URL="$server/nml_bench_responses" \
+  NML_LISTINGS_ADDR=127.0.0.1:27921
+
+now() { date +%s.%N; }
+seconds() { python3 -c "print(f'{$2 - $1:.4f}')"; }
+report() {  # label rows seconds reference_seconds
+  awk -v label="$1" -v rows="$2" -v s="$3" -v ref="$4" 'BEGIN {
+    printf "%-44s %8.3f s %9.0f rows/s %6.1f%% of \\copy\n", label, s, rows / s, 100 * ref / s }'
+}
+
+# ---------------------------------------------------------------- reference
+copy_db="$server/nml_bench_copy"
+psql "$copy_db" -qc "CREATE TABLE markets (year int, name text, kind text,
+  country text, city text, operator text, infringement text,
+  first_listed_year text, domains text, source_url text, confidence text)" \
+  -qc "CREATE TABLE responses (year int, stakeholder text,
+  stakeholder_type text, target_market text, stance text, paraphrase text,
+  date text, source_url text)"
+t0=$(now)
+psql "$copy_db" -qc "\\copy markets FROM '$work/files/y1/markets.csv' CSV HEADER"
+t1=$(now)
+psql "$copy_db" -qc "\\copy responses FROM '$work/files/responses.csv' CSV HEADER"
+t2=$(now)
+copy_markets=$(seconds "$t0" "$t1")
+copy_responses=$(seconds "$t1" "$t2")
+
+# ---------------------------------------------------------------- nml
+# A generous deadline: this measures time, not the default timeouts.
+ctl=("$bin/tools/nmlctl" --addr 127.0.0.1:27921 --responses-addr 127.0.0.1:27922
+  --timeout 600000)
+import_year() {  # dir
+  "${ctl[@]}" import --markets "$1/markets.csv" \
+    --review-counts "$1/review_counts.csv" >"$work/out.txt" ||
+    { cat "$work/out.txt" >&2; exit 1; }
+}
+t0=$(now)
+import_year "$work/files/y1"
+t1=$(now)
+import_year "$work/files/y2"
+t2=$(now)
+"${ctl[@]}" import-responses "$work/files/responses.csv" >"$work/out.txt" ||
+  { cat "$work/out.txt" >&2; exit 1; }
+t3=$(now)
+tail -n 1 "$work/out.txt"
+y2_rows=$(($(wc -l <"$work/files/y2/markets.csv") - 1))
+
+echo "$rows rows, PostgreSQL $(psql "$admin" -qAtc 'SHOW server_version')"
+report "psql \\copy markets.csv (reference)" "$rows" "$copy_markets" "$copy_markets"
+report "nmlctl import, a new year" "$rows" "$(seconds "$t0" "$t1")" "$copy_markets"
+report "nmlctl import, the next year (reconciling)" "$y2_rows" "$(seconds "$t1" "$t2")" "$copy_markets"
+report "psql \\copy responses.csv (reference)" "$rows" "$copy_responses" "$copy_responses"
+report "nmlctl import-responses" "$rows" "$(seconds "$t2" "$t3")" "$copy_responses"
