@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "common/field_mask.h"
 #include "common/status.h"
@@ -69,6 +70,17 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
   std::map<std::string, std::string> new_domains;  // pattern -> market id
   std::set<std::string> touched_markets;
 
+  // Everything a row looks up is indexed once, so the plan costs time
+  // linear in the rows and the data.
+  const Reconciler reconciler(current);
+  OperatorResolver operators(work, changes);
+  std::unordered_map<std::string, size_t> market_at;  // name -> work index
+  for (size_t i = 0; i < work.markets.size(); ++i) {
+    market_at.emplace(work.markets[i].name(), i);
+  }
+  std::unordered_map<std::string, const v1::Listing*> listing_named;
+  for (const v1::Listing& l : current.listings) listing_named[l.name()] = &l;
+
   for (int i = 0; i < request.listings_size(); ++i) {
     const v1::ImportedListing& row = request.listings(i);
     const std::string field = absl::StrCat("listings[", i, "]");
@@ -79,13 +91,13 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     Match match;
     if (!row.market().empty()) {
       const std::string id = *ParseMarketName(row.market());
-      if (FindByName(work.markets, row.market()) == nullptr) {
+      if (!market_at.contains(row.market())) {
         return FieldError(field + ".market",
                           absl::StrCat(row.market(), " does not exist"));
       }
       match = {v1::RECONCILIATION_RULE_EXPLICIT, id, row.market()};
     } else {
-      auto found = Reconcile(current, row, field);
+      auto found = reconciler.Find(row, field);
       if (!found.ok()) return found.status();
       match = *found;
     }
@@ -102,7 +114,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
       market.set_kind(row.kind());
       response.set_markets_created(response.markets_created() + 1);
     } else {
-      existing = FindByName(work.markets, MarketName(match.market_id));
+      existing = &work.markets[market_at.at(MarketName(match.market_id))];
       market = *existing;
       if (market.kind() != row.kind()) {
         return FieldError(field + ".kind",
@@ -162,12 +174,12 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     if (!row.operator_display_name().empty() &&
         (market.operator_().empty() || newest)) {
       int created = 0;
-      market.set_operator_(ResolveOperator(
-          work, changes, row.operator_display_name(), country, now, created));
+      market.set_operator_(operators.Resolve(row.operator_display_name(),
+                                             country, now, created));
       response.set_operators_created(response.operators_created() + created);
     }
     for (const v1::DomainRule& rule : row.domains()) {
-      const std::string owner = DomainOwner(current, rule.pattern());
+      const std::string owner = reconciler.DomainOwner(rule.pattern());
       if (!owner.empty() && owner != match.market_id) {
         return FieldError(field + ".domains",
                           absl::StrCat("'", rule.pattern(), "' belongs to ",
@@ -198,16 +210,20 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
           touched_markets.insert(match.market_id).second) {
         response.set_markets_updated(response.markets_updated() + 1);
       }
-      for (v1::Market& m : work.markets) {
-        if (m.name() == market.name()) m = market;
+      if (existing == nullptr) {
+        market_at.emplace(market.name(), work.markets.size());
+        work.markets.push_back(market);
+      } else {
+        work.markets[market_at.at(market.name())] = market;
       }
-      if (existing == nullptr) work.markets.push_back(market);
       changes.upsert_markets.push_back(market);
     }
 
     // The listing.
     const std::string listing_name = ListingName(year, match.market_id);
-    const v1::Listing* old_listing = FindByName(current.listings, listing_name);
+    const auto old = listing_named.find(listing_name);
+    const v1::Listing* old_listing =
+        old == listing_named.end() ? nullptr : old->second;
     v1::Listing listing;
     listing.set_name(listing_name);
     listing.set_market(MarketName(match.market_id));

@@ -17,76 +17,88 @@ namespace nml::listings {
 
 using common::FieldError;
 
-// Finds the market an imported row names, by the first rule that matches
-// anything. More than one market at that rule is ambiguous.
-absl::StatusOr<Match> Reconcile(const SnapshotData& data,
-                                const v1::ImportedListing& row,
-                                const std::string& field) {
+Reconciler::Reconciler(const SnapshotData& data) {
+  for (const v1::Market& m : data.markets) {
+    const std::string id = *ParseMarketName(m.name());
+    std::vector<std::string> names{m.display_name()};
+    names.insert(names.end(), m.aliases().begin(), m.aliases().end());
+    for (size_t i = 0; i < names.size(); ++i) {
+      const Entry entry{id, i, names[i]};
+      (i == 0 ? display_ : alias_)[LowerTrim(names[i])].push_back(entry);
+      normalized_[NormalizeName(names[i])].push_back(entry);
+      const NameParts parts = SplitName(names[i]);
+      if (!parts.base.empty()) {
+        base_[parts.base].push_back(entry);
+        if (!parts.inner.empty()) qualified_[parts.base].push_back(entry);
+      }
+      for (const std::string& inner : parts.inner) {
+        if (!inner.empty()) qualifiers_[inner].push_back(entry);
+      }
+    }
+    for (const v1::DomainRule& rule : m.domains()) {
+      domain_owner_.emplace(rule.pattern(), id);
+    }
+  }
+}
+
+void Reconciler::Collect(const Index& index, const std::string& key,
+                         Candidates& found) {
+  const auto it = index.find(key);
+  if (it == index.end()) return;
+  for (const Entry& entry : it->second) {
+    const auto [at, added] = found.emplace(entry.market_id, entry);
+    if (!added && entry.position < at->second.position) at->second = entry;
+  }
+}
+
+std::string Reconciler::DomainOwner(const std::string& pattern) const {
+  const auto it = domain_owner_.find(pattern);
+  return it == domain_owner_.end() ? "" : it->second;
+}
+
+absl::StatusOr<Match> Reconciler::Find(const v1::ImportedListing& row,
+                                       const std::string& field) const {
   const std::string name = row.market_display_name();
   const std::string lower = LowerTrim(name);
   const std::string normalized = NormalizeName(name);
   const NameParts parts = SplitName(name);
 
-  using Candidates = std::map<std::string, std::string>;  // id -> detail
-  auto at_rule = [&](auto&& match) {
-    Candidates found;
-    for (const v1::Market& m : data.markets) {
-      std::vector<std::string> names{m.display_name()};
-      names.insert(names.end(), m.aliases().begin(), m.aliases().end());
-      for (size_t i = 0; i < names.size(); ++i) {
-        if (match(names[i], i == 0)) {
-          found.emplace(*ParseMarketName(m.name()), names[i]);
-          break;
-        }
-      }
-    }
-    return found;
-  };
-  const std::vector<std::pair<v1::ReconciliationRule, Candidates>> levels = {
-      {v1::RECONCILIATION_RULE_EXACT_NAME,
-       at_rule([&](const std::string& n, bool is_display) {
-         return is_display && LowerTrim(n) == lower;
-       })},
-      {v1::RECONCILIATION_RULE_ALIAS,
-       at_rule([&](const std::string& n, bool is_display) {
-         return !is_display && LowerTrim(n) == lower;
-       })},
-      {v1::RECONCILIATION_RULE_NORMALISED_NAME,
-       at_rule([&](const std::string& n, bool) {
-         return !normalized.empty() && NormalizeName(n) == normalized;
-       })},
-      {v1::RECONCILIATION_RULE_PARENTHETICAL_QUALIFIER,
-       at_rule([&](const std::string& n, bool) {
-         const NameParts other = SplitName(n);
-         if (parts.inner.empty() && other.inner.empty()) return false;
-         if (!parts.base.empty() && parts.base == other.base) return true;
-         const std::string other_whole = NormalizeName(n);
-         for (const auto& inner : parts.inner) {
-           if (!inner.empty() && inner == other_whole) return true;
-         }
-         for (const auto& inner : other.inner) {
-           if (!inner.empty() && inner == normalized) return true;
-         }
-         return false;
-       })},
-  };
+  std::vector<std::pair<v1::ReconciliationRule, Candidates>> levels(4);
+  levels[0].first = v1::RECONCILIATION_RULE_EXACT_NAME;
+  Collect(display_, lower, levels[0].second);
+  levels[1].first = v1::RECONCILIATION_RULE_ALIAS;
+  Collect(alias_, lower, levels[1].second);
+  levels[2].first = v1::RECONCILIATION_RULE_NORMALISED_NAME;
+  if (!normalized.empty()) Collect(normalized_, normalized, levels[2].second);
+  // A qualifier set aside: the same base with a qualifier on either side,
+  // or one side's qualifier is the other's whole name.
+  levels[3].first = v1::RECONCILIATION_RULE_PARENTHETICAL_QUALIFIER;
+  Candidates& qualified = levels[3].second;
+  if (!parts.base.empty()) {
+    Collect(parts.inner.empty() ? qualified_ : base_, parts.base, qualified);
+  }
+  for (const std::string& inner : parts.inner) {
+    if (!inner.empty()) Collect(normalized_, inner, qualified);
+  }
+  if (!normalized.empty()) Collect(qualifiers_, normalized, qualified);
+
   for (const auto& [rule, found] : levels) {
     if (found.empty()) continue;
     if (found.size() > 1) {
       std::vector<std::string> names;
-      for (const auto& [id, via] : found) {
-        names.push_back(absl::StrCat(MarketName(id), " ('", via, "')"));
+      for (const auto& [id, entry] : found) {
+        names.push_back(absl::StrCat(MarketName(id), " ('", entry.name, "')"));
       }
       return FieldError(field + ".market_display_name",
                         absl::StrCat("'", name, "' is ambiguous: it matches ",
                                      absl::StrJoin(names, " and "), "; set ",
                                      field, ".market to choose"));
     }
-    return Match{rule, found.begin()->first, found.begin()->second};
+    return Match{rule, found.begin()->first, found.begin()->second.name};
   }
-  Candidates by_domain;
+  std::map<std::string, std::string> by_domain;  // market id -> pattern
   for (const v1::DomainRule& rule : row.domains()) {
-    const std::string owner = DomainOwner(data, rule.pattern());
+    const std::string owner = DomainOwner(rule.pattern());
     if (!owner.empty()) by_domain.emplace(owner, rule.pattern());
   }
   if (by_domain.size() > 1) {
@@ -104,35 +116,48 @@ absl::StatusOr<Match> Reconcile(const SnapshotData& data,
   return Match{v1::RECONCILIATION_RULE_NEW_MARKET, "", ""};
 }
 
-// Finds or creates the operator a row names, in `data` and `changes`.
-std::string ResolveOperator(SnapshotData& data, ChangeSet& changes,
-                            const std::string& display_name,
-                            const std::string& country, absl::Time now,
-                            int& created) {
-  const std::string lower = LowerTrim(display_name);
+// Operators are found by lower-case or normalised name or alias; the first
+// operator in the data that has the key wins, as a scan in order would.
+OperatorResolver::OperatorResolver(SnapshotData& data, ChangeSet& changes)
+    : data_(data), changes_(changes) {
+  for (const v1::Operator& o : data_.operators) Index(o);
+}
+
+void OperatorResolver::Index(const v1::Operator& op) {
+  const size_t position = ids_.size();
+  ids_.insert(*ParseOperatorName(op.name()));
+  std::vector<std::string> names{op.display_name()};
+  names.insert(names.end(), op.aliases().begin(), op.aliases().end());
+  for (const std::string& n : names) {
+    by_name_.emplace("l:" + LowerTrim(n), std::pair{position, op.name()});
+    if (const std::string normalized = NormalizeName(n); !normalized.empty()) {
+      by_name_.emplace("n:" + normalized, std::pair{position, op.name()});
+    }
+  }
+}
+
+std::string OperatorResolver::Resolve(const std::string& display_name,
+                                      const std::string& country,
+                                      absl::Time now, int& created) {
   const std::string normalized = NormalizeName(display_name);
-  for (const v1::Operator& o : data.operators) {
-    if (LowerTrim(o.display_name()) == lower ||
-        NormalizeName(o.display_name()) == normalized) {
-      return o.name();
-    }
-    for (const auto& alias : o.aliases()) {
-      if (LowerTrim(alias) == lower || NormalizeName(alias) == normalized) {
-        return o.name();
-      }
+  const std::pair<size_t, std::string>* first = nullptr;
+  for (const std::string& key :
+       {"l:" + LowerTrim(display_name),
+        normalized.empty() ? std::string() : "n:" + normalized}) {
+    const auto it = by_name_.find(key);
+    if (it != by_name_.end() && (!first || it->second.first < first->first)) {
+      first = &it->second;
     }
   }
-  std::set<std::string> taken;
-  for (const v1::Operator& o : data.operators) {
-    taken.insert(*ParseOperatorName(o.name()));
-  }
+  if (first != nullptr) return first->second;
   v1::Operator op;
-  op.set_name(OperatorName(UniqueId(Slugify(display_name), taken)));
+  op.set_name(OperatorName(UniqueId(Slugify(display_name), ids_)));
   op.set_display_name(std::string(absl::StripAsciiWhitespace(display_name)));
   op.set_country_code(country);
   Stamp(op, static_cast<const v1::Operator*>(nullptr), now);
-  data.operators.push_back(op);
-  changes.upsert_operators.push_back(op);
+  data_.operators.push_back(op);
+  changes_.upsert_operators.push_back(op);
+  Index(op);
   ++created;
   return op.name();
 }
