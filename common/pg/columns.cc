@@ -12,10 +12,14 @@ std::string MicrosSql(std::string_view column) {
 }
 
 std::string FromMicrosSql(int param) {
+  return FromMicrosSql(absl::StrCat("$", param, "::bigint"));
+}
+
+std::string FromMicrosSql(std::string_view expression) {
   // Integer arithmetic: a float8 of today's microseconds since 1970 has no
   // digit to spare and can land a microsecond off.
-  return absl::StrCat("(timestamptz 'epoch' + $", param,
-                      "::bigint * interval '1 microsecond')");
+  return absl::StrCat("(timestamptz 'epoch' + ", std::string(expression),
+                      " * interval '1 microsecond')");
 }
 
 std::string JsonArray(

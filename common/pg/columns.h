@@ -17,6 +17,8 @@ namespace nml::common {
 std::string MicrosSql(std::string_view column);
 // SQL turning bind parameter $`param` (microseconds) into a timestamptz.
 std::string FromMicrosSql(int param);
+// The same for any bigint SQL expression, e.g. a column of json_to_recordset.
+std::string FromMicrosSql(std::string_view expression);
 
 // A JSON array for a `json_array_elements_text($n::json)` parameter.
 std::string JsonArray(const google::protobuf::RepeatedPtrField<std::string>& v);
