@@ -38,7 +38,10 @@ python3 bench/gen_imports.py "$work/files" "$rows"
 start() {  # binary port env...
   local program=$1 port=$2
   shift 2
-  env NML_LISTEN="127.0.0.1:$port" NML_LOG_LEVEL=warn "$@" "$program" \
+  # 16 MiB messages: the 20,000 responses' answer (each response as
+  # stored) is 4.7 MB, over the 4 MiB default.
+  env NML_LISTEN="127.0.0.1:$port" NML_LOG_LEVEL=warn \
+    NML_MAX_MESSAGE_BYTES=16777216 "$@" "$program" \
     >>"$work/services.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do

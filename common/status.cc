@@ -134,4 +134,15 @@ absl::Status FieldError(std::string_view field, std::string_view message) {
   return absl::InvalidArgumentError(text);
 }
 
+absl::Status CheckAnswerSize(size_t answer_bytes, size_t max_answer_bytes,
+                             std::string_view field) {
+  if (answer_bytes <= max_answer_bytes) return absl::OkStatus();
+  return FieldError(
+      field, absl::StrCat("the answer would be ", answer_bytes,
+                          " bytes, more than this server sends in one "
+                          "message (--max-message-bytes ",
+                          max_answer_bytes,
+                          "); nothing was written: send fewer rows per call"));
+}
+
 }  // namespace nml::common

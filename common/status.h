@@ -48,4 +48,11 @@ std::vector<std::string> MissingResources(const grpc::Status& status);
 // "review.declared_online_count: must be >= 0" (AIP-193).
 absl::Status FieldError(std::string_view field, std::string_view message);
 
+// An answer larger than the server sends in one message (its
+// --max-message-bytes) is refused before anything is written: gRPC would
+// fail it after the commit, and every retry would replay that failure.
+// INVALID_ARGUMENT naming `field` (the rows that made it large).
+absl::Status CheckAnswerSize(size_t answer_bytes, size_t max_answer_bytes,
+                             std::string_view field);
+
 }  // namespace nml::common

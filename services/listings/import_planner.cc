@@ -40,10 +40,6 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
   }
   if (auto st = CheckReviewYear(year, "review.year"); !st.ok()) return st;
   if (auto st = ValidateReviewFields(in, "review"); !st.ok()) return st;
-  if (request.listings_size() > kMaxImportRows) {
-    return FieldError("listings",
-                      absl::StrCat("at most ", kMaxImportRows, " rows"));
-  }
 
   Plan<v1::ImportReviewResponse> plan;
   ChangeSet& changes = plan.changes;

@@ -132,8 +132,8 @@ std::vector<const T*> Latest(const std::vector<T>& items) {
 
 template <typename Repeated>
 Json JsonList(const Repeated& values) {
-  return Json(std::vector<typename Repeated::value_type>(values.begin(),
-                                                         values.end()));
+  return Json(
+      std::vector<typename Repeated::value_type>(values.begin(), values.end()));
 }
 
 // Writes the change set; an import also records `import_time`. Each kind of

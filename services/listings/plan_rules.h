@@ -22,7 +22,6 @@ namespace nml::listings {
 // resource, finding things in the current data, and the review state rules.
 // Internal to the planner files (planner.h is the interface).
 
-inline constexpr int kMaxImportRows = 5000;
 inline constexpr size_t kMaxNameLength = 200;
 inline constexpr size_t kMaxSummaryLength = 4000;
 inline constexpr int kMaxAliases = 50;

@@ -5,6 +5,7 @@
 #include <absl/strings/str_join.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -29,21 +30,28 @@ namespace {
 // Optimal string alignment distance (Damerau-Levenshtein with adjacent
 // transpositions), bounded to short strings by the caller.
 int EditDistance(std::string_view a, std::string_view b) {
+  // Three rolling rows on the stack: a search computes thousands of these,
+  // and a heap matrix each was most of its time.
+  constexpr size_t kMax = 255;
+  a = a.substr(0, kMax);
+  b = b.substr(0, kMax);
   const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  std::array<int, kMax + 1> before_previous{}, previous{}, current{};
+  for (size_t j = 0; j <= m; ++j) previous[j] = static_cast<int>(j);
   for (size_t i = 1; i <= n; ++i) {
+    current[0] = static_cast<int>(i);
     for (size_t j = 1; j <= m; ++j) {
       const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] =
-          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      current[j] = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        current[j] = std::min(current[j], before_previous[j - 2] + 1);
       }
     }
+    before_previous = previous;
+    previous = current;
   }
-  return d[n][m];
+  return previous[m];
 }
 
 double Similarity(const std::string& query, const std::string& text) {
@@ -82,37 +90,40 @@ absl::Status SearchMarkets(const Snapshot& s,
   }
   auto limit = common::EffectivePageSize(request.page_size(), 10, 100);
   if (!limit.ok()) return limit.status();
-  std::vector<v1::SearchHit> hits;
-  for (const v1::Market& market : s.markets()) {
+  // Each market's best-scoring name (the first of equals); its names are
+  // consecutive in search_names().
+  struct Best {
+    const v1::Market* market;
+    double score;
+    const std::string* text;
+  };
+  std::vector<Best> best;
+  for (const Snapshot::SearchName& name : s.search_names()) {
     if (request.kind() != v1::MARKET_KIND_UNSPECIFIED &&
-        market.kind() != request.kind()) {
+        name.market->kind() != request.kind()) {
       continue;
     }
-    double best = 0;
-    std::string matched;
-    auto consider = [&](const std::string& text) {
-      double score = Similarity(query, NormalizeName(text));
-      // "WeChat e-commerce ecosystem" names "WeChat (Weixin) e-commerce
-      // ecosystem": equal but for the qualifier, just short of exact.
-      if (const auto parts = common::SplitParentheticals(text);
-          !parts.inside.empty()) {
-        score = std::max(
-            score, 0.95 * Similarity(query, NormalizeName(parts.outside)));
-      }
-      if (score > best) {
-        best = score;
-        matched = text;
-      }
-    };
-    consider(market.display_name());
-    for (const auto& alias : market.aliases()) consider(alias);
-    if (best >= 0.5) {
-      v1::SearchHit hit;
-      *hit.mutable_market() = market;
-      hit.set_score(best);
-      hit.set_matched_text(matched);
-      hits.push_back(std::move(hit));
+    double score = Similarity(query, name.normalized);
+    // "WeChat e-commerce ecosystem" names "WeChat (Weixin) e-commerce
+    // ecosystem": equal but for the qualifier, just short of exact.
+    if (!name.normalized_outside.empty()) {
+      score =
+          std::max(score, 0.95 * Similarity(query, name.normalized_outside));
     }
+    if (best.empty() || best.back().market != name.market) {
+      best.push_back({name.market, 0, nullptr});
+    }
+    if (score > best.back().score)
+      best.back() = {name.market, score, name.text};
+  }
+  std::vector<v1::SearchHit> hits;
+  for (const Best& b : best) {
+    if (b.score < 0.5) continue;
+    v1::SearchHit hit;
+    *hit.mutable_market() = *b.market;
+    hit.set_score(b.score);
+    hit.set_matched_text(*b.text);
+    hits.push_back(std::move(hit));
   }
   std::stable_sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
     return a.score() > b.score();

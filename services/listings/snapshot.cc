@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "common/parentheticals.h"
+#include "services/listings/market_names.h"
+
 namespace nml::listings {
 
 std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
@@ -95,6 +98,14 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
     for (const v1::DomainRule& rule : market.domains()) {
       s->domains_[rule.pattern()] = DomainRuleRef{&market, rule.scope()};
     }
+    const auto add_name = [&](const std::string& text) {
+      const auto parts = common::SplitParentheticals(text);
+      s->search_names_.push_back(
+          {&market, &text, NormalizeName(text),
+           parts.inside.empty() ? "" : NormalizeName(parts.outside)});
+    };
+    add_name(market.display_name());
+    for (const std::string& alias : market.aliases()) add_name(alias);
   }
   return s;
 }

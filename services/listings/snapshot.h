@@ -55,6 +55,18 @@ class Snapshot final {
   // The market that holds `pattern`, if any.
   const DomainRuleRef* FindDomain(std::string_view pattern) const;
 
+  // Every market name (display name, then aliases) normalised for search
+  // once here rather than per query: a search compares with each.
+  struct SearchName {
+    const v1::Market* market;
+    const std::string* text;
+    std::string normalized;
+    // The name without its parenthetical qualifiers, normalised; empty
+    // when it has none.
+    std::string normalized_outside;
+  };
+  const std::vector<SearchName>& search_names() const { return search_names_; }
+
  private:
   Snapshot() = default;
 
@@ -71,6 +83,7 @@ class Snapshot final {
   std::map<std::pair<int, std::string>, size_t, std::less<>> listing_index_;
   std::map<std::string, std::vector<int>, std::less<>> years_by_market_;
   std::unordered_map<std::string, DomainRuleRef> domains_;
+  std::vector<SearchName> search_names_;
 };
 
 }  // namespace nml::listings

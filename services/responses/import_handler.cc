@@ -14,22 +14,17 @@ using common::FieldError;
 using common::kResponsesPrefix;
 using common::kStakeholdersPrefix;
 
-namespace {
-
-constexpr int kMaxImportRows = 5000;
-
-}  // namespace
-
 absl::Status ResponsesHandlers::ImportResponses(
     const v1::ImportResponsesRequest& request,
     v1::ImportResponsesResponse& response, const Call& call) {
   if (auto st = CheckRequestId(request.request_id(), true); !st.ok()) {
     return st;
   }
-  if (request.rows_size() > kMaxImportRows) {
-    return FieldError("rows", "at most 5000 rows");
-  }
-  const auto deadline = ListingsDeadline(call);
+  // An import resolves a name per distinct target text and checks every
+  // target: its listings budget grows with its rows.
+  const auto deadline = ListingsDeadline(
+      call,
+      kDefaultListingsBudget + std::chrono::milliseconds(request.rows_size()));
   std::vector<ImportRow> rows;
   std::vector<v1::RowIssue> skipped;
   std::map<std::string, std::string> resolved;  // target text part -> market
@@ -134,7 +129,8 @@ absl::Status ResponsesHandlers::ImportResponses(
     return absl::OkStatus();
   }
   auto written = store_.ImportResponses(
-      rows, skipped, common::IdempotencyKeyOf(request, request.request_id()));
+      rows, skipped, common::IdempotencyKeyOf(request, request.request_id()),
+      max_answer_bytes_);
   if (!written.ok()) return written.status();
   response = written->value;
   return absl::OkStatus();

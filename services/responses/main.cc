@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
       listings_token);
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit);
-  nml::responses::ResponsesHandlers handlers(store, targets);
+  nml::responses::ResponsesHandlers handlers(
+      store, targets, static_cast<size_t>(config.server.max_message_bytes));
   nml::responses::ResponsesServiceImpl service(handlers, executor);
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 

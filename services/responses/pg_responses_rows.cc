@@ -85,14 +85,10 @@ v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
   return s;
 }
 
-namespace {
-
 std::string NewResponseId() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   return absl::StrFormat("%016x", engine());
 }
-
-}  // namespace
 
 std::string WithVersion(std::string_view query) {
   // The left join keeps the query's order: its one-row outer side (the

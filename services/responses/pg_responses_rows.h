@@ -45,6 +45,8 @@ absl::StatusOr<v1::Stakeholder> LockStakeholder(pqxx::transaction_base& tx,
 // "stakeholders/x" -> "x" (names reaching the store are already checked).
 std::string IdOf(const std::string& name);
 int64_t Version(pqxx::transaction_base& tx);
+// A new random response id.
+std::string NewResponseId();
 // Inserts a response with a new random id; returns the id.
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r);
 

@@ -16,17 +16,13 @@ namespace nml::responses {
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("read_version", "SELECT version FROM data_state");
   common::PrepareIdempotencyStatements(c);
+  PrepareImportStatements(c);
   c.prepare("all_stakeholders",
             "SELECT " + StakeholderColumns() + " ORDER BY id");
   c.prepare("get_stakeholder",
             "SELECT " + StakeholderColumns() + " WHERE id = $1");
   c.prepare("lock_stakeholder",
             "SELECT " + StakeholderColumns() + " WHERE id = $1 FOR UPDATE");
-  c.prepare(
-      "find_stakeholder",
-      "SELECT id FROM stakeholders WHERE lower(display_name) = lower($1) OR "
-      "EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($1)) "
-      "ORDER BY id LIMIT 1");
   c.prepare("stakeholder_id_taken", "SELECT 1 FROM stakeholders WHERE id = $1");
   c.prepare("insert_stakeholder",
             "INSERT INTO stakeholders (id, display_name, aliases, type, "
@@ -76,10 +72,6 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "UPDATE responses SET delete_time = CASE WHEN $2::boolean THEN now() "
       "ELSE NULL END, revision = revision + 1, update_time = now() WHERE id = "
       "$1");
-  c.prepare(
-      "find_same_response",
-      "SELECT id FROM responses WHERE stakeholder_id = $1 AND review_year = $2 "
-      "AND summary = $3 AND source_url = $4 AND delete_time IS NULL LIMIT 1");
 }
 
 absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
@@ -232,74 +224,6 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
         tx.exec_prepared("set_deleted", id, deleted);
         written.value = ReadResponse(tx.exec_prepared1("get_response", id));
         written.data_version = Version(tx);
-        return written;
-      });
-}
-
-absl::StatusOr<Written<v1::ImportResponsesResponse>>
-PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
-                                  const std::vector<v1::RowIssue>& skipped,
-                                  const Idempotency& idempotency) {
-  return common::Transact<pqxx::work>(
-      pool_,
-      [&](pqxx::work& tx)
-          -> absl::StatusOr<Written<v1::ImportResponsesResponse>> {
-        Written<v1::ImportResponsesResponse> written;
-        written.value.Clear();
-        auto replayed = ReplayInto(tx, idempotency, written);
-        if (!replayed.ok()) return replayed.status();
-        if (*replayed) {
-          written.value.set_replayed(true);
-          return written;
-        }
-        // Stakeholders are matched by name or alias; the import serialises with
-        // other imports so two never create the same one.
-        tx.exec(
-            "SELECT pg_advisory_xact_lock(hashtext('nml_responses_import'))");
-        for (const ImportRow& row : rows) {
-          std::string stakeholder_id;
-          std::vector<std::string> names{row.stakeholder_display_name};
-          names.insert(names.end(), row.stakeholder_aliases.begin(),
-                       row.stakeholder_aliases.end());
-          for (const std::string& name : names) {
-            const pqxx::result found =
-                tx.exec_prepared("find_stakeholder", name);
-            if (!found.empty()) {
-              stakeholder_id = found[0][0].as<std::string>();
-              break;
-            }
-          }
-          if (stakeholder_id.empty()) {
-            const std::string base =
-                common::Slugify(row.stakeholder_display_name);
-            stakeholder_id = common::UniqueId(
-                base.empty() ? "stakeholder" : base,
-                [&tx](const std::string& id) {
-                  return !tx.exec_prepared("stakeholder_id_taken", id).empty();
-                });
-            v1::Stakeholder s;
-            for (const auto& a : row.stakeholder_aliases) s.add_aliases(a);
-            tx.exec_prepared("insert_stakeholder", stakeholder_id,
-                             row.stakeholder_display_name,
-                             common::JsonArray(s.aliases()),
-                             static_cast<int>(row.stakeholder_type), "");
-            written.value.set_stakeholders_created(
-                written.value.stakeholders_created() + 1);
-          }
-          v1::Response response = row.response;
-          response.set_stakeholder(common::StakeholderName(stakeholder_id));
-          const pqxx::result same = tx.exec_prepared(
-              "find_same_response", stakeholder_id, response.review_year(),
-              response.summary(), response.source_url());
-          const std::string id = same.empty() ? InsertResponse(tx, response)
-                                              : same[0][0].as<std::string>();
-          *written.value.add_responses() =
-              ReadResponse(tx.exec_prepared1("get_response", id));
-        }
-        for (const auto& issue : skipped) *written.value.add_skipped() = issue;
-        written.data_version = Version(tx);
-        written.value.set_data_version(written.data_version);
-        common::StoreAnswer(tx, idempotency, written.value.SerializeAsString());
         return written;
       });
 }

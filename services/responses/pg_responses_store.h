@@ -42,13 +42,16 @@ class PgResponsesStore final : public ResponsesStore {
       const std::string& id, bool deleted, const std::string& etag) override;
   absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
       const std::vector<ImportRow>& rows,
-      const std::vector<v1::RowIssue>& skipped,
-      const Idempotency& idempotency) override;
+      const std::vector<v1::RowIssue>& skipped, const Idempotency& idempotency,
+      size_t max_answer_bytes) override;
   absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
   absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) override;
 
  private:
+  // pg_responses_import.cc
+  static void PrepareImportStatements(pqxx::connection& connection);
+
   common::PgPool& pool_;
 };
 

@@ -15,14 +15,13 @@ using common::kStakeholdersPrefix;
 
 namespace {
 
-constexpr auto kDefaultListingsBudget = std::chrono::seconds(5);
 constexpr auto kDeadlineMargin = std::chrono::milliseconds(50);
 
 }  // namespace
 
 std::chrono::system_clock::time_point ListingsDeadline(
-    const common::CallInfo& call) {
-  const auto budget = std::chrono::system_clock::now() + kDefaultListingsBudget;
+    const common::CallInfo& call, std::chrono::milliseconds budget_ms) {
+  const auto budget = std::chrono::system_clock::now() + budget_ms;
   // max() - margin stays representable; a real deadline is far from it.
   if (call.deadline == std::chrono::system_clock::time_point::max()) {
     return budget;

@@ -39,9 +39,11 @@ absl::StatusOr<ResponsesStore::Scope> ScopeOf(std::optional<int> review_year,
                                               const std::string* stakeholder);
 
 // The listings checks get what is left of the caller's deadline (less a
-// margin to answer in), and never more than a default budget.
+// margin to answer in), and never more than `budget`.
+inline constexpr std::chrono::milliseconds kDefaultListingsBudget{5000};
 std::chrono::system_clock::time_point ListingsDeadline(
-    const common::CallInfo& call);
+    const common::CallInfo& call,
+    std::chrono::milliseconds budget = kDefaultListingsBudget);
 
 // The store's answer to a Get: NOT_FOUND naming the resource when absent.
 template <typename T>

@@ -14,8 +14,11 @@ namespace nml::responses {
 // (INVALID_ARGUMENT naming the field) before it touches the store.
 class ResponsesHandlers {
  public:
-  ResponsesHandlers(ResponsesStore& store, TargetChecker& targets)
-      : store_(store), targets_(targets) {}
+  // `max_answer_bytes`: the largest answer the server sends (its
+  // --max-message-bytes); a bigger import answer is refused unwritten.
+  ResponsesHandlers(ResponsesStore& store, TargetChecker& targets,
+                    size_t max_answer_bytes)
+      : store_(store), targets_(targets), max_answer_bytes_(max_answer_bytes) {}
 
   using Call = common::CallInfo;
 
@@ -68,6 +71,7 @@ class ResponsesHandlers {
  private:
   ResponsesStore& store_;
   TargetChecker& targets_;
+  const size_t max_answer_bytes_;
 };
 
 }  // namespace nml::responses

@@ -90,10 +90,11 @@ class ResponsesStore {
       const std::string& id, bool deleted, const std::string& etag) = 0;
   // Records the rows, creating stakeholders by name (or alias) as needed;
   // a row equal to a live response already recorded is not written again.
+  // An answer over `max_answer_bytes` writes nothing (INVALID_ARGUMENT).
   virtual absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
       const std::vector<ImportRow>& rows,
-      const std::vector<v1::RowIssue>& skipped,
-      const Idempotency& idempotency) = 0;
+      const std::vector<v1::RowIssue>& skipped, const Idempotency& idempotency,
+      size_t max_answer_bytes) = 0;
 
   // Exactly one of the scopes is set.
   struct Scope {

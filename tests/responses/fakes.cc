@@ -295,9 +295,10 @@ absl::StatusOr<Written<v1::Response>> MemoryResponsesStore::SetDeleted(
 }
 
 absl::StatusOr<Written<v1::ImportResponsesResponse>>
-MemoryResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
-                                      const std::vector<v1::RowIssue>& skipped,
-                                      const Idempotency& idempotency) {
+MemoryResponsesStore::ImportResponses(
+    const std::vector<ImportRow>& rows,
+    const std::vector<v1::RowIssue>& skipped, const Idempotency& idempotency,
+    size_t /*max_answer_bytes: the PgResponsesStore tests cover it*/) {
   std::lock_guard lock(mu_);
   if (auto st = Enter(); !st.ok()) return st;
   auto replay = Replay(idempotency);

@@ -51,8 +51,8 @@ class MemoryResponsesStore final : public ResponsesStore {
       const std::string& id, bool deleted, const std::string& etag) override;
   absl::StatusOr<Written<v1::ImportResponsesResponse>> ImportResponses(
       const std::vector<ImportRow>& rows,
-      const std::vector<v1::RowIssue>& skipped,
-      const Idempotency& idempotency) override;
+      const std::vector<v1::RowIssue>& skipped, const Idempotency& idempotency,
+      size_t max_answer_bytes) override;
   absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
   absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) override;

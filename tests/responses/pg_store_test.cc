@@ -1,5 +1,6 @@
 // PgResponsesStore on a real PostgreSQL: the contract the handlers rely
 // on, held by SQL (transactions, idempotency, keyset pages, bound filters).
+#include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 
 namespace nml::responses {
 namespace {
+
+constexpr size_t kNoLimit = 64 << 20;
 
 class PgResponsesStoreTest : public ::testing::Test {
  protected:
@@ -196,7 +199,7 @@ TEST_F(PgResponsesStoreTest, ImportFindsStakeholdersByNameOrAliasOnce) {
   alias.stakeholder_display_name = "MOFCOM";
   alias.stakeholder_aliases.clear();
   alias.response.set_review_year(2022);
-  auto written = store_.ImportResponses({row, alias}, {}, {});
+  auto written = store_.ImportResponses({row, alias}, {}, {}, kNoLimit);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(written->value.stakeholders_created(), 1);
   ASSERT_EQ(written->value.responses_size(), 2);
@@ -204,10 +207,83 @@ TEST_F(PgResponsesStoreTest, ImportFindsStakeholdersByNameOrAliasOnce) {
             written->value.responses(1).stakeholder());
 
   // The same rows again are not recorded twice.
-  auto again = store_.ImportResponses({row, alias}, {}, {});
+  auto again = store_.ImportResponses({row, alias}, {}, {}, kNoLimit);
   ASSERT_TRUE(again.ok());
   ResponseQuery all;
   EXPECT_EQ(store_.ListResponses(all)->responses.size(), 2u);
+}
+
+TEST_F(PgResponsesStoreTest, ImportOfThousandsOfRowsAnswersEachRowInOrder) {
+  // The rows name a stakeholder recorded before (by its name), and a new
+  // one in two spellings whose id is taken by another ("film-association"
+  // is called "film-association"), and repeat statements within the import
+  // and from before it.
+  Stakeholder("film-association");
+  ImportRow known;
+  known.stakeholder_display_name = "Ministry of Commerce";
+  known.response = Response("", 2021);
+  known.response.clear_stakeholder();
+  const auto before = store_.ImportResponses({known}, {}, {}, kNoLimit);
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  std::vector<ImportRow> rows;
+  for (int i = 0; i < 3000; ++i) {
+    ImportRow row = known;
+    if (i % 3 == 1) row.stakeholder_display_name = "Film Association";
+    if (i % 3 == 2) row.stakeholder_display_name = "FILM association";
+    row.response.set_summary(absl::StrCat("statement ", i % 1500));
+    rows.push_back(row);
+  }
+  rows.push_back(known);  // recorded before this import
+  auto written = store_.ImportResponses(rows, {}, {}, kNoLimit);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->value.stakeholders_created(), 1);
+  ASSERT_EQ(written->value.responses_size(), 3001);
+  for (int i = 0; i < 3000; ++i) {
+    const v1::Response& r = written->value.responses(i);
+    EXPECT_EQ(r.summary(), absl::StrCat("statement ", i % 1500)) << i;
+    // Row i and row i + 1500 are the same statement by the same body.
+    if (i >= 1500) {
+      EXPECT_EQ(r.name(), written->value.responses(i - 1500).name());
+    }
+  }
+  EXPECT_EQ(written->value.responses(0).stakeholder(),
+            "stakeholders/ministry-of-commerce");
+  EXPECT_EQ(written->value.responses(1).stakeholder(),
+            "stakeholders/film-association-2");
+  EXPECT_EQ(written->value.responses(2).stakeholder(),
+            "stakeholders/film-association-2");
+  EXPECT_EQ(written->value.responses(3000).name(),
+            before->value.responses(0).name());
+  ResponseQuery all;
+  all.limit = 1000;
+  size_t total = 0;
+  for (;;) {
+    auto page = store_.ListResponses(all);
+    ASSERT_TRUE(page.ok());
+    total += page->responses.size();
+    if (!page->next) break;
+    all.after = page->next;
+  }
+  // 1500 distinct statements over three spellings of two bodies, plus the
+  // one from before: the ministry's and the association's halves.
+  EXPECT_EQ(total, 1501u);
+}
+
+TEST_F(PgResponsesStoreTest, AnImportWhoseAnswerWouldNotFitWritesNothing) {
+  ImportRow row;
+  row.stakeholder_display_name = "Ministry of Commerce";
+  row.response = Response("", 2021);
+  row.response.clear_stakeholder();
+  const auto refused = store_.ImportResponses({row}, {}, {}, 10);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(refused.status().message(),
+                               "rows: the answer would be "))
+      << refused.status();
+  ResponseQuery all;
+  EXPECT_TRUE(store_.ListResponses(all)->responses.empty());
+  int64_t version = 0;
+  EXPECT_TRUE(store_.AllStakeholders(&version)->empty());
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ class ResponsesServiceTest : public ::testing::Test {
  protected:
   // One worker and one queue slot: a third concurrent call is refused.
   ResponsesServiceTest()
-      : handlers_(store_, targets_),
+      : handlers_(store_, targets_, 4 << 20),
         executor_(1, 1),
         service_(handlers_, executor_) {
     int port = 0;

@@ -20,13 +20,18 @@ std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
                  std::string(credentials.status().message()).c_str());
     std::exit(kUsage);
   }
-  return grpc::CreateChannel(address, *credentials);
+  // Answers are bounded by the server's own --max-message-bytes; an import's
+  // answer (a line per row) may exceed gRPC's 4 MiB client default.
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(kMaxAnswerBytes);
+  return grpc::CreateCustomChannel(address, *credentials, arguments);
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options) {
+std::unique_ptr<grpc::ClientContext> NewContext(
+    const GlobalOptions& options, std::chrono::milliseconds extra) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(options.timeout_ms));
+                        std::chrono::milliseconds(options.timeout_ms) + extra);
   if (!options.token.empty()) {
     context->AddMetadata("authorization", "Bearer " + options.token);
   }

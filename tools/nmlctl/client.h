@@ -5,6 +5,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -35,8 +36,20 @@ struct GlobalOptions {
 // kUsage when the TLS files cannot be read).
 std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
                                        const std::string& address);
-// A context for one call: the deadline and the API key.
-std::unique_ptr<grpc::ClientContext> NewContext(const GlobalOptions& options);
+// The largest answer nmlctl accepts.
+inline constexpr int kMaxAnswerBytes = 256 * 1024 * 1024;
+
+// A context for one call: the deadline (--timeout, plus `extra` for calls
+// whose work grows with their size) and the API key.
+std::unique_ptr<grpc::ClientContext> NewContext(
+    const GlobalOptions& options,
+    std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+
+// The extra time an import of `rows` rows is given: a millisecond a row,
+// about 30 times what one costs on a 2-core machine (bench/imports.sh).
+inline std::chrono::milliseconds ImportTime(int rows) {
+  return std::chrono::milliseconds(rows);
+}
 int ExitCodeFor(const grpc::Status& status);
 // Prints "nmlctl: <address>: <message> (<code>)"; returns the exit code.
 int ReportError(const std::string& address, const grpc::Status& status);
@@ -60,19 +73,23 @@ class Client {
 
   // Calls `method` with the deadline and API key; returns its status.
   template <typename Request, typename Response>
-  grpc::Status Invoke(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                   const Request&, Response*),
-                      const Request& request, Response* response) {
-    auto context = NewContext(options_);
+  grpc::Status Invoke(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request, Response* response,
+      std::chrono::milliseconds extra_time = std::chrono::milliseconds(0)) {
+    auto context = NewContext(options_, extra_time);
     return ((*stub_).*method)(context.get(), request, response);
   }
 
   // Invoke, printing an error; returns the exit code.
   template <typename Request, typename Response>
-  int Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                        Response*),
-           const Request& request, Response* response) {
-    const grpc::Status status = Invoke(method, request, response);
+  int Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request, Response* response,
+      std::chrono::milliseconds extra_time = std::chrono::milliseconds(0)) {
+    const grpc::Status status = Invoke(method, request, response, extra_time);
     return status.ok() ? 0 : ReportError(address_, status);
   }
 

@@ -65,29 +65,39 @@ int Import(ListingsClient& client, const std::string& markets_path,
                  std::string(imports.status().message()).c_str());
     return kServerError;
   }
-  // Everything is checked before anything is written: one bad row anywhere
-  // and nothing is imported.
-  for (const auto& import : *imports) {
-    v1::ImportReviewRequest check = import.request;
-    check.set_validate_only(true);
-    v1::ImportReviewResponse response;
-    const grpc::Status status = client.Invoke(
-        &v1::ListingsService::Stub::ImportReview, check, &response);
+  // Sends one review's import (each is all-or-nothing); a refusal names the
+  // file and line.
+  const auto send = [&](const ReviewImport& import, bool validate_only,
+                        bool nothing_written,
+                        v1::ImportReviewResponse* response) {
+    v1::ImportReviewRequest request = import.request;
+    request.set_validate_only(validate_only);
+    const grpc::Status status =
+        client.Invoke(&v1::ListingsService::Stub::ImportReview, request,
+                      response, ImportTime(request.listings_size()));
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       std::fprintf(
-          stderr, "nmlctl: import refused, nothing written: %s\n",
+          stderr, "nmlctl: import refused%s: %s\n",
+          nothing_written ? ", nothing written" : "",
           LocateImportError(status.error_message(), import, markets_path)
               .c_str());
       return kServerError;
     }
-    if (!status.ok()) return ReportError(client.address(), status);
+    return status.ok() ? 0 : ReportError(client.address(), status);
+  };
+  // With more than one review, every one is checked before any is written:
+  // one bad row anywhere and nothing is imported.
+  if (imports->size() > 1) {
+    for (const auto& import : *imports) {
+      v1::ImportReviewResponse response;
+      if (int rc = send(import, true, true, &response)) return rc;
+    }
   }
   int listings = 0, created = 0, replayed = 0;
   for (const auto& import : *imports) {
     v1::ImportReviewResponse response;
-    if (int rc = client.Call(&v1::ListingsService::Stub::ImportReview,
-                             import.request, &response)) {
+    if (int rc = send(import, false, &import == &imports->front(), &response)) {
       return rc;
     }
     const v1::Review& r = response.review();

@@ -31,7 +31,8 @@ int ImportResponses(ResponsesClient& client, const std::string& path) {
   }
   rv1::ImportResponsesResponse response;
   if (int rc = client.Call(&rv1::ResponsesService::Stub::ImportResponses,
-                           request->request, &response)) {
+                           request->request, &response,
+                           ImportTime(request->request.rows_size()))) {
     return rc;
   }
   if (client.options().json) {
