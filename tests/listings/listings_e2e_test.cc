@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -363,6 +364,73 @@ TEST(Import, OneBadRowWritesNothingAndNamesTheRowAndField) {
   ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
   EXPECT_EQ(status.reviews_size(), 0);
   EXPECT_EQ(status.listing_count(), 0);
+  EXPECT_EQ(status.data_version(), 0);
+}
+
+// Writes one review's files: `rows` markets, named by `name(i)`.
+std::string WriteReview(const std::string& tag, int year, int rows,
+                        const std::function<std::string(int)>& name) {
+  const std::string dir =
+      absl::StrCat(std::filesystem::temp_directory_path().string(), "/nml-",
+                   tag, "-", getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream markets(dir + "/markets.csv");
+  markets << "year,name,kind,country,city,operator,infringement,"
+             "first_listed_year,domains,source_url,confidence\n";
+  for (int i = 0; i < rows; ++i) {
+    markets << year << "," << name(i) << ",online,China,,,piracy,,market-" << i
+            << ".example,https://example.org/" << year << ",high\n";
+  }
+  std::ofstream counts(dir + "/review_counts.csv");
+  counts << "year,online_count,physical_count,published_date,source_url\n"
+         << year << "," << rows << ",0,,https://example.org/" << year << "\n";
+  return dir;
+}
+
+TEST(Import, ThousandsOfRowsInOneReviewAndTheNextYearReconciled) {
+  // More than the 5,000 rows a review was once capped at; the next year
+  // spells every name in capitals and still names the same markets.
+  TestDatabase db;
+  Server server(db.url());
+  const std::string first = WriteReview(
+      "big-2030", 2030, 6000, [](int i) { return absl::StrCat("Market ", i); });
+  const std::string second = WriteReview(
+      "big-2031", 2031, 6000, [](int i) { return absl::StrCat("MARKET ", i); });
+  const auto loaded = Nmlctl(server.address(), {"import", first});
+  const auto again = Nmlctl(server.address(), {"import", second});
+  std::filesystem::remove_all(first);
+  std::filesystem::remove_all(second);
+  ASSERT_EQ(loaded.exit_status, 0) << loaded.err;
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "0 markets new")) << again.out;
+
+  v1::GetDataStatusResponse status;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
+  EXPECT_EQ(status.market_count(), 6000);
+  EXPECT_EQ(status.listing_count(), 12000);
+  // The newer spelling names the market; the older one is kept as an alias.
+  v1::GetMarketRequest get;
+  get.set_name("markets/market-42");
+  v1::GetMarketResponse market;
+  ASSERT_TRUE(server.stub().GetMarket(Context().get(), get, &market).ok());
+  EXPECT_EQ(market.market().display_name(), "MARKET 42");
+}
+
+TEST(Import, OneBadRowInAOneReviewFileWritesNothing) {
+  TestDatabase db;
+  Server server(db.url());
+  const std::string dir = WriteReview("bad-one", 2030, 10, [](int i) {
+    return i == 7 ? std::string("   ") : absl::StrCat("Market ", i);
+  });
+  const auto result = Nmlctl(server.address(), {"import", dir});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_TRUE(
+      absl::StrContains(result.err, "import refused, nothing written: "))
+      << result.err;
+  EXPECT_TRUE(absl::StrContains(result.err, "markets.csv:9: ")) << result.err;
+  v1::GetDataStatusResponse status;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
   EXPECT_EQ(status.data_version(), 0);
 }
 
