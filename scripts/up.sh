@@ -32,11 +32,25 @@ scripts/down.sh --keep-database >/dev/null
 
 # A port something else holds would make a service fail to start while the
 # other process answers its health checks: refuse at once, naming the port.
+# Binding is the test, as the services bind: a listener holds a port, and so
+# does a connection that took it as its local (ephemeral) port, which a
+# connection check would miss (these defaults are inside Linux's ephemeral
+# range, 32768-60999).
 for port in "$listings_port" "$responses_port" "$gateway_port" "$http_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "up: port $port is already in use by another process; stop it or" \
-      "choose other ports (NML_LISTINGS_PORT, NML_RESPONSES_PORT," \
-      "NML_GATEWAY_PORT, NML_HTTP_PORT)" >&2
+  if ! python3 - "$bind" "$port" <<'PY'
+import socket, sys
+with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((sys.argv[1], int(sys.argv[2])))
+    except OSError:
+        sys.exit(1)
+PY
+  then
+    echo "up: port $port is in use (by a listening process, or as the local" \
+      "port of an open connection, which frees it when it closes); stop it," \
+      "retry in a minute, or choose other ports (NML_LISTINGS_PORT," \
+      "NML_RESPONSES_PORT, NML_GATEWAY_PORT, NML_HTTP_PORT)" >&2
     exit 1
   fi
 done
