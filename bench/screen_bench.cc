@@ -74,7 +74,8 @@ BENCHMARK(BM_ScreenSnapshot)->Arg(1)->Arg(100)->Arg(1000);
 // A loopback server with the real service on an in-memory store.
 class LoopbackServer {
  public:
-  LoopbackServer() : executor_(2, 256), service_(store_, holder_, executor_) {
+  LoopbackServer()
+      : executor_(2, 256), service_(store_, holder_, executor_, 4 << 20) {
     holder_.SetIfNewer(SharedDataSnapshot());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;

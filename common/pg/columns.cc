@@ -22,13 +22,22 @@ std::string FromMicrosSql(std::string_view expression) {
                       " * interval '1 microsecond')");
 }
 
+nlohmann::json JsonValue(
+    const google::protobuf::RepeatedPtrField<std::string>& v) {
+  return nlohmann::json(std::vector<std::string>(v.begin(), v.end()));
+}
+
+nlohmann::json JsonValue(const google::protobuf::RepeatedField<int>& v) {
+  return nlohmann::json(std::vector<int>(v.begin(), v.end()));
+}
+
 std::string JsonArray(
     const google::protobuf::RepeatedPtrField<std::string>& v) {
-  return nlohmann::json(std::vector<std::string>(v.begin(), v.end())).dump();
+  return JsonValue(v).dump();
 }
 
 std::string JsonArray(const google::protobuf::RepeatedField<int>& v) {
-  return nlohmann::json(std::vector<int>(v.begin(), v.end())).dump();
+  return JsonValue(v).dump();
 }
 
 std::vector<std::string> JsonStrings(const pqxx::field& field) {

@@ -321,7 +321,23 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
   if (request->validate_only()) {
     return Read(context, request, response, ValidateImport);
   }
-  return Write(context, request, response, request->request_id(), PlanImport);
+  // The one write whose answer grows with its request (a reconciliation a
+  // row): one too large to send is refused before the commit.
+  return Write(
+      context, request, response, request->request_id(),
+      [this](const SnapshotData& current, const v1::ImportReviewRequest& r,
+             absl::Time now) -> absl::StatusOr<Plan<v1::ImportReviewResponse>> {
+        auto plan = PlanImport(current, r, now);
+        if (!plan.ok()) return plan;
+        // + the data version, set after the commit.
+        const size_t bytes = plan->response.ByteSizeLong() + 16;
+        if (auto st =
+                common::CheckAnswerSize(bytes, max_answer_bytes_, "listings");
+            !st.ok()) {
+          return st;
+        }
+        return plan;
+      });
 }
 
 }  // namespace nml::listings

@@ -16,9 +16,15 @@ namespace nml::listings {
 class ListingsServiceImpl final
     : public nml::listings::v1::ListingsService::CallbackService {
  public:
+  // `max_answer_bytes`: the largest answer the server sends (its
+  // --max-message-bytes); an import whose answer would be larger is refused
+  // unwritten.
   ListingsServiceImpl(ListingsStore& store, SnapshotHolder& snapshots,
-                      common::Executor& executor)
-      : store_(store), snapshots_(snapshots), executor_(executor) {}
+                      common::Executor& executor, size_t max_answer_bytes)
+      : store_(store),
+        snapshots_(snapshots),
+        executor_(executor),
+        max_answer_bytes_(max_answer_bytes) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -110,6 +116,7 @@ class ListingsServiceImpl final
   ListingsStore& store_;
   SnapshotHolder& snapshots_;
   common::Executor& executor_;
+  const size_t max_answer_bytes_;
 };
 
 }  // namespace nml::listings

@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
   }
   nml::common::Executor executor(config.server.workers,
                                  config.server.queue_limit);
-  nml::listings::ListingsServiceImpl service(store, snapshots, executor);
+  nml::listings::ListingsServiceImpl service(
+      store, snapshots, executor,
+      static_cast<size_t>(config.server.max_message_bytes));
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",

@@ -130,12 +130,6 @@ std::vector<const T*> Latest(const std::vector<T>& items) {
   return latest;
 }
 
-template <typename Repeated>
-Json JsonList(const Repeated& values) {
-  return Json(
-      std::vector<typename Repeated::value_type>(values.begin(), values.end()));
-}
-
 // Writes the change set; an import also records `import_time`. Each kind of
 // change is one statement over all its rows (JSON rows expanded by
 // json_to_recordset), so a 20,000-row import is a handful of round trips,
@@ -147,7 +141,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
     for (const v1::Operator* o : Latest(c.upsert_operators)) {
       rows.push_back({{"id", *ParseOperatorName(o->name())},
                       {"display_name", o->display_name()},
-                      {"aliases", JsonList(o->aliases())},
+                      {"aliases", common::JsonValue(o->aliases())},
                       {"country_code", o->country_code()},
                       {"revision", std::stoll(o->etag())},
                       {"create_us", ToMicros(o->create_time())},
@@ -170,7 +164,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
       rows.push_back(
           {{"id", id},
            {"display_name", m->display_name()},
-           {"aliases", JsonList(m->aliases())},
+           {"aliases", common::JsonValue(m->aliases())},
            {"kind", static_cast<int>(m->kind())},
            {"country_code", m->country_code()},
            {"city", m->city()},
@@ -208,15 +202,16 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
     Json rows = Json::array();
     for (const v1::Listing* l : Latest(c.upsert_listings)) {
       const auto key = *ParseListingName(l->name());
-      rows.push_back({{"year", key.year},
-                      {"market_id", key.market_id},
-                      {"infringement_types", JsonList(l->infringement_types())},
-                      {"summary", l->summary()},
-                      {"source_url", l->source_url()},
-                      {"reported_first_year", l->reported_first_year()},
-                      {"revision", std::stoll(l->etag())},
-                      {"create_us", ToMicros(l->create_time())},
-                      {"update_us", ToMicros(l->update_time())}});
+      rows.push_back(
+          {{"year", key.year},
+           {"market_id", key.market_id},
+           {"infringement_types", common::JsonValue(l->infringement_types())},
+           {"summary", l->summary()},
+           {"source_url", l->source_url()},
+           {"reported_first_year", l->reported_first_year()},
+           {"revision", std::stoll(l->etag())},
+           {"create_us", ToMicros(l->create_time())},
+           {"update_us", ToMicros(l->update_time())}});
     }
     tx.exec_prepared("upsert_listings", rows.dump());
   }

@@ -59,22 +59,6 @@ void PgResponsesStore::PrepareImportStatements(pqxx::connection& c) {
             "AND r.review_year = x.review_year AND r.summary = x.summary "
             "AND r.source_url = x.source_url AND r.delete_time IS NULL "
             "ORDER BY x.i, r.seq");
-  c.prepare("import_insert_responses",
-            "INSERT INTO responses (id, stakeholder_id, review_year, targets, "
-            "stance, summary, quote, commitments, channel, stated_year, "
-            "stated_month, stated_day, source_url) "
-            "SELECT x.id, x.stakeholder_id, x.review_year, "
-            "ARRAY(SELECT json_array_elements_text(x.targets)), x.stance, "
-            "x.summary, x.quote, "
-            "ARRAY(SELECT json_array_elements_text(x.commitments)), "
-            "x.channel, NULLIF(x.stated_year, 0), x.stated_month, "
-            "x.stated_day, x.source_url "
-            "FROM json_to_recordset($1::json) AS x(i integer, id text, "
-            "stakeholder_id text, review_year integer, targets json, "
-            "stance smallint, summary text, quote text, commitments json, "
-            "channel smallint, stated_year integer, stated_month integer, "
-            "stated_day integer, source_url text) "
-            "ORDER BY x.i");
   c.prepare("import_read_responses",
             "SELECT " + ResponseColumns() +
                 " WHERE r.id = ANY(ARRAY(SELECT "
@@ -82,11 +66,6 @@ void PgResponsesStore::PrepareImportStatements(pqxx::connection& c) {
 }
 
 namespace {
-
-template <typename Repeated>
-Json JsonList(const Repeated& values) {
-  return Json(std::vector<std::string>(values.begin(), values.end()));
-}
 
 std::vector<std::string> NamesOf(const ImportRow& row) {
   std::vector<std::string> names{row.stakeholder_display_name};
@@ -241,23 +220,10 @@ PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
           }
           ids[i] = NewResponseId();
           new_responses.emplace(key, ids[i]);
-          inserted.push_back({{"i", i},
-                              {"id", ids[i]},
-                              {"stakeholder_id", stakeholders[i]},
-                              {"review_year", r.review_year()},
-                              {"targets", JsonList(r.targets())},
-                              {"stance", static_cast<int>(r.stance())},
-                              {"summary", r.summary()},
-                              {"quote", r.quote()},
-                              {"commitments", JsonList(r.commitments())},
-                              {"channel", static_cast<int>(r.channel())},
-                              {"stated_year", r.stated_on().year()},
-                              {"stated_month", r.stated_on().month()},
-                              {"stated_day", r.stated_on().day()},
-                              {"source_url", r.source_url()}});
+          inserted.push_back(ResponseRow(ids[i], stakeholders[i], r));
         }
         if (!inserted.empty()) {
-          tx.exec_prepared("import_insert_responses", inserted.dump());
+          tx.exec_prepared("insert_responses", inserted.dump());
         }
 
         std::unordered_map<std::string, v1::Response> read;

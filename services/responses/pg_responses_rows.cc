@@ -148,14 +148,30 @@ std::pair<std::string, std::string> ScopeCondition(
   return {"r.stakeholder_id = $1", scope.stakeholder_id.value_or("")};
 }
 
+nlohmann::json ResponseRow(const std::string& id,
+                           const std::string& stakeholder_id,
+                           const v1::Response& r) {
+  return {{"id", id},
+          {"stakeholder_id", stakeholder_id},
+          {"review_year", r.review_year()},
+          {"targets", common::JsonValue(r.targets())},
+          {"stance", static_cast<int>(r.stance())},
+          {"summary", r.summary()},
+          {"quote", r.quote()},
+          {"commitments", common::JsonValue(r.commitments())},
+          {"channel", static_cast<int>(r.channel())},
+          {"stated_year", r.stated_on().year()},
+          {"stated_month", r.stated_on().month()},
+          {"stated_day", r.stated_on().day()},
+          {"source_url", r.source_url()}};
+}
+
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
   const std::string id = NewResponseId();
-  tx.exec_prepared("insert_response", id, IdOf(r.stakeholder()),
-                   r.review_year(), common::JsonArray(r.targets()),
-                   static_cast<int>(r.stance()), r.summary(), r.quote(),
-                   common::JsonArray(r.commitments()),
-                   static_cast<int>(r.channel()), r.stated_on().year(),
-                   r.stated_on().month(), r.stated_on().day(), r.source_url());
+  tx.exec_prepared(
+      "insert_responses",
+      nlohmann::json::array({ResponseRow(id, IdOf(r.stakeholder()), r)})
+          .dump());
   return id;
 }
 

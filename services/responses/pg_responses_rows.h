@@ -2,6 +2,7 @@
 
 #include <absl/status/statusor.h>
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
 #include <string_view>
@@ -47,6 +48,11 @@ std::string IdOf(const std::string& name);
 int64_t Version(pqxx::transaction_base& tx);
 // A new random response id.
 std::string NewResponseId();
+// A response as one row for the `insert_responses` statement, which inserts
+// a JSON array of them in array order.
+nlohmann::json ResponseRow(const std::string& id,
+                           const std::string& stakeholder_id,
+                           const v1::Response& r);
 // Inserts a response with a new random id; returns the id.
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r);
 

@@ -49,14 +49,24 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
             WithVersion("SELECT " + StakeholderColumns() + " ORDER BY id"));
   c.prepare("lock_response",
             "SELECT " + ResponseColumns() + " WHERE r.id = $1 FOR UPDATE OF r");
-  c.prepare("insert_response",
+  // Rows in array order (WITH ORDINALITY), so `seq` follows it.
+  c.prepare("insert_responses",
             "INSERT INTO responses (id, stakeholder_id, review_year, targets, "
-            "stance, "
-            "summary, quote, commitments, channel, stated_year, stated_month, "
-            "stated_day, source_url) VALUES ($1, $2, $3, "
-            "ARRAY(SELECT json_array_elements_text($4::json)), $5, $6, $7, "
-            "ARRAY(SELECT json_array_elements_text($8::json)), $9, "
-            "NULLIF($10::int, 0), $11, $12, $13)");
+            "stance, summary, quote, commitments, channel, stated_year, "
+            "stated_month, stated_day, source_url) "
+            "SELECT x.id, x.stakeholder_id, x.review_year, "
+            "ARRAY(SELECT json_array_elements_text(x.targets)), x.stance, "
+            "x.summary, x.quote, "
+            "ARRAY(SELECT json_array_elements_text(x.commitments)), "
+            "x.channel, NULLIF(x.stated_year, 0), x.stated_month, "
+            "x.stated_day, x.source_url "
+            "FROM json_array_elements($1::json) WITH ORDINALITY AS e(row, i), "
+            "json_to_record(e.row) AS x(id text, stakeholder_id text, "
+            "review_year integer, targets json, stance smallint, "
+            "summary text, quote text, commitments json, channel smallint, "
+            "stated_year integer, stated_month integer, stated_day integer, "
+            "source_url text) "
+            "ORDER BY e.i");
   c.prepare(
       "update_response",
       "UPDATE responses SET stakeholder_id = $2, review_year = $3, "

@@ -5,13 +5,13 @@
 #include <absl/strings/str_cat.h>
 #include <gmock/gmock.h>
 #include <grpcpp/create_channel.h>
-#include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
 #include "common/status.h"
 #include "services/listings/listings_service.h"
 #include "services/listings/memory_listings_store.h"
 #include "services/listings/snapshot.h"
+#include "tests/support/loopback_server.h"
 
 namespace nml::listings {
 namespace {
@@ -21,19 +21,13 @@ using namespace std::chrono_literals;
 
 class ListingsServiceTest : public ::testing::Test {
  protected:
-  ListingsServiceTest()
-      : executor_(2, 16), service_(store_, holder_, executor_) {
-    int port = 0;
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    stub_ = v1::ListingsService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  }
+  explicit ListingsServiceTest(size_t max_answer_bytes = 4 << 20)
+      : executor_(2, 16),
+        service_(store_, holder_, executor_, max_answer_bytes),
+        server_(&service_),
+        stub_(v1::ListingsService::NewStub(server_.Channel())) {}
   ~ListingsServiceTest() override {
-    server_->Shutdown(std::chrono::system_clock::now() + 1s);
+    server_.Shutdown();
     executor_.Shutdown();
   }
 
@@ -66,7 +60,7 @@ class ListingsServiceTest : public ::testing::Test {
   SnapshotHolder holder_;
   common::Executor executor_;
   ListingsServiceImpl service_;
-  std::unique_ptr<grpc::Server> server_;
+  nml::testing::LoopbackServer server_;
   std::unique_ptr<v1::ListingsService::Stub> stub_;
 };
 
@@ -198,6 +192,34 @@ TEST_F(ListingsServiceTest, AnImportNeedsARequestIdEvenToBeValidated) {
                 HasCode(grpc::StatusCode::INVALID_ARGUMENT, "request_id"))
         << "validate_only " << validate_only;
   }
+}
+
+// A server that sends answers of at most 2,000 bytes.
+class SmallAnswersTest : public ListingsServiceTest {
+ protected:
+  SmallAnswersTest() : ListingsServiceTest(2000) {}
+};
+
+TEST_F(SmallAnswersTest, AnImportWhoseAnswerWouldNotFitWritesNothing) {
+  Refresh();
+  v1::ImportReviewRequest request;
+  request.set_request_id("import-big");
+  request.mutable_review()->set_name("reviews/2021");
+  for (int i = 0; i < 50; ++i) {
+    v1::ImportedListing* row = request.add_listings();
+    row->set_market_display_name(absl::StrCat("Market ", i));
+    row->set_kind(v1::MARKET_KIND_ONLINE);
+    row->set_source_url("https://example.org/2021");
+  }
+  v1::ImportReviewResponse response;
+  EXPECT_THAT(Call(&Stub::ImportReview, request, &response),
+              HasCode(grpc::StatusCode::INVALID_ARGUMENT,
+                      "listings: the answer would be "));
+  EXPECT_TRUE(store_.LoadAll()->markets.empty());
+  // Ten rows fit.
+  request.mutable_listings()->DeleteSubrange(10, 40);
+  EXPECT_TRUE(Call(&Stub::ImportReview, request, &response).ok());
+  EXPECT_EQ(store_.LoadAll()->markets.size(), 10u);
 }
 
 TEST_F(ListingsServiceTest, ABatchGetIsAllOrNothingInTheOrderAsked) {

@@ -3,7 +3,6 @@
 // by a client of the generated stub.
 #include <absl/strings/str_cat.h>
 #include <grpcpp/create_channel.h>
-#include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,6 +13,7 @@
 #include "common/status.h"
 #include "services/responses/responses_service.h"
 #include "tests/responses/fakes.h"
+#include "tests/support/loopback_server.h"
 
 namespace nml::responses {
 namespace {
@@ -52,18 +52,11 @@ class ResponsesServiceTest : public ::testing::Test {
   ResponsesServiceTest()
       : handlers_(store_, targets_, 4 << 20),
         executor_(1, 1),
-        service_(handlers_, executor_) {
-    int port = 0;
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(&service_);
-    server_ = builder.BuildAndStart();
-    stub_ = v1::ResponsesService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
-  }
+        service_(handlers_, executor_),
+        server_(&service_),
+        stub_(v1::ResponsesService::NewStub(server_.Channel())) {}
   ~ResponsesServiceTest() override {
-    server_->Shutdown(std::chrono::system_clock::now() + 1s);
+    server_.Shutdown();
     executor_.Shutdown();
   }
 
@@ -82,7 +75,7 @@ class ResponsesServiceTest : public ::testing::Test {
   ResponsesHandlers handlers_;
   common::Executor executor_;
   ResponsesServiceImpl service_;
-  std::unique_ptr<grpc::Server> server_;
+  nml::testing::LoopbackServer server_;
   std::unique_ptr<v1::ResponsesService::Stub> stub_;
 };
 

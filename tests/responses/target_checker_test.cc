@@ -4,13 +4,13 @@
 
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
-#include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <set>
 
 #include "common/status.h"
+#include "tests/support/loopback_server.h"
 
 namespace nml::responses {
 namespace {
@@ -79,16 +79,7 @@ class FakeListings final : public lv1::ListingsService::CallbackService {
 
 class TargetCheckerTest : public ::testing::Test {
  protected:
-  TargetCheckerTest() {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port_);
-    builder.RegisterService(&listings_);
-    server_ = builder.BuildAndStart();
-  }
-  ~TargetCheckerTest() override {
-    server_->Shutdown(std::chrono::system_clock::now());
-  }
+  TargetCheckerTest() : server_(&listings_), port_(server_.port()) {}
 
   ListingsTargetChecker Checker(int port, const std::string& token = "") {
     return ListingsTargetChecker(
@@ -101,8 +92,8 @@ class TargetCheckerTest : public ::testing::Test {
   }
 
   FakeListings listings_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
+  nml::testing::LoopbackServer server_;
+  const int port_;
 };
 
 TEST_F(TargetCheckerTest, EachKindOfTargetIsCheckedWithTheKey) {
@@ -148,7 +139,7 @@ TEST_F(TargetCheckerTest, AMalformedTargetIsRefusedWithoutAsking) {
 }
 
 TEST_F(TargetCheckerTest, AnUnreachableListingsIsUnavailableByTheDeadline) {
-  server_->Shutdown(std::chrono::system_clock::now());
+  server_.Shutdown();
   auto checker = Checker(port_);
   const auto start = std::chrono::steady_clock::now();
   const absl::Status status =

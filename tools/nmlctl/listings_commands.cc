@@ -91,13 +91,18 @@ int Import(ListingsClient& client, const std::string& markets_path,
   if (imports->size() > 1) {
     for (const auto& import : *imports) {
       v1::ImportReviewResponse response;
-      if (int rc = send(import, true, true, &response)) return rc;
+      if (int rc = send(import, /*validate_only=*/true,
+                        /*nothing_written=*/true, &response)) {
+        return rc;
+      }
     }
   }
   int listings = 0, created = 0, replayed = 0;
   for (const auto& import : *imports) {
     v1::ImportReviewResponse response;
-    if (int rc = send(import, false, &import == &imports->front(), &response)) {
+    if (int rc =
+            send(import, /*validate_only=*/false,
+                 /*nothing_written=*/&import == &imports->front(), &response)) {
       return rc;
     }
     const v1::Review& r = response.review();
