@@ -90,20 +90,30 @@ import_year() {  # dir
     --review-counts "$1/review_counts.csv" >"$work/out.txt" ||
     { cat "$work/out.txt" >&2; exit 1; }
 }
-t0=$(now)
+# Where the time goes: the CPU each server spends on each import.
+source bench/lib.sh
+cpu() { ticks "${pids[0]}"; ticks "${pids[1]}"; }
+cpu_seconds() {  # "before" "after" (as cpu prints them)
+  python3 -c "import sys; b, a = [list(map(int, s.split())) for s in sys.argv[1:]]
+t = $(getconf CLK_TCK); print(f'CPU: nml-listings {(a[0] - b[0]) / t:.2f} s, nml-responses {(a[1] - b[1]) / t:.2f} s')" "$1" "$2"
+}
+c0=$(cpu) t0=$(now)
 import_year "$work/files/y1"
-t1=$(now)
+c1=$(cpu) t1=$(now)
 import_year "$work/files/y2"
-t2=$(now)
+c2=$(cpu) t2=$(now)
 "${ctl[@]}" import-responses "$work/files/responses.csv" >"$work/out.txt" ||
   { cat "$work/out.txt" >&2; exit 1; }
-t3=$(now)
+c3=$(cpu) t3=$(now)
 tail -n 1 "$work/out.txt"
 y2_rows=$(($(wc -l <"$work/files/y2/markets.csv") - 1))
 
 echo "$rows rows, PostgreSQL $(psql "$admin" -qAtc 'SHOW server_version')"
 report "psql \\copy markets.csv (reference)" "$rows" "$copy_markets" "$copy_markets"
 report "nmlctl import, a new year" "$rows" "$(seconds "$t0" "$t1")" "$copy_markets"
+echo "    $(cpu_seconds "$c0" "$c1")"
 report "nmlctl import, the next year (reconciling)" "$y2_rows" "$(seconds "$t1" "$t2")" "$copy_markets"
+echo "    $(cpu_seconds "$c1" "$c2")"
 report "psql \\copy responses.csv (reference)" "$rows" "$copy_responses" "$copy_responses"
 report "nmlctl import-responses" "$rows" "$(seconds "$t2" "$t3")" "$copy_responses"
+echo "    $(cpu_seconds "$c2" "$c3")"

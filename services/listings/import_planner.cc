@@ -45,7 +45,8 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
   ChangeSet& changes = plan.changes;
   changes.is_import = true;
   auto& response = plan.response;
-  SnapshotData work = current;  // markets and operators as the import goes
+  // The markets as the import goes (rows may update one more than once).
+  std::vector<v1::Market> markets = current.markets;
 
   // Latest year each market is listed in other reviews: the newest source
   // decides the display name.
@@ -69,10 +70,10 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
   // Everything a row looks up is indexed once, so the plan costs time
   // linear in the rows and the data.
   const Reconciler reconciler(current);
-  OperatorResolver operators(work, changes);
-  std::unordered_map<std::string, size_t> market_at;  // name -> work index
-  for (size_t i = 0; i < work.markets.size(); ++i) {
-    market_at.emplace(work.markets[i].name(), i);
+  OperatorResolver operators(current.operators, changes);
+  std::unordered_map<std::string, size_t> market_at;  // name -> index
+  for (size_t i = 0; i < markets.size(); ++i) {
+    market_at.emplace(markets[i].name(), i);
   }
   std::unordered_map<std::string, const v1::Listing*> listing_named;
   for (const v1::Listing& l : current.listings) listing_named[l.name()] = &l;
@@ -110,7 +111,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
       market.set_kind(row.kind());
       response.set_markets_created(response.markets_created() + 1);
     } else {
-      existing = &work.markets[market_at.at(MarketName(match.market_id))];
+      existing = &markets[market_at.at(MarketName(match.market_id))];
       market = *existing;
       if (market.kind() != row.kind()) {
         return FieldError(field + ".kind",
@@ -207,10 +208,10 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
         response.set_markets_updated(response.markets_updated() + 1);
       }
       if (existing == nullptr) {
-        market_at.emplace(market.name(), work.markets.size());
-        work.markets.push_back(market);
+        market_at.emplace(market.name(), markets.size());
+        markets.push_back(market);
       } else {
-        work.markets[market_at.at(market.name())] = market;
+        markets[market_at.at(market.name())] = market;
       }
       changes.upsert_markets.push_back(market);
     }
@@ -278,14 +279,10 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     Stamp(review, old_review, now);
     changes.upsert_reviews.push_back(review);
   }
-  std::string blocker;
-  if (auto st = SettleState(current, changes, year, wanted, false, &blocker);
-      !st.ok()) {
-    return st;
-  }
-  auto after = After(current, changes);
-  *response.mutable_review() = *after->FindReview(year);
-  response.set_publication_blocker(blocker);
+  auto settled = SettleState(current, changes, year, wanted, false);
+  if (!settled.ok()) return settled.status();
+  *response.mutable_review() = std::move(settled->review);
+  response.set_publication_blocker(settled->blocker);
   return plan;
 }
 

@@ -197,38 +197,44 @@ std::string PublicationBlocker(const v1::Review& review) {
   return absl::StrJoin(parts, "; ");
 }
 
-// Final state of a review after its listings changed: PUBLISHED only when
-// asked for and complete.
-absl::Status SettleState(const SnapshotData& current, ChangeSet& changes,
-                         int year, v1::ReviewState wanted, bool refuse,
-                         std::string* blocker) {
-  auto after = After(current, changes);
-  const v1::Review* review = after->FindReview(year);
-  if (review == nullptr) return absl::OkStatus();
+absl::StatusOr<Settled> SettleState(const SnapshotData& current,
+                                    ChangeSet& changes, int year,
+                                    v1::ReviewState wanted, bool refuse) {
+  Settled settled;
+  settled.after = After(current, changes);
+  const v1::Review* review = settled.after->FindReview(year);
+  if (review == nullptr) return settled;
   const bool publish = wanted == v1::REVIEW_STATE_PUBLISHED;
-  *blocker = review->complete() ? "" : PublicationBlocker(*review);
+  settled.blocker = review->complete() ? "" : PublicationBlocker(*review);
   if (publish && !review->complete() && refuse) {
     return absl::FailedPreconditionError(
         absl::StrCat("review.state: ", ReviewName(year),
-                     " cannot be PUBLISHED: ", *blocker));
+                     " cannot be PUBLISHED: ", settled.blocker));
   }
   const v1::ReviewState state = publish && review->complete()
                                     ? v1::REVIEW_STATE_PUBLISHED
                                     : v1::REVIEW_STATE_DRAFT;
-  for (v1::Review& r : changes.upsert_reviews) {
-    if (r.year() == year) {
-      r.set_state(state);
-      return absl::OkStatus();
-    }
-  }
-  if (review->state() != state) {
+  auto changed =
+      std::find_if(changes.upsert_reviews.begin(), changes.upsert_reviews.end(),
+                   [&](const v1::Review& r) { return r.year() == year; });
+  if (changed != changes.upsert_reviews.end()) {
+    changed->set_state(state);
+  } else if (review->state() != state) {
     const v1::Review* stored = FindReview(current, year);
     v1::Review updated = *stored;
     updated.set_state(state);
     Stamp(updated, stored, absl::Now());
     changes.upsert_reviews.push_back(updated);
+    changed = changes.upsert_reviews.end() - 1;
   }
-  return absl::OkStatus();
+  // The counts and completeness do not depend on what settling changed.
+  settled.review = *review;
+  if (changed != changes.upsert_reviews.end()) {
+    settled.review.set_state(changed->state());
+    settled.review.set_etag(changed->etag());
+    *settled.review.mutable_update_time() = changed->update_time();
+  }
+  return settled;
 }
 
 v1::Review StoredReviewFields(const v1::Review& review) {

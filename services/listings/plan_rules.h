@@ -87,11 +87,23 @@ absl::Status ValidateReviewFields(const v1::Review& review,
 
 std::string PublicationBlocker(const v1::Review& review);
 
+// A review's state settled after a write, and the data it was judged on.
+struct Settled {
+  // The data after the write (built once: answers are read from it). Exact
+  // but for the settled review's state, etag and update_time.
+  std::shared_ptr<const Snapshot> after;
+  // The review as the write leaves it, output-only fields included.
+  v1::Review review;
+  // Why it is not PUBLISHED; empty when it is complete.
+  std::string blocker;
+};
+
 // Final state of a review after its listings changed: PUBLISHED only when
-// asked for and complete.
-absl::Status SettleState(const SnapshotData& current, ChangeSet& changes,
-                         int year, v1::ReviewState wanted, bool refuse,
-                         std::string* blocker);
+// `wanted` and complete (refused when `refuse`, otherwise DRAFT). The
+// review's change, if any, is added to `changes`.
+absl::StatusOr<Settled> SettleState(const SnapshotData& current,
+                                    ChangeSet& changes, int year,
+                                    v1::ReviewState wanted, bool refuse);
 
 v1::Review StoredReviewFields(const v1::Review& review);
 

@@ -118,9 +118,10 @@ absl::StatusOr<Match> Reconciler::Find(const v1::ImportedListing& row,
 
 // Operators are found by lower-case or normalised name or alias; the first
 // operator in the data that has the key wins, as a scan in order would.
-OperatorResolver::OperatorResolver(SnapshotData& data, ChangeSet& changes)
-    : data_(data), changes_(changes) {
-  for (const v1::Operator& o : data_.operators) Index(o);
+OperatorResolver::OperatorResolver(const std::vector<v1::Operator>& operators,
+                                   ChangeSet& changes)
+    : changes_(changes) {
+  for (const v1::Operator& o : operators) Index(o);
 }
 
 void OperatorResolver::Index(const v1::Operator& op) {
@@ -155,7 +156,6 @@ std::string OperatorResolver::Resolve(const std::string& display_name,
   op.set_display_name(std::string(absl::StripAsciiWhitespace(display_name)));
   op.set_country_code(country);
   Stamp(op, static_cast<const v1::Operator*>(nullptr), now);
-  data_.operators.push_back(op);
   changes_.upsert_operators.push_back(op);
   Index(op);
   ++created;

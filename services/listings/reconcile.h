@@ -65,11 +65,14 @@ class Reconciler {
   std::unordered_map<std::string, std::string> domain_owner_;
 };
 
-// Finds or creates operators by name, in `data` and `changes`, indexed like
+// Finds or creates operators by name, indexed like
 // the markets so an import's operators cost a lookup each.
 class OperatorResolver {
  public:
-  OperatorResolver(SnapshotData& data, ChangeSet& changes);
+  // `operators`: those before the import; those it creates are added to
+  // `changes` (and found by later rows).
+  OperatorResolver(const std::vector<v1::Operator>& operators,
+                   ChangeSet& changes);
 
   // The operator called `display_name` (or an alias of it), created with
   // `country` when there is none; `created` counts creations.
@@ -79,7 +82,6 @@ class OperatorResolver {
  private:
   void Index(const v1::Operator& op);
 
-  SnapshotData& data_;
   ChangeSet& changes_;
   // "l:" lower-case or "n:" normalised name -> (position in the data, name)
   std::unordered_map<std::string, std::pair<size_t, std::string>> by_name_;

@@ -43,14 +43,10 @@ absl::StatusOr<Plan<v1::CreateReviewResponse>> PlanCreateReview(
   review.set_state(v1::REVIEW_STATE_DRAFT);
   Stamp(review, static_cast<const v1::Review*>(nullptr), now);
   plan.changes.upsert_reviews.push_back(review);
-  std::string blocker;
-  if (auto st = SettleState(current, plan.changes, review.year(),
-                            request.review().state(), true, &blocker);
-      !st.ok()) {
-    return st;
-  }
-  *plan.response.mutable_review() =
-      *After(current, plan.changes)->FindReview(review.year());
+  auto settled = SettleState(current, plan.changes, review.year(),
+                             request.review().state(), true);
+  if (!settled.ok()) return settled.status();
+  *plan.response.mutable_review() = std::move(settled->review);
   return plan;
 }
 
@@ -85,14 +81,9 @@ absl::StatusOr<Plan<v1::UpdateReviewResponse>> PlanUpdateReview(
   Stamp(updated, stored, now);
   Plan<v1::UpdateReviewResponse> plan;
   plan.changes.upsert_reviews.push_back(updated);
-  std::string blocker;
-  if (auto st =
-          SettleState(current, plan.changes, *year, wanted, true, &blocker);
-      !st.ok()) {
-    return st;
-  }
-  *plan.response.mutable_review() =
-      *After(current, plan.changes)->FindReview(*year);
+  auto settled = SettleState(current, plan.changes, *year, wanted, true);
+  if (!settled.ok()) return settled.status();
+  *plan.response.mutable_review() = std::move(settled->review);
   return plan;
 }
 
@@ -425,15 +416,12 @@ absl::StatusOr<Plan<v1::CreateListingResponse>> PlanCreateListing(
   plan.changes.upsert_listings.push_back(listing);
   // A review that no longer matches its declared totals stops being
   // PUBLISHED.
-  std::string blocker;
   const v1::Review* review = FindReview(current, *year);
-  if (auto st = SettleState(current, plan.changes, *year, review->state(),
-                            false, &blocker);
-      !st.ok()) {
-    return st;
-  }
+  auto settled =
+      SettleState(current, plan.changes, *year, review->state(), false);
+  if (!settled.ok()) return settled.status();
   *plan.response.mutable_listing() =
-      *After(current, plan.changes)->FindListing(*year, *market_id);
+      *settled->after->FindListing(*year, *market_id);
   return plan;
 }
 
@@ -487,12 +475,11 @@ absl::StatusOr<Plan<v1::DeleteListingResponse>> PlanDeleteListing(
     return st;
   Plan<v1::DeleteListingResponse> plan;
   plan.changes.delete_listings.push_back(request.name());
-  std::string blocker;
   const v1::Review* review = FindReview(current, key->year);
-  if (auto st = SettleState(current, plan.changes, key->year, review->state(),
-                            false, &blocker);
-      !st.ok()) {
-    return st;
+  if (auto settled =
+          SettleState(current, plan.changes, key->year, review->state(), false);
+      !settled.ok()) {
+    return settled.status();
   }
   return plan;
 }
