@@ -36,6 +36,11 @@ TEST(ParseCsv, NamesTheLineOfWhatIsWrong) {
             "line 1: missing column 'year' (header: name,kind)");
   EXPECT_EQ(ParseCsv("", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A Latin-1 file: named here, instead of a message protobuf cannot send.
+  EXPECT_EQ(ParseCsv("name,kind\nMarch\xe9 Central,physical\n", {})
+                .status()
+                .message(),
+            "line 2: name: not valid UTF-8 (save the file as UTF-8)");
 }
 
 constexpr char kMarkets[] =

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/validation.h"
+
 namespace nml::cli {
 
 absl::StatusOr<std::vector<CsvRecord>> ParseCsv(
@@ -83,8 +85,16 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(
     }
     CsvRecord record;
     record.line = start;
-    for (size_t c = 0; c < header.size(); ++c)
+    for (size_t c = 0; c < header.size(); ++c) {
+      // Checked here, where the line is known: protobuf would send it
+      // anyway and the server could only refuse the whole message.
+      if (!common::IsValidUtf8(values[c])) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", start, ": ", header[c],
+                         ": not valid UTF-8 (save the file as UTF-8)"));
+      }
       record.fields[header[c]] = values[c];
+    }
     records.push_back(std::move(record));
   }
   return records;
