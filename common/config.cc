@@ -100,6 +100,12 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
       ->envname("NML_QUEUE_LIMIT")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  app.add_option("--max-concurrent-streams", options.max_concurrent_streams,
+                 "Calls one client connection may have open at once; more "
+                 "wait in the client")
+      ->envname("NML_MAX_CONCURRENT_STREAMS")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   app.add_option("--health-interval-ms", options.health_interval_ms,
                  "How often readiness (the database) is probed")
       ->envname("NML_HEALTH_INTERVAL_MS")

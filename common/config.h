@@ -49,6 +49,11 @@ struct ServerOptions {
   int max_message_bytes = 4 * 1024 * 1024;
   int workers = 4;
   int queue_limit = 256;
+  // HTTP/2 streams (calls) one client connection may have open at once.
+  // Overload stays with the client, where its deadline ends a call at no
+  // cost to the server: a call gRPC has taken in costs about as much to
+  // refuse as a snapshot read costs to answer (bench/README.md, overload).
+  int max_concurrent_streams = 128;
   int health_interval_ms = 250;
   // Fault drills: every service call is held this long before its handler
   // runs (common/fault_drill.h). Never set in production.

@@ -26,7 +26,8 @@ struct CallInfo {
 //  - the auth decision the auth interceptor made (the only place a handler
 //    is refused for auth);
 //  - where it runs: on gRPC's thread when `executor` is null (the handler
-//    must not block), otherwise on a worker. A full queue, or a queue the
+//    must not block), otherwise on a worker. A call already past its
+//    deadline is not run. A full queue, or a queue the
 //    call would wait in past its deadline, is RESOURCE_EXHAUSTED at once; a
 //    call cancelled or past its deadline while queued is not run;
 //  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
@@ -42,6 +43,13 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
   }
   const CallInfo call{context->deadline()};
   if (executor == nullptr) {
+    // A call that waited in gRPC past its deadline gets no work: under
+    // overload that work would only make the next call late too.
+    if (call.deadline < std::chrono::system_clock::now()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                   "deadline passed before the call ran"));
+      return reactor;
+    }
     reactor->Finish(ToGrpcStatus(handler(call)));
     return reactor;
   }
