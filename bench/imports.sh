@@ -35,28 +35,14 @@ server=${admin%/*}
 python3 bench/gen_imports.py "$work/files" "$rows"
 
 # ---------------------------------------------------------------- services
-start() {  # binary port env...
-  local program=$1 port=$2
-  shift 2
-  # 16 MiB messages: the 20,000 responses' answer (each response as
-  # stored) is 4.7 MB, over the 4 MiB default.
-  env NML_LISTEN="127.0.0.1:$port" NML_LOG_LEVEL=warn \
-    NML_MAX_MESSAGE_BYTES=16777216 "$@" "$program" \
-    >>"$work/services.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do
-    "$bin/tools/nml-health-check" -q --addr "127.0.0.1:$port" --timeout-ms 500 && return 0
-    sleep 0.1
-  done
-  echo "imports: $program did not start:" >&2
-  tail -n 20 "$work/services.log" >&2
-  exit 1
-}
-start "$bin/services/listings/nml-listings" 27921 \
-  NML_DATABASE_URL="$server/nml_bench_listings"
-start "$bin/services/responses/nml-responses" 27922 \
-  NML_DATABASE_URL="$server/nml_bench_responses" \
-  NML_LISTINGS_ADDR=127.0.0.1:27921
+source bench/lib.sh
+# 16 MiB messages: the 20,000 responses' answer (each response as stored)
+# is 4.7 MB, over the 4 MiB default.
+start_service "$work/services.log" "$bin" "$bin/services/listings/nml-listings" \
+  27921 NML_MAX_MESSAGE_BYTES=16777216 NML_DATABASE_URL="$server/nml_bench_listings"
+start_service "$work/services.log" "$bin" "$bin/services/responses/nml-responses" \
+  27922 NML_MAX_MESSAGE_BYTES=16777216 \
+  NML_DATABASE_URL="$server/nml_bench_responses" NML_LISTINGS_ADDR=127.0.0.1:27921
 
 now() { date +%s.%N; }
 seconds() { python3 -c "print(f'{$2 - $1:.4f}')"; }
@@ -91,7 +77,6 @@ import_year() {  # dir
     { cat "$work/out.txt" >&2; exit 1; }
 }
 # Where the time goes: the CPU each server spends on each import.
-source bench/lib.sh
 cpu() { ticks "${pids[0]}"; ticks "${pids[1]}"; }
 cpu_seconds() {  # "before" "after" (as cpu prints them)
   python3 -c "import sys; b, a = [list(map(int, s.split())) for s in sys.argv[1:]]

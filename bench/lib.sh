@@ -41,3 +41,22 @@ time_c1() {
     "$(per_call "$t0" "$t1" "$n")"
   rm -f "$log"
 }
+
+# Starts a service in the background with NML_* settings from the arguments,
+# appends its pid to the caller's `pids` array and waits until it answers its
+# health check; on failure prints the log's tail and exits.
+#   start_service log bin_dir program port NML_DATABASE_URL=... ...
+start_service() {
+  local log=$1 bin=$2 program=$3 port=$4
+  shift 4
+  env NML_LISTEN="127.0.0.1:$port" NML_LOG_LEVEL=warn "$@" "$program" \
+    >>"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    "$bin/tools/nml-health-check" -q --addr "127.0.0.1:$port" --timeout-ms 500 && return 0
+    sleep 0.1
+  done
+  echo "$program did not start:" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+}

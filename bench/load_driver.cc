@@ -65,9 +65,9 @@ class Driver {
       // A distinct argument per channel so each gets its own connection.
       grpc::ChannelArguments args;
       args.SetInt("nml.bench.channel", i);
-      stubs_.push_back(std::make_unique<grpc::GenericStub>(
-          grpc::CreateCustomChannel(options.target,
-                                    grpc::InsecureChannelCredentials(), args)));
+      stubs_.push_back(
+          std::make_unique<grpc::GenericStub>(grpc::CreateCustomChannel(
+              options.target, grpc::InsecureChannelCredentials(), args)));
     }
   }
 
@@ -79,9 +79,8 @@ class Driver {
     if (options_.rate > 0) {
       const double interval_us = 1e6 / options_.rate;
       for (int64_t i = 0;; ++i) {
-        const auto at =
-            start + std::chrono::microseconds(
-                        static_cast<int64_t>(static_cast<double>(i) * interval_us));
+        const auto at = start + std::chrono::microseconds(static_cast<int64_t>(
+                                    static_cast<double>(i) * interval_us));
         if (at >= end) break;
         std::this_thread::sleep_until(at);
         if (outstanding_.load() >= options_.max_outstanding) {
@@ -124,8 +123,7 @@ class Driver {
         "goodput=%.0f ok_p50_us=%lld ok_p99_us=%lld refused_p50_us=%lld "
         "refused_p99_us=%lld\n",
         outcomes_.size(), ok.size(), refused.size(),
-        static_cast<long long>(other),
-        static_cast<long long>(not_sent_.load()),
+        static_cast<long long>(other), static_cast<long long>(not_sent_.load()),
         static_cast<double>(ok.size()) / window_,
         static_cast<long long>(at(ok, 0.5)),
         static_cast<long long>(at(ok, 0.99)),

@@ -1,5 +1,9 @@
 #include "common/executor.h"
 
+#include <absl/strings/str_cat.h>
+
+#include <algorithm>
+
 namespace nml::common {
 
 Executor::Executor(int workers, int queue_limit)
@@ -42,6 +46,10 @@ size_t Executor::queued() const {
 
 std::chrono::microseconds Executor::EstimatedWait() const {
   std::lock_guard lock(mu_);
+  return EstimatedWaitLocked();
+}
+
+std::chrono::microseconds Executor::EstimatedWaitLocked() const {
   const int workers = static_cast<int>(threads_.size());
   const int idle = workers - busy_;
   const int ahead = static_cast<int>(queue_.size());
@@ -49,6 +57,28 @@ std::chrono::microseconds Executor::EstimatedWait() const {
   // Rounds of work before this task's turn, each about one mean run.
   const int rounds = (ahead - idle) / workers + 1;
   return std::chrono::microseconds(static_cast<int64_t>(rounds * mean_run_us_));
+}
+
+absl::Status Executor::Admit(
+    std::chrono::system_clock::time_point deadline) const {
+  std::lock_guard lock(mu_);
+  const auto wait = EstimatedWaitLocked();
+  if (wait.count() == 0) return absl::OkStatus();
+  const auto most =
+      std::max(kMinWait, std::chrono::microseconds(
+                             static_cast<int64_t>(kWaitRuns * mean_run_us_)));
+  if (wait > most) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "server busy: the call would wait about ", wait.count() / 1000,
+        " ms for a worker, more than the ", most.count() / 1000,
+        " ms the queue holds; retry with backoff"));
+  }
+  if (std::chrono::system_clock::now() + wait > deadline) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("server busy: the call would wait about ",
+                     wait.count() / 1000, " ms, past its deadline"));
+  }
+  return absl::OkStatus();
 }
 
 void Executor::WorkerLoop() {

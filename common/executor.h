@@ -1,6 +1,7 @@
 #pragma once
 
 #include <absl/base/thread_annotations.h>
+#include <absl/status/status.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -37,8 +38,22 @@ class Executor final {
   // until a task has run, and while a worker is idle.
   std::chrono::microseconds EstimatedWait() const;
 
+  // Whether a task submitted now is taken: RESOURCE_EXHAUSTED, saying why,
+  // when its estimated wait would pass `deadline` (refused now, while the
+  // caller can still try elsewhere) or would exceed the most the queue is
+  // meant to hold: kWaitRuns runs of work (so an admitted call finishes
+  // within about five times an unloaded one), or kMinWait if that is more
+  // (so a burst of cheap calls is not refused). Under overload the excess
+  // is refused on arrival instead of queued. The queue limit still bounds
+  // memory before the executor has run anything to learn from.
+  absl::Status Admit(std::chrono::system_clock::time_point deadline) const;
+  static constexpr int kWaitRuns = 2;
+  static constexpr std::chrono::microseconds kMinWait{2000};
+
  private:
   void WorkerLoop();
+  std::chrono::microseconds EstimatedWaitLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t queue_limit_;
   mutable std::mutex mu_;

@@ -27,9 +27,9 @@ struct CallInfo {
 //    is refused for auth);
 //  - where it runs: on gRPC's thread when `executor` is null (the handler
 //    must not block), otherwise on a worker. A call already past its
-//    deadline is not run. A full queue, or a queue the
-//    call would wait in past its deadline, is RESOURCE_EXHAUSTED at once; a
-//    call cancelled or past its deadline while queued is not run;
+//    deadline is not run. A full queue, or one the call would wait in too
+//    long (Executor::Admit), is RESOURCE_EXHAUSTED at once; a call
+//    cancelled or past its deadline while queued is not run;
 //  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
 //  - finishing the call exactly once.
 // The log line and the metrics are the RPC interceptor's (common/logging).
@@ -53,15 +53,8 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(handler(call)));
     return reactor;
   }
-  // A call that would wait past its deadline is refused now, while the
-  // caller can still try elsewhere, rather than queued to fail later.
-  const auto wait = executor->EstimatedWait();
-  if (wait.count() > 0 &&
-      std::chrono::system_clock::now() + wait > call.deadline) {
-    reactor->Finish(grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("server busy: the call would wait about ",
-                     wait.count() / 1000, " ms, past its deadline")));
+  if (absl::Status admitted = executor->Admit(call.deadline); !admitted.ok()) {
+    reactor->Finish(ToGrpcStatus(admitted));
     return reactor;
   }
   const bool accepted = executor->TrySubmit(

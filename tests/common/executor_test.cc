@@ -19,6 +19,31 @@ TEST(Executor, RunsSubmittedWork) {
   EXPECT_EQ(done.load(), 10);
 }
 
+TEST(Executor, AdmitsABurstOfCheapCallsBeyondTwoRuns) {
+  using namespace std::chrono_literals;
+  Executor executor(1, 100);
+  std::promise<void> learned;
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE(executor.TrySubmit([] {}));
+  ASSERT_TRUE(executor.TrySubmit([&learned] { learned.set_value(); }));
+  learned.get_future().wait();
+  std::this_thread::sleep_for(10ms);  // the worker records the runs
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> started;
+  ASSERT_TRUE(executor.TrySubmit([&started, released] {
+    started.set_value();
+    released.wait();
+  }));
+  started.get_future().wait();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(executor.TrySubmit([] {}));
+  // Four runs of microseconds: far beyond two runs, far within kMinWait.
+  const absl::Status admitted =
+      executor.Admit(std::chrono::system_clock::now() + 1h);
+  EXPECT_TRUE(admitted.ok()) << admitted;
+  release.set_value();
+  executor.Shutdown();
+}
+
 TEST(Executor, RefusesWorkBeyondTheQueueInsteadOfGrowing) {
   Executor executor(1, 2);
   std::promise<void> release;
@@ -38,7 +63,7 @@ TEST(Executor, RefusesWorkBeyondTheQueueInsteadOfGrowing) {
   EXPECT_FALSE(executor.TrySubmit([] {}));  // stopped
 }
 
-TEST(Executor, EstimatesTheWaitFromTheQueueAndRecentRunTimes) {
+TEST(Executor, EstimatesTheWaitAndAdmitsWhatTheQueueAndDeadlineAllow) {
   using namespace std::chrono_literals;
   Executor executor(1, 10);
   EXPECT_EQ(executor.EstimatedWait().count(), 0) << "nothing has run yet";
@@ -60,7 +85,21 @@ TEST(Executor, EstimatesTheWaitFromTheQueueAndRecentRunTimes) {
   }));
   started.get_future().wait();
   ASSERT_TRUE(executor.TrySubmit([] {}));
+  // One running and one queued: a call now would wait two runs, which the
+  // queue holds, unless its deadline comes first.
+  const auto far = std::chrono::system_clock::now() + 1h;
+  EXPECT_TRUE(executor.Admit(far).ok()) << executor.Admit(far);
+  const absl::Status soon =
+      executor.Admit(std::chrono::system_clock::now() + 50ms);
+  EXPECT_EQ(soon.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(soon.message().find("past its deadline"), std::string::npos)
+      << soon;
   ASSERT_TRUE(executor.TrySubmit([] {}));
+  // Three runs: more than the queue holds, whatever the deadline.
+  const absl::Status full = executor.Admit(far);
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(full.message().find("ms the queue holds"), std::string::npos)
+      << full;
   // One running and two queued on one worker: three runs of about 40 ms.
   const auto wait = executor.EstimatedWait();
   EXPECT_GE(wait, 110ms);

@@ -284,6 +284,45 @@ TEST(Shutdown, NewCallsAreRefusedOnceShutdownBegins) {
   EXPECT_TRUE(service.Wait(6s).has_value());
 }
 
+// ------------------------------------------------------------ overload
+
+TEST(Overload, AConnectionHasAtMostMaxConcurrentStreamsCallsOpen) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  env["NML_INJECT_DELAY_MS"] = "400";  // each answer is held 400 ms
+  env["NML_MAX_CONCURRENT_STREAMS"] = "2";
+  Subprocess service(NML_LISTINGS_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
+
+  auto stub = nml::listings::v1::ListingsService::NewStub(
+      grpc::CreateChannel(Address(port), grpc::InsecureChannelCredentials()));
+  auto call = [&stub](std::chrono::milliseconds deadline) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    nml::listings::v1::GetDataStatusResponse response;
+    return stub->GetDataStatus(&context, {}, &response).error_code();
+  };
+  // One call first, so the client has the server's settings.
+  ASSERT_EQ(call(10s), grpc::StatusCode::OK);
+  // Four at once on the one connection: two are served together; the
+  // other two wait in the client for a stream, past their deadline, and
+  // never reach the server.
+  std::vector<std::future<grpc::StatusCode>> calls;
+  for (int i = 0; i < 4; ++i) {
+    calls.push_back(std::async(std::launch::async, call, 700ms));
+  }
+  int ok = 0, late = 0;
+  for (auto& c : calls) {
+    const grpc::StatusCode code = c.get();
+    ok += code == grpc::StatusCode::OK;
+    late += code == grpc::StatusCode::DEADLINE_EXCEEDED;
+  }
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(late, 2);
+}
+
 // ------------------------------------------------------------ migrations
 
 int AppliedCount(const std::string& log) {
