@@ -42,7 +42,7 @@ class Executor final {
   // when its estimated wait would pass `deadline` (refused now, while the
   // caller can still try elsewhere) or would exceed the most the queue is
   // meant to hold: kWaitRuns runs of work (so an admitted call finishes
-  // within about five times an unloaded one), or kMinWait if that is more
+  // within about three unloaded runs), or kMinWait if that is more
   // (so a burst of cheap calls is not refused). Under overload the excess
   // is refused on arrival instead of queued. The queue limit still bounds
   // memory before the executor has run anything to learn from.

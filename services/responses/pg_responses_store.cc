@@ -143,8 +143,8 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
 
   return common::Transact<pqxx::nontransaction>(
       pool_, [&](pqxx::nontransaction& tx) -> absl::StatusOr<ResponsePage> {
-        const VersionedRows read = SplitVersion(tx.exec_params(
-            WithVersion(sql), pqxx::prepare::make_dynamic_params(params)));
+        const VersionedRows read = SplitVersion(common::ExecPrepared(
+            tx, WithVersion(sql), pqxx::prepare::make_dynamic_params(params)));
         ResponsePage page;
         page.data_version = read.version;
         for (size_t i = 0; i < read.rows.size(); ++i) {
@@ -249,17 +249,19 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
         StanceSummary summary;
         summary.counts.clear();
         for (const auto& row :
-             tx.exec_params("SELECT r.stance, s.type, count(*)" + from +
-                                " GROUP BY 1, 2 ORDER BY 1, 2",
-                            value)) {
+             common::ExecPrepared(tx,
+                                  "SELECT r.stance, s.type, count(*)" + from +
+                                      " GROUP BY 1, 2 ORDER BY 1, 2",
+                                  value)) {
           v1::StanceCount& count = summary.counts.emplace_back();
           count.set_stance(static_cast<v1::Stance>(row[0].as<int>()));
           count.set_stakeholder_type(
               static_cast<v1::StakeholderType>(row[1].as<int>()));
           count.set_count(row[2].as<int>());
         }
-        const pqxx::row totals = tx.exec_params1(
-            "SELECT count(*), count(DISTINCT r.stakeholder_id)" + from, value);
+        const pqxx::row totals = common::ExecPrepared(
+            tx, "SELECT count(*), count(DISTINCT r.stakeholder_id)" + from,
+            value)[0];
         summary.total = totals[0].as<int>();
         summary.stakeholders = totals[1].as<int>();
         summary.data_version = Version(tx);
@@ -278,7 +280,8 @@ absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
       pool_,
       [&](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::vector<v1::Response>> {
-        const VersionedRows read = SplitVersion(tx.exec_params(sql, value));
+        const VersionedRows read =
+            SplitVersion(common::ExecPrepared(tx, sql, value));
         std::vector<v1::Response> result;
         for (const pqxx::row& row : read.rows) {
           result.push_back(ReadResponse(row));
