@@ -56,6 +56,7 @@ struct Outcome {
   grpc::StatusCode code;
   int64_t micros;
   bool in_window;      // answered before the window ended
+  bool steady;         // scheduled after the first second (the transient)
   int64_t lag_micros;  // sent this late after its scheduled time
 };
 
@@ -76,7 +77,7 @@ class Driver {
   }
 
   void Run() {
-    const auto start = Clock::now();
+    const auto start = start_ = Clock::now();
     end_ = start + std::chrono::duration_cast<Clock::duration>(
                        std::chrono::duration<double>(options_.seconds));
     const auto end = end_;
@@ -105,12 +106,13 @@ class Driver {
   }
 
   void Report() const {
-    std::vector<int64_t> ok, refused, lag;
+    std::vector<int64_t> ok, refused, lag, ok_steady;
     int64_t other = 0, good = 0;
     for (const Outcome& o : outcomes_) {
       lag.push_back(o.lag_micros);
       if (o.code == grpc::StatusCode::OK) {
         ok.push_back(o.micros);
+        if (o.steady) ok_steady.push_back(o.micros);
         good += o.in_window;
       } else if (o.code == grpc::StatusCode::RESOURCE_EXHAUSTED) {
         refused.push_back(o.micros);
@@ -121,13 +123,14 @@ class Driver {
     std::sort(ok.begin(), ok.end());
     std::sort(refused.begin(), refused.end());
     std::sort(lag.begin(), lag.end());
+    std::sort(ok_steady.begin(), ok_steady.end());
     auto at = [](const std::vector<int64_t>& v, double q) -> int64_t {
       return v.empty() ? 0 : v[static_cast<size_t>(q * (v.size() - 1))];
     };
     std::printf(
         "sent=%zu ok=%zu refused=%zu other=%lld not_sent=%lld "
         "goodput=%.0f ok_p50_us=%lld ok_p99_us=%lld refused_p50_us=%lld "
-        "refused_p99_us=%lld lag_p99_us=%lld\n",
+        "refused_p99_us=%lld lag_p99_us=%lld ok_p99_after_1s_us=%lld\n",
         outcomes_.size(), ok.size(), refused.size(),
         static_cast<long long>(other), static_cast<long long>(not_sent_.load()),
         static_cast<double>(good) / window_,
@@ -135,7 +138,8 @@ class Driver {
         static_cast<long long>(at(ok, 0.99)),
         static_cast<long long>(at(refused, 0.5)),
         static_cast<long long>(at(refused, 0.99)),
-        static_cast<long long>(at(lag, 0.99)));
+        static_cast<long long>(at(lag, 0.99)),
+        static_cast<long long>(at(ok_steady, 0.99)));
   }
 
  private:
@@ -169,10 +173,11 @@ class Driver {
                                                               call->scheduled)
             .count();
     const int64_t lag = call->lag_micros;
+    const bool steady = call->scheduled >= start_ + std::chrono::seconds(1);
     delete call;
     {
       std::lock_guard lock(mu_);
-      outcomes_.push_back({code, micros, now <= end_, lag});
+      outcomes_.push_back({code, micros, now <= end_, steady, lag});
     }
     // Closed loop: the next call replaces this one until the window ends.
     if (options_.rate == 0 && !stopping_) {
@@ -195,6 +200,7 @@ class Driver {
   std::mutex mu_;
   std::condition_variable idle_;
   std::vector<Outcome> outcomes_;
+  Clock::time_point start_;
   Clock::time_point end_;
   double window_ = 1;
 };

@@ -117,7 +117,9 @@ u = dict(kv.split("=") for kv in sys.argv[2].split())
 o = dict(kv.split("=") for kv in sys.argv[3].split())
 print(f"  goodput {float(o['goodput']):.0f}/s = {100 * float(o['goodput']) / mx:.0f}% of the maximum")
 print(f"  admitted: p50 {o['ok_p50_us']} us, p99 {o['ok_p99_us']} us "
-      f"({int(o['ok_p99_us']) / max(1, int(u['ok_p99_us'])):.1f}x the unloaded p99)")
+      f"({int(o['ok_p99_us']) / max(1, int(u['ok_p99_us'])):.1f}x the unloaded p99); "
+      f"after the first second: p99 {o['ok_p99_after_1s_us']} us "
+      f"({int(o['ok_p99_after_1s_us']) / max(1, int(u['ok_p99_us'])):.1f}x)")
 print(f"  refused (RESOURCE_EXHAUSTED): {o['refused']} calls, p50 {o['refused_p50_us']} us, p99 {o['refused_p99_us']} us")
 print(f"  other failures (deadline): {o['other']}; not sent (driver at its cap): {o['not_sent']}")
 print(f"  the driver's own lateness, p99: {o['lag_p99_us']} us")

@@ -8,6 +8,7 @@ namespace nml::common {
 
 Executor::Executor(int workers, int queue_limit)
     : queue_limit_(static_cast<size_t>(queue_limit)) {
+  window_start_ = accounted_ = std::chrono::steady_clock::now();
   threads_.reserve(static_cast<size_t>(workers));
   for (int i = 0; i < workers; ++i) {
     threads_.emplace_back([this] { WorkerLoop(); });
@@ -59,19 +60,48 @@ std::chrono::microseconds Executor::EstimatedWaitLocked() const {
   return std::chrono::microseconds(static_cast<int64_t>(rounds * mean_run_us_));
 }
 
-absl::Status Executor::Admit(
-    std::chrono::system_clock::time_point deadline) const {
+void Executor::AccountLocked(std::chrono::steady_clock::time_point now) {
+  const int workers = static_cast<int>(threads_.size());
+  const bool saturated = workers > 0 && busy_ == workers;
+  if (!saturated && now - window_start_ > kOverloadWindows * kWindow) {
+    // Long enough with a worker free: no need to walk every window.
+    window_start_ = accounted_ = now;
+    all_busy_ = {};
+    saturated_windows_ = 0;
+    return;
+  }
+  for (;;) {
+    const auto window_end = window_start_ + kWindow;
+    const auto until = std::min(now, window_end);
+    if (saturated && until > accounted_) all_busy_ += until - accounted_;
+    accounted_ = std::max(accounted_, until);
+    if (now < window_end) return;
+    // Hysteresis: 95% busy counts a window towards overload; only a window
+    // under 50% (workers with time to spare) ends it. The idle moments a
+    // short queue leaves under sustained overload do not.
+    if (all_busy_ * 20 >= kWindow * 19) {
+      ++saturated_windows_;
+    } else if (all_busy_ * 2 < kWindow) {
+      saturated_windows_ = 0;
+    }
+    all_busy_ = {};
+    window_start_ = window_end;
+  }
+}
+
+absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
   std::lock_guard lock(mu_);
+  AccountLocked(std::chrono::steady_clock::now());
   const auto wait = EstimatedWaitLocked();
   if (wait.count() == 0) return absl::OkStatus();
   const auto most =
       std::max(kMinWait, std::chrono::microseconds(
                              static_cast<int64_t>(kWaitRuns * mean_run_us_)));
-  if (wait > most) {
+  if (saturated_windows_ >= kOverloadWindows && wait > most) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "server busy: the call would wait about ", wait.count() / 1000,
+        "server overloaded: the call would wait about ", wait.count() / 1000,
         " ms for a worker, more than the ", most.count() / 1000,
-        " ms the queue holds; retry with backoff"));
+        " ms an overloaded queue holds; retry with backoff"));
   }
   if (std::chrono::system_clock::now() + wait > deadline) {
     return absl::ResourceExhaustedError(
@@ -92,6 +122,7 @@ void Executor::WorkerLoop() {
       if (queue_.empty()) return;  // stopping and drained
       task = std::move(queue_.front());
       queue_.pop_front();
+      AccountLocked(std::chrono::steady_clock::now());
       ++busy_;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -100,6 +131,7 @@ void Executor::WorkerLoop() {
                               std::chrono::steady_clock::now() - start)
                               .count();
     std::lock_guard lock(mu_);
+    AccountLocked(std::chrono::steady_clock::now());
     --busy_;
     mean_run_us_ = mean_run_us_ == 0
                        ? run_us

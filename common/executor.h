@@ -40,25 +40,39 @@ class Executor final {
 
   // Whether a task submitted now is taken: RESOURCE_EXHAUSTED, saying why,
   // when its estimated wait would pass `deadline` (refused now, while the
-  // caller can still try elsewhere) or would exceed the most the queue is
-  // meant to hold: kWaitRuns runs of work (so an admitted call finishes
-  // within about three unloaded runs), or kMinWait if that is more
-  // (so a burst of cheap calls is not refused). Under overload the excess
-  // is refused on arrival instead of queued. The queue limit still bounds
-  // memory before the executor has run anything to learn from.
-  absl::Status Admit(std::chrono::system_clock::time_point deadline) const;
+  // caller can still try elsewhere), or when the executor is overloaded and
+  // the wait would exceed kWaitRuns runs of work (so an admitted call
+  // finishes within about three unloaded runs) or kMinWait if that is more.
+  // Overloaded: every worker was busy for at least 95% of kOverloadWindows
+  // windows of kWindow since the last window they were busy for less than
+  // half of. A burst the workers catch up with is not overload (it is
+  // queued, up to the queue limit); the moments a short queue leaves a
+  // worker idle under sustained load do not end it. Under overload the
+  // excess is refused on arrival instead of queued.
+  absl::Status Admit(std::chrono::system_clock::time_point deadline);
   static constexpr int kWaitRuns = 2;
   static constexpr std::chrono::microseconds kMinWait{2000};
+  static constexpr std::chrono::milliseconds kWindow{50};
+  static constexpr int kOverloadWindows = 2;
 
  private:
   void WorkerLoop();
   std::chrono::microseconds EstimatedWaitLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Accounts the time every worker was busy up to `now` and closes the
+  // windows that ended. Call it before `busy_` changes.
+  void AccountLocked(std::chrono::steady_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t queue_limit_;
   mutable std::mutex mu_;
   int busy_ ABSL_GUARDED_BY(mu_) = 0;
   double mean_run_us_ ABSL_GUARDED_BY(mu_) = 0;
+  // The saturation windows (AccountLocked).
+  std::chrono::steady_clock::time_point window_start_ ABSL_GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point accounted_ ABSL_GUARDED_BY(mu_);
+  std::chrono::steady_clock::duration all_busy_ ABSL_GUARDED_BY(mu_){};
+  int saturated_windows_ ABSL_GUARDED_BY(mu_) = 0;
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -244,27 +244,33 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
   const std::string from = absl::StrCat(
       " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id WHERE ",
       condition, " AND r.delete_time IS NULL");
-  return common::Transact<pqxx::read_transaction>(
-      pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<StanceSummary> {
+  // One statement, one round trip: the counts per stance and type, and
+  // (the grouping set ()) the totals as the last row, with the version. The
+  // totals row exists even when nothing matches.
+  const std::string sql = WithVersion(absl::StrCat(
+      "SELECT GROUPING(r.stance, s.type), r.stance, s.type, count(*), "
+      "count(DISTINCT r.stakeholder_id)",
+      from,
+      " GROUP BY GROUPING SETS ((r.stance, s.type), ()) ORDER BY 1, 2, 3"));
+  return common::Transact<pqxx::nontransaction>(
+      pool_, [&](pqxx::nontransaction& tx) -> absl::StatusOr<StanceSummary> {
+        const VersionedRows read =
+            SplitVersion(common::ExecPrepared(tx, sql, value));
         StanceSummary summary;
         summary.counts.clear();
-        for (const auto& row :
-             common::ExecPrepared(tx,
-                                  "SELECT r.stance, s.type, count(*)" + from +
-                                      " GROUP BY 1, 2 ORDER BY 1, 2",
-                                  value)) {
+        summary.data_version = read.version;
+        for (const pqxx::row& row : read.rows) {
+          if (row[0].as<int>() != 0) {  // the totals
+            summary.total = row[3].as<int>();
+            summary.stakeholders = row[4].as<int>();
+            continue;
+          }
           v1::StanceCount& count = summary.counts.emplace_back();
-          count.set_stance(static_cast<v1::Stance>(row[0].as<int>()));
+          count.set_stance(static_cast<v1::Stance>(row[1].as<int>()));
           count.set_stakeholder_type(
-              static_cast<v1::StakeholderType>(row[1].as<int>()));
-          count.set_count(row[2].as<int>());
+              static_cast<v1::StakeholderType>(row[2].as<int>()));
+          count.set_count(row[3].as<int>());
         }
-        const pqxx::row totals = common::ExecPrepared(
-            tx, "SELECT count(*), count(DISTINCT r.stakeholder_id)" + from,
-            value)[0];
-        summary.total = totals[0].as<int>();
-        summary.stakeholders = totals[1].as<int>();
-        summary.data_version = Version(tx);
         return summary;
       });
 }
