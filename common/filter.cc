@@ -412,6 +412,24 @@ absl::StatusOr<std::string> Filter::ToSql(
   return NodeToSql(*root_, mapping, params);
 }
 
+std::optional<std::string> Filter::RequiredHas(std::string_view field) const {
+  // Walks the left spine and right sides of ANDs only.
+  std::vector<const Node*> pending;
+  if (root_ != nullptr) pending.push_back(root_.get());
+  while (!pending.empty()) {
+    const Node* node = pending.back();
+    pending.pop_back();
+    if (node->kind == Node::Kind::kAnd) {
+      pending.push_back(node->right.get());
+      pending.push_back(node->left.get());
+    } else if (node->kind == Node::Kind::kCompare && node->op == ":" &&
+               node->field == field) {
+      return node->text;
+    }
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<Filter> Filter::Parse(std::string_view text,
                                      const FilterSchema& schema) {
   Filter filter;

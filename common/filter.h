@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -63,6 +64,11 @@ class Filter final {
   // filter is "TRUE".
   absl::StatusOr<std::string> ToSql(const SqlMapping& mapping,
                                     std::vector<std::string>* params) const;
+
+  // The value every match must have in list field `field`: a top-level
+  // `field:"x"`, alone or in a conjunction (not under OR or NOT). A store
+  // can read such a filter from an index on that field in page order.
+  std::optional<std::string> RequiredHas(std::string_view field) const;
 
   struct Node;
 

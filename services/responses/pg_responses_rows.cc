@@ -15,7 +15,7 @@ namespace nml::responses {
 
 using google::protobuf::util::TimeUtil;
 
-const std::string& ResponseColumns() {
+const std::string& ResponseColumnList() {
   static const auto* const kColumns = new std::string(absl::StrCat(
       "r.id, r.stakeholder_id, r.review_year, to_json(r.targets)::text, "
       "r.stance, "
@@ -25,8 +25,15 @@ const std::string& ResponseColumns() {
       common::MicrosSql("r.create_time"), ", ",
       common::MicrosSql("r.update_time"), ", ",
       common::MicrosSql("r.delete_time"),
-      ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text "
-      "FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id"));
+      ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text"));
+  return *kColumns;
+}
+
+const std::string& ResponseColumns() {
+  static const auto* const kColumns = new std::string(
+      absl::StrCat(ResponseColumnList(),
+                   " FROM responses r JOIN stakeholders s ON s.id = "
+                   "r.stakeholder_id"));
   return *kColumns;
 }
 

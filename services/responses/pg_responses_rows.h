@@ -19,8 +19,10 @@ namespace nml::responses {
 // version and the replay of idempotent writes. Only pg_* files include this.
 
 // Columns of one response row (with its FROM clause), in the order
-// ReadResponse expects.
+// ReadResponse expects; the list alone reads `r` (responses) and `s`
+// (stakeholders) of a FROM clause the caller writes.
 const std::string& ResponseColumns();
+const std::string& ResponseColumnList();
 v1::Response ReadResponse(const pqxx::row& row);
 // Columns of one stakeholder row, in the order ReadStakeholder expects.
 const std::string& StakeholderColumns();

@@ -101,43 +101,63 @@ absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
 absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
     const ResponseQuery& q) {
   // Only allow-listed SQL below; every value is a parameter.
+  std::vector<std::string> params;
+  // A filter every match of which names one target reads that target's
+  // rows of response_targets in page order (its indexes copy the order
+  // keys), not every response naming it; the rest of the filter still
+  // applies.
+  const std::optional<std::string> target = q.filter.RequiredHas("targets");
+  const char* alias = target ? "t." : "r.";
+  std::string sql = absl::StrCat("SELECT ", ResponseColumnList());
+  if (target) {
+    params.push_back(*target);
+    absl::StrAppend(
+        &sql,
+        " FROM response_targets t JOIN responses r ON r.seq = t.response_seq"
+        " JOIN stakeholders s ON s.id = r.stakeholder_id WHERE t.target = $1"
+        " AND ");
+  } else {
+    absl::StrAppend(
+        &sql,
+        " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id "
+        "WHERE ");
+  }
   std::string key;
   switch (q.order) {
     case ResponseQuery::Order::kCreated:
       key = "";
       break;
     case ResponseQuery::Order::kStatedOn:
-      key = "r.stated_on_key";
+      key = absl::StrCat(alias, "stated_on_key");
       break;
     case ResponseQuery::Order::kReviewYear:
-      key = "r.review_year";
+      key = absl::StrCat(alias, "review_year");
       break;
   }
-  std::vector<std::string> params;
+  const std::string seq = target ? "t.response_seq" : "r.seq";
   auto where = q.filter.ToSql(ResponseSqlMapping(), &params);
   if (!where.ok()) return where.status();
-  std::string sql =
-      absl::StrCat("SELECT ", ResponseColumns(), " WHERE (", *where, ")");
+  absl::StrAppend(&sql, "(", *where, ")");
   if (!q.show_deleted) sql += " AND r.delete_time IS NULL";
   const char* cmp = q.descending ? "<" : ">";
   if (q.after) {
     params.push_back(std::to_string(q.after->seq));
     const std::string seq_param = absl::StrCat("$", params.size(), "::bigint");
     if (key.empty()) {
-      absl::StrAppend(&sql, " AND r.seq ", cmp, " ", seq_param);
+      absl::StrAppend(&sql, " AND ", seq, " ", cmp, " ", seq_param);
     } else {
       params.push_back(q.after->key);
       const std::string key_param = absl::StrCat(
           "$", params.size(),
           q.order == ResponseQuery::Order::kReviewYear ? "::int" : "::text");
-      absl::StrAppend(&sql, " AND (", key, ", r.seq) ", cmp, " (", key_param,
-                      ", ", seq_param, ")");
+      absl::StrAppend(&sql, " AND (", key, ", ", seq, ") ", cmp, " (",
+                      key_param, ", ", seq_param, ")");
     }
   }
   const char* dir = q.descending ? " DESC" : "";
   sql += " ORDER BY ";
   if (!key.empty()) absl::StrAppend(&sql, key, dir, ", ");
-  absl::StrAppend(&sql, "r.seq", dir);
+  absl::StrAppend(&sql, seq, dir);
   params.push_back(std::to_string(q.limit + 1));
   absl::StrAppend(&sql, " LIMIT $", params.size(), "::int");
 

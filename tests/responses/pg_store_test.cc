@@ -143,6 +143,78 @@ TEST_F(PgResponsesStoreTest, KeysetPagesFollowTheFilterAndOrder) {
       << "a value the column cannot hold is the caller's error";
 }
 
+TEST_F(PgResponsesStoreTest, ATargetFilterPagesInEveryOrderAndFollowsEdits) {
+  const v1::Stakeholder s = Stakeholder("mofcom");
+  std::vector<std::string> ids;
+  for (int year : {2023, 2019, 2021, 2020, 2022}) {
+    v1::Response r = Response(s.name(), year);
+    r.add_targets("reviews/" + std::to_string(year));
+    r.mutable_stated_on()->set_year(year + 1);
+    auto created = store_.CreateResponse(r, {});
+    ASSERT_TRUE(created.ok()) << created.status();
+    ids.push_back(created->value.name().substr(10));
+  }
+  v1::Response elsewhere = Response(s.name(), 2021);
+  elsewhere.set_targets(0, "markets/taobao");
+  ASSERT_TRUE(store_.CreateResponse(elsewhere, {}).ok());
+
+  // Every page of 2, in each order and direction, with another condition.
+  auto years = [&](const std::string& filter, ResponseQuery::Order order,
+                   bool descending) {
+    ResponseQuery query;
+    query.filter = *common::Filter::Parse(filter, ResponseFilterSchema());
+    query.order = order;
+    query.descending = descending;
+    query.limit = 2;
+    std::vector<int> out;
+    for (int pages = 0; pages < 10; ++pages) {
+      auto page = store_.ListResponses(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& r : page->responses) out.push_back(r.review_year());
+      if (!page->next) break;
+      query.after = page->next;
+    }
+    return out;
+  };
+  const std::string market = "targets:\"markets/aliexpress\"";
+  using Order = ResponseQuery::Order;
+  EXPECT_EQ(years(market, Order::kStatedOn, false),
+            (std::vector<int>{2019, 2020, 2021, 2022, 2023}));
+  EXPECT_EQ(years(market, Order::kReviewYear, true),
+            (std::vector<int>{2023, 2022, 2021, 2020, 2019}));
+  EXPECT_EQ(years(market, Order::kCreated, false),
+            (std::vector<int>{2023, 2019, 2021, 2020, 2022}));
+  EXPECT_EQ(years(market + " AND review_year >= 2021", Order::kStatedOn, true),
+            (std::vector<int>{2023, 2022, 2021}));
+  EXPECT_EQ(years("targets:\"reviews/2021\"", Order::kStatedOn, false),
+            (std::vector<int>{2021}));
+
+  // A response's new targets and date are what the filter and order see.
+  ASSERT_TRUE(store_
+                  .UpdateResponse(ids[0],
+                                  [](v1::Response& r) {
+                                    r.set_targets(0, "markets/taobao");
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  .UpdateResponse(ids[1],
+                                  [](v1::Response& r) {
+                                    r.mutable_stated_on()->set_year(2030);
+                                    return absl::OkStatus();
+                                  })
+                  .ok());
+  EXPECT_EQ(years(market, Order::kStatedOn, false),
+            (std::vector<int>{2020, 2021, 2022, 2019}));
+  EXPECT_EQ(years("targets:\"markets/taobao\"", Order::kStatedOn, false),
+            (std::vector<int>{2021, 2023}));
+  // An OR is not one target: it is still answered, by the general query.
+  EXPECT_EQ(years("targets:\"reviews/2020\" OR targets:\"reviews/2022\"",
+                  Order::kStatedOn, false),
+            (std::vector<int>{2020, 2022}));
+}
+
 TEST_F(PgResponsesStoreTest, TheStakeholderTypeFilterFollowsATypeChange) {
   const v1::Stakeholder s = Stakeholder("aafa");
   ASSERT_TRUE(store_.CreateResponse(Response(s.name(), 2021), {}).ok());
