@@ -333,27 +333,36 @@ bool Evaluate(const Node& node, const FieldGetter& get) {
   return false;
 }
 
+// `enforced` (may be null) is written as TRUE where it is a conjunct of
+// the whole filter (`conjunct`: every node above is an AND).
 absl::StatusOr<std::string> NodeToSql(const Node& node,
                                       const SqlMapping& mapping,
-                                      std::vector<std::string>* params) {
+                                      std::vector<std::string>* params,
+                                      const HasTerm* enforced, bool conjunct) {
   switch (node.kind) {
     case Node::Kind::kAnd:
     case Node::Kind::kOr: {
-      auto left = NodeToSql(*node.left, mapping, params);
+      const bool below = conjunct && node.kind == Node::Kind::kAnd;
+      auto left = NodeToSql(*node.left, mapping, params, enforced, below);
       if (!left.ok()) return left;
-      auto right = NodeToSql(*node.right, mapping, params);
+      auto right = NodeToSql(*node.right, mapping, params, enforced, below);
       if (!right.ok()) return right;
       return absl::StrCat("(", *left,
                           node.kind == Node::Kind::kAnd ? " AND " : " OR ",
                           *right, ")");
     }
     case Node::Kind::kNot: {
-      auto operand = NodeToSql(*node.left, mapping, params);
+      auto operand =
+          NodeToSql(*node.left, mapping, params, enforced, /*conjunct=*/false);
       if (!operand.ok()) return operand;
       return absl::StrCat("NOT (", *operand, ")");
     }
     case Node::Kind::kCompare:
       break;
+  }
+  if (conjunct && enforced != nullptr && node.op == ":" &&
+      node.field == enforced->field && node.text == enforced->value) {
+    return std::string("TRUE");
   }
   const auto field = mapping.find(node.field);
   if (field == mapping.end()) {
@@ -406,10 +415,11 @@ absl::StatusOr<std::string> NodeToSql(const Node& node,
 
 }  // namespace
 
-absl::StatusOr<std::string> Filter::ToSql(
-    const SqlMapping& mapping, std::vector<std::string>* params) const {
+absl::StatusOr<std::string> Filter::ToSql(const SqlMapping& mapping,
+                                          std::vector<std::string>* params,
+                                          const HasTerm* enforced) const {
   if (root_ == nullptr) return std::string("TRUE");
-  return NodeToSql(*root_, mapping, params);
+  return NodeToSql(*root_, mapping, params, enforced, /*conjunct=*/true);
 }
 
 std::optional<std::string> Filter::RequiredHas(std::string_view field) const {

@@ -51,6 +51,12 @@ struct SqlField {
 };
 using SqlMapping = std::map<std::string, SqlField, std::less<>>;
 
+// `field:"value"`, a term a filter may require (Filter::RequiredHas).
+struct HasTerm {
+  std::string field;
+  std::string value;
+};
+
 class Filter final {
  public:
   // An empty filter matches everything.
@@ -61,9 +67,12 @@ class Filter final {
 
   // The filter as a SQL condition whose literals are all bind parameters,
   // appended to `params` and numbered after those already there. An empty
-  // filter is "TRUE".
+  // filter is "TRUE". `enforced`, a term RequiredHas found that the
+  // caller's SQL already enforces, is written as TRUE, so the planner does
+  // not weigh the same condition twice.
   absl::StatusOr<std::string> ToSql(const SqlMapping& mapping,
-                                    std::vector<std::string>* params) const;
+                                    std::vector<std::string>* params,
+                                    const HasTerm* enforced = nullptr) const;
 
   // The value every match must have in list field `field`: a top-level
   // `field:"x"`, alone or in a conjunction (not under OR or NOT). A store

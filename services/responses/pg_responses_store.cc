@@ -135,7 +135,9 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       break;
   }
   const std::string seq = target ? "t.response_seq" : "r.seq";
-  auto where = q.filter.ToSql(ResponseSqlMapping(), &params);
+  const common::HasTerm enforced{"targets", target.value_or("")};
+  auto where = q.filter.ToSql(ResponseSqlMapping(), &params,
+                              target ? &enforced : nullptr);
   if (!where.ok()) return where.status();
   absl::StrAppend(&sql, "(", *where, ")");
   if (!q.show_deleted) sql += " AND r.delete_time IS NULL";

@@ -48,6 +48,33 @@ TEST(Filter, EvaluatesComparisonsAndBooleanLogic) {
   EXPECT_TRUE(Matches("name = \"a \\\"quoted\\\" name\" OR year = 2021", ali));
 }
 
+TEST(Filter, ARequiredListValueIsFoundOnlyWhereEveryMatchHasIt) {
+  auto required = [](const std::string& text) {
+    auto filter = Filter::Parse(text, Schema());
+    EXPECT_TRUE(filter.ok()) << text << ": " << filter.status();
+    return filter.ok() ? filter->RequiredHas("aliases") : std::nullopt;
+  };
+  EXPECT_EQ(required("aliases:\"Ali\""), "Ali");
+  EXPECT_EQ(required("year = 2021 AND (first_time = true AND aliases:\"Ali\")"),
+            "Ali");
+  EXPECT_EQ(required("aliases:\"Ali\" OR year = 2021"), std::nullopt);
+  EXPECT_EQ(required("NOT aliases:\"Ali\""), std::nullopt);
+  EXPECT_EQ(required("year = 2021"), std::nullopt);
+  EXPECT_EQ(required(""), std::nullopt);
+
+  // Written TRUE where the caller enforces it; kept under OR and NOT.
+  auto filter = Filter::Parse(
+      "aliases:\"Ali\" AND (aliases:\"Ali\" OR year = 2021)", Schema());
+  ASSERT_TRUE(filter.ok());
+  const SqlMapping mapping = {{"aliases", {"m.aliases", nullptr}},
+                              {"year", {"m.year", nullptr}}};
+  const HasTerm enforced{"aliases", "Ali"};
+  std::vector<std::string> params;
+  auto sql = filter->ToSql(mapping, &params, &enforced);
+  ASSERT_TRUE(sql.ok()) << sql.status();
+  EXPECT_EQ(*sql, "(TRUE AND (m.aliases @> ARRAY[$1::text] OR m.year = $2::bigint))");
+}
+
 TEST(Filter, ParseErrorsNameThePosition) {
   auto expect_error = [](const std::string& text, const std::string& want) {
     auto filter = Filter::Parse(text, Schema());
