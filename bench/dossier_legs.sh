@@ -26,9 +26,9 @@ grpc_frame "$work/list.grpc" nml.responses.v1.ListResponsesRequest \
 grpc_frame "$work/stances.grpc" nml.responses.v1.SummarizeStancesRequest \
   "target: \"$market\""
 
-li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
-re_pid=$(pgrep -f 'services/responses/nml-responses' | head -1)
-gw_pid=$(pgrep -f 'services/gateway/nml-gateway' | head -1)
+li_pid=$(service_pid listings)
+re_pid=$(service_pid responses)
+gw_pid=$(service_pid gateway)
 
 echo "== $market, concurrency 1, $n calls each"
 time_c1 "gateway GetMarketDossier" "$gw_pid" \

@@ -60,3 +60,6 @@ start_service() {
   tail -n 20 "$log" >&2
   exit 1
 }
+
+# The pid of the running nml-<name> (listings, responses, gateway).
+service_pid() { pgrep -f "services/$1/nml-$1" | head -1; }

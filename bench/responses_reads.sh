@@ -21,8 +21,8 @@ grpc_frame "$work/stakeholder.grpc" nml.responses.v1.GetStakeholderRequest \
   'name: "stakeholders/tencent"'
 grpc_frame "$work/list.grpc" nml.responses.v1.ListResponsesRequest 'page_size: 100'
 
-li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
-re_pid=$(pgrep -f 'services/responses/nml-responses' | head -1)
+li_pid=$(service_pid listings)
+re_pid=$(service_pid responses)
 
 echo "== concurrency 1, $n calls each"
 time_c1 "listings GetReview (snapshot)" "$li_pid" \

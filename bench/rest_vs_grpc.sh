@@ -27,8 +27,8 @@ grpc=("${grpc_headers[@]}")
 rps() { grep -oE 'finished in [^,]+, [0-9.]+ req/s' | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1; }
 ok() { grep -oE 'status codes: [0-9]+ 2xx' ; }
 
-gw_pid=$(pgrep -f 'services/gateway/nml-gateway' | head -1)
-li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
+gw_pid=$(service_pid gateway)
+li_pid=$(service_pid listings)
 
 echo "== ScreenDomains throughput ($n calls)"
 l0=$(ticks "$li_pid")
@@ -58,7 +58,7 @@ gd=$(median "$work/g3.log"); rd=$(median "$work/r3.log")
 echo "gRPC p50 $gd us; REST p50 $rd us; REST/gRPC $(python3 -c "print(f'{$rd/$gd:.2f}x')")"
 
 echo "== 2000 idle keep-alive connections"
-pid=$(pgrep -f 'services/gateway/nml-gateway' | head -1)
+pid=$(service_pid gateway)
 stat() { echo "RSS $(awk '/VmRSS/{print $2" "$3}' /proc/$pid/status), threads $(ls /proc/$pid/task | wc -l), fds $(ls /proc/$pid/fd | wc -l)"; }
 echo "before: $(stat)"
 python3 - "$http" <<'PY' &

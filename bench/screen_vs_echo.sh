@@ -25,7 +25,7 @@ cat "$work/echo.log"
 
 rps() { grep -oE 'finished in [^,]+, [0-9.]+ req/s' | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1; }
 p99() { sort -n -k3 "$1" | awk '{a[NR]=$3} END {print a[int(NR*0.99)]}'; }
-li_pid=$(pgrep -f 'services/listings/nml-listings' | head -1)
+li_pid=$(service_pid listings)
 
 echo "== throughput, $n calls, h2load -c4 -m16"
 t0=$(ticks "$li_pid")
