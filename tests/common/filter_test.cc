@@ -72,7 +72,8 @@ TEST(Filter, ARequiredListValueIsFoundOnlyWhereEveryMatchHasIt) {
   std::vector<std::string> params;
   auto sql = filter->ToSql(mapping, &params, &enforced);
   ASSERT_TRUE(sql.ok()) << sql.status();
-  EXPECT_EQ(*sql, "(TRUE AND (m.aliases @> ARRAY[$1::text] OR m.year = $2::bigint))");
+  EXPECT_EQ(*sql,
+            "(TRUE AND (m.aliases @> ARRAY[$1::text] OR m.year = $2::bigint))");
 }
 
 TEST(Filter, ParseErrorsNameThePosition) {
