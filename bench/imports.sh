@@ -27,7 +27,7 @@ else
   admin=$(scripts/pg.sh start "$pgdir" 27920)
 fi
 export PGOPTIONS=--client-min-messages=warning
-for db in nml_bench_listings nml_bench_responses nml_bench_copy; do
+for db in nml_bench_listings nml_bench_responses nml_bench_copy nml_bench_floor; do
   psql "$admin" -qc "DROP DATABASE IF EXISTS $db" -qc "CREATE DATABASE $db"
 done
 server=${admin%/*}
@@ -67,6 +67,37 @@ t2=$(now)
 copy_markets=$(seconds "$t0" "$t1")
 copy_responses=$(seconds "$t1" "$t2")
 
+# The floor any import into nml's schema has: the same year's rows as
+# nml stores them (markets, their domains, listings), copied into nml's own
+# tables with their keys, foreign keys and checks, in one transaction.
+floor_db="$server/nml_bench_floor"
+NML_DATABASE_URL=$floor_db "$bin/services/listings/nml-listings" --migrate-only \
+  >>"$work/services.log" 2>&1
+python3 - "$work/files/y1/markets.csv" "$work" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+slug = lambda s: re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+with open(f"{sys.argv[2]}/floor_markets.tsv", "w") as m, \
+     open(f"{sys.argv[2]}/floor_domains.tsv", "w") as d, \
+     open(f"{sys.argv[2]}/floor_listings.tsv", "w") as l:
+    for r in rows:
+        kind = 1 if r["kind"] == "online" else 2
+        m.write(f"{slug(r['name'])}\t{r['name']}\t{kind}\tCN\t{r['city']}\n")
+        for domain in filter(None, r["domains"].split(";")):
+            d.write(f"{domain}\t{slug(r['name'])}\t1\n")
+        l.write(f"{r['year']}\t{slug(r['name'])}\t{{1}}\t{r['source_url']}\n")
+PY
+year=$(sed -n 2p "$work/files/y1/markets.csv" | cut -d, -f1)
+psql "$floor_db" -qc "INSERT INTO reviews (year) VALUES ($year)"
+t0=$(now)
+psql "$floor_db" -v ON_ERROR_STOP=1 -q -c "BEGIN" \
+  -c "\\copy markets (id, display_name, kind, country_code, city) FROM '$work/floor_markets.tsv'" \
+  -c "\\copy market_domains (pattern, market_id, scope) FROM '$work/floor_domains.tsv'" \
+  -c "\\copy listings (year, market_id, infringement_types, source_url) FROM '$work/floor_listings.tsv'" \
+  -c "COMMIT"
+t1=$(now)
+copy_floor=$(seconds "$t0" "$t1")
+
 # ---------------------------------------------------------------- nml
 # A generous deadline: this measures time, not the default timeouts.
 ctl=("$bin/tools/nmlctl" --addr 127.0.0.1:27921 --responses-addr 127.0.0.1:27922
@@ -95,6 +126,7 @@ y2_rows=$(($(wc -l <"$work/files/y2/markets.csv") - 1))
 
 echo "$rows rows, PostgreSQL $(psql "$admin" -qAtc 'SHOW server_version')"
 report "psql \\copy markets.csv (reference)" "$rows" "$copy_markets" "$copy_markets"
+report "\\copy into nml's tables (constraints kept)" "$rows" "$copy_floor" "$copy_markets"
 report "nmlctl import, a new year" "$rows" "$(seconds "$t0" "$t1")" "$copy_markets"
 echo "    $(cpu_seconds "$c0" "$c1")"
 report "nmlctl import, the next year (reconciling)" "$y2_rows" "$(seconds "$t1" "$t2")" "$copy_markets"
