@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/status.h"
+
 namespace nml::common {
 
 Executor::Executor(int workers, int queue_limit)
@@ -98,15 +100,18 @@ absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
       std::max(kMinWait, std::chrono::microseconds(
                              static_cast<int64_t>(kWaitRuns * mean_run_us_)));
   if (saturated_windows_ >= kOverloadWindows && wait > most) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "server overloaded: the call would wait about ", wait.count() / 1000,
-        " ms for a worker, more than the ", most.count() / 1000,
-        " ms an overloaded queue holds; retry with backoff"));
+    return BusyError(
+        absl::StrCat("server overloaded: the call would wait about ",
+                     wait.count() / 1000, " ms for a worker, more than the ",
+                     most.count() / 1000,
+                     " ms an overloaded queue holds; retry with backoff"),
+        std::chrono::duration_cast<std::chrono::milliseconds>(wait));
   }
   if (std::chrono::system_clock::now() + wait > deadline) {
-    return absl::ResourceExhaustedError(
+    return BusyError(
         absl::StrCat("server busy: the call would wait about ",
-                     wait.count() / 1000, " ms, past its deadline"));
+                     wait.count() / 1000, " ms, past its deadline"),
+        std::chrono::duration_cast<std::chrono::milliseconds>(wait));
   }
   return absl::OkStatus();
 }

@@ -4,6 +4,7 @@
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 
+#include <algorithm>
 #include <string>
 
 #include "common/strings.h"
@@ -40,6 +41,7 @@ constexpr char kTypePrefix[] = "type.googleapis.com/google.rpc.";
 constexpr char kErrorInfoType[] = "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kResourceInfoType[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
+constexpr char kRetryInfoType[] = "type.googleapis.com/google.rpc.RetryInfo";
 
 // The google.rpc detail messages of type `T` (by type URL) in a status.
 template <typename T>
@@ -125,6 +127,27 @@ std::vector<std::string> MissingResources(const grpc::Status& status) {
     names.push_back(info.resource_name());
   }
   return names;
+}
+
+absl::Status BusyError(std::string_view message,
+                       std::chrono::milliseconds retry_after) {
+  absl::Status status = absl::ResourceExhaustedError(Absl(message));
+  google::rpc::RetryInfo info;
+  const int64_t ms = std::max<int64_t>(1, retry_after.count());
+  info.mutable_retry_delay()->set_seconds(ms / 1000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) *
+                                        1000000);
+  status.SetPayload(kRetryInfoType, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::optional<std::chrono::milliseconds> RetryDelay(
+    const grpc::Status& status) {
+  const auto infos = Details<google::rpc::RetryInfo>(status, kRetryInfoType);
+  if (infos.empty()) return std::nullopt;
+  const auto& delay = infos.front().retry_delay();
+  return std::chrono::milliseconds(delay.seconds() * 1000 +
+                                   delay.nanos() / 1000000);
 }
 
 absl::Status FieldError(std::string_view field, std::string_view message) {

@@ -3,7 +3,9 @@
 #include <absl/status/status.h>
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +45,14 @@ absl::Status ResourceNotFound(std::string_view resource_name,
                               std::string_view message);
 // The resource names of the ResourceInfo details in a grpc::Status.
 std::vector<std::string> MissingResources(const grpc::Status& status);
+
+// RESOURCE_EXHAUSTED for a server too busy to take a call now, with a
+// google.rpc.RetryInfo saying how long to wait before retrying (AIP-193);
+// the gateway sends it as Retry-After.
+absl::Status BusyError(std::string_view message,
+                       std::chrono::milliseconds retry_after);
+// The RetryInfo delay in a grpc::Status's details, if there is one.
+std::optional<std::chrono::milliseconds> RetryDelay(const grpc::Status& status);
 
 // INVALID_ARGUMENT whose message starts with the offending field path, e.g.
 // "review.declared_online_count: must be >= 0" (AIP-193).

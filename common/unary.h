@@ -72,8 +72,11 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
         reactor->Finish(ToGrpcStatus(handler(call)));
       });
   if (!accepted) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                 "server busy: too many queued calls"));
+    reactor->Finish(ToGrpcStatus(BusyError(
+        "server busy: too many queued calls",
+        std::max(std::chrono::milliseconds(1),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     executor->EstimatedWait())))));
   }
   return reactor;
 }

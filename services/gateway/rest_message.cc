@@ -1,5 +1,6 @@
 #include "services/gateway/rest_message.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "common/percent_encoding.h"
@@ -73,8 +74,15 @@ RestReply ErrorReply(const grpc::Status& status, int http_status) {
     if (printed.is_object() && printed.contains("details"))
       details = printed["details"];
   }
-  return ErrorReply(status.error_code(), status.error_message(), http_status,
-                    std::move(details));
+  RestReply reply = ErrorReply(status.error_code(), status.error_message(),
+                               http_status, std::move(details));
+  // A busy backend's RetryInfo, as HTTP says it: whole seconds, at least 1.
+  if (const auto delay = common::RetryDelay(status)) {
+    reply.headers.emplace_back(
+        "Retry-After",
+        std::to_string(std::max<int64_t>(1, (delay->count() + 999) / 1000)));
+  }
+  return reply;
 }
 
 }  // namespace nml::gateway

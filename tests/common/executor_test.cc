@@ -6,6 +6,8 @@
 #include <future>
 #include <thread>
 
+#include "common/status.h"
+
 namespace nml::common {
 namespace {
 
@@ -81,6 +83,11 @@ TEST(Executor, EstimatesTheWaitAndAdmitsWhatTheQueueAndDeadlineAllow) {
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(full.message().find("an overloaded queue holds"), std::string::npos)
       << full;
+  // Both refusals say when to retry (google.rpc.RetryInfo): about the wait.
+  const auto retry = RetryDelay(ToGrpcStatus(full));
+  ASSERT_TRUE(retry.has_value());
+  EXPECT_GE(*retry, 100ms);
+  EXPECT_TRUE(RetryDelay(ToGrpcStatus(soon)).has_value());
   // One running and two queued on one worker: three runs of about 40 ms.
   const auto wait = executor.EstimatedWait();
   EXPECT_GE(wait, 110ms);

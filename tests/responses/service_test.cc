@@ -164,6 +164,8 @@ TEST_F(ResponsesServiceTest, ACallThatWouldWaitPastItsDeadlineIsRefusedAtOnce) {
   EXPECT_NE(refused.error_message().find("past its deadline"),
             std::string::npos)
       << refused.error_message();
+  EXPECT_TRUE(common::RetryDelay(refused).has_value())
+      << "a google.rpc.RetryInfo says when to retry";
 
   hold = false;
   gate.Open();
