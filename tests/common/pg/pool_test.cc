@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "common/pg/transaction.h"
 #include "tests/support/test_database.h"
 
 namespace nml::common {
@@ -88,6 +89,35 @@ TEST(PgPool, PreparesStatementsOnEveryNewConnection) {
                   })
                   .ok());
   EXPECT_EQ(answer, 42);
+}
+
+TEST(ExecPrepared, PreparesEachShapeOncePerConnectionUpToABound) {
+  TestDatabase db;
+  PgPool pool(Options(db.url()), "pool-test");
+  // More distinct texts than are ever prepared: every one still answers,
+  // and no connection holds more than kMaxPreparedShapes statements.
+  const size_t shapes = kMaxPreparedShapes + 20;
+  int64_t prepared = 0;
+  ASSERT_TRUE(pool.Run([&](pqxx::connection& c) {
+                    pqxx::nontransaction tx(c);
+                    for (size_t i = 0; i < shapes; ++i) {
+                      const std::string sql =
+                          "SELECT $1::int + " + std::to_string(i);
+                      for (int again = 0; again < 2; ++again) {
+                        const int got =
+                            ExecPrepared(tx, sql, 1)[0][0].as<int>();
+                        EXPECT_EQ(got, static_cast<int>(i) + 1);
+                      }
+                    }
+                    prepared = tx.exec1(
+                                     "SELECT count(*) FROM "
+                                     "pg_prepared_statements")[0]
+                                   .as<int64_t>();
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_GT(prepared, 0);
+  EXPECT_LE(prepared, static_cast<int64_t>(kMaxPreparedShapes));
 }
 
 }  // namespace
