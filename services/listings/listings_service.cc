@@ -66,57 +66,66 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
     Context* context, const Request* request, Response* response,
     const std::string& request_id, PlanFn plan) {
   return common::ServeUnary(
-      context, &executor_, [=, this](const common::CallInfo&) -> absl::Status {
-        if (request_id.size() > kMaxRequestIdLength) {
-          return common::FieldError(
-              "request_id",
-              absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
-        }
-        const std::string bytes = common::RequestFingerprintBytes(*request);
-        ListingsStore::WriteRequest write{
-            std::string(Request::descriptor()->name()), request_id, bytes};
-        // Held for the whole write: the store plans on it when it is current.
-        const auto snapshot = snapshots_.Get();
-        const SnapshotHolder::Publishing publishing(snapshots_);
-        auto result = store_.Write(
-            write,
-            [&](const SnapshotData& current)
-                -> absl::StatusOr<ListingsStore::Planned> {
-              auto planned = [&] {
-                if constexpr (std::is_invocable_v<PlanFn, const SnapshotData&,
-                                                  const Request&, absl::Time>) {
-                  return plan(current, *request, absl::Now());
-                } else {
-                  return plan(current, *request);
-                }
-              }();
-              if (!planned.ok()) return planned.status();
-              ListingsStore::Planned out;
-              out.changes = std::move(planned->changes);
-              auto answer =
-                  std::make_shared<Response>(std::move(planned->response));
-              out.answer = [answer](int64_t version) {
-                answer->set_data_version(version);
-                return answer->SerializeAsString();
-              };
-              return out;
-            },
-            snapshot != nullptr ? &snapshot->data() : nullptr);
-        if (!result.ok()) return result.status();
-        if (!response->ParseFromString(result->answer)) {
-          return absl::InternalError("stored answer unreadable");
-        }
-        if constexpr (requires { response->set_replayed(true); }) {
-          response->set_replayed(result->replayed);
-        }
-        // Read-your-writes: the new snapshot is served before the answer.
-        // Built once; the refresher skips the notification of this version.
-        if (result->data.has_value()) {
-          snapshots_.SetIfNewer(
-              Snapshot::Build(*std::move(result->data), absl::Now()));
-        }
-        return absl::OkStatus();
+      context, &executor_, [=, this](const common::CallInfo&) {
+        return WriteNow(*request, *response, request_id, plan);
       });
+}
+
+template <typename Request, typename Response, typename PlanFn>
+absl::Status ListingsServiceImpl::WriteNow(const Request& request,
+                                           Response& response,
+                                           const std::string& request_id,
+                                           PlanFn plan) {
+  if (request_id.size() > kMaxRequestIdLength) {
+    return common::FieldError(
+        "request_id",
+        absl::StrCat("at most ", kMaxRequestIdLength, " characters"));
+  }
+  const std::string bytes = common::RequestFingerprintBytes(request);
+  ListingsStore::WriteRequest write{std::string(Request::descriptor()->name()),
+                                    request_id, bytes};
+  // Held for the whole write: the store plans on it when it is current.
+  const auto snapshot = snapshots_.Get();
+  const SnapshotHolder::Publishing publishing(snapshots_);
+  auto result = store_.Write(
+      write,
+      [&](const SnapshotData& current)
+          -> absl::StatusOr<ListingsStore::Planned> {
+        auto planned = [&] {
+          if constexpr (std::is_invocable_v<PlanFn, const SnapshotData&,
+                                            const Request&, absl::Time>) {
+            return plan(current, request, absl::Now());
+          } else {
+            return plan(current, request);
+          }
+        }();
+        if (!planned.ok()) return planned.status();
+        ListingsStore::Planned out;
+        out.changes = std::move(planned->changes);
+        auto answer =
+            std::make_shared<std::remove_cvref_t<decltype(planned->response)>>(
+                std::move(planned->response));
+        out.answer = [answer](int64_t version) {
+          answer->set_data_version(version);
+          return answer->SerializeAsString();
+        };
+        return out;
+      },
+      snapshot != nullptr ? &snapshot->data() : nullptr);
+  if (!result.ok()) return result.status();
+  if (!response.ParseFromString(result->answer)) {
+    return absl::InternalError("stored answer unreadable");
+  }
+  if constexpr (requires { response.set_replayed(true); }) {
+    response.set_replayed(result->replayed);
+  }
+  // Read-your-writes: the new snapshot is served before the answer.
+  // Built once; the refresher skips the notification of this version.
+  if (result->data.has_value()) {
+    snapshots_.SetIfNewer(
+        Snapshot::Build(*std::move(result->data), absl::Now()));
+  }
+  return absl::OkStatus();
 }
 
 // ------------------------------------------------------------ reads
@@ -338,6 +347,157 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
         }
         return plan;
       });
+}
+
+// ------------------------------------------------------------ streamed import
+
+namespace {
+
+// The most an ImportReviewStream may send in all (the largest message a
+// server may be configured to take).
+constexpr size_t kMaxStreamedImportBytes = 256u << 20;
+
+// Folds one part into the import so far: the first part is the request
+// (review, ids, options, listings), later ones add listings only.
+absl::Status AppendPart(int part, v1::ImportReviewRequest& part_import,
+                        v1::ImportReviewRequest& import, size_t& bytes) {
+  bytes += part_import.ByteSizeLong();
+  if (bytes > kMaxStreamedImportBytes) {
+    return common::FieldError("import.listings",
+                              absl::StrCat("the import is larger than ",
+                                           kMaxStreamedImportBytes >> 20,
+                                           " MiB; nothing was written"));
+  }
+  if (part == 0) {
+    import = std::move(part_import);
+    return absl::OkStatus();
+  }
+  v1::ImportReviewRequest only_listings;
+  only_listings.mutable_listings()->Swap(part_import.mutable_listings());
+  if (part_import.ByteSizeLong() != 0) {
+    return common::FieldError(
+        "import",
+        absl::StrCat("part ", part + 1,
+                     ": only the first part may carry the review, request_id "
+                     "or validate_only; later parts carry listings only"));
+  }
+  for (auto& listing : *only_listings.mutable_listings()) {
+    *import.add_listings() = std::move(listing);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// Reads every part, then runs the import on a worker, like ServeUnary does
+// for a unary write (auth first, admission, deadline, one Finish).
+class ListingsServiceImpl::ImportStreamReactor final
+    : public grpc::ServerReadReactor<v1::ImportReviewStreamRequest> {
+ public:
+  ImportStreamReactor(ListingsServiceImpl& service, Context* context,
+                      v1::ImportReviewStreamResponse* response)
+      : service_(service), context_(context), response_(response) {
+    if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+      Finish(common::ToGrpcStatus(auth));
+      return;
+    }
+    StartRead(&part_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client closed its side, or the call ended
+      if (context_->IsCancelled()) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+        return;
+      }
+      Run();
+      return;
+    }
+    if (absl::Status st =
+            AppendPart(parts_++, *part_.mutable_import(), import_, bytes_);
+        !st.ok()) {
+      Finish(common::ToGrpcStatus(st));
+      return;
+    }
+    part_.Clear();
+    StartRead(&part_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void Run() {
+    if (parts_ == 0) {
+      Finish(common::ToGrpcStatus(
+          common::FieldError("import", "the stream carried no part")));
+      return;
+    }
+    const auto deadline = context_->deadline();
+    if (absl::Status admitted = service_.executor_.Admit(deadline);
+        !admitted.ok()) {
+      Finish(common::ToGrpcStatus(admitted));
+      return;
+    }
+    const bool accepted = service_.executor_.TrySubmit([this, deadline] {
+      if (context_->IsCancelled()) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                            "call cancelled before it ran"));
+        return;
+      }
+      if (deadline < std::chrono::system_clock::now()) {
+        Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                            "deadline passed while queued"));
+        return;
+      }
+      Finish(
+          common::ToGrpcStatus(service_.ImportStreamed(import_, *response_)));
+    });
+    if (!accepted) {
+      Finish(common::ToGrpcStatus(common::BusyError(
+          "server busy: too many queued calls", std::chrono::seconds(1))));
+    }
+  }
+
+  ListingsServiceImpl& service_;
+  Context* const context_;
+  v1::ImportReviewStreamResponse* const response_;
+  v1::ImportReviewStreamRequest part_;
+  v1::ImportReviewRequest import_;
+  int parts_ = 0;
+  size_t bytes_ = 0;
+};
+
+absl::Status ListingsServiceImpl::ImportStreamed(
+    const v1::ImportReviewRequest& request,
+    v1::ImportReviewStreamResponse& response) {
+  v1::ImportReviewResponse& answer = *response.mutable_import();
+  if (request.validate_only()) {
+    const auto snapshot = snapshots_.Get();
+    if (snapshot == nullptr) {
+      return absl::UnavailableError(
+          "the data is not loaded yet; retry shortly");
+    }
+    if (auto st = ValidateImport(*snapshot, request, answer); !st.ok()) {
+      return st;
+    }
+  } else if (auto st =
+                 WriteNow(request, answer, request.request_id(), PlanImport);
+             !st.ok()) {
+    return st;
+  }
+  // The stored answer is whole (a retry replays it); what is sent leaves
+  // the reconciliations out when they would not fit in one message.
+  if (response.ByteSizeLong() > max_answer_bytes_) {
+    answer.clear_reconciliations();
+    response.set_reconciliations_omitted(true);
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerReadReactor<v1::ImportReviewStreamRequest>*
+ListingsServiceImpl::ImportReviewStream(
+    Context* context, v1::ImportReviewStreamResponse* response) {
+  return new ImportStreamReactor(*this, context, response);
 }
 
 }  // namespace nml::listings

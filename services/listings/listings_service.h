@@ -75,6 +75,8 @@ class ListingsServiceImpl final
 
   Reactor* ImportReview(Context*, const v1::ImportReviewRequest*,
                         v1::ImportReviewResponse*) override;
+  grpc::ServerReadReactor<v1::ImportReviewStreamRequest>* ImportReviewStream(
+      Context*, v1::ImportReviewStreamResponse*) override;
   Reactor* MergeMarkets(Context*, const v1::MergeMarketsRequest*,
                         v1::MergeMarketsResponse*) override;
   Reactor* SplitMarket(Context*, const v1::SplitMarketRequest*,
@@ -112,6 +114,14 @@ class ListingsServiceImpl final
   template <typename Request, typename Response, typename PlanFn>
   Reactor* Write(Context* context, const Request* request, Response* response,
                  const std::string& request_id, PlanFn plan);
+  // Write's work, on the caller's (a worker's) thread.
+  template <typename Request, typename Response, typename PlanFn>
+  absl::Status WriteNow(const Request& request, Response& response,
+                        const std::string& request_id, PlanFn plan);
+  // The whole import of an ImportReviewStream, on a worker.
+  absl::Status ImportStreamed(const v1::ImportReviewRequest& request,
+                              v1::ImportReviewStreamResponse& response);
+  class ImportStreamReactor;
 
   ListingsStore& store_;
   SnapshotHolder& snapshots_;

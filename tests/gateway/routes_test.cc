@@ -41,8 +41,18 @@ TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             name);
     ASSERT_NE(service, nullptr) << name;
-    for (int i = 0; i < service->method_count(); ++i, ++rpcs) {
+    for (int i = 0; i < service->method_count(); ++i) {
       const auto* method = service->method(i);
+      // A client-streaming RPC has no REST form (a body is one message):
+      // ImportReviewStream, the large-import twin of ImportReview.
+      if (method->client_streaming()) {
+        EXPECT_FALSE(method->options().HasExtension(google::api::http))
+            << method->full_name();
+        EXPECT_EQ(routes_of[absl::StrCat("/", name, "/", method->name())], 0)
+            << method->full_name();
+        continue;
+      }
+      ++rpcs;
       EXPECT_TRUE(method->options().HasExtension(google::api::http))
           << method->full_name() << " has no google.api.http";
       EXPECT_EQ(routes_of[absl::StrCat("/", name, "/", method->name())], 1)

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -30,10 +31,13 @@ using nml::testing::TestDatabase;
 
 class Server {
  public:
-  explicit Server(const std::string& db_url)
-      : process_(
-            NML_LISTINGS_BIN, {},
-            {{"NML_DATABASE_URL", db_url}, {"NML_LISTEN", "127.0.0.1:0"}}) {
+  explicit Server(const std::string& db_url,
+                  std::map<std::string, std::string> env = {})
+      : process_(NML_LISTINGS_BIN, {}, [&] {
+          env["NML_DATABASE_URL"] = db_url;
+          env["NML_LISTEN"] = "127.0.0.1:0";
+          return env;
+        }()) {
     port_ = process_.WaitForListeningPort(30s);
     EXPECT_GT(port_, 0) << process_.Stderr();
     address_ = absl::StrCat("127.0.0.1:", port_);
@@ -432,6 +436,59 @@ TEST(Import, OneBadRowInAOneReviewFileWritesNothing) {
   v1::GetDataStatusResponse status;
   ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
   EXPECT_EQ(status.data_version(), 0);
+}
+
+TEST(Import, AReviewLargerThanOneMessageIsStreamedInParts) {
+  // 12,000 rows are about 0.9 MB, over this server's 512 KiB messages.
+  TestDatabase db;
+  Server server(db.url(), {{"NML_MAX_MESSAGE_BYTES", "524288"}});
+  const std::string dir = WriteReview("streamed", 2030, 12000, [](int i) {
+    return absl::StrCat("Market ", i);
+  });
+  const auto loaded = Nmlctl(server.address(), {"import", dir});
+  const auto again = Nmlctl(server.address(), {"import", dir});
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(loaded.exit_status, 0) << loaded.err;
+  EXPECT_TRUE(absl::StrContains(loaded.err, "sent 12000 of 12000 rows"))
+      << loaded.err;
+  EXPECT_TRUE(absl::StrContains(loaded.err, "reconciliations were left out"))
+      << loaded.err;
+  EXPECT_TRUE(absl::StrContains(loaded.out, "12000 new markets")) << loaded.out;
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "(already loaded)")) << again.out;
+
+  v1::GetDataStatusResponse status;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
+  EXPECT_EQ(status.listing_count(), 12000);
+}
+
+TEST(Import, AStreamedImportRefusesAReviewInALaterPartAndWritesNothing) {
+  TestDatabase db;
+  Server server(db.url());
+  auto context = Context();
+  v1::ImportReviewStreamResponse answer;
+  auto stream = server.stub().ImportReviewStream(context.get(), &answer);
+  v1::ImportReviewStreamRequest part;
+  v1::ImportReviewRequest& import = *part.mutable_import();
+  import.mutable_review()->set_year(2030);
+  import.set_request_id("streamed-bad");
+  v1::ImportedListing& listing = *import.add_listings();
+  listing.set_market_display_name("Market 1");
+  listing.set_kind(v1::MARKET_KIND_ONLINE);
+  listing.set_country("CN");
+  ASSERT_TRUE(stream->Write(part));
+  // A second part may carry listings only.
+  import.clear_request_id();
+  stream->Write(part);
+  stream->WritesDone();
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "part 2"))
+      << status.error_message();
+
+  v1::GetDataStatusResponse data;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &data).ok());
+  EXPECT_EQ(data.data_version(), 0) << "nothing was written";
 }
 
 // ------------------------------------------------------------ freshness

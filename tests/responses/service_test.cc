@@ -132,7 +132,11 @@ TEST_F(ResponsesServiceTest, AFullQueueIsRefusedAndAnExpiredCallNeverRuns) {
   std::this_thread::sleep_for(50ms);
   gate.Open();
   EXPECT_EQ(busy.get().error_code(), grpc::StatusCode::NOT_FOUND);
-  // Let the worker reach the expired call, which it drops unrun.
+  // Let the worker reach the expired call, which it drops unrun (the busy
+  // call's answer can reach us before the worker takes it from the queue).
+  for (int i = 0; i < 500 && executor_.queued() != 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_EQ(GetStakeholder("stakeholders/d").error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(store_.calls(), 2) << "the expired and refused calls never ran";

@@ -95,6 +95,8 @@ class Client {
 
   const GlobalOptions& options() const { return options_; }
   const std::string& address() const { return address_; }
+  // For streaming calls, which Invoke does not cover.
+  Stub& stub() { return *stub_; }
 
  private:
   const GlobalOptions& options_;
