@@ -65,6 +65,7 @@ grpc::Status ImportInParts(ListingsClient& client,
   const int total = request.listings_size();
   int sent = 0;
   bool open = true;
+  size_t bytes = part.ByteSizeLong();  // kept as rows are added
   const auto flush = [&] {
     const int rows = part.import().listings_size();
     open = stream->Write(part);  // false: the server has already answered
@@ -73,14 +74,17 @@ grpc::Status ImportInParts(ListingsClient& client,
     std::fprintf(stderr, "import: reviews/%d: sent %d of %d rows\n",
                  request.review().year(), sent, total);
     part.Clear();
+    bytes = 0;
   };
   for (const auto& listing : request.listings()) {
-    if (part.import().listings_size() > 0 &&
-        part.ByteSizeLong() + listing.ByteSizeLong() + 8 > kImportPartBytes) {
+    // A listing's bytes, its tag and length, and the part's own.
+    const size_t size = listing.ByteSizeLong() + 16;
+    if (part.import().listings_size() > 0 && bytes + size > kImportPartBytes) {
       flush();
       if (!open) break;
     }
     *part.mutable_import()->add_listings() = listing;
+    bytes += size;
   }
   if (open) flush();
   if (open) stream->WritesDone();
