@@ -5,7 +5,9 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <utility>
 
 #include "common/auth.h"
@@ -20,6 +22,44 @@ struct CallInfo {
   std::chrono::system_clock::time_point deadline =
       std::chrono::system_clock::time_point::max();
 };
+
+// Runs `handler(call)` for a call on a worker of `executor`, and hands its
+// status to `finish`, exactly once. A call the executor does not admit
+// (Executor::Admit) or has no room for is refused at once with
+// RESOURCE_EXHAUSTED; one cancelled or past its deadline while queued is
+// not run. ServeUnary and the streaming reactors share it.
+template <typename Handler, typename Finish>
+void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
+                 const CallInfo& call, Handler handler, Finish finish) {
+  if (absl::Status admitted = executor.Admit(call.deadline); !admitted.ok()) {
+    finish(ToGrpcStatus(admitted));
+    return;
+  }
+  // The task holds `finish` only until it calls it; TrySubmit refuses
+  // without running (or keeping) the task.
+  auto shared_finish = std::make_shared<Finish>(std::move(finish));
+  const bool accepted = executor.TrySubmit(
+      [context, call, shared_finish, handler = std::move(handler)]() mutable {
+        if (context->IsCancelled()) {
+          (*shared_finish)(grpc::Status(grpc::StatusCode::CANCELLED,
+                                        "call cancelled before it ran"));
+          return;
+        }
+        if (call.deadline < std::chrono::system_clock::now()) {
+          (*shared_finish)(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                        "deadline passed while queued"));
+          return;
+        }
+        (*shared_finish)(ToGrpcStatus(handler(call)));
+      });
+  if (!accepted) {
+    (*shared_finish)(ToGrpcStatus(BusyError(
+        "server busy: too many queued calls",
+        std::max(std::chrono::milliseconds(1),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     executor.EstimatedWait())))));
+  }
+}
 
 // The one way every service serves a unary RPC. `handler(const CallInfo&)`
 // fills the response and returns an absl::Status; ServeUnary does the rest:
@@ -53,31 +93,9 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(handler(call)));
     return reactor;
   }
-  if (absl::Status admitted = executor->Admit(call.deadline); !admitted.ok()) {
-    reactor->Finish(ToGrpcStatus(admitted));
-    return reactor;
-  }
-  const bool accepted = executor->TrySubmit(
-      [context, reactor, call, handler = std::move(handler)]() mutable {
-        if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                                       "call cancelled before it ran"));
-          return;
-        }
-        if (call.deadline < std::chrono::system_clock::now()) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                                       "deadline passed while queued"));
-          return;
-        }
-        reactor->Finish(ToGrpcStatus(handler(call)));
-      });
-  if (!accepted) {
-    reactor->Finish(ToGrpcStatus(BusyError(
-        "server busy: too many queued calls",
-        std::max(std::chrono::milliseconds(1),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                     executor->EstimatedWait())))));
-  }
+  RunOnWorker(
+      context, *executor, call, std::move(handler),
+      [reactor](const grpc::Status& status) { reactor->Finish(status); });
   return reactor;
 }
 

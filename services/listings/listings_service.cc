@@ -389,8 +389,8 @@ absl::Status AppendPart(int part, v1::ImportReviewRequest& part_import,
 
 }  // namespace
 
-// Reads every part, then runs the import on a worker, like ServeUnary does
-// for a unary write (auth first, admission, deadline, one Finish).
+// Reads every part, then runs the import on a worker as ServeUnary runs a
+// unary write (auth first, then common::RunOnWorker).
 class ListingsServiceImpl::ImportStreamReactor final
     : public grpc::ServerReadReactor<v1::ImportReviewStreamRequest> {
  public:
@@ -432,30 +432,12 @@ class ListingsServiceImpl::ImportStreamReactor final
           common::FieldError("import", "the stream carried no part")));
       return;
     }
-    const auto deadline = context_->deadline();
-    if (absl::Status admitted = service_.executor_.Admit(deadline);
-        !admitted.ok()) {
-      Finish(common::ToGrpcStatus(admitted));
-      return;
-    }
-    const bool accepted = service_.executor_.TrySubmit([this, deadline] {
-      if (context_->IsCancelled()) {
-        Finish(grpc::Status(grpc::StatusCode::CANCELLED,
-                            "call cancelled before it ran"));
-        return;
-      }
-      if (deadline < std::chrono::system_clock::now()) {
-        Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                            "deadline passed while queued"));
-        return;
-      }
-      Finish(
-          common::ToGrpcStatus(service_.ImportStreamed(import_, *response_)));
-    });
-    if (!accepted) {
-      Finish(common::ToGrpcStatus(common::BusyError(
-          "server busy: too many queued calls", std::chrono::seconds(1))));
-    }
+    common::RunOnWorker(
+        context_, service_.executor_, common::CallInfo{context_->deadline()},
+        [this](const common::CallInfo&) {
+          return service_.ImportStreamed(import_, *response_);
+        },
+        [this](const grpc::Status& status) { Finish(status); });
   }
 
   ListingsServiceImpl& service_;
