@@ -422,7 +422,7 @@ absl::StatusOr<std::string> Filter::ToSql(const SqlMapping& mapping,
   return NodeToSql(*root_, mapping, params, enforced, /*conjunct=*/true);
 }
 
-std::optional<std::string> Filter::RequiredHas(std::string_view field) const {
+std::optional<HasTerm> Filter::RequiredHas(std::string_view field) const {
   // Walks the left spine and right sides of ANDs only.
   std::vector<const Node*> pending;
   if (root_ != nullptr) pending.push_back(root_.get());
@@ -434,7 +434,7 @@ std::optional<std::string> Filter::RequiredHas(std::string_view field) const {
       pending.push_back(node->left.get());
     } else if (node->kind == Node::Kind::kCompare && node->op == ":" &&
                node->field == field) {
-      return node->text;
+      return HasTerm{node->field, node->text};
     }
   }
   return std::nullopt;

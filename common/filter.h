@@ -74,10 +74,10 @@ class Filter final {
                                     std::vector<std::string>* params,
                                     const HasTerm* enforced = nullptr) const;
 
-  // The value every match must have in list field `field`: a top-level
+  // The term every match must satisfy on list field `field`: a top-level
   // `field:"x"`, alone or in a conjunction (not under OR or NOT). A store
   // can read such a filter from an index on that field in page order.
-  std::optional<std::string> RequiredHas(std::string_view field) const;
+  std::optional<HasTerm> RequiredHas(std::string_view field) const;
 
   struct Node;
 

@@ -102,9 +102,7 @@ absl::Status ListingsServiceImpl::WriteNow(const Request& request,
         if (!planned.ok()) return planned.status();
         ListingsStore::Planned out;
         out.changes = std::move(planned->changes);
-        auto answer =
-            std::make_shared<std::remove_cvref_t<decltype(planned->response)>>(
-                std::move(planned->response));
+        auto answer = std::make_shared<Response>(std::move(planned->response));
         out.answer = [answer](int64_t version) {
           answer->set_data_version(version);
           return answer->SerializeAsString();

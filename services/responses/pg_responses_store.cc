@@ -106,11 +106,11 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   // rows of response_targets in page order (its indexes copy the order
   // keys), not every response naming it; the rest of the filter still
   // applies.
-  const std::optional<std::string> target = q.filter.RequiredHas("targets");
+  const std::optional<common::HasTerm> target = q.filter.RequiredHas("targets");
   const char* alias = target ? "t." : "r.";
   std::string sql = absl::StrCat("SELECT ", ResponseColumnList());
   if (target) {
-    params.push_back(*target);
+    params.push_back(target->value);
     absl::StrAppend(
         &sql,
         " FROM response_targets t JOIN responses r ON r.seq = t.response_seq"
@@ -135,9 +135,8 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       break;
   }
   const std::string seq = target ? "t.response_seq" : "r.seq";
-  const common::HasTerm enforced{"targets", target.value_or("")};
   auto where = q.filter.ToSql(ResponseSqlMapping(), &params,
-                              target ? &enforced : nullptr);
+                              target ? &*target : nullptr);
   if (!where.ok()) return where.status();
   absl::StrAppend(&sql, "(", *where, ")");
   if (!q.show_deleted) sql += " AND r.delete_time IS NULL";

@@ -11,6 +11,31 @@
 namespace nml::common {
 namespace {
 
+// Keeps one worker of `executor` busy until Release (or the end of scope).
+class HeldWorker {
+ public:
+  explicit HeldWorker(Executor& executor) {
+    std::promise<void> started;
+    held_ = executor.TrySubmit([&started, released = released_] {
+      started.set_value();
+      released.wait();
+    });
+    EXPECT_TRUE(held_) << "the executor refused the task that holds it";
+    if (held_) started.get_future().wait();
+  }
+  ~HeldWorker() { Release(); }
+  void Release() {
+    if (!held_) return;
+    held_ = false;
+    release_.set_value();
+  }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  bool held_ = false;
+};
+
 TEST(Executor, RunsSubmittedWork) {
   Executor executor(2, 10);
   std::atomic<int> done{0};
@@ -23,19 +48,12 @@ TEST(Executor, RunsSubmittedWork) {
 
 TEST(Executor, RefusesWorkBeyondTheQueueInsteadOfGrowing) {
   Executor executor(1, 2);
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> started;
-  ASSERT_TRUE(executor.TrySubmit([&started, released] {
-    started.set_value();
-    released.wait();
-  }));
-  started.get_future().wait();  // the only worker is busy
+  HeldWorker held(executor);  // the only worker is busy
   EXPECT_TRUE(executor.TrySubmit([] {}));
   EXPECT_TRUE(executor.TrySubmit([] {}));
   EXPECT_FALSE(executor.TrySubmit([] {}));  // queue of 2 is full
   EXPECT_EQ(executor.workers(), 1);
-  release.set_value();
+  held.Release();
   executor.Shutdown();
   EXPECT_FALSE(executor.TrySubmit([] {}));  // stopped
 }
@@ -53,14 +71,7 @@ TEST(Executor, EstimatesTheWaitAndAdmitsWhatTheQueueAndDeadlineAllow) {
   std::this_thread::sleep_for(10ms);  // the worker records the run
   EXPECT_EQ(executor.EstimatedWait().count(), 0) << "an idle worker";
 
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::promise<void> started;
-  ASSERT_TRUE(executor.TrySubmit([&started, released] {
-    started.set_value();
-    released.wait();
-  }));
-  started.get_future().wait();
+  HeldWorker held(executor);
   ASSERT_TRUE(executor.TrySubmit([] {}));
   // One running and one queued: a call now would wait two runs, which the
   // queue holds, unless its deadline comes first.
@@ -93,7 +104,7 @@ TEST(Executor, EstimatesTheWaitAndAdmitsWhatTheQueueAndDeadlineAllow) {
   EXPECT_GE(wait, 110ms);
   EXPECT_LE(wait, 1s)
       << "bounded by what was measured, with room for a slow machine";
-  release.set_value();
+  held.Release();
   executor.Shutdown();
 }
 

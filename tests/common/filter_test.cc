@@ -52,7 +52,9 @@ TEST(Filter, ARequiredListValueIsFoundOnlyWhereEveryMatchHasIt) {
   auto required = [](const std::string& text) {
     auto filter = Filter::Parse(text, Schema());
     EXPECT_TRUE(filter.ok()) << text << ": " << filter.status();
-    return filter.ok() ? filter->RequiredHas("aliases") : std::nullopt;
+    const auto term =
+        filter.ok() ? filter->RequiredHas("aliases") : std::nullopt;
+    return term ? std::optional<std::string>(term->value) : std::nullopt;
   };
   EXPECT_EQ(required("aliases:\"Ali\""), "Ali");
   EXPECT_EQ(required("year = 2021 AND (first_time = true AND aliases:\"Ali\")"),
