@@ -4,6 +4,7 @@
 
 #include "common/idempotency.h"
 #include "common/status.h"
+#include "common/streamed_import.h"
 #include "common/unary.h"
 #include "services/listings/planner.h"
 #include "services/listings/reads.h"
@@ -349,104 +350,6 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
 
 // ------------------------------------------------------------ streamed import
 
-namespace {
-
-// The most an ImportReviewStream may send in all (the largest message a
-// server may be configured to take).
-constexpr size_t kMaxStreamedImportBytes = 256u << 20;
-
-// Folds one part into the import so far: the first part is the request
-// (review, ids, options, listings), later ones add listings only.
-absl::Status AppendPart(int part, v1::ImportReviewRequest& part_import,
-                        v1::ImportReviewRequest& import, size_t& bytes) {
-  bytes += part_import.ByteSizeLong();
-  if (bytes > kMaxStreamedImportBytes) {
-    return common::FieldError("import.listings",
-                              absl::StrCat("the import is larger than ",
-                                           kMaxStreamedImportBytes >> 20,
-                                           " MiB; nothing was written"));
-  }
-  if (part == 0) {
-    import = std::move(part_import);
-    return absl::OkStatus();
-  }
-  v1::ImportReviewRequest only_listings;
-  only_listings.mutable_listings()->Swap(part_import.mutable_listings());
-  if (part_import.ByteSizeLong() != 0) {
-    return common::FieldError(
-        "import",
-        absl::StrCat("part ", part + 1,
-                     ": only the first part may carry the review, request_id "
-                     "or validate_only; later parts carry listings only"));
-  }
-  for (auto& listing : *only_listings.mutable_listings()) {
-    *import.add_listings() = std::move(listing);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-// Reads every part, then runs the import on a worker as ServeUnary runs a
-// unary write (auth first, then common::RunOnWorker).
-class ListingsServiceImpl::ImportStreamReactor final
-    : public grpc::ServerReadReactor<v1::ImportReviewStreamRequest> {
- public:
-  ImportStreamReactor(ListingsServiceImpl& service, Context* context,
-                      v1::ImportReviewStreamResponse* response)
-      : service_(service), context_(context), response_(response) {
-    if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
-      Finish(common::ToGrpcStatus(auth));
-      return;
-    }
-    StartRead(&part_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // the client closed its side, or the call ended
-      if (context_->IsCancelled()) {
-        Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
-        return;
-      }
-      Run();
-      return;
-    }
-    if (absl::Status st =
-            AppendPart(parts_++, *part_.mutable_import(), import_, bytes_);
-        !st.ok()) {
-      Finish(common::ToGrpcStatus(st));
-      return;
-    }
-    part_.Clear();
-    StartRead(&part_);
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  void Run() {
-    if (parts_ == 0) {
-      Finish(common::ToGrpcStatus(
-          common::FieldError("import", "the stream carried no part")));
-      return;
-    }
-    common::RunOnWorker(
-        context_, service_.executor_, common::CallInfo{context_->deadline()},
-        [this](const common::CallInfo&) {
-          return service_.ImportStreamed(import_, *response_);
-        },
-        [this](const grpc::Status& status) { Finish(status); });
-  }
-
-  ListingsServiceImpl& service_;
-  Context* const context_;
-  v1::ImportReviewStreamResponse* const response_;
-  v1::ImportReviewStreamRequest part_;
-  v1::ImportReviewRequest import_;
-  int parts_ = 0;
-  size_t bytes_ = 0;
-};
-
 absl::Status ListingsServiceImpl::ImportStreamed(
     const v1::ImportReviewRequest& request,
     v1::ImportReviewStreamResponse& response) {
@@ -477,7 +380,13 @@ absl::Status ListingsServiceImpl::ImportStreamed(
 grpc::ServerReadReactor<v1::ImportReviewStreamRequest>*
 ListingsServiceImpl::ImportReviewStream(
     Context* context, v1::ImportReviewStreamResponse* response) {
-  return new ImportStreamReactor(*this, context, response);
+  return common::ServeStreamedImport<v1::ImportReviewStreamRequest>(
+      context, executor_, &v1::ImportReviewRequest::mutable_listings,
+      "listings",
+      [this, response](const v1::ImportReviewRequest& import,
+                       const common::CallInfo&) {
+        return ImportStreamed(import, *response);
+      });
 }
 
 }  // namespace nml::listings

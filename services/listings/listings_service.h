@@ -121,7 +121,6 @@ class ListingsServiceImpl final
   // The whole import of an ImportReviewStream, on a worker.
   absl::Status ImportStreamed(const v1::ImportReviewRequest& request,
                               v1::ImportReviewStreamResponse& response);
-  class ImportStreamReactor;
 
   ListingsStore& store_;
   SnapshotHolder& snapshots_;

@@ -3,6 +3,7 @@
 #include "common/field_mask.h"
 #include "common/names.h"
 #include "common/status.h"
+#include "common/streamed_import.h"
 #include "common/validation.h"
 #include "services/responses/import_rules.h"
 #include "services/responses/response_rules.h"
@@ -17,6 +18,30 @@ using common::kStakeholdersPrefix;
 absl::Status ResponsesHandlers::ImportResponses(
     const v1::ImportResponsesRequest& request,
     v1::ImportResponsesResponse& response, const Call& call) {
+  return Import(request, response, call, max_answer_bytes_);
+}
+
+absl::Status ResponsesHandlers::ImportResponsesStream(
+    const v1::ImportResponsesRequest& request,
+    v1::ImportResponsesStreamResponse& response, const Call& call) {
+  // The stored answer is whole (a retry replays it); what is sent leaves
+  // the responses out when they would not fit in one message.
+  v1::ImportResponsesResponse& answer = *response.mutable_import();
+  if (auto st = Import(request, answer, call, common::kMaxStreamedImportBytes);
+      !st.ok()) {
+    return st;
+  }
+  if (response.ByteSizeLong() > max_answer_bytes_) {
+    answer.clear_responses();
+    response.set_responses_omitted(true);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ResponsesHandlers::Import(
+    const v1::ImportResponsesRequest& request,
+    v1::ImportResponsesResponse& response, const Call& call,
+    size_t max_answer_bytes) {
   if (auto st = CheckRequestId(request.request_id(), true); !st.ok()) {
     return st;
   }
@@ -123,6 +148,15 @@ absl::Status ResponsesHandlers::ImportResponses(
       !st.ok()) {
     return st;
   }
+  // The skipped rows are always answered in full, so an import with more
+  // of them than one answer holds is refused before it writes anything.
+  size_t skipped_bytes = 0;
+  for (const auto& issue : skipped) skipped_bytes += issue.ByteSizeLong() + 8;
+  if (auto st =
+          common::CheckAnswerSize(skipped_bytes, max_answer_bytes_, "rows");
+      !st.ok()) {
+    return st;
+  }
   if (request.validate_only()) {
     for (const auto& issue : skipped) *response.add_skipped() = issue;
     for (const auto& row : rows) *response.add_responses() = row.response;
@@ -130,7 +164,7 @@ absl::Status ResponsesHandlers::ImportResponses(
   }
   auto written = store_.ImportResponses(
       rows, skipped, common::IdempotencyKeyOf(request, request.request_id()),
-      max_answer_bytes_);
+      max_answer_bytes);
   if (!written.ok()) return written.status();
   response = written->value;
   return absl::OkStatus();

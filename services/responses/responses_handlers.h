@@ -60,6 +60,10 @@ class ResponsesHandlers {
   absl::Status ImportResponses(const v1::ImportResponsesRequest& request,
                                v1::ImportResponsesResponse& response,
                                const Call& call);
+  // The whole import of an ImportResponsesStream.
+  absl::Status ImportResponsesStream(
+      const v1::ImportResponsesRequest& request,
+      v1::ImportResponsesStreamResponse& response, const Call& call);
   // response_handlers.cc
   absl::Status SummarizeStances(const v1::SummarizeStancesRequest& request,
                                 v1::SummarizeStancesResponse& response,
@@ -69,6 +73,11 @@ class ResponsesHandlers {
                                  const Call& call);
 
  private:
+  // An import whose recorded answer may be at most `max_answer_bytes`.
+  absl::Status Import(const v1::ImportResponsesRequest& request,
+                      v1::ImportResponsesResponse& response, const Call& call,
+                      size_t max_answer_bytes);
+
   ResponsesStore& store_;
   TargetChecker& targets_;
   const size_t max_answer_bytes_;

@@ -1,5 +1,6 @@
 #include "services/responses/responses_service.h"
 
+#include "common/streamed_import.h"
 #include "common/unary.h"
 
 namespace nml::responses {
@@ -97,6 +98,17 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::ImportResponses(
   return common::ServeUnary(context, &executor_, handlers_,
                             &ResponsesHandlers::ImportResponses, request,
                             response);
+}
+
+grpc::ServerReadReactor<v1::ImportResponsesStreamRequest>*
+ResponsesServiceImpl::ImportResponsesStream(
+    Context* context, v1::ImportResponsesStreamResponse* response) {
+  return common::ServeStreamedImport<v1::ImportResponsesStreamRequest>(
+      context, executor_, &v1::ImportResponsesRequest::mutable_rows, "rows",
+      [this, response](const v1::ImportResponsesRequest& import,
+                       const common::CallInfo& call) {
+        return handlers_.ImportResponsesStream(import, *response, call);
+      });
 }
 
 ResponsesServiceImpl::Reactor* ResponsesServiceImpl::SummarizeStances(

@@ -42,6 +42,8 @@ class ResponsesServiceImpl final
                             v1::UndeleteResponseResponse*) override;
   Reactor* ImportResponses(Context*, const v1::ImportResponsesRequest*,
                            v1::ImportResponsesResponse*) override;
+  grpc::ServerReadReactor<v1::ImportResponsesStreamRequest>*
+  ImportResponsesStream(Context*, v1::ImportResponsesStreamResponse*) override;
   Reactor* SummarizeStances(Context*, const v1::SummarizeStancesRequest*,
                             v1::SummarizeStancesResponse*) override;
   Reactor* GetStanceTimeline(Context*, const v1::GetStanceTimelineRequest*,

@@ -128,7 +128,7 @@ bool AuthError(grpc::StatusCode code) {
 
 TEST_F(Auth, EveryMutatingRpcChecksTheRoleOverGrpc) {
   const auto methods = MutatingMethods();
-  ASSERT_EQ(methods.size(), 24u);  // 16 listings + 8 responses
+  ASSERT_EQ(methods.size(), 25u);  // 16 listings + 9 responses
   for (const auto* method : methods) {
     const Role required = AuthPolicy::RequiredRole(
         absl::StrCat("/", method->service()->full_name(), "/", method->name()));

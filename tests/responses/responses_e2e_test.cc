@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <pqxx/pqxx>
 #include <thread>
@@ -47,18 +49,7 @@ class Responses : public ::testing::Test {
     listings_ = StartListings(listings_db_.url());
     listings_port_ = listings_->WaitForListeningPort(30s);
     ASSERT_GT(listings_port_, 0) << listings_->Stderr();
-    responses_ = std::make_unique<Subprocess>(
-        NML_RESPONSES_BIN, std::vector<std::string>{},
-        std::map<std::string, std::string>{
-            {"NML_DATABASE_URL", responses_db_.url()},
-            {"NML_LISTEN", "127.0.0.1:0"},
-            {"NML_WORKERS", "8"},
-            {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port_)}});
-    const int port = responses_->WaitForListeningPort(30s);
-    ASSERT_GT(port, 0) << responses_->Stderr();
-    responses_addr_ = absl::StrCat("127.0.0.1:", port);
-    stub_ = v1::ResponsesService::NewStub(grpc::CreateChannel(
-        responses_addr_, grpc::InsecureChannelCredentials()));
+    StartResponses();
     const auto listings =
         RunProcess(NML_NMLCTL_BIN,
                    {"--addr", absl::StrCat("127.0.0.1:", listings_port_),
@@ -67,11 +58,29 @@ class Responses : public ::testing::Test {
     ASSERT_EQ(listings.exit_status, 0) << listings.err;
   }
 
-  nml::testing::RunResult ImportResponses() {
-    return RunProcess(NML_NMLCTL_BIN,
-                      {"--responses-addr", responses_addr_, "import-responses",
-                       NML_SOURCE_DIR "/data/responses.csv"},
-                      {}, 120s);
+  // (Re)starts nml-responses with the fixture's settings and `extra`.
+  void StartResponses(std::map<std::string, std::string> extra = {}) {
+    responses_.reset();
+    extra.merge(std::map<std::string, std::string>{
+        {"NML_DATABASE_URL", responses_db_.url()},
+        {"NML_LISTEN", "127.0.0.1:0"},
+        {"NML_WORKERS", "8"},
+        {"NML_LISTINGS_ADDR", absl::StrCat("127.0.0.1:", listings_port_)}});
+    responses_ = std::make_unique<Subprocess>(
+        NML_RESPONSES_BIN, std::vector<std::string>{}, extra);
+    const int port = responses_->WaitForListeningPort(30s);
+    ASSERT_GT(port, 0) << responses_->Stderr();
+    responses_addr_ = absl::StrCat("127.0.0.1:", port);
+    stub_ = v1::ResponsesService::NewStub(grpc::CreateChannel(
+        responses_addr_, grpc::InsecureChannelCredentials()));
+  }
+
+  nml::testing::RunResult ImportResponses(
+      const std::string& path = NML_SOURCE_DIR "/data/responses.csv") {
+    return RunProcess(
+        NML_NMLCTL_BIN,
+        {"--responses-addr", responses_addr_, "import-responses", path}, {},
+        120s);
   }
 
   int64_t CountRows() {
@@ -427,6 +436,75 @@ TEST_F(Responses, HostileStringsAreStoredExactlyOrRefusedWithTheField) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(
       absl::StartsWith(status.error_message(), "stakeholder.display_name:"));
+}
+
+TEST_F(Responses, AFileLargerThanOneMessageIsStreamedInParts) {
+  // 6,000 rows are about 1 MB, over this server's 512 KiB messages, and so
+  // is the answer listing every response recorded.
+  StartResponses({{"NML_MAX_MESSAGE_BYTES", "524288"}});
+  const std::string path = ::testing::TempDir() + "/streamed-responses.csv";
+  {
+    std::ofstream csv(path);
+    csv << "year,stakeholder,stakeholder_type,target_market,stance,"
+           "paraphrase,date,source_url\n";
+    for (int i = 0; i < 6000; ++i) {
+      csv << "2021,Association " << i % 50
+          << ",industry association,AliExpress,welcomes,Statement " << i
+          << " welcoming the listing of AliExpress and asking for "
+             "enforcement.,2022-02,https://example.org/statements/"
+          << i << "\n";
+    }
+    // A row whose stance does not map is skipped and reported by its line.
+    csv << "2021,Association 1,industry association,AliExpress,ponders,"
+           "Undecided.,2022-02,https://example.org/undecided\n";
+  }
+  const auto loaded = ImportResponses(path);
+  const auto again = ImportResponses(path);
+  std::filesystem::remove(path);
+  ASSERT_EQ(loaded.exit_status, 0) << loaded.err;
+  EXPECT_TRUE(absl::StrContains(loaded.err, "sent 6001 of 6001 rows"))
+      << loaded.err;
+  EXPECT_TRUE(absl::StrContains(loaded.err, "were left out of the answer"))
+      << loaded.err;
+  EXPECT_TRUE(
+      absl::StrContains(loaded.out,
+                        "imported 6000 responses, 50 new stakeholders, 1 rows "
+                        "skipped"))
+      << loaded.out;
+  EXPECT_TRUE(absl::StrContains(loaded.out,
+                                "streamed-responses.csv:6002: "
+                                "stance_text"))
+      << loaded.out;
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_TRUE(absl::StrContains(again.out, "(already loaded)")) << again.out;
+  EXPECT_EQ(CountRows(), 6000);
+  EXPECT_EQ(List("stakeholder = \"stakeholders/association-7\"").size(), 120u);
+}
+
+TEST_F(Responses, AStreamedImportRefusesOptionsInALaterPartAndWritesNothing) {
+  auto context = Context();
+  v1::ImportResponsesStreamResponse answer;
+  auto stream = stub_->ImportResponsesStream(context.get(), &answer);
+  v1::ImportResponsesStreamRequest part;
+  v1::ImportResponsesRequest& import = *part.mutable_import();
+  import.set_request_id("streamed-bad");
+  v1::ImportedResponse& row = *import.add_rows();
+  row.set_review_year(2021);
+  row.set_stakeholder_display_name("Alibaba Group");
+  row.set_target_text("AliExpress");
+  row.set_stance_text("welcomes");
+  row.set_summary("A statement.");
+  row.set_source_url("https://example.org/a");
+  ASSERT_TRUE(stream->Write(part));
+  // A second part may carry rows only.
+  import.set_validate_only(true);
+  stream->Write(part);
+  stream->WritesDone();
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(status.error_message(), "part 2"))
+      << status.error_message();
+  EXPECT_EQ(CountRows(), 0) << "nothing was written";
 }
 
 TEST_F(Responses, SoftDeleteHidesAndUndeleteRestores) {

@@ -2,10 +2,13 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/repeated_ptr_field.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/support/sync_stream.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -44,6 +47,11 @@ inline constexpr int kMaxAnswerBytes = 256 * 1024 * 1024;
 std::unique_ptr<grpc::ClientContext> NewContext(
     const GlobalOptions& options,
     std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+
+// An import larger than this goes in parts of at most this (InvokeInParts),
+// so a server's message limit (4 MiB by default, at least this if set
+// lower) bounds a part, not the import.
+inline constexpr size_t kImportPartBytes = 64 << 10;
 
 // The extra time an import of `rows` rows is given: a millisecond a row,
 // about 30 times what one costs on a 2-core machine (bench/imports.sh).
@@ -93,10 +101,56 @@ class Client {
     return status.ok() ? 0 : ReportError(address_, status);
   }
 
+  // Invoke for an import too large for one message: `request` goes through
+  // the client-streaming `method` as parts `Part{Request import = 1}` of at
+  // most kImportPartBytes each. The first part is the request with the rows
+  // that fit; later ones carry rows (the repeated field `rows`) only.
+  // Progress goes to stderr as "<label>: sent N of M rows".
+  template <typename Part, typename Answer, typename Request, typename Row>
+  grpc::Status InvokeInParts(
+      std::unique_ptr<grpc::ClientWriter<Part>> (Stub::*method)(
+          grpc::ClientContext*, Answer*),
+      const Request& request,
+      google::protobuf::RepeatedPtrField<Row>* (Request::*rows)(),
+      const std::string& label, Answer* answer) {
+    Part part;
+    *part.mutable_import() = request;
+    google::protobuf::RepeatedPtrField<Row> all;
+    all.Swap((part.mutable_import()->*rows)());
+    auto context = NewContext(options_, ImportTime(all.size()));
+    auto stream = ((*stub_).*method)(context.get(), answer);
+    int sent = 0;
+    int in_part = 0;
+    bool open = true;
+    size_t bytes = part.ByteSizeLong();  // kept as rows are added
+    const auto flush = [&] {
+      open = stream->Write(part);  // false: the server has already answered
+      if (!open) return;
+      sent += in_part;
+      std::fprintf(stderr, "%s: sent %d of %d rows\n", label.c_str(), sent,
+                   all.size());
+      part.Clear();
+      in_part = 0;
+      bytes = 0;
+    };
+    for (Row& row : all) {
+      // A row's bytes, its tag and length, and the part's own.
+      const size_t size = row.ByteSizeLong() + 16;
+      if (in_part > 0 && bytes + size > kImportPartBytes) {
+        flush();
+        if (!open) break;
+      }
+      *(part.mutable_import()->*rows)()->Add() = std::move(row);
+      ++in_part;
+      bytes += size;
+    }
+    if (open) flush();
+    if (open) stream->WritesDone();
+    return stream->Finish();
+  }
+
   const GlobalOptions& options() const { return options_; }
   const std::string& address() const { return address_; }
-  // For streaming calls, which Invoke does not cover.
-  Stub& stub() { return *stub_; }
 
  private:
   const GlobalOptions& options_;

@@ -44,65 +44,6 @@ int Status(ListingsClient& client) {
   return 0;
 }
 
-namespace {
-
-// A review import larger than one part goes as an ImportReviewStream, in
-// parts of at most this, so a server's message limit (4 MiB by default, at
-// least this if set lower) bounds a part, not the import.
-constexpr size_t kImportPartBytes = 64 << 10;
-
-// ImportReview as a stream of parts, with progress on stderr.
-grpc::Status ImportInParts(ListingsClient& client,
-                           const v1::ImportReviewRequest& request,
-                           v1::ImportReviewResponse* response) {
-  auto context =
-      NewContext(client.options(), ImportTime(request.listings_size()));
-  v1::ImportReviewStreamResponse answer;
-  auto stream = client.stub().ImportReviewStream(context.get(), &answer);
-  v1::ImportReviewStreamRequest part;
-  *part.mutable_import() = request;
-  part.mutable_import()->clear_listings();
-  const int total = request.listings_size();
-  int sent = 0;
-  bool open = true;
-  size_t bytes = part.ByteSizeLong();  // kept as rows are added
-  const auto flush = [&] {
-    const int rows = part.import().listings_size();
-    open = stream->Write(part);  // false: the server has already answered
-    if (!open) return;
-    sent += rows;
-    std::fprintf(stderr, "import: reviews/%d: sent %d of %d rows\n",
-                 request.review().year(), sent, total);
-    part.Clear();
-    bytes = 0;
-  };
-  for (const auto& listing : request.listings()) {
-    // A listing's bytes, its tag and length, and the part's own.
-    const size_t size = listing.ByteSizeLong() + 16;
-    if (part.import().listings_size() > 0 && bytes + size > kImportPartBytes) {
-      flush();
-      if (!open) break;
-    }
-    *part.mutable_import()->add_listings() = listing;
-    bytes += size;
-  }
-  if (open) flush();
-  if (open) stream->WritesDone();
-  const grpc::Status status = stream->Finish();
-  if (status.ok()) {
-    *response = answer.import();
-    if (answer.reconciliations_omitted()) {
-      std::fprintf(stderr,
-                   "import: reviews/%d: the per-row reconciliations were "
-                   "left out of the answer (too large for one message)\n",
-                   request.review().year());
-    }
-  }
-  return status;
-}
-
-}  // namespace
-
 int Import(ListingsClient& client, const std::string& markets_path,
            const std::string& counts_path) {
   auto markets = ReadFile(markets_path);
@@ -131,11 +72,24 @@ int Import(ListingsClient& client, const std::string& markets_path,
                         v1::ImportReviewResponse* response) {
     v1::ImportReviewRequest request = import.request;
     request.set_validate_only(validate_only);
-    const grpc::Status status =
-        request.ByteSizeLong() > kImportPartBytes
-            ? ImportInParts(client, request, response)
-            : client.Invoke(&v1::ListingsService::Stub::ImportReview, request,
-                            response, ImportTime(request.listings_size()));
+    grpc::Status status;
+    if (request.ByteSizeLong() > kImportPartBytes) {
+      v1::ImportReviewStreamResponse answer;
+      status = client.InvokeInParts(
+          &v1::ListingsService::Stub::ImportReviewStream, request,
+          &v1::ImportReviewRequest::mutable_listings,
+          absl::StrCat("import: reviews/", request.review().year()), &answer);
+      *response = std::move(*answer.mutable_import());
+      if (status.ok() && answer.reconciliations_omitted()) {
+        std::fprintf(stderr,
+                     "import: reviews/%d: the per-row reconciliations were "
+                     "left out of the answer (too large for one message)\n",
+                     request.review().year());
+      }
+    } else {
+      status = client.Invoke(&v1::ListingsService::Stub::ImportReview, request,
+                             response, ImportTime(request.listings_size()));
+    }
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       std::fprintf(

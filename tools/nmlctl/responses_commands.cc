@@ -30,11 +30,28 @@ int ImportResponses(ResponsesClient& client, const std::string& path) {
     return kServerError;
   }
   rv1::ImportResponsesResponse response;
-  if (int rc = client.Call(&rv1::ResponsesService::Stub::ImportResponses,
+  bool responses_omitted = false;
+  grpc::Status status;
+  if (request->request.ByteSizeLong() > kImportPartBytes) {
+    rv1::ImportResponsesStreamResponse answer;
+    status = client.InvokeInParts(
+        &rv1::ResponsesService::Stub::ImportResponsesStream, request->request,
+        &rv1::ImportResponsesRequest::mutable_rows,
+        absl::StrCat("import-responses: ", path), &answer);
+    response = std::move(*answer.mutable_import());
+    responses_omitted = answer.responses_omitted();
+    if (status.ok() && responses_omitted) {
+      std::fprintf(stderr,
+                   "import-responses: %s: the responses recorded were left "
+                   "out of the answer (too large for one message)\n",
+                   path.c_str());
+    }
+  } else {
+    status = client.Invoke(&rv1::ResponsesService::Stub::ImportResponses,
                            request->request, &response,
-                           ImportTime(request->request.rows_size()))) {
-    return rc;
+                           ImportTime(request->request.rows_size()));
   }
+  if (!status.ok()) return ReportError(client.address(), status);
   if (client.options().json) {
     PrintJson(response);
     return 0;
@@ -44,8 +61,12 @@ int ImportResponses(ResponsesClient& client, const std::string& path) {
                 request->lines[static_cast<size_t>(issue.row())],
                 issue.field().c_str(), issue.message().c_str());
   }
+  // Each row recorded is one response, possibly one an earlier row named.
+  const int recorded =
+      responses_omitted ? request->request.rows_size() - response.skipped_size()
+                        : response.responses_size();
   std::printf("imported %d responses, %d new stakeholders, %d rows skipped%s\n",
-              response.responses_size(), response.stakeholders_created(),
+              recorded, response.stakeholders_created(),
               response.skipped_size(),
               response.replayed() ? " (already loaded)" : "");
   return 0;
