@@ -2,13 +2,16 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 #include <absl/strings/str_split.h>
 
 #include <algorithm>
 #include <charconv>
 
+#include "common/percent_encoding.h"
 #include "common/strings.h"
+#include "common/validation.h"
 
 namespace nml::common {
 
@@ -41,12 +44,38 @@ absl::Status ErrorAt(size_t position, std::string_view message) {
       "filter: at position ", position, ": ", std::string(message)));
 }
 
+// The 1-based character (not byte) position of byte `i` of UTF-8 `text`.
+size_t CharPosition(std::string_view text, size_t i) {
+  size_t position = 1;
+  for (size_t k = 0; k < i && k < text.size(); ++k) {
+    if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++position;
+  }
+  return position;
+}
+
+// A character for an error message: itself when printable, and its code
+// point ("'é' (U+00E9)", "U+0000").
+std::string DescribeChar(std::string_view text, size_t i) {
+  const size_t length = std::max<size_t>(1, Utf8SequenceLength(text.substr(i)));
+  const std::string_view c = text.substr(i, length);
+  uint32_t code = static_cast<unsigned char>(c[0]);
+  if (length > 1) {
+    code &= 0xFF >> (length + 1);
+    for (size_t k = 1; k < length; ++k) {
+      code = (code << 6) | (static_cast<unsigned char>(c[k]) & 0x3F);
+    }
+  }
+  const std::string point = absl::StrFormat("U+%04X", code);
+  if (code < 0x20 || code == 0x7F) return point;
+  return absl::StrCat("'", Absl(c), "' (", point, ")");
+}
+
 absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) {
   std::vector<Token> tokens;
   size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
-    const size_t position = i + 1;
+    const size_t position = CharPosition(text, i);
     if (absl::ascii_isspace(c)) {
       ++i;
     } else if (c == '(') {
@@ -103,8 +132,8 @@ absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) {
           {Token::Kind::kIdent, std::string(text.substr(i, j - i)), position});
       i = j;
     } else {
-      return ErrorAt(position, absl::StrCat("unexpected character '",
-                                            std::string(1, c), "'"));
+      return ErrorAt(position, absl::StrCat("unexpected character ",
+                                            DescribeChar(text, i)));
     }
   }
   tokens.push_back({Token::Kind::kEnd, "", text.size() + 1});
@@ -447,6 +476,19 @@ absl::StatusOr<Filter> Filter::Parse(std::string_view text,
   if (text.size() > 4096) {
     return absl::InvalidArgumentError("filter: longer than 4096 characters");
   }
+  if (!IsValidUtf8(text)) {
+    return absl::InvalidArgumentError("filter: is not valid UTF-8");
+  }
+  // Control characters (NUL among them) are refused anywhere, quoted or
+  // not: PostgreSQL would cut a value at a NUL.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    if ((b < 0x20 && !absl::ascii_isspace(b)) || b == 0x7F) {
+      return ErrorAt(CharPosition(text, i),
+                     absl::StrCat("control character ", DescribeChar(text, i),
+                                  " is not allowed"));
+    }
+  }
   auto tokens = Tokenize(text);
   if (!tokens.ok()) return tokens.status();
   Parser parser(std::move(*tokens), schema);
@@ -464,6 +506,10 @@ absl::StatusOr<std::vector<OrderKey>> ParseOrderBy(
     std::string_view text, const std::vector<std::string>& allowed,
     std::vector<OrderKey> default_order) {
   if (absl::StripAsciiWhitespace(Absl(text)).empty()) return default_order;
+  if (text.size() > 1024) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: longer than 1024 characters (", text.size(), " bytes)"));
+  }
   std::vector<OrderKey> keys;
   for (absl::string_view part : absl::StrSplit(Absl(text), ',')) {
     std::vector<absl::string_view> words =
@@ -471,13 +517,13 @@ absl::StatusOr<std::vector<OrderKey>> ParseOrderBy(
     if (words.empty() || words.size() > 2 ||
         (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "order_by: '", std::string(absl::StripAsciiWhitespace(part)),
+          "order_by: '", EchoInput(Std(absl::StripAsciiWhitespace(part))),
           "' is not 'field' or 'field desc'"));
     }
     const std::string field(words[0]);
     if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("order_by: cannot order by '", field,
+          absl::StrCat("order_by: cannot order by '", EchoInput(field),
                        "' (allowed: ", absl::StrJoin(allowed, ", "), ")"));
     }
     keys.push_back({field, words.size() == 2 && words[1] == "desc"});

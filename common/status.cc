@@ -63,10 +63,19 @@ std::vector<T> Details(const grpc::Status& status, std::string_view type) {
 
 }  // namespace
 
+std::string BoundedMessage(std::string_view message) {
+  if (message.size() <= kMaxStatusMessageBytes) return std::string(message);
+  size_t end = kMaxStatusMessageBytes - 3;
+  // Back to the start of a character, so the cut text is still UTF-8.
+  while (end > 0 && (static_cast<unsigned char>(message[end]) & 0xC0) == 0x80)
+    --end;
+  return absl::StrCat(Absl(message.substr(0, end)), "...");
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  std::string message(status.message());
+  const std::string message = BoundedMessage(Std(status.message()));
   // Every google.rpc detail payload travels, as the standard rich error
   // model's details.
   google::rpc::Status details;

@@ -15,6 +15,12 @@ namespace nml::common {
 // "NOT_FOUND" for 5; "UNKNOWN" for numbers that are not gRPC codes.
 std::string_view GrpcCodeName(int code);
 
+// The most a status message carries: one that echoes input is cut there
+// (at a character boundary, with "..."), so a huge input cannot make an
+// error too large for a client's header limit.
+inline constexpr size_t kMaxStatusMessageBytes = 1024;
+std::string BoundedMessage(std::string_view message);
+
 // absl::Status and grpc::Status use the same code numbers, so the mapping at
 // the edge of a handler is lossless. google.rpc detail payloads (ErrorInfo
 // from EtagMismatchError, ResourceInfo from ResourceNotFound) go with it as

@@ -11,6 +11,7 @@
 
 #include "common/auth.h"
 #include "common/executor.h"
+#include "common/request_check.h"
 #include "common/status.h"
 #include "common/unary.h"
 
@@ -56,6 +57,10 @@ class StreamedImportReactor final : public grpc::ServerReadReactor<Part> {
         return;
       }
       Run();
+      return;
+    }
+    if (absl::Status st = CheckNoNul(part_); !st.ok()) {
+      this->Finish(ToGrpcStatus(st));
       return;
     }
     if (absl::Status st = Append(*part_.mutable_import()); !st.ok()) {

@@ -10,8 +10,8 @@
 #include <memory>
 #include <utility>
 
-#include "common/auth.h"
 #include "common/executor.h"
+#include "common/request_check.h"
 #include "common/status.h"
 
 namespace nml::common {
@@ -63,8 +63,8 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
 
 // The one way every service serves a unary RPC. `handler(const CallInfo&)`
 // fills the response and returns an absl::Status; ServeUnary does the rest:
-//  - the auth decision the auth interceptor made (the only place a handler
-//    is refused for auth);
+//  - CheckCall: the auth decision the auth interceptor made (the only place
+//    a handler is refused for auth), and no NUL in any string of `request`;
 //  - where it runs: on gRPC's thread when `executor` is null (the handler
 //    must not block), otherwise on a worker. A call already past its
 //    deadline is not run. A full queue, or one the call would wait in too
@@ -75,10 +75,12 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
 // The log line and the metrics are the RPC interceptor's (common/logging).
 template <typename Handler>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
-                                     Executor* executor, Handler handler) {
+                                     Executor* executor,
+                                     const google::protobuf::Message& request,
+                                     Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = AuthDecision(*context); !auth.ok()) {
-    reactor->Finish(ToGrpcStatus(auth));
+  if (absl::Status refused = CheckCall(*context, request); !refused.ok()) {
+    reactor->Finish(ToGrpcStatus(refused));
     return reactor;
   }
   const CallInfo call{context->deadline()};
@@ -106,7 +108,7 @@ grpc::ServerUnaryReactor* ServeUnary(
     grpc::CallbackServerContext* context, Executor* executor, Object& object,
     absl::Status (Object::*method)(const Request&, Response&, const CallInfo&),
     const Request* request, Response* response) {
-  return ServeUnary(context, executor,
+  return ServeUnary(context, executor, *request,
                     [&object, method, request, response](const CallInfo& call) {
                       return (object.*method)(*request, *response, call);
                     });

@@ -22,6 +22,8 @@ packages=(
   iso-codes
   # load generators for bench/ (h2load)
   nghttp2-client
+  # the sanitizer build and libFuzzer targets (scripts/test.sh, scripts/fuzz.sh)
+  clang-14 libclang-rt-14-dev
 )
 
 sudo_if_needed() {

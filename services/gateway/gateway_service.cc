@@ -1,6 +1,6 @@
 #include "services/gateway/gateway_service.h"
 
-#include "common/auth.h"
+#include "common/request_check.h"
 #include "common/status.h"
 
 namespace nml::gateway {
@@ -25,7 +25,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetMarketDossier(
     const v1::GetMarketDossierRequest* request,
     v1::GetMarketDossierResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+  if (absl::Status auth = common::CheckCall(*context, *request); !auth.ok()) {
     reactor->Finish(common::ToGrpcStatus(auth));
     return reactor;
   }
@@ -40,7 +40,7 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetReviewReport(
     const v1::GetReviewReportRequest* request,
     v1::GetReviewReportResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = common::AuthDecision(*context); !auth.ok()) {
+  if (absl::Status auth = common::CheckCall(*context, *request); !auth.ok()) {
     reactor->Finish(common::ToGrpcStatus(auth));
     return reactor;
   }

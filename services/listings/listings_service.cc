@@ -51,7 +51,7 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(
     ReadHandler<Request, Response> handler) {
   // Snapshot reads never block, so they run on gRPC's thread.
   return common::ServeUnary(
-      context, nullptr,
+      context, nullptr, *request,
       [this, request, response, handler](const common::CallInfo&) {
         const auto snapshot = snapshots_.Get();
         if (snapshot == nullptr) {
@@ -67,7 +67,7 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Write(
     Context* context, const Request* request, Response* response,
     const std::string& request_id, PlanFn plan) {
   return common::ServeUnary(
-      context, &executor_, [=, this](const common::CallInfo&) {
+      context, &executor_, *request, [=, this](const common::CallInfo&) {
         return WriteNow(*request, *response, request_id, plan);
       });
 }

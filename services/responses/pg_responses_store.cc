@@ -261,6 +261,8 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
 
 absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
     const Scope& scope) {
+  // (`value` is captured by an init-capture: clang 14 cannot capture a
+  // structured binding.)
   const auto [condition, value] = ScopeCondition(scope);
   const std::string from = absl::StrCat(
       " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id WHERE ",
@@ -274,7 +276,9 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
       from,
       " GROUP BY GROUPING SETS ((r.stance, s.type), ()) ORDER BY 1, 2, 3"));
   return common::Transact<pqxx::nontransaction>(
-      pool_, [&](pqxx::nontransaction& tx) -> absl::StatusOr<StanceSummary> {
+      pool_,
+      [&, &value = value](
+          pqxx::nontransaction& tx) -> absl::StatusOr<StanceSummary> {
         const VersionedRows read =
             SplitVersion(common::ExecPrepared(tx, sql, value));
         StanceSummary summary;
@@ -305,7 +309,7 @@ absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
                    "LIMIT 10000"));
   return common::Transact<pqxx::nontransaction>(
       pool_,
-      [&](pqxx::nontransaction& tx)
+      [&, &value = value](pqxx::nontransaction& tx)
           -> absl::StatusOr<std::vector<v1::Response>> {
         const VersionedRows read =
             SplitVersion(common::ExecPrepared(tx, sql, value));

@@ -101,7 +101,25 @@ TEST(Filter, ParseErrorsNameThePosition) {
   expect_error("aliases = \"x\"",
                "filter: at position 9: 'aliases' is repeated: use ':'");
   expect_error("year = 1; DROP TABLE listings",
-               "filter: at position 9: unexpected character ';'");
+               "filter: at position 9: unexpected character ';' (U+003B)");
+  // Positions count characters, and a character is named whole.
+  expect_error("name = \"Bücher\" ö",
+               "filter: at position 17: unexpected character 'ö' (U+00F6)");
+  // A NUL would cut the value where PostgreSQL reads it: refused anywhere.
+  expect_error(std::string("name = \"Bazaar\0zzz\"", 19),
+               "filter: at position 15: control character U+0000 is not "
+               "allowed");
+  expect_error("name = \"\xC3\"", "filter: is not valid UTF-8");
+}
+
+TEST(OrderBy, EchoesABoundedPartOfWhatItRefuses) {
+  const std::string huge(100000, 'x');
+  auto order = ParseOrderBy(huge, {"year"}, {});
+  ASSERT_FALSE(order.ok());
+  EXPECT_LT(order.status().message().size(), 100u) << order.status().message();
+  order = ParseOrderBy(std::string(500, 'y') + " sideways", {"year"}, {});
+  ASSERT_FALSE(order.ok());
+  EXPECT_LT(order.status().message().size(), 200u) << order.status().message();
 }
 
 TEST(OrderBy, AcceptsOnlyAllowedFields) {

@@ -1,5 +1,6 @@
 #include "common/status.h"
 
+#include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
 
 namespace nml::common {
@@ -12,6 +13,18 @@ TEST(ToGrpcStatus, KeepsCodeAndMessage) {
   EXPECT_EQ(status.error_message(),
             "review.year: must be between 2006 and 2100");
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+TEST(ToGrpcStatus, CutsAMessageThatEchoesHugeInputAtACharacter) {
+  // 'é' is two bytes: the cut must not split one.
+  std::string input;
+  for (int i = 0; i < 50000; ++i) input += "é";
+  const grpc::Status status =
+      ToGrpcStatus(FieldError("order_by", absl::StrCat("'", input, "'")));
+  EXPECT_LE(status.error_message().size(), kMaxStatusMessageBytes);
+  EXPECT_TRUE(status.error_message().starts_with("order_by: 'éé"));
+  EXPECT_TRUE(status.error_message().ends_with("é..."))
+      << status.error_message();
 }
 
 TEST(EtagMismatch, IsAbortedWithAnErrorInfoReasonClientsCanRead) {

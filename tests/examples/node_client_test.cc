@@ -41,5 +41,31 @@ TEST(NodeClient, CallsListingsWithStubsGeneratedFromTheProtos) {
   EXPECT_TRUE(answer["screened"][1]["listings"].empty());
 }
 
+TEST(NodeClient, AHugeOrderByIsRefusedBrieflyAndTheChannelGoesOn) {
+  nml::testing::TestDatabase db;
+  nml::testing::Subprocess listings(
+      NML_LISTINGS_BIN, {},
+      {{"NML_DATABASE_URL", db.url()}, {"NML_LISTEN", "127.0.0.1:0"}});
+  const int port = listings.WaitForListeningPort(30s);
+  ASSERT_GT(port, 0) << listings.Stderr();
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  ASSERT_EQ(nml::testing::RunProcess(
+                NML_NMLCTL_BIN,
+                {"--addr", address, "import", NML_SOURCE_DIR "/data"}, {}, 120s)
+                .exit_status,
+            0);
+
+  const auto run = nml::testing::RunProcess(
+      "/usr/bin/env",
+      {"node", NML_SOURCE_DIR "/tests/examples/hostile_client.js", address}, {},
+      60s);
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const auto answer = nlohmann::json::parse(run.out);
+  EXPECT_EQ(answer["hostileCode"], 3);  // INVALID_ARGUMENT
+  EXPECT_LE(answer["hostileDetailsBytes"], 1024);
+  EXPECT_EQ(answer["nextCode"], 0) << "the next call on the channel answers";
+  EXPECT_EQ(answer["nextReview"], "reviews/2021");
+}
+
 }  // namespace
 }  // namespace nml

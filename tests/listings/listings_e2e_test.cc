@@ -224,6 +224,37 @@ TEST_F(SharedData, GarbageGetsAPerItemErrorNotAFailedBatch) {
   EXPECT_EQ(status.error_message(), "items: must not be empty");
 }
 
+TEST_F(SharedData, ANulInAnyStringIsRefusedNamingTheField) {
+  v1::CreateMarketRequest create;
+  create.mutable_market()->set_display_name(std::string("Night\0Market", 12));
+  create.mutable_market()->set_kind(v1::MARKET_KIND_PHYSICAL);
+  create.mutable_market()->set_country_code("TH");
+  v1::CreateMarketResponse created;
+  grpc::Status status =
+      server_->stub().CreateMarket(Context().get(), create, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "market.display_name: must not contain NUL characters");
+
+  // A NUL would have cut the value: this matched aliexpress before.
+  v1::ListListingsRequest list;
+  list.set_parent("reviews/2021");
+  list.set_filter(std::string("market = \"markets/aliexpress\0zzz\"", 33));
+  v1::ListListingsResponse listed;
+  status = server_->stub().ListListings(Context().get(), list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "filter: must not contain NUL characters");
+
+  v1::ScreenDomainsRequest screen;
+  screen.add_items()->set_input("taobao.com");
+  screen.add_items()->set_input(std::string("dhgate.com\0.evil", 16));
+  v1::ScreenDomainsResponse screened;
+  status = server_->stub().ScreenDomains(Context().get(), screen, &screened);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "items[1].input: must not contain NUL characters");
+}
+
 TEST_F(SharedData, LoadingTheSameFilesAgainChangesNothing) {
   v1::GetDataStatusResponse before;
   ASSERT_TRUE(server_->stub().GetDataStatus(Context().get(), {}, &before).ok());
