@@ -3,6 +3,7 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
 #include <re2/re2.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cstdio>
@@ -10,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "common/page_token.h"
 
 namespace nml::common {
 
@@ -117,6 +120,25 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
       ->envname("NML_INJECT_DELAY_MS")
       ->check(CLI::Range(0, 600000))
       ->capture_default_str();
+}
+
+void AddPageTokenFlags(CLI::App& app, std::string& secret) {
+  app.add_option("--page-token-key", secret,
+                 "Secret that signs page tokens; give every replica of a "
+                 "service the same one (unset: random, tokens hold only in "
+                 "this process)")
+      ->envname("NML_PAGE_TOKEN_KEY");
+}
+
+void ConfigurePageTokens(const std::string& secret) {
+  if (secret.empty()) {
+    spdlog::warn(
+        "no page token key (NML_PAGE_TOKEN_KEY, --page-token-key): page "
+        "tokens are signed with a random key and hold only in this process; "
+        "give every replica the same key");
+    return;
+  }
+  SetPageTokenKey(secret);
 }
 
 void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options) {

@@ -82,6 +82,12 @@ void AddLogFlags(CLI::App& app, LogOptions& options);
 void AddServerFlags(CLI::App& app, ServerOptions& options,
                     std::string default_listen);
 void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options);
+// --page-token-key: the secret page tokens are signed with
+// (common/page_token.h), for the services that page.
+void AddPageTokenFlags(CLI::App& app, std::string& secret);
+// Sets the page token key from `secret`, or warns that tokens will hold only
+// in this process when it is empty.
+void ConfigurePageTokens(const std::string& secret);
 void AddAuthFlags(CLI::App& app, AuthOptions& options);
 // --<prefix>tls-cert etc. with NML_<PREFIX>TLS_CERT etc.
 void AddServerTlsFlags(CLI::App& app, ServerTlsOptions& options,

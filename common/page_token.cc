@@ -4,13 +4,67 @@
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
+#include <absl/synchronization/mutex.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include "common/strings.h"
 
 namespace nml::common {
 namespace {
 
-constexpr std::string_view kVersion = "p1";
+constexpr std::string_view kVersion = "p2";
+// Bytes of HMAC-SHA256 kept in a token: 128 bits, beyond guessing.
+constexpr size_t kMacBytes = 16;
+
+struct TokenKey {
+  absl::Mutex mu;
+  std::string key ABSL_GUARDED_BY(mu);
+};
+
+TokenKey& Key() {
+  static TokenKey* const key = [] {
+    auto* k = new TokenKey;
+    // Until SetPageTokenKey: a random key, so a token is never checked
+    // against a key anyone could know.
+    unsigned char random[32];
+    if (RAND_bytes(random, sizeof random) != 1) std::abort();
+    k->key.assign(reinterpret_cast<const char*>(random), sizeof random);
+    return k;
+  }();
+  return *key;
+}
+
+// The token's signature over `body`: HMAC-SHA256 with the page token key,
+// cut to kMacBytes, hex.
+std::string Mac(std::string_view body) {
+  std::string key;
+  {
+    TokenKey& k = Key();
+    absl::MutexLock lock(&k.mu);
+    key = k.key;
+  }
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac,
+       &length);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(mac), std::min<size_t>(length, kMacBytes)));
+}
+
+// Compares a token's MAC with the expected one in constant time.
+bool MacMatches(std::string_view body, std::string_view given) {
+  const std::string expected = Mac(body);
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
 
 uint64_t Fnv1a(std::string_view data, uint64_t hash) {
   for (const char c : data) {
@@ -34,8 +88,7 @@ uint64_t Fingerprint(std::initializer_list<std::string_view> parts) {
 std::string EncodePageToken(uint64_t fingerprint, int64_t offset) {
   const std::string body =
       absl::StrCat(Absl(kVersion), ".", fingerprint, ".", offset);
-  const uint64_t check = Fingerprint({body, "nml-page-token"});
-  return absl::WebSafeBase64Escape(absl::StrCat(body, ".", check));
+  return absl::WebSafeBase64Escape(absl::StrCat(body, ".", Mac(body)));
 }
 
 absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
@@ -49,16 +102,12 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
     return invalid;
   std::vector<std::string> parts = absl::StrSplit(decoded, '.');
   if (parts.size() != 4 || parts[0] != kVersion) return invalid;
+  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", parts[2]);
+  if (!MacMatches(body, parts[3])) return invalid;
   uint64_t token_fingerprint = 0;
   int64_t offset = 0;
-  uint64_t check = 0;
   if (!absl::SimpleAtoi(parts[1], &token_fingerprint) ||
-      !absl::SimpleAtoi(parts[2], &offset) ||
-      !absl::SimpleAtoi(parts[3], &check) || offset < 0) {
-    return invalid;
-  }
-  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", parts[2]);
-  if (check != Fingerprint({body, "nml-page-token"}) ||
+      !absl::SimpleAtoi(parts[2], &offset) || offset < 0 ||
       token_fingerprint != fingerprint) {
     return invalid;
   }
@@ -67,10 +116,9 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
 
 std::string EncodeCursorToken(uint64_t fingerprint, const Cursor& cursor) {
   const std::string body =
-      absl::StrCat("c1.", fingerprint, ".", cursor.seq, ".",
+      absl::StrCat("c2.", fingerprint, ".", cursor.seq, ".",
                    absl::WebSafeBase64Escape(cursor.key));
-  const uint64_t check = Fingerprint({body, "nml-page-token"});
-  return absl::WebSafeBase64Escape(absl::StrCat(body, ".", check));
+  return absl::WebSafeBase64Escape(absl::StrCat(body, ".", Mac(body)));
 }
 
 absl::StatusOr<Cursor> DecodeCursorToken(std::string_view token,
@@ -83,23 +131,29 @@ absl::StatusOr<Cursor> DecodeCursorToken(std::string_view token,
   if (!absl::WebSafeBase64Unescape(std::string(token), &decoded))
     return invalid;
   std::vector<std::string> parts = absl::StrSplit(decoded, '.');
-  if (parts.size() != 5 || parts[0] != "c1") return invalid;
+  if (parts.size() != 5 || parts[0] != "c2") return invalid;
+  const std::string body =
+      absl::StrCat(parts[0], ".", parts[1], ".", parts[2], ".", parts[3]);
+  if (!MacMatches(body, parts[4])) return invalid;
   uint64_t token_fingerprint = 0;
-  uint64_t check = 0;
   Cursor cursor;
   if (!absl::SimpleAtoi(parts[1], &token_fingerprint) ||
       !absl::SimpleAtoi(parts[2], &cursor.seq) ||
-      !absl::SimpleAtoi(parts[4], &check) ||
-      !absl::WebSafeBase64Unescape(parts[3], &cursor.key)) {
-    return invalid;
-  }
-  const std::string body =
-      absl::StrCat(parts[0], ".", parts[1], ".", parts[2], ".", parts[3]);
-  if (check != Fingerprint({body, "nml-page-token"}) ||
+      !absl::WebSafeBase64Unescape(parts[3], &cursor.key) ||
       token_fingerprint != fingerprint) {
     return invalid;
   }
   return cursor;
+}
+
+void SetPageTokenKey(std::string_view secret) {
+  // Any secret length: the key is its SHA-256.
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+         digest);
+  TokenKey& k = Key();
+  absl::MutexLock lock(&k.mu);
+  k.key.assign(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
 absl::StatusOr<int> EffectivePageSize(int requested, int default_size,

@@ -10,11 +10,17 @@ namespace nml::common {
 
 // Opaque page tokens (AIP-158) for offset-paged lists. A token is bound to
 // the request that produced it through a fingerprint of the parameters that
-// shape the list (parent, filter, order_by): one presented with other
-// parameters, or altered, or made up, is INVALID_ARGUMENT.
+// shape the list (parent, filter, order_by) and signed with HMAC-SHA256
+// under the page token key: one presented with other parameters, or
+// altered, or made up, is INVALID_ARGUMENT.
 std::string EncodePageToken(uint64_t fingerprint, int64_t offset);
 absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
                                         uint64_t fingerprint);
+
+// Sets the page token key from a secret (--page-token-key; the replicas of
+// a service share it, so a token from one is good on another). Until it is
+// called the key is random: tokens hold only in this process.
+void SetPageTokenKey(std::string_view secret);
 
 // Keyset tokens: the sort key and sequence number of the last row of a page.
 struct Cursor {

@@ -12,6 +12,7 @@ void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,
   AddServerFlags(app, config.server, std::move(default_listen));
   AddDatabaseFlags(app, config.database);
   AddLogFlags(app, config.log);
+  AddPageTokenFlags(app, config.page_token_key);
   app.add_flag("--migrate-only", config.migrate_only,
                "Apply database migrations and exit")
       ->envname("NML_MIGRATE_ONLY");

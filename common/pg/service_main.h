@@ -15,6 +15,9 @@ struct DatabaseServiceConfig {
   LogOptions log;
   ServerOptions server;
   DatabaseOptions database;
+  // --page-token-key (AddPageTokenFlags); applied by MigrateOrExit's caller
+  // through ConfigurePageTokens.
+  std::string page_token_key;
   bool migrate_only = false;
 };
 

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   nml::common::MigrateOrExit(program, config, "nml_responses",
                              nml::responses::Migrations());
   if (config.migrate_only) return 0;
+  nml::common::ConfigurePageTokens(config.page_token_key);
 
   nml::common::PgPool pool(config.database, program,
                            nml::responses::PgResponsesStore::PrepareStatements);

@@ -1,5 +1,8 @@
 #include "common/filter.h"
 
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
 
 #include "common/page_token.h"
@@ -150,6 +153,45 @@ TEST(PageToken, RoundTripsAndRejectsForgedOrForeignTokens) {
   EXPECT_EQ(*EffectivePageSize(0), 50);
   EXPECT_EQ(*EffectivePageSize(5000), 1000);
   EXPECT_FALSE(EffectivePageSize(-1).ok());
+}
+
+TEST(PageToken, AForgedOffsetOrCursorIsRefusedAndReplicasShareAKey) {
+  SetPageTokenKey("replica secret");
+  const uint64_t fp = Fingerprint({"reviews/2021", "", ""});
+  const std::string token = EncodePageToken(fp, 50);
+  std::string decoded;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &decoded));
+  // Whoever reads a token knows its layout: "p2.<fingerprint>.<offset>.<mac>".
+  // Moving the offset, keeping or recomputing any unkeyed check, fails.
+  std::vector<std::string> parts = absl::StrSplit(decoded, '.');
+  ASSERT_EQ(parts.size(), 4u);
+  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", 5000);
+  for (const std::string& mac :
+       {parts[3], absl::StrCat(Fingerprint({body, "nml-page-token"})),
+        std::string(32, '0')}) {
+    EXPECT_FALSE(
+        DecodePageToken(absl::WebSafeBase64Escape(absl::StrCat(body, ".", mac)),
+                        fp)
+            .ok())
+        << mac;
+  }
+  const Cursor cursor{"2022-02-01", 7};
+  const std::string keyset = EncodeCursorToken(fp, cursor);
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(keyset, &decoded));
+  parts = absl::StrSplit(decoded, '.');
+  ASSERT_EQ(parts.size(), 5u);
+  const std::string moved = absl::StrCat(parts[0], ".", parts[1], ".", 1, ".",
+                                         parts[3], ".", parts[4]);
+  EXPECT_FALSE(DecodeCursorToken(absl::WebSafeBase64Escape(moved), fp).ok());
+
+  // Another replica with the same secret takes the tokens; another secret
+  // (or none: a random key) does not.
+  SetPageTokenKey("replica secret");
+  EXPECT_EQ(*DecodePageToken(token, fp), 50);
+  EXPECT_EQ(DecodeCursorToken(keyset, fp)->seq, 7);
+  SetPageTokenKey("another secret");
+  EXPECT_FALSE(DecodePageToken(token, fp).ok());
+  EXPECT_FALSE(DecodeCursorToken(keyset, fp).ok());
 }
 
 }  // namespace
