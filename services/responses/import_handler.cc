@@ -45,6 +45,16 @@ absl::Status ResponsesHandlers::Import(
   if (auto st = CheckRequestId(request.request_id(), true); !st.ok()) {
     return st;
   }
+  const auto key = common::IdempotencyKeyOf(request, request.request_id());
+  if (!request.validate_only()) {
+    auto replayed = Replay<v1::ImportResponsesResponse>(key);
+    if (!replayed.ok()) return replayed.status();
+    if (replayed->has_value()) {
+      response = std::move((*replayed)->value);
+      response.set_replayed(true);
+      return absl::OkStatus();
+    }
+  }
   // An import resolves a name per distinct target text and checks every
   // target: its listings budget grows with its rows.
   const auto deadline = ListingsDeadline(
@@ -162,9 +172,7 @@ absl::Status ResponsesHandlers::Import(
     for (const auto& row : rows) *response.add_responses() = row.response;
     return absl::OkStatus();
   }
-  auto written = store_.ImportResponses(
-      rows, skipped, common::IdempotencyKeyOf(request, request.request_id()),
-      max_answer_bytes);
+  auto written = store_.ImportResponses(rows, skipped, key, max_answer_bytes);
   if (!written.ok()) return written.status();
   response = written->value;
   return absl::OkStatus();

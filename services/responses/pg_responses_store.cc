@@ -185,6 +185,20 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       });
 }
 
+absl::StatusOr<std::optional<ResponsesStore::StoredAnswer>>
+PgResponsesStore::FindStoredAnswer(const Idempotency& idempotency) {
+  if (idempotency.request_id.empty()) return std::nullopt;
+  return common::Transact<pqxx::nontransaction>(
+      pool_,
+      [&](pqxx::nontransaction& tx)
+          -> absl::StatusOr<std::optional<StoredAnswer>> {
+        auto stored = common::FindStoredAnswer(tx, idempotency);
+        if (!stored.ok()) return stored.status();
+        if (!stored->has_value()) return std::nullopt;
+        return StoredAnswer{std::move(**stored), Version(tx)};
+      });
+}
+
 absl::StatusOr<Written<v1::Response>> PgResponsesStore::CreateResponse(
     const v1::Response& response, const Idempotency& idempotency) {
   return common::Transact<pqxx::work>(

@@ -76,6 +76,13 @@ absl::Status ResponsesHandlers::CreateResponse(
   }
   const v1::Response input = InputFields(request.response());
   if (auto st = ValidateResponse(input); !st.ok()) return st;
+  const auto key = common::IdempotencyKeyOf(request, request.request_id());
+  auto replayed = Replay<v1::Response>(key);
+  if (!replayed.ok()) return replayed.status();
+  if (replayed->has_value()) {
+    return Answer(absl::StatusOr<Written<v1::Response>>(std::move(**replayed)),
+                  response.mutable_response(), response);
+  }
   const std::vector<std::string> targets(input.targets().begin(),
                                          input.targets().end());
   if (auto st = targets_.CheckTargets(targets, "response.targets",
@@ -83,8 +90,7 @@ absl::Status ResponsesHandlers::CreateResponse(
       !st.ok()) {
     return st;
   }
-  auto written = store_.CreateResponse(
-      input, common::IdempotencyKeyOf(request, request.request_id()));
+  auto written = store_.CreateResponse(input, key);
   return Answer(std::move(written), response.mutable_response(), response);
 }
 

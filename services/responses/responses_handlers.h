@@ -73,6 +73,22 @@ class ResponsesHandlers {
                                  const Call& call);
 
  private:
+  // A retried idempotent write's first answer, looked up before any call to
+  // listings (AIP-155: replay first), or nullopt to go ahead.
+  template <typename T>
+  absl::StatusOr<std::optional<Written<T>>> Replay(
+      const common::IdempotencyKey& key) {
+    auto stored = store_.FindStoredAnswer(key);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return std::nullopt;
+    Written<T> written;
+    if (!written.value.ParseFromString((*stored)->bytes)) {
+      return absl::InternalError("a stored answer does not parse");
+    }
+    written.data_version = (*stored)->data_version;
+    written.replayed = true;
+    return written;
+  }
   // An import whose recorded answer may be at most `max_answer_bytes`.
   absl::Status Import(const v1::ImportResponsesRequest& request,
                       v1::ImportResponsesResponse& response, const Call& call,

@@ -88,6 +88,18 @@ class ResponsesStore {
       const std::function<absl::Status(v1::Response&)>& update) = 0;
   virtual absl::StatusOr<Written<v1::Response>> SetDeleted(
       const std::string& id, bool deleted, const std::string& etag) = 0;
+  // The first answer stored for a retried idempotent write, with the data
+  // version now: a handler reads it before any check that calls another
+  // service, so a retry replays even while that service is down (AIP-155).
+  // nullopt for a new (or no) request id; ALREADY_EXISTS for an id used
+  // with another request. The write itself checks again, in its
+  // transaction.
+  struct StoredAnswer {
+    std::string bytes;
+    int64_t data_version = 0;
+  };
+  virtual absl::StatusOr<std::optional<StoredAnswer>> FindStoredAnswer(
+      const Idempotency& idempotency) = 0;
   // Records the rows, creating stakeholders by name (or alias) as needed;
   // a row equal to a live response already recorded is not written again.
   // An answer over `max_answer_bytes` writes nothing (INVALID_ARGUMENT).

@@ -50,6 +50,16 @@ absl::StatusOr<std::optional<std::string>> MemoryResponsesStore::Replay(
   return it->second.second;
 }
 
+absl::StatusOr<std::optional<ResponsesStore::StoredAnswer>>
+MemoryResponsesStore::FindStoredAnswer(const Idempotency& idempotency) {
+  std::lock_guard lock(mu_);
+  if (auto st = Enter(); !st.ok()) return st;
+  auto replay = Replay(idempotency);
+  if (!replay.ok()) return replay.status();
+  if (!replay->has_value()) return std::nullopt;
+  return StoredAnswer{**replay, version_};
+}
+
 void MemoryResponsesStore::Remember(const Idempotency& key,
                                     const std::string& answer) {
   if (key.request_id.empty()) return;

@@ -53,6 +53,8 @@ class MemoryResponsesStore final : public ResponsesStore {
       const std::vector<ImportRow>& rows,
       const std::vector<v1::RowIssue>& skipped, const Idempotency& idempotency,
       size_t max_answer_bytes) override;
+  absl::StatusOr<std::optional<StoredAnswer>> FindStoredAnswer(
+      const Idempotency& idempotency) override;
   absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
   absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) override;

@@ -275,6 +275,43 @@ TEST_F(Responses, ListingsDownIsUnavailableAndTheRetryAfterwardsWritesOnce) {
   EXPECT_EQ(CountRows(), 1);
 }
 
+TEST_F(Responses, ARetryOfACommittedWriteReplaysWhileListingsIsDown) {
+  ASSERT_EQ(ImportResponses().exit_status, 0);
+  const std::string stakeholder = CreateStakeholder("Footwear Distributors");
+  const auto request = NewResponse("committed-before-outage", stakeholder);
+  v1::CreateResponseResponse first;
+  ASSERT_TRUE(stub_->CreateResponse(Context().get(), request, &first).ok());
+  const int64_t rows = CountRows();
+
+  listings_->Signal(SIGKILL);
+  ASSERT_TRUE(listings_->Wait(15s).has_value());
+  // The answer is stored: a retry gets it without asking listings (AIP-155).
+  v1::CreateResponseResponse again;
+  const grpc::Status retried =
+      stub_->CreateResponse(Context(3s).get(), request, &again);
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_EQ(again.response().name(), first.response().name());
+  EXPECT_EQ(again.response().etag(), first.response().etag());
+  // So does a retried import, and the same id with another request is
+  // still refused.
+  EXPECT_TRUE(absl::StrContains(ImportResponses().out, "(already loaded)"));
+  auto other = request;
+  other.mutable_response()->set_summary("Another statement.");
+  v1::CreateResponseResponse refused;
+  EXPECT_EQ(
+      stub_->CreateResponse(Context(3s).get(), other, &refused).error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
+  // A new write needs listings, and says so.
+  v1::CreateResponseResponse down;
+  EXPECT_EQ(
+      stub_
+          ->CreateResponse(Context(3s).get(),
+                           NewResponse("new-during-outage", stakeholder), &down)
+          .error_code(),
+      grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(CountRows(), rows);
+}
+
 TEST_F(Responses, FiftyConcurrentRetriesWriteOneRow) {
   const std::string stakeholder =
       CreateStakeholder("Anti-Counterfeiting Group");
