@@ -5,6 +5,7 @@
 #include <absl/strings/str_split.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 #include <re2/re2.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -282,6 +284,71 @@ TEST(Shutdown, NewCallsAreRefusedOnceShutdownBegins) {
   EXPECT_NE(CheckHealth(Address(port)), "SERVING");
   EXPECT_TRUE(call.get().ok());
   EXPECT_TRUE(service.Wait(6s).has_value());
+}
+
+// Starts `binary`, makes a call every 20 ms on one connected channel while
+// SIGTERM arrives (after the 10th) and the service drains; returns how each
+// of 60 calls ended.
+std::vector<grpc::Status> CallsThroughShutdown(const char* binary,
+                                               const std::string& grpc_method) {
+  TestDatabase db;
+  auto env = ServiceEnv(db.url());
+  env["NML_INJECT_DELAY_MS"] = "300";
+  env["NML_SHUTDOWN_GRACE_MS"] = "400";
+  env["NML_WORKERS"] = "2";
+  Subprocess service(binary, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  EXPECT_GT(port, 0) << service.Stderr();
+  EXPECT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
+  auto channel =
+      grpc::CreateChannel(Address(port), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  auto call = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, grpc_method, grpc::StubOptions(), &request,
+                   &response,
+                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  };
+  EXPECT_TRUE(call().ok());
+  std::vector<std::future<grpc::Status>> calls;
+  for (int i = 0; i < 60; ++i) {
+    if (i == 10) service.Signal(SIGTERM);
+    calls.push_back(std::async(std::launch::async, call));
+    std::this_thread::sleep_for(20ms);
+  }
+  std::vector<grpc::Status> statuses;
+  for (auto& c : calls) statuses.push_back(c.get());
+  EXPECT_TRUE(service.Wait(6s).has_value());
+  return statuses;
+}
+
+// Retry policies retry UNAVAILABLE, not CANCELLED: a call that arrives
+// while the service drains is UNAVAILABLE, and those in flight finish.
+// (A call still running when the grace ends is cancelled by gRPC; the
+// statement timeout, 5 s, is below the grace, 10 s, so none is.)
+TEST(Shutdown, CallsInTheShutdownWindowAreUnavailableNotCancelled) {
+  for (const auto& [binary, method] :
+       std::vector<std::pair<const char*, std::string>>{
+           {NML_LISTINGS_BIN, "/nml.listings.v1.ListingsService/GetDataStatus"},
+           {NML_RESPONSES_BIN,
+            "/nml.responses.v1.ResponsesService/ListStakeholders"}}) {
+    SCOPED_TRACE(method);
+    std::map<grpc::StatusCode, int> codes;
+    for (const grpc::Status& status : CallsThroughShutdown(binary, method)) {
+      ++codes[status.error_code()];
+      EXPECT_TRUE(status.ok() ||
+                  status.error_code() == grpc::StatusCode::UNAVAILABLE)
+          << status.error_code() << " " << status.error_message();
+    }
+    EXPECT_GT(codes[grpc::StatusCode::OK], 0);
+    EXPECT_GT(codes[grpc::StatusCode::UNAVAILABLE], 0);
+  }
 }
 
 // ------------------------------------------------------------ overload
