@@ -109,6 +109,12 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
       ->envname("NML_MAX_CONCURRENT_STREAMS")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  app.add_option("--health-timeout-ms", options.health_timeout_ms,
+                 "A health check that has not answered by then fails (a "
+                 "database that hangs)")
+      ->envname("NML_HEALTH_TIMEOUT_MS")
+      ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
   app.add_option("--health-interval-ms", options.health_interval_ms,
                  "How often readiness (the database) is probed")
       ->envname("NML_HEALTH_INTERVAL_MS")

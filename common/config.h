@@ -55,6 +55,9 @@ struct ServerOptions {
   // refuse as a snapshot read costs to answer (bench/README.md, overload).
   int max_concurrent_streams = 128;
   int health_interval_ms = 250;
+  // A health check (the database's SELECT 1) that has not answered by then
+  // counts as failed: a hung database is NOT_SERVING within this.
+  int health_timeout_ms = 400;
   // Fault drills: every service call is held this long before its handler
   // runs (common/fault_drill.h). Never set in production.
   int inject_delay_ms = 0;

@@ -16,6 +16,7 @@
 
 #include "common/fault_drill.h"
 #include "common/logging.h"
+#include "common/timed_check.h"
 #include "common/tls.h"
 
 namespace nml::common {
@@ -69,6 +70,10 @@ void ServerRunner::AddInterceptorFactory(
 
 void ServerRunner::SetReadinessCheck(std::function<absl::Status()> check) {
   readiness_check_ = std::move(check);
+}
+
+void ServerRunner::SetDatabaseCheck(std::function<absl::Status()> check) {
+  database_check_ = std::move(check);
 }
 
 absl::Status ServerRunner::Start() {
@@ -125,32 +130,51 @@ absl::Status ServerRunner::Start() {
 
 void ServerRunner::ReadinessLoop() {
   auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(std::string(kLivenessService), true);
+  const auto timeout = std::chrono::milliseconds(options_.health_timeout_ms);
+  std::unique_ptr<TimedCheck> database;
+  if (database_check_) {
+    database = std::make_unique<TimedCheck>("the database", database_check_);
+  }
+  std::unique_ptr<TimedCheck> readiness;
+  if (readiness_check_) {
+    readiness = std::make_unique<TimedCheck>("readiness", readiness_check_);
+  }
   bool first = true;
-  std::string last_reason;
+  bool database_up = false;
   for (;;) {
+    const absl::Status database_status =
+        database ? database->Poll(timeout) : absl::OkStatus();
     const absl::Status status =
-        readiness_check_ ? readiness_check_() : absl::OkStatus();
-    {
-      std::unique_lock lock(mu_);
-      if (shutdown_requested_) return;
-      const bool ready = status.ok();
-      if (first || ready != serving_.load()) {
-        health->SetServingStatus(ready);
-        health->SetServingStatus(service_name_, ready);
-        serving_ = ready;
-        if (ready) {
-          spdlog::info("health: SERVING");
-        } else {
-          spdlog::warn("health: NOT_SERVING ({})",
-                       std::string(status.message()));
-        }
-        first = false;
+        readiness ? readiness->Poll(timeout) : database_status;
+    std::unique_lock lock(mu_);
+    if (shutdown_requested_) return;
+    if (database && (first || database_status.ok() != database_up)) {
+      database_up = database_status.ok();
+      health->SetServingStatus(std::string(kDatabaseService), database_up);
+      if (!first || !database_up) {
+        spdlog::log(
+            database_up ? spdlog::level::info : spdlog::level::warn,
+            "database: {}",
+            database_up ? "answering" : std::string(database_status.message()));
       }
-      changed_.wait_for(lock,
-                        std::chrono::milliseconds(options_.health_interval_ms),
-                        [this] { return shutdown_requested_; });
-      if (shutdown_requested_) return;
     }
+    const bool ready = status.ok();
+    if (first || ready != serving_.load()) {
+      health->SetServingStatus("", ready);
+      health->SetServingStatus(service_name_, ready);
+      serving_ = ready;
+      if (ready) {
+        spdlog::info("health: SERVING");
+      } else {
+        spdlog::warn("health: NOT_SERVING ({})", std::string(status.message()));
+      }
+      first = false;
+    }
+    changed_.wait_for(lock,
+                      std::chrono::milliseconds(options_.health_interval_ms),
+                      [this] { return shutdown_requested_; });
+    if (shutdown_requested_) return;
   }
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -30,11 +31,22 @@ void BlockTerminationSignals();
 // Runs one gRPC server: the services, grpc.health.v1, server reflection, RPC
 // logging and metrics, message-size limits, and a graceful shutdown.
 //
-// Health is NOT_SERVING until the readiness check passes and whenever it
-// fails afterwards (the database is down), and flips back by itself; it is
-// reported for the server as a whole ("") and for `service_name`.
+// Health (grpc.health.v1) under three names:
+//  - readiness, for the server as a whole ("") and for `service_name`:
+//    NOT_SERVING until the readiness check passes and whenever it fails
+//    afterwards, back by itself. Without a readiness check it is the
+//    database check (a service that can do nothing without its database);
+//  - "database": the database check alone;
+//  - "liveness": SERVING from Start() until shutdown, whatever the
+//    database does, so an orchestrator restarts a process that is stuck,
+//    not one whose database is down.
+// Each check runs with a client-side limit (--health-timeout-ms): a
+// database that hangs is NOT_SERVING within that, not never (TimedCheck).
 class ServerRunner final {
  public:
+  static constexpr std::string_view kLivenessService = "liveness";
+  static constexpr std::string_view kDatabaseService = "database";
+
   ServerRunner(std::string service_name, ServerOptions options);
   ~ServerRunner();
   ServerRunner(const ServerRunner&) = delete;
@@ -46,6 +58,7 @@ class ServerRunner final {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
           factory);
   void SetReadinessCheck(std::function<absl::Status()> check);
+  void SetDatabaseCheck(std::function<absl::Status()> check);
 
   // Binds and starts serving. UNAVAILABLE when the address cannot be bound.
   absl::Status Start();
@@ -71,6 +84,7 @@ class ServerRunner final {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptor_factories_;
   std::function<absl::Status()> readiness_check_;
+  std::function<absl::Status()> database_check_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/pg/errors.h"
 
@@ -15,18 +17,37 @@ namespace {
 
 // libpq accepts both URIs and key=value strings; options are appended in the
 // matching syntax.
+//
+// TCP keepalives and tcp_user_timeout (unless the URL sets them) end a
+// connection whose peer went away without a word (a network partition, a
+// host gone): libpq would otherwise wait on it forever. They cannot tell a
+// hung server on a live host (its kernel still acknowledges); the health
+// probe's own time limit does (common/timed_check.h).
 std::string WithConnectOptions(const DatabaseOptions& options,
                                const std::string& app_name) {
   const std::string& url = options.url;
+  std::vector<std::pair<std::string, std::string>> params = {
+      {"connect_timeout", std::to_string(options.connect_timeout_s)},
+      {"application_name", app_name}};
+  if (url.find("keepalives") == std::string::npos) {
+    params.insert(params.end(), {{"keepalives", "1"},
+                                 {"keepalives_idle", "10"},
+                                 {"keepalives_interval", "5"},
+                                 {"keepalives_count", "3"}});
+  }
+  if (url.find("tcp_user_timeout") == std::string::npos) {
+    params.emplace_back("tcp_user_timeout", "30000");  // ms
+  }
   const bool is_uri =
       url.starts_with("postgresql://") || url.starts_with("postgres://");
-  if (is_uri) {
-    return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
-                        "connect_timeout=", options.connect_timeout_s,
-                        "&application_name=", app_name);
+  std::string out = url;
+  char separator =
+      is_uri ? (url.find('?') == std::string::npos ? '?' : '&') : ' ';
+  for (const auto& [key, value] : params) {
+    absl::StrAppend(&out, std::string(1, separator), key, "=", value);
+    if (is_uri) separator = '&';
   }
-  return absl::StrCat(url, " connect_timeout=", options.connect_timeout_s,
-                      " application_name=", app_name);
+  return out;
 }
 
 std::string OneLine(std::string text) {

@@ -54,7 +54,15 @@ int main(int argc, char** argv) {
                                    config.server);
   runner.AddService(&service);
   runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
-  runner.SetReadinessCheck([&probe] { return probe.Check(); });
+  runner.SetDatabaseCheck([&probe] { return probe.Check(); });
+  // Ready while it has data to serve: reads (screening among them) come
+  // from the snapshot and go on through a database outage, which only
+  // writes and the "database" health name show (README, "Health").
+  runner.SetReadinessCheck([&snapshots] {
+    return snapshots.Get() != nullptr
+               ? absl::OkStatus()
+               : absl::UnavailableError("no data loaded yet");
+  });
   runner.metrics().AddGauge(
       "nml_snapshot_age_seconds", "Age of the served data snapshot", [&] {
         const auto s = snapshots.Get();

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
                                    config.server);
   runner.AddService(&service);
   runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
-  runner.SetReadinessCheck([&probe] { return probe.Check(); });
+  // Every RPC needs the database: readiness is the database check.
+  runner.SetDatabaseCheck([&probe] { return probe.Check(); });
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }

@@ -37,6 +37,10 @@ for source, d in deployments + [(f, d) for f, d in documents if d["kind"] == "Jo
             for probe in ("readinessProbe", "livenessProbe"):
                 if "grpc" not in c.get(probe, {}):
                     problems.append(f"{where}: no gRPC {probe}")
+            # Liveness must not follow the database: an outage would
+            # restart every pod (the services' "liveness" health name).
+            if c.get("livenessProbe", {}).get("grpc", {}).get("service") != "liveness":
+                problems.append(f"{where}: livenessProbe must ask the 'liveness' health name")
         resources = c.get("resources", {})
         if not resources.get("requests") or not resources.get("limits"):
             problems.append(f"{where}: resources need requests and limits")

@@ -12,10 +12,13 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <thread>
 
 #include "nml/listings/v1/listings_service.grpc.pb.h"
@@ -142,14 +145,13 @@ TEST(Health, TheProbeFailsClearlyWhenNothingListens) {
 // disturbing the other tests.
 class PrivateCluster {
  public:
-  // Below the kernel's ephemeral range (32768-60999), so no client socket
-  // can hold the port while the cluster is down.
-  static constexpr char kPort[] = "27432";
-
-  PrivateCluster()
+  // `port` below the kernel's ephemeral range (32768-60999), so no client
+  // socket can hold it while the cluster is down; one per test, as tests
+  // run in parallel.
+  explicit PrivateCluster(const std::string& listen_port)
       : dir_(absl::StrCat(std::filesystem::temp_directory_path().string(),
                           "/nml-health-pg-", getpid())) {
-    Start(kPort);
+    Start(listen_port);
     int port = 0;
     RE2::PartialMatch(url_, R"(:(\d+)/)", &port);
     port_ = std::to_string(port);
@@ -168,6 +170,30 @@ class PrivateCluster {
   void Stop() {
     RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"stop", dir_}, {}, 60s);
   }
+  // Stops (SIGSTOP) or resumes (SIGCONT) the server and every backend:
+  // connections stay open and nothing answers, as when a database hangs.
+  void Signal(int sig) {
+    std::ifstream pid_file(dir_ + "/data/postmaster.pid");
+    pid_t postmaster = 0;
+    pid_file >> postmaster;
+    ASSERT_GT(postmaster, 0);
+    ::kill(postmaster, sig);
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line)) continue;
+      // pid (comm) state ppid ...: comm may hold spaces, so after ')'.
+      const size_t close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 2));
+      char state = 0;
+      pid_t parent = 0;
+      rest >> state >> parent;
+      if (parent == postmaster) {
+        ::kill(static_cast<pid_t>(std::stol(entry.path().filename())), sig);
+      }
+    }
+  }
   const std::string& url() const { return url_; }
   const std::string& port() const { return port_; }
 
@@ -177,34 +203,80 @@ class PrivateCluster {
   std::string port_;
 };
 
-TEST(Health, FollowsTheDatabaseDownAndBackWithoutARestart) {
-  PrivateCluster cluster;
+TEST(Health, ListingsServesItsSnapshotThroughADatabaseOutage) {
+  PrivateCluster cluster("27432");
   Subprocess service(NML_LISTINGS_BIN, {}, ServiceEnv(cluster.url()));
   const int port = service.WaitForListeningPort(20s);
   ASSERT_GT(port, 0) << service.Stderr();
   const std::string address = Address(port);
   ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
-
-  cluster.Stop();
-  const auto down = WaitForHealth(address, "NOT_SERVING", 5s);
-  ASSERT_GE(down.count(), 0) << "health never turned NOT_SERVING";
-  EXPECT_LE(down.count(), 2000) << "took " << down.count() << " ms";
-
-  cluster.Restart();
-  ASSERT_EQ(cluster.url(), absl::StrCat("postgresql://postgres@127.0.0.1:",
-                                        cluster.port(), "/postgres"));
-  const auto up = WaitForHealth(address, "SERVING", 15s);
-  EXPECT_GE(up.count(), 0) << "health never came back";
-  EXPECT_TRUE(service.Running()) << "the service must not restart";
-
-  // And it serves data again through its pool, not only health.
   auto stub = nml::listings::v1::ListingsService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 10s);
-  nml::listings::v1::GetDataStatusResponse response;
-  const grpc::Status status = stub->GetDataStatus(&context, {}, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  auto read = [&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    nml::listings::v1::GetDataStatusResponse response;
+    return stub->GetDataStatus(&context, {}, &response);
+  };
+  auto write = [&](const std::string& name) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    nml::listings::v1::CreateMarketRequest request;
+    request.mutable_market()->set_display_name(name);
+    request.mutable_market()->set_kind(nml::listings::v1::MARKET_KIND_ONLINE);
+    request.mutable_market()->set_country_code("CN");
+    nml::listings::v1::CreateMarketResponse response;
+    return stub->CreateMarket(&context, request, &response);
+  };
+
+  cluster.Stop();
+  const auto down = WaitForHealth(address, "NOT_SERVING", 5s, "database");
+  ASSERT_GE(down.count(), 0) << "the database never turned NOT_SERVING";
+  EXPECT_LE(down.count(), 2000) << "took " << down.count() << " ms";
+  // Reads go on from the snapshot, so it stays ready, and alive; writes
+  // are UNAVAILABLE.
+  EXPECT_EQ(CheckHealth(address), "SERVING");
+  EXPECT_EQ(CheckHealth(address, "liveness"), "SERVING");
+  EXPECT_TRUE(read().ok());
+  EXPECT_EQ(write("Outage Bazaar").error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  cluster.Restart();
+  const auto up = WaitForHealth(address, "SERVING", 15s, "database");
+  EXPECT_GE(up.count(), 0) << "the database never came back";
+  EXPECT_TRUE(service.Running()) << "the service must not restart";
+  // And it writes again through its pool.
+  grpc::Status written;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    written = write("After Outage Bazaar");
+    if (written.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(written.ok()) << written.error_message();
+}
+
+TEST(Health, AHungDatabaseIsNotServingWithinASecondAndBackWhenItAnswers) {
+  PrivateCluster cluster("27433");
+  auto env = ServiceEnv(cluster.url());
+  env["NML_HEALTH_INTERVAL_MS"] = "250";
+  Subprocess service(NML_RESPONSES_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  const std::string address = Address(port);
+  ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
+
+  cluster.Signal(SIGSTOP);
+  const auto down = WaitForHealth(address, "NOT_SERVING", 5s);
+  const std::string alive = CheckHealth(address, "liveness");
+  cluster.Signal(SIGCONT);
+  ASSERT_GE(down.count(), 0) << "a hung database was never NOT_SERVING";
+  EXPECT_LT(down.count(), 1000) << "took " << down.count() << " ms";
+  std::printf("hung database: NOT_SERVING after %lld ms\n",
+              static_cast<long long>(down.count()));
+  EXPECT_EQ(alive, "SERVING") << "liveness never depends on the database";
+  EXPECT_EQ(CheckHealth(address, "database"), "NOT_SERVING");
+  const auto up = WaitForHealth(address, "SERVING", 10s);
+  EXPECT_GE(up.count(), 0) << "health never came back";
+  EXPECT_TRUE(service.Running());
 }
 
 // ------------------------------------------------------------ shutdown

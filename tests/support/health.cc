@@ -27,10 +27,11 @@ std::string CheckHealth(const std::string& address, const std::string& service,
 
 std::chrono::milliseconds WaitForHealth(const std::string& address,
                                         const std::string& want,
-                                        std::chrono::milliseconds timeout) {
+                                        std::chrono::milliseconds timeout,
+                                        const std::string& service) {
   const auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < timeout) {
-    if (CheckHealth(address, "", std::chrono::milliseconds(500)) == want) {
+    if (CheckHealth(address, service, std::chrono::milliseconds(500)) == want) {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - start);
     }
