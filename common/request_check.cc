@@ -1,6 +1,8 @@
 #include "common/request_check.h"
 
 #include <absl/strings/str_cat.h>
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
 
 #include <string>
 #include <string_view>
@@ -83,6 +85,94 @@ absl::Status CheckCall(const grpc::ServerContextBase& context,
                        const Message& request) {
   if (absl::Status auth = AuthDecision(context); !auth.ok()) return auth;
   return CheckNoNul(request);
+}
+
+namespace {
+
+// What protobuf said about the last message it refused on this thread:
+// "String field 'nml.listings.v1.Market.display_name' contains invalid
+// UTF-8 data when parsing a protocol buffer...". gRPC decodes a request on
+// the thread that then runs the interceptors' hooks for it.
+thread_local std::string last_parse_error;
+
+void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename,
+                        int line, const std::string& message) {
+  if (message.find("invalid UTF-8") != std::string::npos) {
+    last_parse_error = message;
+  }
+  if (level >= google::protobuf::LOGLEVEL_WARNING) {
+    spdlog::debug("protobuf {}:{}: {}", filename, line, message);
+  }
+}
+
+// The field a protobuf UTF-8 error names ("nml.listings.v1.Market.
+// display_name"), or "".
+std::string FieldOf(const std::string& error) {
+  const size_t open = error.find('\'');
+  const size_t close =
+      open == std::string::npos ? open : error.find('\'', open + 1);
+  if (close == std::string::npos) return "";
+  return error.substr(open + 1, close - open - 1);
+}
+
+class RequestDecodeInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_RECV_MESSAGE)) {
+      last_parse_error.clear();
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      undecodable_ = true;
+      field_ = FieldOf(last_parse_error);
+    }
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      // gRPC's own answer to a request it could not decode.
+      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
+        methods->ModifySendStatus(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            field_.empty()
+                ? "the request does not decode as this method's message "
+                  "(a string field with invalid UTF-8, or not protobuf)"
+                : absl::StrCat(field_,
+                               ": is not valid UTF-8 (a string field "
+                               "must be; send bytes as base64)")));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  bool undecodable_ = false;
+  std::string field_;
+};
+
+class RequestDecodeInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo*) override {
+    return new RequestDecodeInterceptor;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeRequestDecodeInterceptorFactory() {
+  static const bool installed = [] {
+    google::protobuf::SetLogHandler(&ProtobufLogHandler);
+    return true;
+  }();
+  (void)installed;
+  return std::make_unique<RequestDecodeInterceptorFactory>();
 }
 
 }  // namespace nml::common

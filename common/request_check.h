@@ -3,6 +3,9 @@
 #include <absl/status/status.h>
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
 
 namespace nml::common {
 
@@ -16,5 +19,13 @@ absl::Status CheckNoNul(const google::protobuf::Message& message);
 // decision (AuthDecision), then CheckNoNul of its request.
 absl::Status CheckCall(const grpc::ServerContextBase& context,
                        const google::protobuf::Message& request);
+
+// An interceptor for what gRPC answers before any handler runs: a request
+// that does not decode (a string field holding invalid UTF-8, or bytes that
+// are not the request message) is answered UNIMPLEMENTED with no message by
+// gRPC 1.51's callback server; this makes it INVALID_ARGUMENT naming the
+// field protobuf refused, so a client knows what to fix.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+MakeRequestDecodeInterceptorFactory();
 
 }  // namespace nml::common

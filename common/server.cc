@@ -16,6 +16,7 @@
 
 #include "common/fault_drill.h"
 #include "common/logging.h"
+#include "common/request_check.h"
 #include "common/timed_check.h"
 #include "common/tls.h"
 
@@ -99,6 +100,9 @@ absl::Status ServerRunner::Start() {
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       factories;
+  // First: it turns gRPC's answer to an undecodable request into the
+  // status the log line and metrics then record.
+  factories.push_back(MakeRequestDecodeInterceptorFactory());
   factories.push_back(MakeRpcLogInterceptorFactory(&metrics_));
   for (auto& factory : interceptor_factories_) {
     factories.push_back(std::move(factory));

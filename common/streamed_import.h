@@ -50,15 +50,34 @@ class StreamedImportReactor final : public grpc::ServerReadReactor<Part> {
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {  // the client closed its side, or the call ended
+    // !ok: the client closed its side, or a part did not decode (gRPC does
+    // not tell which), or the call ended. Only a stream whose final part
+    // said so is an import.
+    if (!ok) {
       if (context_->IsCancelled()) {
         this->Finish(
             grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
         return;
       }
+      if (!last_seen_) {
+        this->Finish(ToGrpcStatus(FieldError(
+            "last_part",
+            absl::StrCat("the stream ended after ", parts_,
+                         " part(s) without a part marked last_part (or a "
+                         "part did not decode); nothing was written"))));
+        return;
+      }
       Run();
       return;
     }
+    if (last_seen_) {
+      this->Finish(ToGrpcStatus(
+          FieldError("last_part",
+                     "a part came after the one marked last_part; nothing "
+                     "was written")));
+      return;
+    }
+    last_seen_ = part_.last_part();
     if (absl::Status st = CheckNoNul(part_); !st.ok()) {
       this->Finish(ToGrpcStatus(st));
       return;
@@ -123,6 +142,7 @@ class StreamedImportReactor final : public grpc::ServerReadReactor<Part> {
   Request whole_;
   int parts_ = 0;
   size_t bytes_ = 0;
+  bool last_seen_ = false;
 };
 
 // Starts a StreamedImportReactor (gRPC deletes it when the call is done).

@@ -4,6 +4,7 @@
 #include <absl/strings/str_cat.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <map>
 #include <pqxx/pqxx>
 #include <thread>
@@ -253,6 +255,45 @@ TEST_F(SharedData, ANulInAnyStringIsRefusedNamingTheField) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
             "items[1].input: must not contain NUL characters");
+}
+
+TEST_F(SharedData, InvalidUtf8IsAnInvalidArgumentNamingTheField) {
+  // protobuf refuses a string field holding invalid UTF-8 before any
+  // handler runs; the answer says which field, and the channel goes on.
+  grpc::GenericStub stub(grpc::CreateChannel(
+      server_->address(), grpc::InsecureChannelCredentials()));
+  auto call = [&](const std::string& method, const std::string& bytes) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 5s);
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/nml.listings.v1.ListingsService/" + method,
+                   grpc::StubOptions(), &request, &response,
+                   [&done](grpc::Status s) { done.set_value(std::move(s)); });
+    return done.get_future().get();
+  };
+  // GetReviewRequest{name: "\xFF"}: field 1, length 1.
+  grpc::Status status = call("GetReview", std::string("\x0a\x01\xff", 3));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(),
+                               "nml.listings.v1.GetReviewRequest.name: is not "
+                               "valid UTF-8"))
+      << status.error_message();
+  // CreateMarketRequest{market: {display_name: "Caf\xC3"}}: nested.
+  status =
+      call("CreateMarket", std::string("\x12\x06\x12\x04\x43\x61\x66\xc3", 8));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(),
+                               "nml.listings.v1.Market.display_name: "))
+      << status.error_message();
+  // Bytes that are not protobuf at all.
+  status = call("GetReview", std::string("\xff\xff\xff", 3));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message();
+  // The same channel answers the next call.
+  EXPECT_TRUE(call("GetReview", std::string("\x0a\x0creviews/2021", 14)).ok());
 }
 
 TEST_F(SharedData, LoadingTheSameFilesAgainChangesNothing) {

@@ -544,6 +544,39 @@ TEST_F(Responses, AStreamedImportRefusesOptionsInALaterPartAndWritesNothing) {
   EXPECT_EQ(CountRows(), 0) << "nothing was written";
 }
 
+TEST_F(Responses, AStreamThatEndsWithoutItsLastPartWritesNothing) {
+  // A part that does not decode ends the stream as a client's close does;
+  // only a stream whose final part says last_part is written.
+  for (const bool marked : {false, true}) {
+    auto context = Context();
+    v1::ImportResponsesStreamResponse answer;
+    auto stream = stub_->ImportResponsesStream(context.get(), &answer);
+    v1::ImportResponsesStreamRequest part;
+    v1::ImportResponsesRequest& import = *part.mutable_import();
+    import.set_request_id(marked ? "streamed-marked" : "streamed-unmarked");
+    v1::ImportedResponse& row = *import.add_rows();
+    row.set_review_year(2021);
+    row.set_stakeholder_display_name("Alibaba Group");
+    row.set_target_text("AliExpress");
+    row.set_stance_text("welcomes");
+    row.set_summary("A statement.");
+    row.set_source_url("https://example.org/a");
+    part.set_last_part(marked);
+    ASSERT_TRUE(stream->Write(part));
+    stream->WritesDone();
+    const grpc::Status status = stream->Finish();
+    if (marked) {
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(CountRows(), 1);
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_TRUE(absl::StrContains(status.error_message(), "last_part"))
+          << status.error_message();
+      EXPECT_EQ(CountRows(), 0);
+    }
+  }
+}
+
 TEST_F(Responses, SoftDeleteHidesAndUndeleteRestores) {
   ASSERT_EQ(ImportResponses().exit_status, 0);
   const auto before = List("stakeholder = \"stakeholders/alibaba-group\"");

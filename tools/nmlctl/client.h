@@ -144,6 +144,7 @@ class Client {
       ++in_part;
       bytes += size;
     }
+    part.set_last_part(true);
     if (open) flush();
     if (open) stream->WritesDone();
     return stream->Finish();
