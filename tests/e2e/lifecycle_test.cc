@@ -365,8 +365,10 @@ std::vector<grpc::Status> CallsThroughShutdown(const char* binary,
                                                const std::string& grpc_method) {
   TestDatabase db;
   auto env = ServiceEnv(db.url());
-  env["NML_INJECT_DELAY_MS"] = "300";
-  env["NML_SHUTDOWN_GRACE_MS"] = "400";
+  // Calls in flight at SIGTERM take 200 ms, well within the grace even on
+  // a loaded machine: this is about calls that arrive during the drain.
+  env["NML_INJECT_DELAY_MS"] = "200";
+  env["NML_SHUTDOWN_GRACE_MS"] = "3000";
   env["NML_WORKERS"] = "2";
   Subprocess service(binary, {}, env);
   const int port = service.WaitForListeningPort(20s);
