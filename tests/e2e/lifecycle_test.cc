@@ -23,6 +23,7 @@
 
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "tests/support/health.h"
+#include "tests/support/private_cluster.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
 #include "tests/support/topology.h"
@@ -32,6 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using nml::testing::CheckHealth;
+using nml::testing::PrivateCluster;
 using nml::testing::RunProcess;
 using nml::testing::Subprocess;
 using nml::testing::TestDatabase;
@@ -140,68 +142,6 @@ TEST(Health, TheProbeFailsClearlyWhenNothingListens) {
   EXPECT_TRUE(absl::StartsWith(probe.err, "nml-health-check: 127.0.0.1:1:"))
       << probe.err;
 }
-
-// A PostgreSQL cluster of this test's own, so it can be stopped without
-// disturbing the other tests.
-class PrivateCluster {
- public:
-  // `port` below the kernel's ephemeral range (32768-60999), so no client
-  // socket can hold it while the cluster is down; one per test, as tests
-  // run in parallel.
-  explicit PrivateCluster(const std::string& listen_port)
-      : dir_(absl::StrCat(std::filesystem::temp_directory_path().string(),
-                          "/nml-health-pg-", getpid())) {
-    Start(listen_port);
-    int port = 0;
-    RE2::PartialMatch(url_, R"(:(\d+)/)", &port);
-    port_ = std::to_string(port);
-  }
-  ~PrivateCluster() {
-    Stop();
-    std::filesystem::remove_all(dir_);
-  }
-  void Start(const std::string& port) {
-    const auto result = RunProcess(NML_SOURCE_DIR "/scripts/pg.sh",
-                                   {"start", dir_, port}, {}, 120s);
-    ASSERT_EQ(result.exit_status, 0) << result.err;
-    url_ = std::string(absl::StripTrailingAsciiWhitespace(result.out));
-  }
-  void Restart() { Start(port_); }
-  void Stop() {
-    RunProcess(NML_SOURCE_DIR "/scripts/pg.sh", {"stop", dir_}, {}, 60s);
-  }
-  // Stops (SIGSTOP) or resumes (SIGCONT) the server and every backend:
-  // connections stay open and nothing answers, as when a database hangs.
-  void Signal(int sig) {
-    std::ifstream pid_file(dir_ + "/data/postmaster.pid");
-    pid_t postmaster = 0;
-    pid_file >> postmaster;
-    ASSERT_GT(postmaster, 0);
-    ::kill(postmaster, sig);
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-      std::ifstream stat(entry.path() / "stat");
-      std::string line;
-      if (!std::getline(stat, line)) continue;
-      // pid (comm) state ppid ...: comm may hold spaces, so after ')'.
-      const size_t close = line.rfind(')');
-      if (close == std::string::npos) continue;
-      std::istringstream rest(line.substr(close + 2));
-      char state = 0;
-      pid_t parent = 0;
-      rest >> state >> parent;
-      if (parent == postmaster) {
-        ::kill(static_cast<pid_t>(std::stol(entry.path().filename())), sig);
-      }
-    }
-  }
-  const std::string& url() const { return url_; }
-  const std::string& port() const { return port_; }
-
- private:
-  std::string dir_;
-  std::string url_;
-  std::string port_;
-};
 
 TEST(Health, ListingsServesItsSnapshotThroughADatabaseOutage) {
   PrivateCluster cluster("27432");
