@@ -349,9 +349,9 @@ std::vector<grpc::Status> CallsThroughShutdown(const char* binary,
 //
 // Not fixed, and measured here: a call that reaches the server in the very
 // instant the listener closes, before gRPC has matched it to a handler, is
-// cancelled by gRPC core itself (CANCELLED, no message; nml's code never
-// sees it). Under load about one call in 120 of this test does; the test
-// allows one per service and fails on more.
+// cancelled by gRPC core itself (CANCELLED, with no message or the word
+// "CANCELLED"; nml's code never sees it). Under load about one call in 120 of
+// this test does; the test allows one per service and fails on more.
 TEST(Shutdown, CallsInTheShutdownWindowAreUnavailableNotCancelled) {
   for (const auto& [binary, method] :
        std::vector<std::pair<const char*, std::string>>{
@@ -364,7 +364,8 @@ TEST(Shutdown, CallsInTheShutdownWindowAreUnavailableNotCancelled) {
       ++codes[status.error_code()];
       const bool core_race =
           status.error_code() == grpc::StatusCode::CANCELLED &&
-          status.error_message().empty();
+          (status.error_message().empty() ||
+           status.error_message() == "CANCELLED");
       EXPECT_TRUE(status.ok() ||
                   status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                   core_race)
