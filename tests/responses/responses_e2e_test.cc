@@ -518,13 +518,8 @@ TEST_F(Responses, AFileLargerThanOneMessageIsStreamedInParts) {
   EXPECT_EQ(List("stakeholder = \"stakeholders/association-7\"").size(), 120u);
 }
 
-TEST_F(Responses, AStreamedImportRefusesOptionsInALaterPartAndWritesNothing) {
-  auto context = Context();
-  v1::ImportResponsesStreamResponse answer;
-  auto stream = stub_->ImportResponsesStream(context.get(), &answer);
-  v1::ImportResponsesStreamRequest part;
-  v1::ImportResponsesRequest& import = *part.mutable_import();
-  import.set_request_id("streamed-bad");
+// One row of an import that the fixture's data resolves.
+void AddRow(v1::ImportResponsesRequest& import) {
   v1::ImportedResponse& row = *import.add_rows();
   row.set_review_year(2021);
   row.set_stakeholder_display_name("Alibaba Group");
@@ -532,6 +527,16 @@ TEST_F(Responses, AStreamedImportRefusesOptionsInALaterPartAndWritesNothing) {
   row.set_stance_text("welcomes");
   row.set_summary("A statement.");
   row.set_source_url("https://example.org/a");
+}
+
+TEST_F(Responses, AStreamedImportRefusesOptionsInALaterPartAndWritesNothing) {
+  auto context = Context();
+  v1::ImportResponsesStreamResponse answer;
+  auto stream = stub_->ImportResponsesStream(context.get(), &answer);
+  v1::ImportResponsesStreamRequest part;
+  v1::ImportResponsesRequest& import = *part.mutable_import();
+  import.set_request_id("streamed-bad");
+  AddRow(import);
   ASSERT_TRUE(stream->Write(part));
   // A second part may carry rows only.
   import.set_validate_only(true);
@@ -554,13 +559,7 @@ TEST_F(Responses, AStreamThatEndsWithoutItsLastPartWritesNothing) {
     v1::ImportResponsesStreamRequest part;
     v1::ImportResponsesRequest& import = *part.mutable_import();
     import.set_request_id(marked ? "streamed-marked" : "streamed-unmarked");
-    v1::ImportedResponse& row = *import.add_rows();
-    row.set_review_year(2021);
-    row.set_stakeholder_display_name("Alibaba Group");
-    row.set_target_text("AliExpress");
-    row.set_stance_text("welcomes");
-    row.set_summary("A statement.");
-    row.set_source_url("https://example.org/a");
+    AddRow(import);
     part.set_last_part(marked);
     ASSERT_TRUE(stream->Write(part));
     stream->WritesDone();
