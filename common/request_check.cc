@@ -21,63 +21,49 @@ bool HasNul(std::string_view text) {
   return text.find('\0') != std::string_view::npos;
 }
 
-// The path of the first string with a NUL under `message`, or "".
-std::string FindNul(const Message& message, const std::string& prefix) {
+// True when a string field under `message` holds a NUL; `path` is then
+// its path. The path is built only on the way back from a find, so a clean
+// request (the hot path: every call) allocates nothing here.
+bool FindNul(const Message& message, std::string* path) {
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* field : fields) {
-    const std::string name = absl::StrCat(prefix, field->name());
-    const auto type = field->cpp_type();
-    if (type != FieldDescriptor::CPPTYPE_STRING &&
-        type != FieldDescriptor::CPPTYPE_MESSAGE) {
-      continue;
+    const bool is_string = field->type() == FieldDescriptor::TYPE_STRING;
+    if (!is_string && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;  // numbers, enums, bytes
     }
-    if (type == FieldDescriptor::CPPTYPE_STRING &&
-        field->type() != FieldDescriptor::TYPE_STRING) {
-      continue;  // bytes
-    }
+    std::string scratch;
     if (!field->is_repeated()) {
-      if (type == FieldDescriptor::CPPTYPE_STRING) {
-        std::string scratch;
-        if (HasNul(reflection->GetStringReference(message, field, &scratch)))
-          return name;
-        continue;
-      }
-      if (std::string found = FindNul(reflection->GetMessage(message, field),
-                                      absl::StrCat(name, "."));
-          !found.empty()) {
-        return found;
+      if (is_string
+              ? HasNul(reflection->GetStringReference(message, field, &scratch))
+              : FindNul(reflection->GetMessage(message, field), path)) {
+        *path =
+            is_string ? field->name() : absl::StrCat(field->name(), ".", *path);
+        return true;
       }
       continue;
     }
     const int size = reflection->FieldSize(message, field);
     for (int i = 0; i < size; ++i) {
-      const std::string element = absl::StrCat(name, "[", i, "]");
-      if (type == FieldDescriptor::CPPTYPE_STRING) {
-        std::string scratch;
-        if (HasNul(reflection->GetRepeatedStringReference(message, field, i,
-                                                          &scratch))) {
-          return element;
-        }
-        continue;
-      }
-      if (std::string found =
-              FindNul(reflection->GetRepeatedMessage(message, field, i),
-                      absl::StrCat(element, "."));
-          !found.empty()) {
-        return found;
+      if (is_string ? HasNul(reflection->GetRepeatedStringReference(
+                          message, field, i, &scratch))
+                    : FindNul(reflection->GetRepeatedMessage(message, field, i),
+                              path)) {
+        *path = is_string ? absl::StrCat(field->name(), "[", i, "]")
+                          : absl::StrCat(field->name(), "[", i, "].", *path);
+        return true;
       }
     }
   }
-  return "";
+  return false;
 }
 
 }  // namespace
 
 absl::Status CheckNoNul(const Message& message) {
-  const std::string field = FindNul(message, "");
-  if (field.empty()) return absl::OkStatus();
+  std::string field;
+  if (!FindNul(message, &field)) return absl::OkStatus();
   return FieldError(field, "must not contain NUL characters");
 }
 

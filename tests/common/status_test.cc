@@ -3,6 +3,9 @@
 #include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
 
+#include "common/request_check.h"
+#include "nml/listings/v1/listings_service.pb.h"
+
 namespace nml::common {
 namespace {
 
@@ -25,6 +28,21 @@ TEST(ToGrpcStatus, CutsAMessageThatEchoesHugeInputAtACharacter) {
   EXPECT_TRUE(status.error_message().starts_with("order_by: 'éé"));
   EXPECT_TRUE(status.error_message().ends_with("é..."))
       << status.error_message();
+}
+
+TEST(CheckNoNul, NamesThePathOfTheFirstStringWithANul) {
+  listings::v1::ImportReviewRequest request;
+  request.mutable_review()->set_year(2021);
+  EXPECT_TRUE(CheckNoNul(request).ok());
+  request.add_listings()->set_market_display_name("Taobao");
+  auto* listing = request.add_listings();
+  listing->set_market_display_name("Pinduoduo");
+  listing->add_domains()->set_pattern("pinduoduo.com");
+  listing->add_domains()->set_pattern(std::string("yangkeduo.com\0x", 15));
+  const absl::Status status = CheckNoNul(request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "listings[1].domains[1].pattern: must not contain NUL characters");
 }
 
 TEST(EtagMismatch, IsAbortedWithAnErrorInfoReasonClientsCanRead) {
