@@ -425,15 +425,19 @@ absl::StatusOr<QueryParams> ParseQuery(std::string_view query) {
           absl::StrCat("query: malformed percent-encoding in '",
                        EchoInput(common::Std(pair)), "'"));
     }
-    if (!common::IsValidUtf8(*key) || key->find('\0') != std::string::npos) {
+    // Text only, and no NUL (what the gRPC side refuses too).
+    const auto refused = [](const std::string& text) -> const char* {
+      if (!common::IsValidUtf8(text)) return "is not valid UTF-8";
+      if (text.find('\0') != std::string::npos) return "contains a NUL";
+      return nullptr;
+    };
+    if (const char* why = refused(*key)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "query parameter '", EchoInput(*key), "': not valid UTF-8 text"));
+          "query parameter '", EchoInput(*key), "': its name ", why));
     }
-    if (!common::IsValidUtf8(*value) ||
-        value->find('\0') != std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("query parameter '", EchoInput(*key),
-                       "': value is not valid UTF-8 text"));
+    if (const char* why = refused(*value)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "query parameter '", EchoInput(*key), "': its value ", why));
     }
     params.emplace_back(std::move(*key), std::move(*value));
   }

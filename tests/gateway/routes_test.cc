@@ -170,7 +170,10 @@ TEST(Routes, QueryStringsAreDecodedAndCheckedForUtf8) {
   EXPECT_FALSE(ParseQuery("filter=%FF").ok());
   EXPECT_FALSE(ParseQuery("%C3=1").ok());
   EXPECT_FALSE(ParseQuery("filter=%G1").ok());
-  EXPECT_FALSE(ParseQuery("filter=a%00b").ok());
+  EXPECT_EQ(ParseQuery("filter=a%00b").status().message(),
+            "query parameter 'filter': its value contains a NUL");
+  EXPECT_EQ(ParseQuery("filter=%FF").status().message(),
+            "query parameter 'filter': its value is not valid UTF-8");
 }
 
 TEST(OpenApi, CreatesCarryTheirIdsAndFieldsTheirBehaviour) {
