@@ -33,14 +33,30 @@ const std::map<std::string, std::string>& Index() {
         }
       }
     }
-    // Short names sources use that iso-codes does not list.
+    // Names sources use that iso-codes does not list: short forms, and the
+    // usual ways of writing territories with their own ISO 3166-1 code
+    // (the USTR lists write "China (Hong Kong)"). The table is documented in
+    // data/README.md.
     for (const auto& [name, code] : {std::pair{"russia", "RU"},
                                      {"turkey", "TR"},
                                      {"usa", "US"},
                                      {"uk", "GB"},
-                                     {"hong kong", "HK"},
                                      {"laos", "LA"},
-                                     {"syria", "SY"}}) {
+                                     {"syria", "SY"},
+                                     {"hong kong", "HK"},
+                                     {"hong kong sar", "HK"},
+                                     {"hong kong, china", "HK"},
+                                     {"china (hong kong)", "HK"},
+                                     {"china (hong kong sar)", "HK"},
+                                     {"macao", "MO"},
+                                     {"macau", "MO"},
+                                     {"macao sar", "MO"},
+                                     {"macau sar", "MO"},
+                                     {"macao, china", "MO"},
+                                     {"china (macao)", "MO"},
+                                     {"china (macau)", "MO"},
+                                     {"taiwan", "TW"},
+                                     {"chinese taipei", "TW"}}) {
       index->emplace(name, code);
     }
     return index;
