@@ -83,12 +83,19 @@ thread_local std::string last_parse_error;
 
 void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename,
                         int line, const std::string& message) {
+  // A client's bad string is the client's error, answered to it: not a
+  // server problem worth more than a debug line. Anything else protobuf
+  // says keeps its level.
   if (message.find("invalid UTF-8") != std::string::npos) {
     last_parse_error = message;
-  }
-  if (level >= google::protobuf::LOGLEVEL_WARNING) {
     spdlog::debug("protobuf {}:{}: {}", filename, line, message);
+    return;
   }
+  const auto spd_level =
+      level >= google::protobuf::LOGLEVEL_ERROR     ? spdlog::level::err
+      : level == google::protobuf::LOGLEVEL_WARNING ? spdlog::level::warn
+                                                    : spdlog::level::info;
+  spdlog::log(spd_level, "protobuf {}:{}: {}", filename, line, message);
 }
 
 // The field a protobuf UTF-8 error names ("nml.listings.v1.Market.
@@ -120,8 +127,8 @@ class RequestDecodeInterceptor final : public grpc::experimental::Interceptor {
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
       // gRPC's own answer to a request it could not decode.
-      if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
-          status.error_message().empty()) {
+      if (undecodable_ &&
+          status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             field_.empty()
