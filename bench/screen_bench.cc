@@ -28,9 +28,10 @@ std::shared_ptr<const Snapshot> SharedDataSnapshot() {
         dir + "/markets.csv", *cli::ReadFile(dir + "/markets.csv"),
         dir + "/review_counts.csv", *cli::ReadFile(dir + "/review_counts.csv"));
     SnapshotData data;
-    for (const auto& import : *imports) {
+    if (!imports.ok() || !imports->problems.empty()) std::abort();
+    for (const auto& import : imports->imports) {
       auto plan = PlanImportReview(data, import.request, absl::Now());
-      if (!plan.ok()) std::abort();
+      if (!plan.ok() || plan->response.problems_size() > 0) std::abort();
       ApplyChanges(plan->changes, data);
       ++data.version;
     }

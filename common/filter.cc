@@ -345,6 +345,7 @@ bool Evaluate(const Node& node, const FieldGetter& get) {
       break;
   }
   const FieldValue value = get(node.field);
+  if (std::holds_alternative<std::monostate>(value)) return false;
   switch (node.spec.type) {
     case FieldType::kInt:
       return Compare(std::get<int64_t>(value), node.op, node.number);

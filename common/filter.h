@@ -36,9 +36,12 @@ struct FieldSpec {
 
 using FilterSchema = std::map<std::string, FieldSpec, std::less<>>;
 
-// A field's value on one resource. Enums are given by value name.
-using FieldValue =
-    std::variant<int64_t, std::string, bool, std::vector<std::string>>;
+// A field's value on one resource. Enums are given by value name. An
+// unknown value (std::monostate) satisfies no comparison, as a NULL would
+// not in SQL: `first_time = true` and `first_time = false` both leave out a
+// listing whose first_time is unknown.
+using FieldValue = std::variant<std::monostate, int64_t, std::string, bool,
+                                std::vector<std::string>>;
 using FieldGetter = std::function<FieldValue(std::string_view field)>;
 
 // How a filter field maps to SQL, for filters evaluated by PostgreSQL.

@@ -42,6 +42,8 @@ constexpr char kErrorInfoType[] = "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kResourceInfoType[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
 constexpr char kRetryInfoType[] = "type.googleapis.com/google.rpc.RetryInfo";
+constexpr char kBadRequestType[] =
+    "type.googleapis.com/google.rpc.BadRequest";
 
 // The google.rpc detail messages of type `T` (by type URL) in a status.
 template <typename T>
@@ -136,6 +138,32 @@ std::vector<std::string> MissingResources(const grpc::Status& status) {
     names.push_back(info.resource_name());
   }
   return names;
+}
+
+absl::Status FieldViolationsError(
+    std::string_view message,
+    const std::vector<std::pair<std::string, std::string>>& violations) {
+  absl::Status status = absl::InvalidArgumentError(Absl(message));
+  google::rpc::BadRequest request;
+  for (const auto& [field, description] : violations) {
+    auto* v = request.add_field_violations();
+    v->set_field(field);
+    v->set_description(std::string(BoundedMessage(description)));
+  }
+  status.SetPayload(kBadRequestType, absl::Cord(request.SerializeAsString()));
+  return status;
+}
+
+std::vector<std::pair<std::string, std::string>> FieldViolations(
+    const grpc::Status& status) {
+  std::vector<std::pair<std::string, std::string>> violations;
+  for (const auto& request :
+       Details<google::rpc::BadRequest>(status, kBadRequestType)) {
+    for (const auto& v : request.field_violations()) {
+      violations.emplace_back(v.field(), v.description());
+    }
+  }
+  return violations;
 }
 
 absl::Status BusyError(std::string_view message,

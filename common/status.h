@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace nml::common {
@@ -51,6 +52,15 @@ absl::Status ResourceNotFound(std::string_view resource_name,
                               std::string_view message);
 // The resource names of the ResourceInfo details in a grpc::Status.
 std::vector<std::string> MissingResources(const grpc::Status& status);
+
+// INVALID_ARGUMENT with `message` and a google.rpc.BadRequest listing each
+// (field, description): one answer for several bad fields.
+absl::Status FieldViolationsError(
+    std::string_view message,
+    const std::vector<std::pair<std::string, std::string>>& violations);
+// The (field, description) pairs of a grpc::Status's BadRequest details.
+std::vector<std::pair<std::string, std::string>> FieldViolations(
+    const grpc::Status& status);
 
 // RESOURCE_EXHAUSTED for a server too busy to take a call now, with a
 // google.rpc.RetryInfo saying how long to wait before retrying (AIP-193);

@@ -266,16 +266,18 @@ void AppendJson(const gp::Message& message, std::string* out) {
   const gp::Reflection* r = message.GetReflection();
   // protobuf's order: the fields in declaration order, except that set
   // singular fields of the google.protobuf types (Timestamp, FieldMask...)
-  // come last, in number order.
+  // and proto3 `optional` scalars come last, in number order.
   std::vector<const FieldDescriptor*> fields;
   std::vector<const FieldDescriptor*> well_known;
   fields.reserve(type->field_count());
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* field = type->field(i);
     const bool last =
-        !field->is_repeated() &&
-        field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-        field->message_type()->file()->package() == "google.protobuf";
+        (!field->is_repeated() &&
+         field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         field->message_type()->file()->package() == "google.protobuf") ||
+        (field->containing_oneof() != nullptr &&
+         field->real_containing_oneof() == nullptr);
     (last ? well_known : fields).push_back(field);
   }
   std::sort(well_known.begin(), well_known.end(), ByNumber);

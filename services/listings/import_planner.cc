@@ -12,6 +12,7 @@
 
 #include "common/field_mask.h"
 #include "common/status.h"
+#include "common/strings.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"
@@ -24,6 +25,47 @@ namespace nml::listings {
 using common::FieldError;
 
 // ------------------------------------------------------------ import
+
+namespace {
+
+// "listings[3].country: 'X' is not a known country" as a problem of row 3.
+void AddProblem(v1::ImportReviewResponse& response, int row,
+                std::string_view message) {
+  v1::ImportProblem* problem = response.add_problems();
+  problem->set_row(row);
+  const size_t colon = message.find(": ");
+  if (colon == std::string_view::npos) {
+    problem->set_field(absl::StrCat("listings[", row, "]"));
+    problem->set_description(std::string(message));
+  } else {
+    problem->set_field(std::string(message.substr(0, colon)));
+    problem->set_description(std::string(message.substr(colon + 2)));
+  }
+}
+
+}  // namespace
+
+absl::Status ImportProblemsError(const v1::ImportReviewResponse& response) {
+  // The details travel in a trailer, which clients cap (gRPC's default is
+  // 8 KiB of metadata): at most 50 problems and about 4 KiB.
+  constexpr int kMaxDetailed = 50;
+  constexpr size_t kMaxDetailBytes = 4096;
+  const auto& problems = response.problems();
+  std::vector<std::pair<std::string, std::string>> violations;
+  size_t bytes = 0;
+  for (int i = 0; i < problems.size() && i < kMaxDetailed; ++i) {
+    bytes += problems[i].field().size() + problems[i].description().size();
+    if (bytes > kMaxDetailBytes) break;
+    violations.emplace_back(problems[i].field(), problems[i].description());
+  }
+  std::string message = absl::StrCat(problems[0].field(), ": ",
+                                     problems[0].description());
+  if (problems.size() > 1) {
+    absl::StrAppend(&message, " (and ", problems.size() - 1,
+                    " more problems; validate_only lists them all)");
+  }
+  return common::FieldViolationsError(message, violations);
+}
 
 absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     const SnapshotData& current, const v1::ImportReviewRequest& request,
@@ -59,10 +101,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     }
   }
 
-  std::set<std::string> market_ids;
-  for (const v1::Market& m : current.markets) {
-    market_ids.insert(*ParseMarketName(m.name()));
-  }
+  std::set<std::string> market_ids = TakenMarketIds(current);
   std::map<std::string, int> row_of_market;
   std::map<std::string, std::string> new_domains;  // pattern -> market id
   std::set<std::string> touched_markets;
@@ -78,7 +117,9 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
   std::unordered_map<std::string, const v1::Listing*> listing_named;
   for (const v1::Listing& l : current.listings) listing_named[l.name()] = &l;
 
-  for (int i = 0; i < request.listings_size(); ++i) {
+  // A row's problem is recorded and the next row checked, so one answer
+  // reports every problem; an import with any writes nothing.
+  const auto plan_row = [&](int i) -> absl::Status {
     const v1::ImportedListing& row = request.listings(i);
     const std::string field = absl::StrCat("listings[", i, "]");
     std::string country;
@@ -228,6 +269,7 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     listing.set_summary(row.summary());
     listing.set_source_url(row.source_url());
     listing.set_reported_first_year(row.reported_first_year());
+    listing.set_confidence(row.confidence());
     bool listing_changed = old_listing == nullptr;
     if (old_listing != nullptr) {
       v1::Listing comparable = *old_listing;
@@ -242,6 +284,22 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
       changes.upsert_listings.push_back(listing);
       response.set_listings_written(response.listings_written() + 1);
     }
+    return absl::OkStatus();
+  };
+  for (int i = 0; i < request.listings_size(); ++i) {
+    if (auto st = plan_row(i); !st.ok()) {
+      if (st.code() != absl::StatusCode::kInvalidArgument &&
+          st.code() != absl::StatusCode::kFailedPrecondition) {
+        return st;
+      }
+      AddProblem(response, i, common::Std(st.message()));
+    }
+  }
+  if (response.problems_size() > 0) {
+    // Nothing of a refused import is written, nor worth reporting.
+    changes = ChangeSet();
+    response.clear_reconciliations();
+    return plan;
   }
   // Markets merged repeatedly in the loop are written once, last version.
   std::map<std::string, v1::Market> last_version;

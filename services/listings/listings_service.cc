@@ -28,11 +28,16 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImport(
     const SnapshotData& current, const v1::ImportReviewRequest& request,
     absl::Time now) {
   if (auto st = RequireImportRequestId(request); !st.ok()) return st;
-  return PlanImportReview(current, request, now);
+  auto plan = PlanImportReview(current, request, now);
+  if (plan.ok() && plan->response.problems_size() > 0 &&
+      !request.validate_only()) {
+    return ImportProblemsError(plan->response);
+  }
+  return plan;
 }
 
 // validate_only: the import planned against the current snapshot, nothing
-// written.
+// written; the answer is the report, every problem included.
 absl::Status ValidateImport(const Snapshot& s,
                             const v1::ImportReviewRequest& request,
                             v1::ImportReviewResponse& response) {
@@ -199,6 +204,12 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
     Context* context, const v1::ScreenDomainsRequest* request,
     v1::ScreenDomainsResponse* response) {
   return Read(context, request, response, listings::ScreenDomains);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListMergeSuggestions(
+    Context* context, const v1::ListMergeSuggestionsRequest* request,
+    v1::ListMergeSuggestionsResponse* response) {
+  return Read(context, request, response, listings::ListMergeSuggestions);
 }
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::SearchMarkets(

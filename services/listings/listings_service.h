@@ -92,6 +92,9 @@ class ListingsServiceImpl final
                          v1::ScreenDomainsResponse*) override;
   Reactor* SearchMarkets(Context*, const v1::SearchMarketsRequest*,
                          v1::SearchMarketsResponse*) override;
+  Reactor* ListMergeSuggestions(Context*,
+                                const v1::ListMergeSuggestionsRequest*,
+                                v1::ListMergeSuggestionsResponse*) override;
   Reactor* BatchGetReviews(Context*, const v1::BatchGetReviewsRequest*,
                            v1::BatchGetReviewsResponse*) override;
   Reactor* BatchGetMarkets(Context*, const v1::BatchGetMarketsRequest*,

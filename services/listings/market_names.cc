@@ -2,6 +2,8 @@
 
 #include <absl/strings/ascii.h>
 
+#include <array>
+
 #include "common/parentheticals.h"
 #include "common/strings.h"
 
@@ -50,6 +52,33 @@ NameParts SplitName(std::string_view name) {
     parts.inner.push_back(NormalizeName(inner));
   }
   return parts;
+}
+
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent
+// transpositions), bounded to short strings by the caller.
+int EditDistance(std::string_view a, std::string_view b) {
+  // Three rolling rows on the stack: a search computes thousands of these,
+  // and a heap matrix each was most of its time.
+  constexpr size_t kMax = 255;
+  a = a.substr(0, kMax);
+  b = b.substr(0, kMax);
+  const size_t n = a.size(), m = b.size();
+  std::array<int, kMax + 1> before_previous{}, previous{}, current{};
+  for (size_t j = 0; j <= m; ++j) previous[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    current[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before_previous[j - 2] + 1);
+      }
+    }
+    before_previous = previous;
+    previous = current;
+  }
+  return previous[m];
 }
 
 }  // namespace nml::listings

@@ -19,4 +19,8 @@ struct NameParts {
 };
 NameParts SplitName(std::string_view name);
 
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent
+// transpositions) over the first 255 bytes of each.
+int EditDistance(std::string_view a, std::string_view b);
+
 }  // namespace nml::listings

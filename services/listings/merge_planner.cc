@@ -66,6 +66,10 @@ absl::StatusOr<Plan<v1::MergeMarketsResponse>> PlanMergeMarkets(
     }
     AddAlias(merged, other->display_name());
     for (const auto& a : other->aliases()) AddAlias(merged, a);
+    // The old names redirect to the survivor, and so do those merged
+    // into the old market before.
+    merged.add_merged_markets(name);
+    for (const auto& m : other->merged_markets()) merged.add_merged_markets(m);
     for (const auto& d : other->domains()) *merged.add_domains() = d;
     if (merged.country_code().empty())
       merged.set_country_code(other->country_code());
@@ -112,7 +116,24 @@ absl::StatusOr<Plan<v1::SplitMarketResponse>> PlanSplitMarket(
   create.set_market_id(request.new_market_id());
   *create.mutable_market() = request.new_market();
   create.mutable_market()->clear_domains();
-  auto created = PlanCreateMarket(current, create, now);
+  // Splitting out a market merged in before gives its name back: it stops
+  // redirecting to this one.
+  v1::Market remaining = *source;
+  const std::string new_name = MarketName(request.new_market_id());
+  auto* merged_names = remaining.mutable_merged_markets();
+  merged_names->erase(
+      std::remove(merged_names->begin(), merged_names->end(), new_name),
+      merged_names->end());
+  SnapshotData unmerged;
+  const SnapshotData* base = &current;
+  if (merged_names->size() != source->merged_markets_size()) {
+    unmerged = current;
+    for (v1::Market& m : unmerged.markets) {
+      if (m.name() == request.market()) m = remaining;
+    }
+    base = &unmerged;
+  }
+  auto created = PlanCreateMarket(*base, create, now);
   if (!created.ok()) {
     return absl::Status(created.status().code(),
                         absl::StrCat("new_", created.status().message()));
@@ -122,7 +143,6 @@ absl::StatusOr<Plan<v1::SplitMarketResponse>> PlanSplitMarket(
   v1::Market fresh = created->response.market();
   const std::string new_id = *ParseMarketName(fresh.name());
   // The new market's name stops being an alias of the old one.
-  v1::Market remaining = *source;
   auto* aliases = remaining.mutable_aliases();
   aliases->erase(std::remove_if(aliases->begin(), aliases->end(),
                                 [&](const std::string& a) {

@@ -88,6 +88,9 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
         TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
     *m.mutable_update_time() =
         TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
+    for (const auto& merged : common::JsonStrings(row[10])) {
+      m.add_merged_markets(MarketName(merged));
+    }
   }
   for (const auto& row : tx.exec_prepared("load_domains")) {
     v1::Market& m = data.markets[market_index.at(row[0].as<std::string>())];
@@ -112,6 +115,7 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
         TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
     *l.mutable_update_time() =
         TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+    l.set_confidence(static_cast<v1::Confidence>(row[9].as<int>()));
   }
   return data;
 }
@@ -161,6 +165,10 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
     Json domains = Json::array();
     for (const v1::Market* m : markets) {
       const std::string id = *ParseMarketName(m->name());
+      Json merged_ids = Json::array();
+      for (const std::string& merged : m->merged_markets()) {
+        merged_ids.push_back(*ParseMarketName(merged));
+      }
       rows.push_back(
           {{"id", id},
            {"display_name", m->display_name()},
@@ -172,7 +180,8 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
             m->operator_().empty() ? "" : *ParseOperatorName(m->operator_())},
            {"revision", std::stoll(m->etag())},
            {"create_us", ToMicros(m->create_time())},
-           {"update_us", ToMicros(m->update_time())}});
+           {"update_us", ToMicros(m->update_time())},
+           {"merged_ids", std::move(merged_ids)}});
       for (int i = 0; i < m->domains_size(); ++i) {
         domains.push_back({{"pattern", m->domains(i).pattern()},
                            {"market_id", id},
@@ -209,6 +218,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
            {"summary", l->summary()},
            {"source_url", l->source_url()},
            {"reported_first_year", l->reported_first_year()},
+           {"confidence", static_cast<int>(l->confidence())},
            {"revision", std::stoll(l->etag())},
            {"create_us", ToMicros(l->create_time())},
            {"update_us", ToMicros(l->update_time())}});
@@ -254,7 +264,8 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
             "country_code, city, "
             "operator_id, revision, " +
                 common::MicrosSql("create_time") + ", " +
-                common::MicrosSql("update_time") + " FROM markets ORDER BY id");
+                common::MicrosSql("update_time") +
+                ", to_json(merged_ids)::text FROM markets ORDER BY id");
   c.prepare("load_domains",
             "SELECT market_id, pattern, scope FROM market_domains "
             "ORDER BY market_id, position");
@@ -264,7 +275,7 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "source_url, reported_first_year, revision, " +
           common::MicrosSql("create_time") + ", " +
           common::MicrosSql("update_time") +
-          " FROM listings ORDER BY year, market_id");
+          ", confidence FROM listings ORDER BY year, market_id");
   const std::string create = common::FromMicrosSql("x.create_us");
   const std::string update = common::FromMicrosSql("x.update_us");
   c.prepare("upsert_operators",
@@ -289,20 +300,23 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("upsert_markets",
             "INSERT INTO markets (id, display_name, aliases, kind, "
             "country_code, city, operator_id, revision, create_time, "
-            "update_time) "
+            "update_time, merged_ids) "
             "SELECT x.id, x.display_name, "
             "ARRAY(SELECT json_array_elements_text(x.aliases)), x.kind, "
             "x.country_code, x.city, NULLIF(x.operator_id, ''), x.revision, " +
                 create + ", " + update +
+                ", ARRAY(SELECT json_array_elements_text(x.merged_ids))"
                 " FROM json_to_recordset($1::json) AS x(id text, "
                 "display_name text, aliases json, kind smallint, "
                 "country_code text, city text, operator_id text, "
-                "revision bigint, create_us bigint, update_us bigint) "
+                "revision bigint, create_us bigint, update_us bigint, "
+                "merged_ids json) "
                 "ON CONFLICT (id) DO UPDATE SET "
                 "display_name = EXCLUDED.display_name, "
                 "aliases = EXCLUDED.aliases, kind = EXCLUDED.kind, "
                 "country_code = EXCLUDED.country_code, city = EXCLUDED.city, "
                 "operator_id = EXCLUDED.operator_id, "
+                "merged_ids = EXCLUDED.merged_ids, "
                 "revision = EXCLUDED.revision, "
                 "update_time = EXCLUDED.update_time");
   c.prepare("insert_domains",
@@ -331,21 +345,24 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
             "WHERE l.year = x.year AND l.market_id = x.market_id");
   c.prepare("upsert_listings",
             "INSERT INTO listings (year, market_id, infringement_types, "
-            "summary, source_url, reported_first_year, revision, "
+            "summary, source_url, reported_first_year, confidence, revision, "
             "create_time, update_time) "
             "SELECT x.year, x.market_id, ARRAY(SELECT "
             "json_array_elements_text(x.infringement_types)::smallint), "
-            "x.summary, x.source_url, x.reported_first_year, x.revision, " +
+            "x.summary, x.source_url, x.reported_first_year, x.confidence, "
+            "x.revision, " +
                 create + ", " + update +
                 " FROM json_to_recordset($1::json) AS x(year integer, "
                 "market_id text, infringement_types json, summary text, "
                 "source_url text, reported_first_year integer, "
-                "revision bigint, create_us bigint, update_us bigint) "
+                "confidence smallint, revision bigint, create_us bigint, "
+                "update_us bigint) "
                 "ON CONFLICT (year, market_id) DO UPDATE SET "
                 "infringement_types = EXCLUDED.infringement_types, "
                 "summary = EXCLUDED.summary, "
                 "source_url = EXCLUDED.source_url, "
                 "reported_first_year = EXCLUDED.reported_first_year, "
+                "confidence = EXCLUDED.confidence, "
                 "revision = EXCLUDED.revision, "
                 "update_time = EXCLUDED.update_time");
   c.prepare("delete_market", "DELETE FROM markets WHERE id = $1");

@@ -113,6 +113,27 @@ std::string DomainOwner(const SnapshotData& data, const std::string& pattern) {
   return "";
 }
 
+std::set<std::string> TakenMarketIds(const SnapshotData& data) {
+  std::set<std::string> taken;
+  for (const v1::Market& m : data.markets) {
+    taken.insert(*ParseMarketName(m.name()));
+    for (const std::string& merged : m.merged_markets()) {
+      taken.insert(*ParseMarketName(merged));
+    }
+  }
+  return taken;
+}
+
+const v1::Market* MergedInto(const SnapshotData& data,
+                             const std::string& market_name) {
+  for (const v1::Market& m : data.markets) {
+    for (const std::string& merged : m.merged_markets()) {
+      if (merged == market_name) return &m;
+    }
+  }
+  return nullptr;
+}
+
 const v1::Review* FindReview(const SnapshotData& data, int year) {
   for (const v1::Review& r : data.reviews) {
     if (r.year() == year) return &r;

@@ -72,6 +72,14 @@ const T* FindByName(const std::vector<T>& items, const std::string& name) {
 
 const v1::Review* FindReview(const SnapshotData& data, int year);
 
+// Every market id in use, the ids merged into survivors included: a new
+// market never takes a merged-away market's name, which still redirects.
+std::set<std::string> TakenMarketIds(const SnapshotData& data);
+
+// The market that `market_name` was merged into, or nullptr.
+const v1::Market* MergedInto(const SnapshotData& data,
+                             const std::string& market_name);
+
 using common::UniqueId;
 
 // The post-write view, for answers with their output-only fields.

@@ -17,9 +17,15 @@ struct Plan {
   Response response;  // data_version is filled in after the commit
 };
 
+// The plan of an import. Problems with rows are reported in the answer's
+// `problems` (every one, in row order) with no changes planned; a problem
+// of the review itself is the returned status.
 absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     const SnapshotData& current, const v1::ImportReviewRequest& request,
     absl::Time now);
+// INVALID_ARGUMENT for an import whose answer has problems: the first one
+// and the count in the message, the first 50 as BadRequest details.
+absl::Status ImportProblemsError(const v1::ImportReviewResponse& response);
 
 absl::StatusOr<Plan<v1::CreateReviewResponse>> PlanCreateReview(
     const SnapshotData& current, const v1::CreateReviewRequest& request,

@@ -206,7 +206,8 @@ absl::Status GetMarket(const Snapshot& s, const v1::GetMarketRequest& request,
                        v1::GetMarketResponse& response) {
   const auto id = ParseMarketName(request.name());
   if (!id) return FieldError("name", "must be markets/{market}");
-  const v1::Market* market = s.FindMarket(*id);
+  // A merged-away name answers with its survivor (whose name differs).
+  const v1::Market* market = s.ResolveMarket(*id);
   if (market == nullptr) return NotFound(request.name());
   *response.mutable_market() = *market;
   response.set_data_version(s.version());
@@ -222,7 +223,7 @@ absl::Status BatchGetMarkets(const Snapshot& s,
       [&](const std::string& name) -> std::optional<const v1::Market*> {
         const auto id = ParseMarketName(name);
         if (!id) return std::nullopt;
-        return s.FindMarket(*id);
+        return s.ResolveMarket(*id);
       },
       response.mutable_markets());
 }
@@ -328,7 +329,10 @@ absl::Status ListListings(const Snapshot& s,
       return EnumNames(l.infringement_types(),
                        v1::InfringementType_descriptor());
     }
-    if (f == "first_time") return l.first_time();
+    // Unknown matches neither `first_time = true` nor `= false`.
+    if (f == "first_time") {
+      return l.has_first_time() ? FieldValue(l.first_time()) : FieldValue();
+    }
     if (f == "relisted_after_gap") return l.relisted_after_gap();
     if (f == "year") return int64_t{ParseListingName(l.name())->year};
     const v1::Market* market = s.FindMarket(*ParseMarketName(l.market()));
@@ -355,10 +359,11 @@ absl::Status GetMarketHistory(const Snapshot& s,
                               v1::GetMarketHistoryResponse& response) {
   const auto id = ParseMarketName(request.market());
   if (!id) return FieldError("market", "must be markets/{market}");
-  const v1::Market* market = s.FindMarket(*id);
+  const v1::Market* market = s.ResolveMarket(*id);
   if (market == nullptr) return NotFound(request.market());
   *response.mutable_market() = *market;
-  const std::vector<int> listed = s.ListedYears(*id);
+  const std::vector<int> listed =
+      s.ListedYears(*ParseMarketName(market->name()));
   const std::vector<int>& all = s.years_with_listings();
   v1::ListingPeriod* period = nullptr;
   int previous_index = -2;
@@ -511,7 +516,10 @@ absl::Status GetReviewStats(const Snapshot& s,
       ++types[v1::InfringementType_Name(
           static_cast<v1::InfringementType>(type))];
     }
-    if (listing->first_time()) {
+    if (!listing->has_first_time()) {
+      response.set_first_time_unknown_count(
+          response.first_time_unknown_count() + 1);
+    } else if (listing->first_time()) {
       response.set_first_time_count(response.first_time_count() + 1);
     }
     if (listing->relisted_after_gap()) {

@@ -11,7 +11,7 @@ namespace nml::listings {
 // (INVALID_ARGUMENT naming the field), fills `response` including
 // `data_version`, and never blocks. Gets, lists, history, diff and stats
 // are in reads.cc, ScreenDomains in screening.cc, SearchMarkets in
-// search.cc.
+// search.cc, ListMergeSuggestions in suggestions.cc.
 
 absl::Status GetReview(const Snapshot& s, const v1::GetReviewRequest& request,
                        v1::GetReviewResponse& response);
@@ -58,6 +58,9 @@ absl::Status ScreenDomains(const Snapshot& s,
 absl::Status SearchMarkets(const Snapshot& s,
                            const v1::SearchMarketsRequest& request,
                            v1::SearchMarketsResponse& response);
+absl::Status ListMergeSuggestions(
+    const Snapshot& s, const v1::ListMergeSuggestionsRequest& request,
+    v1::ListMergeSuggestionsResponse& response);
 absl::Status GetDataStatus(const Snapshot& s,
                            const v1::GetDataStatusRequest& request,
                            v1::GetDataStatusResponse& response);

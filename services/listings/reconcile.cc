@@ -1,6 +1,7 @@
 #include "services/listings/reconcile.h"
 
 #include <absl/strings/ascii.h>
+#include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "common/status.h"
+#include "common/strings.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"
@@ -38,7 +40,27 @@ Reconciler::Reconciler(const SnapshotData& data) {
     for (const v1::DomainRule& rule : m.domains()) {
       domain_owner_.emplace(rule.pattern(), id);
     }
+    for (const std::string& n : names) {
+      if (const std::string host = NameAsHost(n); !host.empty()) {
+        host_named_[host].insert(id);
+      }
+    }
   }
+}
+
+std::string NameAsHost(std::string_view name) {
+  std::string host =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(common::Absl(name)));
+  if (absl::StartsWith(host, "www.")) host.erase(0, 4);
+  // A host has a dot and a top-level label of letters: "rarbg.to", not
+  // "1337x" or "Amazon's foreign domains".
+  const size_t dot = host.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 2 > host.size()) return "";
+  for (size_t i = dot + 1; i < host.size(); ++i) {
+    if (!absl::ascii_isalpha(static_cast<unsigned char>(host[i]))) return "";
+  }
+  if (!ValidateDomainPattern(host).ok()) return "";
+  return host;
 }
 
 void Reconciler::Collect(const Index& index, const std::string& key,
@@ -96,23 +118,43 @@ absl::StatusOr<Match> Reconciler::Find(const v1::ImportedListing& row,
     }
     return Match{rule, found.begin()->first, found.begin()->second.name};
   }
-  std::map<std::string, std::string> by_domain;  // market id -> pattern
+  // By host, whichever side was imported first: a domain the row gives and
+  // a market owns or is named by, or the row's name as a host a market
+  // owns.
+  std::map<std::string, Match> by_host;  // market id -> how
+  const auto add = [&](const std::string& id, v1::ReconciliationRule rule,
+                       const std::string& detail) {
+    by_host.emplace(id, Match{rule, id, detail});
+  };
   for (const v1::DomainRule& rule : row.domains()) {
     const std::string owner = DomainOwner(rule.pattern());
-    if (!owner.empty()) by_domain.emplace(owner, rule.pattern());
+    if (!owner.empty()) {
+      add(owner, v1::RECONCILIATION_RULE_SHARED_DOMAIN, rule.pattern());
+    }
+    const auto named = host_named_.find(rule.pattern());
+    if (named == host_named_.end()) continue;
+    for (const std::string& id : named->second) {
+      add(id, v1::RECONCILIATION_RULE_HOST_NAME,
+          absl::StrCat("the row's domain ", rule.pattern(),
+                       " is the market's name"));
+    }
   }
-  if (by_domain.size() > 1) {
+  if (const std::string host = NameAsHost(name); !host.empty()) {
+    if (const std::string owner = DomainOwner(host); !owner.empty()) {
+      add(owner, v1::RECONCILIATION_RULE_HOST_NAME,
+          absl::StrCat("the row's name is the market's domain ", host));
+    }
+  }
+  if (by_host.size() > 1) {
+    std::vector<std::string> names;
+    for (const auto& [id, match] : by_host) names.push_back(MarketName(id));
     return FieldError(
         field + ".domains",
-        absl::StrCat("'", name,
-                     "' shares domains with more than one market; "
-                     "set ",
-                     field, ".market to choose"));
+        absl::StrCat("'", name, "' shares hosts with ",
+                     absl::StrJoin(names, " and "), "; set ", field,
+                     ".market to choose"));
   }
-  if (by_domain.size() == 1) {
-    return Match{v1::RECONCILIATION_RULE_SHARED_DOMAIN,
-                 by_domain.begin()->first, by_domain.begin()->second};
-  }
+  if (by_host.size() == 1) return by_host.begin()->second;
   return Match{v1::RECONCILIATION_RULE_NEW_MARKET, "", ""};
 }
 
@@ -206,6 +248,9 @@ absl::Status ValidateImportedRow(const v1::ImportedListing& row,
                                        field + ".infringement_types");
       !st.ok()) {
     return st;
+  }
+  if (!v1::Confidence_IsValid(row.confidence())) {
+    return FieldError(field + ".confidence", "is not a Confidence value");
   }
   if (row.reported_first_year() != 0) {
     if (auto st = CheckReviewYear(row.reported_first_year(),

@@ -63,7 +63,13 @@ class Reconciler {
   Index qualified_;   // the same, only names with a qualifier
   Index qualifiers_;  // each SplitName(name).inner of every name
   std::unordered_map<std::string, std::string> domain_owner_;
+  // Markets named by a host ("rarbg.to"): host -> market ids.
+  std::unordered_map<std::string, std::set<std::string>> host_named_;
 };
+
+// The host a market name is, when the name is one ("rarbg.to",
+// "www.Flvto.biz" -> "flvto.biz"); empty for other names ("RARBG").
+std::string NameAsHost(std::string_view name);
 
 // Finds or creates operators by name, indexed like
 // the markets so an import's operators cost a lookup each.

@@ -171,10 +171,7 @@ absl::StatusOr<Plan<v1::CreateMarketResponse>> PlanCreateMarket(
   std::string id = request.market_id();
   if (id.empty()) {
     id = Slugify(request.market().display_name());
-    std::set<std::string> taken;
-    for (const auto& m : current.markets)
-      taken.insert(*ParseMarketName(m.name()));
-    if (!id.empty()) id = UniqueId(id, taken);
+    if (!id.empty()) id = UniqueId(id, TakenMarketIds(current));
   }
   if (!IsValidId(id)) {
     return FieldError("market_id",
@@ -184,8 +181,14 @@ absl::StatusOr<Plan<v1::CreateMarketResponse>> PlanCreateMarket(
     return absl::AlreadyExistsError(
         absl::StrCat(MarketName(id), " already exists"));
   }
+  if (const v1::Market* survivor = MergedInto(current, MarketName(id))) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(MarketName(id), " was merged into ", survivor->name(),
+                     " and still names it"));
+  }
   v1::Market market = StoredMarketFields(request.market());
   market.set_name(MarketName(id));
+  market.clear_merged_markets();
   if (auto st = ValidateMarket(market, current, id); !st.ok()) return st;
   Stamp(market, static_cast<const v1::Market*>(nullptr), now);
   Plan<v1::CreateMarketResponse> plan;
@@ -369,6 +372,9 @@ absl::Status ValidateListing(const v1::Listing& listing) {
       !st.ok()) {
     return st;
   }
+  if (!v1::Confidence_IsValid(listing.confidence())) {
+    return FieldError("listing.confidence", "is not a Confidence value");
+  }
   if (listing.reported_first_year() != 0) {
     return CheckReviewYear(listing.reported_first_year(),
                            "listing.reported_first_year");
@@ -384,6 +390,7 @@ v1::Listing StoredListingFields(const v1::Listing& l) {
   stored.set_summary(l.summary());
   stored.set_source_url(l.source_url());
   stored.set_reported_first_year(l.reported_first_year());
+  stored.set_confidence(l.confidence());
   return stored;
 }
 
@@ -447,7 +454,8 @@ absl::StatusOr<Plan<v1::UpdateListingResponse>> PlanUpdateListing(
   v1::Listing updated = *stored;
   if (auto st = common::ApplyFieldMask(request.update_mask(), request.listing(),
                                        {"infringement_types", "summary",
-                                        "source_url", "reported_first_year"},
+                                        "source_url", "reported_first_year",
+                                        "confidence"},
                                        updated);
       !st.ok()) {
     return st;

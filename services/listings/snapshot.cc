@@ -1,6 +1,7 @@
 #include "services/listings/snapshot.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/parentheticals.h"
@@ -27,6 +28,9 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
             [](const auto& a, const auto& b) { return a.name() < b.name(); });
   for (size_t i = 0; i < s->markets_.size(); ++i) {
     s->market_index_[*ParseMarketName(s->markets_[i].name())] = i;
+    for (const std::string& merged : s->markets_[i].merged_markets()) {
+      s->merged_index_[*ParseMarketName(merged)] = i;
+    }
   }
 
   // Listings: index by (year, market), and which years list each market.
@@ -60,7 +64,6 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
       if (it == year_pos - 1) listed_in_previous = true;
       ++consecutive;
     }
-    listing.set_first_time(!listed_before);
     listing.set_consecutive_years(consecutive);
     listing.set_relisted_after_gap(listed_before && !listed_in_previous);
     if (const v1::Market* market = s->FindMarket(key.market_id)) {
@@ -94,6 +97,37 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
                         review.declared_physical_count() == physical);
   }
 
+  // first_time only where the data can tell (see Listing.first_time).
+  std::map<std::string, int> reported_first;  // market id -> earliest
+  for (const v1::Listing& listing : s->listings_) {
+    if (listing.reported_first_year() == 0) continue;
+    int& first = reported_first[*ParseMarketName(listing.market())];
+    if (first == 0 || listing.reported_first_year() < first) {
+      first = listing.reported_first_year();
+    }
+  }
+  for (v1::Listing& listing : s->listings_) {
+    const auto key = *ParseListingName(listing.name());
+    const auto& listed = s->years_by_market_[key.market_id];
+    const auto reported = reported_first.find(key.market_id);
+    if (listed.front() < key.year ||
+        (reported != reported_first.end() && reported->second < key.year)) {
+      listing.set_first_time(false);
+    } else if (reported != reported_first.end() &&
+               reported->second == key.year) {
+      listing.set_first_time(true);
+    } else if (const v1::Review* previous = s->FindReview(key.year - 1);
+               previous != nullptr &&
+               (listing.market_kind() == v1::MARKET_KIND_PHYSICAL
+                    ? previous->declared_physical_count() > 0 &&
+                          previous->missing_physical_count() == 0
+                    : previous->declared_online_count() > 0 &&
+                          previous->missing_online_count() == 0)) {
+      // The review before lists every market of this kind, not this one.
+      listing.set_first_time(true);
+    }
+  }
+
   for (const v1::Market& market : s->markets_) {
     for (const v1::DomainRule& rule : market.domains()) {
       s->domains_[rule.pattern()] = DomainRuleRef{&market, rule.scope()};
@@ -118,6 +152,12 @@ const v1::Review* Snapshot::FindReview(int year) const {
 const v1::Market* Snapshot::FindMarket(std::string_view id) const {
   const auto it = market_index_.find(id);
   return it == market_index_.end() ? nullptr : &markets_[it->second];
+}
+
+const v1::Market* Snapshot::ResolveMarket(std::string_view id) const {
+  if (const v1::Market* market = FindMarket(id)) return market;
+  const auto it = merged_index_.find(id);
+  return it == merged_index_.end() ? nullptr : &markets_[it->second];
 }
 
 const v1::Operator* Snapshot::FindOperator(std::string_view id) const {

@@ -34,6 +34,9 @@ class Snapshot final {
 
   const v1::Review* FindReview(int year) const;
   const v1::Market* FindMarket(std::string_view id) const;
+  // FindMarket, or the market `id` was merged into (a merged-away name
+  // redirects to its survivor).
+  const v1::Market* ResolveMarket(std::string_view id) const;
   const v1::Operator* FindOperator(std::string_view id) const;
   const v1::Listing* FindListing(int year, std::string_view market_id) const;
 
@@ -79,6 +82,7 @@ class Snapshot final {
   std::vector<int> years_;
   std::map<int, size_t, std::less<>> review_index_;
   std::map<std::string, size_t, std::less<>> market_index_;
+  std::map<std::string, size_t, std::less<>> merged_index_;
   std::map<std::string, size_t, std::less<>> operator_index_;
   std::map<std::pair<int, std::string>, size_t, std::less<>> listing_index_;
   std::map<std::string, std::vector<int>, std::less<>> years_by_market_;

@@ -120,21 +120,35 @@ absl::Status ResponsesHandlers::Import(
         targets.insert(common::ReviewName(in.review_year()));
         continue;
       }
-      auto market = resolved.contains(part.text)
-                        ? absl::StatusOr<std::string>(resolved[part.text])
-                        : targets_.FindMarket(part.text, deadline);
+      // The name, or else every market named in its parentheses.
+      const auto find = [&](const std::string& text) {
+        auto market = resolved.contains(text)
+                          ? absl::StatusOr<std::string>(resolved[text])
+                          : targets_.FindMarket(text, deadline);
+        if (market.ok()) resolved[text] = *market;
+        return market;
+      };
+      auto market = find(part.text);
       if (market.status().code() == absl::StatusCode::kUnavailable) {
         return market.status();
       }
-      if (!market.ok()) {
+      std::vector<std::string> found;
+      if (market.ok()) found.push_back(*market);
+      for (size_t i = 0; !market.ok() && i < part.inside.size(); ++i) {
+        auto inner = find(part.inside[i]);
+        if (inner.status().code() == absl::StatusCode::kUnavailable) {
+          return inner.status();
+        }
+        if (inner.ok()) found.push_back(*inner);
+      }
+      if (found.empty()) {
         skip("target_text",
              absl::StrCat("no listed market is called '", part.text,
                           "'; give the target as a resource name"));
         unresolved = true;
         break;
       }
-      resolved[part.text] = *market;
-      targets.insert(*market);
+      targets.insert(found.begin(), found.end());
     }
     if (unresolved) continue;
     for (const auto& t : targets) r.add_targets(t);

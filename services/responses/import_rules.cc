@@ -151,6 +151,18 @@ std::vector<TargetPart> SplitTargets(std::string_view text) {
     }
     part.text = WithoutParentheticals(raw);
     if (part.text.empty()) part.text = raw;
+    for (const std::string& group : common::SplitParentheticals(raw).inside) {
+      for (absl::string_view name : absl::StrSplit(group, ',')) {
+        name = absl::StripAsciiWhitespace(name);
+        for (const absl::string_view lead :
+             {"e.g.", "eg.", "i.e.", "such as", "incl.", "including"}) {
+          if (absl::StartsWithIgnoreCase(name, lead)) {
+            name = absl::StripAsciiWhitespace(name.substr(lead.size()));
+          }
+        }
+        if (!name.empty()) part.inside.emplace_back(name);
+      }
+    }
     parts.push_back(std::move(part));
   }
   return parts;

@@ -42,10 +42,14 @@ StakeholderName SplitStakeholderName(std::string_view text);
 // The parts of a target text: "Chinese markets incl. AliExpress, WeChat
 // e-commerce ecosystem" -> "Chinese markets" (general), "AliExpress",
 // "WeChat e-commerce ecosystem". A general part ("list overall", "online
-// platforms (submission)") means the review as a whole. Parenthetical
-// qualifiers are dropped from market names ("Palika Bazaar (New Delhi)").
+// platforms (submission)") means the review as a whole. `text` is the name
+// outside parentheses ("Palika Bazaar (New Delhi)" -> "Palika Bazaar");
+// `inside` holds the names in them, split at commas and without "e.g." or
+// "such as" ("stream-ripping sites (e.g., Ssyoutube)" -> "Ssyoutube"), to
+// try when `text` names no market.
 struct TargetPart {
   std::string text;
+  std::vector<std::string> inside;
   bool general = false;
 };
 std::vector<TargetPart> SplitTargets(std::string_view text);

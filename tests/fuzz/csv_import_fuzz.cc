@@ -22,11 +22,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       ParseCsv(text, {"year", "name"}).IgnoreError();
       break;
     case 1: {
-      auto imports =
+      auto built =
           BuildReviewImports("markets.csv", text, "review_counts.csv", counts);
-      if (imports.ok()) {
-        for (const auto& import : *imports) {
+      if (built.ok()) {
+        nml::listings::v1::ImportProblem problem;
+        problem.set_field(counts);
+        for (const auto& import : built->imports) {
           LocateImportError(counts, import, "markets.csv");
+          problem.set_row(import.request.listings_size() - 1);
+          LocateProblem(problem, import, "markets.csv");
         }
       }
       break;

@@ -59,8 +59,8 @@ TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
           << method->full_name();
     }
   }
-  EXPECT_EQ(rpcs, 48);
-  EXPECT_EQ(table.routes().size(), 48u);
+  EXPECT_EQ(rpcs, 49);
+  EXPECT_EQ(table.routes().size(), 49u);
 }
 
 TEST(Routes, PathsMapToTheirRpcsAndBindFields) {

@@ -41,8 +41,23 @@ v1::ImportReviewResponse Import(SnapshotData& data,
   auto plan = PlanImportReview(data, request, absl::Now());
   EXPECT_TRUE(plan.ok()) << plan.status();
   if (!plan.ok()) return {};
+  EXPECT_EQ(plan->response.problems_size(), 0)
+      << plan->response.problems(0).DebugString();
   ApplyChanges(plan->changes, data);
   return plan->response;
+}
+
+// "field: description" of each problem a planned import reports.
+std::vector<std::string> Problems(
+    const absl::StatusOr<Plan<v1::ImportReviewResponse>>& plan) {
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  std::vector<std::string> problems;
+  if (!plan.ok()) return problems;
+  EXPECT_TRUE(plan->changes.empty()) << "a refused import plans nothing";
+  for (const auto& p : plan->response.problems()) {
+    problems.push_back(absl::StrCat(p.field(), ": ", p.description()));
+  }
+  return problems;
 }
 
 constexpr auto kOnline = v1::MARKET_KIND_ONLINE;
@@ -91,15 +106,13 @@ TEST(PlanImportReview, RefusesAnAmbiguousName) {
   SnapshotData data;
   Import(data, Review(2020, {Row("Silk Market (Xiushui)", kPhysical),
                              Row("Silk Market (Shanghai)", kPhysical)}));
-  auto plan = PlanImportReview(
-      data, Review(2021, {Row("Silk Market", kPhysical)}), absl::Now());
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(
-      absl::StartsWith(plan.status().message(),
-                       "listings[0].market_display_name: 'Silk Market' is "
-                       "ambiguous"))
-      << plan.status();
+  const auto problems = Problems(PlanImportReview(
+      data, Review(2021, {Row("Silk Market", kPhysical)}), absl::Now()));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(absl::StartsWith(problems[0],
+                               "listings[0].market_display_name: 'Silk "
+                               "Market' is ambiguous"))
+      << problems[0];
   // Naming the market explicitly settles it.
   auto explicit_row = Row("Silk Market", kPhysical);
   explicit_row.set_market("markets/silk-market-xiushui");
@@ -111,26 +124,28 @@ TEST(PlanImportReview, NamesTheRowAndFieldOfABadRow) {
   SnapshotData data;
   auto bad = Row("Narnia Bazaar", kPhysical);
   bad.set_country("Narnia");
-  auto plan = PlanImportReview(
-      data, Review(2021, {Row("AliExpress", kOnline, {"aliexpress.com"}), bad}),
-      absl::Now());
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().message(),
-            "listings[1].country: 'Narnia' is not a known country");
-
-  auto no_url = Row("AliExpress", kOnline);
+  auto no_url = Row("Taobao", kOnline);
   no_url.clear_source_url();
-  EXPECT_EQ(PlanImportReview(data, Review(2021, {no_url}), absl::Now())
-                .status()
-                .message(),
-            "listings[0].source_url: is required");
-
-  auto bad_domain = Row("AliExpress", kOnline, {"https://AliExpress.com/"});
-  EXPECT_TRUE(absl::StartsWith(
-      PlanImportReview(data, Review(2021, {bad_domain}), absl::Now())
-          .status()
-          .message(),
-      "listings[0].domains[0].pattern:"));
+  auto bad_domain = Row("DHgate", kOnline, {"https://DHgate.com/"});
+  // Every bad row is reported, in row order; the good one is not.
+  const auto problems = Problems(PlanImportReview(
+      data,
+      Review(2021, {Row("AliExpress", kOnline, {"aliexpress.com"}), bad,
+                    no_url, bad_domain}),
+      absl::Now()));
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0],
+            "listings[1].country: 'Narnia' is not a known country");
+  EXPECT_EQ(problems[1], "listings[2].source_url: is required");
+  EXPECT_TRUE(absl::StartsWith(problems[2], "listings[3].domains[0].pattern:"))
+      << problems[2];
+  // As an error: the first problem and the count.
+  auto plan = PlanImportReview(data, Review(2021, {bad, no_url}), absl::Now());
+  const absl::Status error = ImportProblemsError(plan->response);
+  EXPECT_EQ(error.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(error.message(),
+            "listings[0].country: 'Narnia' is not a known country (and 1 "
+            "more problems; validate_only lists them all)");
 }
 
 TEST(PlanImportReview, KeepsAnIncompleteReviewDraftAndSaysWhatIsMissing) {
@@ -178,10 +193,11 @@ TEST(PlanImportReview, RefusesTwoRowsForOneMarket) {
       Review(2021,
              {Row("RARBG", kOnline), Row("rarbg.to", kOnline, {"rarbg.to"})}),
       absl::Now());
-  ASSERT_FALSE(twice.ok());
-  EXPECT_TRUE(absl::StartsWith(twice.status().message(),
-                               "listings[1].market_display_name:"))
-      << twice.status();
+  const auto problems = Problems(twice);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_TRUE(
+      absl::StartsWith(problems[0], "listings[1].market_display_name:"))
+      << problems[0];
 }
 
 TEST(PlanUpdateMarket, RefusesAStaleEtag) {

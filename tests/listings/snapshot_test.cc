@@ -57,7 +57,8 @@ TEST_F(SnapshotTest, ListingHistoryCountsOnlyYearsWithData) {
   EXPECT_FALSE(taobao->first_time());
   EXPECT_EQ(taobao->consecutive_years(), 4);
   EXPECT_FALSE(taobao->relisted_after_gap());
-  EXPECT_TRUE(s->FindListing(2019, "taobao")->first_time());
+  EXPECT_FALSE(s->FindListing(2019, "taobao")->has_first_time())
+      << "the earliest loaded review cannot tell a first listing";
 
   const v1::Listing* rarbg = s->FindListing(2021, "rarbg");
   EXPECT_TRUE(rarbg->relisted_after_gap());

@@ -55,40 +55,65 @@ constexpr char kCounts[] =
     "2021,42,35,2022-02-17,https://example.org/2021\n";
 
 TEST(BuildReviewImports, OneRetrySafeRequestPerYearOldestFirst) {
-  auto imports =
+  auto built =
       BuildReviewImports("markets.csv", kMarkets, "counts.csv", kCounts);
-  ASSERT_TRUE(imports.ok()) << imports.status();
-  ASSERT_EQ(imports->size(), 2u);
-  EXPECT_EQ((*imports)[0].request.review().year(), 2020);
-  EXPECT_EQ((*imports)[1].request.review().declared_online_count(), 42);
-  EXPECT_EQ((*imports)[1].lines, std::vector<int>{2});
+  ASSERT_TRUE(built.ok()) << built.status();
+  const auto& imports = built->imports;
+  ASSERT_EQ(imports.size(), 2u);
+  EXPECT_TRUE(built->problems.empty());
+  EXPECT_EQ(imports[0].request.review().year(), 2020);
+  EXPECT_EQ(imports[1].request.review().declared_online_count(), 42);
+  EXPECT_EQ(imports[1].lines, std::vector<int>{2});
+  EXPECT_EQ(imports[1].request.listings(0).confidence(),
+            listings::v1::CONFIDENCE_HIGH);
   auto again =
       BuildReviewImports("markets.csv", kMarkets, "counts.csv", kCounts);
-  EXPECT_EQ((*again)[1].request.request_id(),
-            (*imports)[1].request.request_id())
+  EXPECT_EQ(again->imports[1].request.request_id(),
+            imports[1].request.request_id())
       << "the same files give the same request ids";
 }
 
-TEST(BuildReviewImports, ABadCellIsNamedByFileLineAndColumn) {
+TEST(BuildReviewImports, EveryBadCellIsReportedByFileLineColumnAndValue) {
   std::string markets = kMarkets;
   markets.replace(markets.find("2020,Taobao"), 4, "20x0");
-  const auto imports =
+  markets.replace(markets.find("online,CN,,Alibaba,counterfeiting,2021"), 6,
+                  "onlin");
+  markets += "2020,Tmall,online,CN,,,forgery,,,https://example.org/t,sure\n";
+  const auto built =
       BuildReviewImports("markets.csv", markets, "counts.csv", kCounts);
-  EXPECT_EQ(imports.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(imports.status().message().substr(0, 21), "markets.csv:3: year: ")
-      << imports.status();
+  ASSERT_TRUE(built.ok()) << built.status();
+  std::vector<std::string> report;
+  for (const auto& p : built->problems) report.push_back(FormatProblem(p));
+  EXPECT_EQ(report,
+            (std::vector<std::string>{
+                "markets.csv:2: kind 'onlin': is not online or physical",
+                "markets.csv:3: year '20x0': is not a number",
+                "markets.csv:4: infringement 'forgery': 'forgery' is not "
+                "counterfeiting or piracy",
+                "markets.csv:4: confidence 'sure': is not high, medium or "
+                "low"}));
+  EXPECT_TRUE(built->imports.size() == 1 &&
+              built->imports[0].request.listings_size() == 0)
+      << "rows with problems are not sent; the 2021 review still is";
 }
 
 TEST(LocateImportError, PointsAServerErrorAtTheCsvLine) {
-  auto imports =
+  auto built =
       BuildReviewImports("markets.csv", kMarkets, "counts.csv", kCounts);
-  ASSERT_TRUE(imports.ok());
+  ASSERT_TRUE(built.ok());
   EXPECT_EQ(LocateImportError("listings[0].country_code: unknown",
-                              (*imports)[1], "markets.csv"),
+                              built->imports[1], "markets.csv"),
             "markets.csv:2: country_code: unknown");
-  EXPECT_EQ(
-      LocateImportError("declared totals unknown", (*imports)[1], "m.csv"),
-      "reviews/2021: declared totals unknown");
+  EXPECT_EQ(LocateImportError("declared totals unknown", built->imports[1],
+                              "m.csv"),
+            "reviews/2021: declared totals unknown");
+  listings::v1::ImportProblem problem;
+  problem.set_row(0);
+  problem.set_field("listings[0].domains[0].pattern");
+  problem.set_description("is not a host name");
+  EXPECT_EQ(FormatProblem(
+                LocateProblem(problem, built->imports[1], "markets.csv")),
+            "markets.csv:2: domains 'aliexpress.com': is not a host name");
 }
 
 TEST(BuildResponsesImport, KeepsTheFreeTextForTheServer) {

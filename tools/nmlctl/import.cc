@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include <map>
+#include <optional>
 
 #include "common/page_token.h"
 #include "tools/nmlctl/csv.h"
@@ -18,27 +19,41 @@ namespace v1 = listings::v1;
 
 namespace {
 
-absl::Status LineError(const std::string& path, int line,
-                       const std::string& column, const std::string& message) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ":", line, ": ", column, ": ", message));
-}
+// The problems of one file's rows, as they are found.
+class Problems {
+ public:
+  Problems(std::vector<ImportProblem>& out, std::string path)
+      : out_(out), path_(std::move(path)) {}
 
-absl::StatusOr<int> ParseInt(const std::string& text, const std::string& path,
-                             int line, const std::string& column,
-                             bool required) {
-  const std::string trimmed(absl::StripAsciiWhitespace(text));
-  if (trimmed.empty()) {
-    if (required) return LineError(path, line, column, "is required");
-    return 0;
+  void Add(int line, const std::string& column, const std::string& value,
+           const std::string& why) {
+    out_.push_back({path_, line, column, value, why});
   }
-  int value = 0;
-  if (!absl::SimpleAtoi(trimmed, &value)) {
-    return LineError(path, line, column,
-                     absl::StrCat("'", trimmed, "' is not a number"));
+
+  // The number in `column`, 0 when empty and not required; nullopt (with
+  // the problem recorded) when it is not a number.
+  std::optional<int> Int(const CsvRecord& row, const std::string& column,
+                         bool required) {
+    const auto it = row.fields.find(column);
+    const std::string text = it == row.fields.end() ? "" : it->second;
+    const std::string trimmed(absl::StripAsciiWhitespace(text));
+    if (trimmed.empty()) {
+      if (!required) return 0;
+      Add(row.line, column, text, "is required");
+      return std::nullopt;
+    }
+    int value = 0;
+    if (!absl::SimpleAtoi(trimmed, &value)) {
+      Add(row.line, column, text, "is not a number");
+      return std::nullopt;
+    }
+    return value;
   }
-  return value;
-}
+
+ private:
+  std::vector<ImportProblem>& out_;
+  std::string path_;
+};
 
 std::vector<std::string> SplitList(const std::string& text) {
   std::vector<std::string> items;
@@ -51,7 +66,16 @@ std::vector<std::string> SplitList(const std::string& text) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
+std::string FormatProblem(const ImportProblem& p) {
+  std::string text = absl::StrCat(p.path, ":", p.line, ": ");
+  if (!p.column.empty()) {
+    absl::StrAppend(&text, p.column, " '", p.value, "': ");
+  }
+  absl::StrAppend(&text, p.why);
+  return text;
+}
+
+absl::StatusOr<ReviewImports> BuildReviewImports(
     const std::string& markets_path, const std::string& markets_csv,
     const std::string& counts_path, const std::string& counts_csv) {
   auto markets = ParseCsv(markets_csv, {"year", "name", "kind", "source_url"});
@@ -66,17 +90,24 @@ absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
         absl::StrCat(counts_path, ": ", counts.status().message()));
   }
 
+  ReviewImports result;
+  Problems count_problems(result.problems, counts_path);
+  Problems market_problems(result.problems, markets_path);
   std::map<int, ReviewImport> by_year;
   for (const CsvRecord& row : *counts) {
     auto f = row.fields;
-    auto year = ParseInt(f["year"], counts_path, row.line, "year", true);
-    if (!year.ok()) return year.status();
-    auto online = ParseInt(f["online_count"], counts_path, row.line,
-                           "online_count", false);
-    if (!online.ok()) return online.status();
-    auto physical = ParseInt(f["physical_count"], counts_path, row.line,
-                             "physical_count", false);
-    if (!physical.ok()) return physical.status();
+    const auto year = count_problems.Int(row, "year", true);
+    const auto online = count_problems.Int(row, "online_count", false);
+    const auto physical = count_problems.Int(row, "physical_count", false);
+    if (!year || !online || !physical) continue;
+    const std::string date(absl::StripAsciiWhitespace(f["published_date"]));
+    int y = 0, m = 0, d = 0;
+    if (!date.empty() &&
+        std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
+      count_problems.Add(row.line, "published_date", date,
+                         "is not YYYY-MM-DD");
+      continue;
+    }
     v1::Review* review = by_year[*year].request.mutable_review();
     review->set_year(*year);
     review->set_title(absl::StrCat(
@@ -84,13 +115,7 @@ absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
     review->set_declared_online_count(*online);
     review->set_declared_physical_count(*physical);
     review->set_source_url(f["source_url"]);
-    const std::string date(absl::StripAsciiWhitespace(f["published_date"]));
     if (!date.empty()) {
-      int y = 0, m = 0, d = 0;
-      if (std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
-        return LineError(counts_path, row.line, "published_date",
-                         absl::StrCat("'", date, "' is not YYYY-MM-DD"));
-      }
       review->mutable_published_on()->set_year(y);
       review->mutable_published_on()->set_month(m);
       review->mutable_published_on()->set_day(d);
@@ -102,12 +127,10 @@ absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
 
   for (const CsvRecord& row : *markets) {
     auto f = row.fields;
-    auto year = ParseInt(f["year"], markets_path, row.line, "year", true);
-    if (!year.ok()) return year.status();
-    ReviewImport& import = by_year[*year];
-    import.request.mutable_review()->set_year(*year);
-    v1::ImportedListing* listing = import.request.add_listings();
-    import.lines.push_back(row.line);
+    const size_t problems_before = result.problems.size();
+    const auto year = market_problems.Int(row, "year", true);
+    v1::ImportedListing parsed;
+    v1::ImportedListing* listing = &parsed;
     listing->set_market_display_name(f["name"]);
     const std::string kind =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(f["kind"]));
@@ -116,9 +139,8 @@ absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
     } else if (kind == "physical") {
       listing->set_kind(v1::MARKET_KIND_PHYSICAL);
     } else {
-      return LineError(
-          markets_path, row.line, "kind",
-          absl::StrCat("'", f["kind"], "' is not online or physical"));
+      market_problems.Add(row.line, "kind", f["kind"],
+                          "is not online or physical");
     }
     listing->set_country(f["country"]);
     listing->set_city(f["city"]);
@@ -130,32 +152,93 @@ absl::StatusOr<std::vector<ReviewImport>> BuildReviewImports(
       } else if (lower == "piracy") {
         listing->add_infringement_types(v1::INFRINGEMENT_TYPE_PIRACY);
       } else {
-        return LineError(
-            markets_path, row.line, "infringement",
+        market_problems.Add(
+            row.line, "infringement", f["infringement"],
             absl::StrCat("'", type, "' is not counterfeiting or piracy"));
       }
     }
-    auto first = ParseInt(f["first_listed_year"], markets_path, row.line,
-                          "first_listed_year", false);
-    if (!first.ok()) return first.status();
-    listing->set_reported_first_year(*first);
+    const auto first = market_problems.Int(row, "first_listed_year", false);
+    listing->set_reported_first_year(first.value_or(0));
+    const std::string confidence =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(f["confidence"]));
+    if (confidence == "high") {
+      listing->set_confidence(v1::CONFIDENCE_HIGH);
+    } else if (confidence == "medium") {
+      listing->set_confidence(v1::CONFIDENCE_MEDIUM);
+    } else if (confidence == "low") {
+      listing->set_confidence(v1::CONFIDENCE_LOW);
+    } else if (!confidence.empty()) {
+      market_problems.Add(row.line, "confidence", f["confidence"],
+                          "is not high, medium or low");
+    }
     for (const std::string& domain : SplitList(f["domains"])) {
       v1::DomainRule* rule = listing->add_domains();
       rule->set_pattern(absl::AsciiStrToLower(domain));
       rule->set_scope(v1::MATCH_SCOPE_HOST_AND_SUBDOMAINS);
     }
     listing->set_source_url(f["source_url"]);
+    // A row with a problem is reported, not sent: the server checks the
+    // rest, so one run reports every problem.
+    if (result.problems.size() != problems_before) continue;
+    ReviewImport& import = by_year[*year];
+    import.request.mutable_review()->set_year(*year);
+    *import.request.add_listings() = std::move(parsed);
+    import.lines.push_back(row.line);
+    import.fields.push_back(std::move(f));
   }
 
-  std::vector<ReviewImport> imports;
   for (auto& [year, import] : by_year) {
     std::string bytes;
     import.request.SerializeToString(&bytes);
     import.request.set_request_id(absl::StrFormat(
         "nmlctl-import-%d-%016x", year, common::Fingerprint({bytes})));
-    imports.push_back(std::move(import));
+    result.imports.push_back(std::move(import));
   }
-  return imports;
+  return result;
+}
+
+ImportProblem LocateProblem(const v1::ImportProblem& problem,
+                            const ReviewImport& import,
+                            const std::string& markets_path) {
+  // The CSV column of each ImportedListing field.
+  static const std::map<std::string, std::string> kColumns = {
+      {"market_display_name", "name"},
+      {"market", "name"},
+      {"aliases", "name"},
+      {"kind", "kind"},
+      {"country", "country"},
+      {"city", "city"},
+      {"operator_display_name", "operator"},
+      {"infringement_types", "infringement"},
+      {"reported_first_year", "first_listed_year"},
+      {"domains", "domains"},
+      {"source_url", "source_url"},
+      {"confidence", "confidence"}};
+  ImportProblem located{markets_path, 0, "", "", problem.description()};
+  if (problem.row() < 0 ||
+      problem.row() >= static_cast<int>(import.lines.size())) {
+    located.path = absl::StrCat("reviews/", import.request.review().year());
+    located.why = absl::StrCat(problem.field(), ": ", problem.description());
+    return located;
+  }
+  const auto row = static_cast<size_t>(problem.row());
+  located.line = import.lines[row];
+  // "listings[3].domains[0].pattern" -> "domains".
+  static const RE2 kField(R"(^listings\[\d+\]\.?([a-z_]*))");
+  std::string field;
+  RE2::PartialMatch(problem.field(), kField, &field);
+  const auto column = kColumns.find(field);
+  if (column != kColumns.end()) {
+    located.column = column->second;
+    if (row < import.fields.size()) {
+      const auto& fields = import.fields[row];
+      const auto value = fields.find(column->second);
+      if (value != fields.end()) located.value = value->second;
+    }
+  } else if (!field.empty()) {
+    located.why = absl::StrCat(field, ": ", problem.description());
+  }
+  return located;
 }
 
 std::string LocateImportError(const std::string& message,

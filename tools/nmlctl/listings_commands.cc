@@ -5,7 +5,9 @@
 #include <absl/strings/str_join.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <string>
 
 #include "common/names.h"
@@ -44,8 +46,61 @@ int Status(ListingsClient& client) {
   return 0;
 }
 
+namespace {
+
+// The reconciliations worth a person's look: every one but a new market and
+// the same name.
+void PrintReconciliations(const v1::ImportReviewResponse& response,
+                          const ReviewImport& import,
+                          const std::string& markets_path) {
+  for (const v1::Reconciliation& r : response.reconciliations()) {
+    if (r.rule() == v1::RECONCILIATION_RULE_NEW_MARKET ||
+        r.rule() == v1::RECONCILIATION_RULE_EXACT_NAME) {
+      continue;
+    }
+    const int line = r.row() < static_cast<int>(import.lines.size())
+                         ? import.lines[static_cast<size_t>(r.row())]
+                         : 0;
+    std::printf("  %s:%d: '%s' -> %s ('%s') by %s%s%s\n", markets_path.c_str(),
+                line, r.imported_name().c_str(), r.market().c_str(),
+                r.market_display_name().c_str(),
+                EnumLabel(v1::ReconciliationRule_descriptor(), r.rule())
+                    .c_str(),
+                r.detail().empty() ? "" : ": ", r.detail().c_str());
+  }
+}
+
+// "[first time]", "[first time: unknown]" (the data cannot tell) or ""; and
+// the first year a source reported, when one did.
+std::string FirstTimeLabel(const v1::Listing& l) {
+  std::string label = !l.has_first_time() ? "  [first time: unknown]"
+                      : l.first_time()    ? "  [first time]"
+                                          : "";
+  if (l.reported_first_year() != 0) {
+    absl::StrAppend(&label, "  [first listed ", l.reported_first_year(),
+                    " per source]");
+  }
+  return label;
+}
+
+// Markets that may be one, listed after an import: they are never merged
+// without a person.
+void PrintSuggestionCount(ListingsClient& client) {
+  v1::ListMergeSuggestionsResponse response;
+  grpc::Status status =
+      client.Invoke(&v1::ListingsService::Stub::ListMergeSuggestions,
+                    v1::ListMergeSuggestionsRequest(), &response);
+  if (!status.ok() || response.suggestions_size() == 0) return;
+  std::printf(
+      "%d merge suggestions (markets that may be one; not merged): "
+      "nmlctl suggestions\n",
+      response.suggestions_size());
+}
+
+}  // namespace
+
 int Import(ListingsClient& client, const std::string& markets_path,
-           const std::string& counts_path) {
+           const std::string& counts_path, bool validate_only) {
   auto markets = ReadFile(markets_path);
   if (!markets.ok()) {
     std::fprintf(stderr, "nmlctl: %s\n",
@@ -58,20 +113,19 @@ int Import(ListingsClient& client, const std::string& markets_path,
                  std::string(counts.status().message()).c_str());
     return kServerError;
   }
-  auto imports =
-      BuildReviewImports(markets_path, *markets, counts_path, *counts);
-  if (!imports.ok()) {
+  auto built = BuildReviewImports(markets_path, *markets, counts_path, *counts);
+  if (!built.ok()) {
     std::fprintf(stderr, "nmlctl: %s\n",
-                 std::string(imports.status().message()).c_str());
+                 std::string(built.status().message()).c_str());
     return kServerError;
   }
+  const std::vector<ReviewImport>& imports = built->imports;
   // Sends one review's import (each is all-or-nothing); a refusal names the
   // file and line.
-  const auto send = [&](const ReviewImport& import, bool validate_only,
-                        bool nothing_written,
+  const auto send = [&](const ReviewImport& import, bool check_only,
                         v1::ImportReviewResponse* response) {
     v1::ImportReviewRequest request = import.request;
-    request.set_validate_only(validate_only);
+    request.set_validate_only(check_only);
     grpc::Status status;
     if (request.ByteSizeLong() > kImportPartBytes) {
       v1::ImportReviewStreamResponse answer;
@@ -93,33 +147,53 @@ int Import(ListingsClient& client, const std::string& markets_path,
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
         status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
       std::fprintf(
-          stderr, "nmlctl: import refused%s: %s\n",
-          nothing_written ? ", nothing written" : "",
+          stderr, "nmlctl: import refused: %s\n",
           LocateImportError(status.error_message(), import, markets_path)
               .c_str());
       return kServerError;
     }
     return status.ok() ? 0 : ReportError(client.address(), status);
   };
-  // With more than one review, every one is checked before any is written:
-  // one bad row anywhere and nothing is imported.
-  if (imports->size() > 1) {
-    for (const auto& import : *imports) {
-      v1::ImportReviewResponse response;
-      if (int rc = send(import, /*validate_only=*/true,
-                        /*nothing_written=*/true, &response)) {
-        return rc;
-      }
+  // Every review is checked before any is written, and the report lists
+  // every problem of both files: one bad row anywhere and nothing is
+  // imported.
+  std::vector<ImportProblem> problems = built->problems;
+  for (const auto& import : imports) {
+    v1::ImportReviewResponse response;
+    if (int rc = send(import, /*check_only=*/true, &response)) return rc;
+    for (const v1::ImportProblem& p : response.problems()) {
+      problems.push_back(LocateProblem(p, import, markets_path));
+    }
+    if (validate_only && response.problems_size() == 0) {
+      const v1::Review& r = response.review();
+      std::printf("reviews/%d would be %s: %d listings, %d markets new\n",
+                  r.year(), StateName(r.state()).c_str(),
+                  import.request.listings_size(), response.markets_created());
+      PrintReconciliations(response, import, markets_path);
     }
   }
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const ImportProblem& a, const ImportProblem& b) {
+                     return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+                   });
+  for (const ImportProblem& p : problems) {
+    std::fprintf(stderr, "%s\n", FormatProblem(p).c_str());
+  }
+  if (!problems.empty()) {
+    std::fprintf(stderr, "nmlctl: %zu problems; nothing written\n",
+                 problems.size());
+    return kServerError;
+  }
+  if (validate_only) {
+    std::printf("no problems in %zu reviews; nothing written "
+                "(--validate-only)\n",
+                imports.size());
+    return 0;
+  }
   int listings = 0, created = 0, replayed = 0;
-  for (const auto& import : *imports) {
+  for (const auto& import : imports) {
     v1::ImportReviewResponse response;
-    if (int rc =
-            send(import, /*validate_only=*/false,
-                 /*nothing_written=*/&import == &imports->front(), &response)) {
-      return rc;
-    }
+    if (int rc = send(import, /*check_only=*/false, &response)) return rc;
     const v1::Review& r = response.review();
     listings += r.online_count() + r.physical_count();
     created += response.markets_created();
@@ -132,12 +206,75 @@ int Import(ListingsClient& client, const std::string& markets_path,
         response.markets_updated(), response.replayed() ? " (unchanged)" : "",
         response.publication_blocker().empty() ? "" : "; ",
         response.publication_blocker().c_str());
+    PrintReconciliations(response, import, markets_path);
     if (client.options().json) PrintJson(response);
   }
   std::printf(
-      "imported %zu reviews, %d listings, %d new markets%s\n", imports->size(),
+      "imported %zu reviews, %d listings, %d new markets%s\n", imports.size(),
       listings, created,
-      replayed == static_cast<int>(imports->size()) ? " (already loaded)" : "");
+      replayed == static_cast<int>(imports.size()) ? " (already loaded)" : "");
+  PrintSuggestionCount(client);
+  return 0;
+}
+
+int Suggestions(ListingsClient& client, const std::string& market) {
+  v1::ListMergeSuggestionsRequest request;
+  if (!market.empty()) request.set_market(MarketArgument(market));
+  v1::ListMergeSuggestionsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::ListMergeSuggestions,
+                           request, &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  for (const v1::MergeSuggestion& s : response.suggestions()) {
+    std::printf("%s\n  merge %s ('%s') into %s ('%s')\n", s.id().c_str(),
+                s.merged_market().name().c_str(),
+                s.merged_market().display_name().c_str(),
+                s.market().name().c_str(), s.market().display_name().c_str());
+    for (const std::string& e : s.evidence()) {
+      std::printf("  - %s\n", e.c_str());
+    }
+  }
+  std::printf("%d suggestions; accept one with: nmlctl suggestions accept ID\n",
+              response.suggestions_size());
+  return 0;
+}
+
+int AcceptSuggestion(ListingsClient& client, const std::string& id) {
+  v1::ListMergeSuggestionsResponse suggestions;
+  if (int rc = client.Call(&v1::ListingsService::Stub::ListMergeSuggestions,
+                           v1::ListMergeSuggestionsRequest(), &suggestions)) {
+    return rc;
+  }
+  const auto it =
+      std::find_if(suggestions.suggestions().begin(),
+                   suggestions.suggestions().end(),
+                   [&](const v1::MergeSuggestion& s) { return s.id() == id; });
+  if (it == suggestions.suggestions().end()) {
+    std::fprintf(stderr,
+                 "nmlctl: no suggestion '%s' (nmlctl suggestions lists "
+                 "them)\n",
+                 id.c_str());
+    return kServerError;
+  }
+  v1::MergeMarketsResponse response;
+  if (int rc = client.Call(&v1::ListingsService::Stub::MergeMarkets,
+                           it->accept(), &response)) {
+    return rc;
+  }
+  if (client.options().json) {
+    PrintJson(response);
+    return 0;
+  }
+  std::printf("merged %s into %s ('%s'); %d listings moved; %s now "
+              "redirects to it\n",
+              it->merged_market().name().c_str(),
+              response.market().name().c_str(),
+              response.market().display_name().c_str(),
+              response.listings_moved(), it->merged_market().name().c_str());
   return 0;
 }
 
@@ -159,7 +296,7 @@ int ListListings(ListingsClient& client, int year, const std::string& filter) {
         std::printf("%-45s %-9s %s%s\n", l.name().c_str(),
                     KindName(l.market_kind()).c_str(),
                     l.market_display_name().c_str(),
-                    l.first_time() ? "  [first time]" : "");
+                    FirstTimeLabel(l).c_str());
       }
     }
     if (response.next_page_token().empty()) break;

@@ -10,8 +10,15 @@ namespace nml::cli {
 // The listings commands: status, import, listings, history, diff, stats,
 // screen, search. Each returns the exit status.
 int Status(ListingsClient& client);
+// Checks both files whole (every problem reported, with file, line, column
+// and value) and writes only when there is none; `validate_only` stops
+// after the report.
 int Import(ListingsClient& client, const std::string& markets_path,
-           const std::string& counts_path);
+           const std::string& counts_path, bool validate_only);
+// Merge suggestions with their evidence; `market` narrows them.
+int Suggestions(ListingsClient& client, const std::string& market);
+// Merges the markets of the suggestion with this id.
+int AcceptSuggestion(ListingsClient& client, const std::string& id);
 int ListListings(ListingsClient& client, int year, const std::string& filter);
 int History(ListingsClient& client, const std::string& market);
 int Diff(ListingsClient& client, int base, int target);

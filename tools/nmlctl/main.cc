@@ -71,6 +71,10 @@ int main(int argc, char** argv) {
                      "Directory with markets.csv and review_counts.csv");
   import->add_option("--markets", markets_path, "markets.csv file");
   import->add_option("--review-counts", counts_path, "review_counts.csv file");
+  bool validate_only = false;
+  import->add_flag("--validate-only", validate_only,
+                   "Check both files and report every problem and "
+                   "reconciliation; write nothing");
 
   int year = 0;
   std::string filter;
@@ -148,6 +152,17 @@ int main(int argc, char** argv) {
       "dossier", "A market's history and responses (gateway)");
   dossier->add_option("market", market, "Market id or markets/{id}")
       ->required();
+  std::string suggestion_market;
+  auto* suggestions = app.add_subcommand(
+      "suggestions", "Markets that may be one (never merged by themselves)");
+  suggestions->add_option("--market", suggestion_market,
+                          "Only those involving this market");
+  std::string suggestion_id;
+  auto* accept = suggestions->add_subcommand(
+      "accept", "Merge the two markets of one suggestion");
+  accept->add_option("id", suggestion_id, "Suggestion id, as listed")
+      ->required();
+
   auto* report = app.add_subcommand(
       "report", "A review with stats, diff, stances (gateway)");
   report->add_option("year", year, "Review year")->required();
@@ -179,7 +194,7 @@ int main(int argc, char** argv) {
                    "--review-counts\n");
       return kUsage;
     }
-    return Import(client, markets_path, counts_path);
+    return Import(client, markets_path, counts_path, validate_only);
   }
   if (*listings) return ListListings(client, year, filter);
   if (*history) return History(client, market);
@@ -187,5 +202,7 @@ int main(int argc, char** argv) {
   if (*stats) return Stats(client, year);
   if (*screen) return Screen(client, inputs, year, rollup);
   if (*search) return Search(client, query);
+  if (*accept) return AcceptSuggestion(client, suggestion_id);
+  if (*suggestions) return Suggestions(client, suggestion_market);
   return kUsage;
 }
