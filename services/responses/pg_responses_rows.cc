@@ -151,7 +151,15 @@ std::pair<std::string, std::string> ScopeCondition(
   if (scope.review_year) {
     return {"r.review_year = $1::int", std::to_string(*scope.review_year)};
   }
-  if (scope.target) return {"r.targets @> ARRAY[$1::text]", *scope.target};
+  if (scope.target) {
+    std::vector<std::string> names{*scope.target};
+    names.insert(names.end(), scope.target_aliases.begin(),
+                 scope.target_aliases.end());
+    return {absl::StrCat("r.seq IN (SELECT response_seq FROM response_targets "
+                         "WHERE target = ANY(",
+                         JsonTextArray(1), "))"),
+            nlohmann::json(names).dump()};
+  }
   return {"r.stakeholder_id = $1", scope.stakeholder_id.value_or("")};
 }
 
@@ -182,7 +190,12 @@ std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r) {
   return id;
 }
 
-const common::SqlMapping& ResponseSqlMapping() {
+std::string JsonTextArray(size_t param) {
+  return absl::StrCat("ARRAY(SELECT json_array_elements_text($", param,
+                      "::json))");
+}
+
+const common::SqlMapping& ResponseSqlMapping(bool exact_targets) {
   static const common::SqlMapping kMapping = {
       {"stakeholder",
        {"r.stakeholder_id",
@@ -193,7 +206,10 @@ const common::SqlMapping& ResponseSqlMapping() {
       {"stakeholder_type", {"r.stakeholder_type", nullptr}},
       {"stance", {"r.stance", nullptr}},
       {"review_year", {"r.review_year", nullptr}},
-      {"targets", {"r.targets", nullptr}},
+      {"targets",
+       {"ARRAY(SELECT rt.target FROM response_targets rt "
+        "WHERE rt.response_seq = r.seq)",
+        nullptr}},
       {"channel", {"r.channel", nullptr}},
       // "2022", "2022-02" or "2022-02-18", compared like the stored key.
       {"stated_on",
@@ -216,7 +232,12 @@ const common::SqlMapping& ResponseSqlMapping() {
           return std::string(key);
         }}},
   };
-  return kMapping;
+  static const common::SqlMapping kExact = [] {
+    common::SqlMapping mapping = kMapping;
+    mapping["targets"] = {"r.targets", nullptr};
+    return mapping;
+  }();
+  return exact_targets ? kExact : kMapping;
 }
 
 }  // namespace nml::responses

@@ -58,13 +58,19 @@ nlohmann::json ResponseRow(const std::string& id,
 // Inserts a response with a new random id; returns the id.
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r);
 
-// The WHERE condition and its one parameter for a summary scope.
+// The WHERE condition and its one parameter for a summary scope; a target
+// scope covers the roll-up rows of response_targets and the aliases.
 std::pair<std::string, std::string> ScopeCondition(
     const ResponsesStore::Scope& scope);
 
 // The filter fields of ListResponses (ResponseFilterSchema) as columns of
-// ResponseColumns(); values are bound, never spliced.
-const common::SqlMapping& ResponseSqlMapping();
+// ResponseColumns(); values are bound, never spliced. `targets` covers the
+// roll-up targets (response_targets) unless `exact_targets`.
+const common::SqlMapping& ResponseSqlMapping(bool exact_targets);
+
+// "ARRAY(SELECT json_array_elements_text($n::json))" for a JSON array
+// parameter: a list of names bound as one value.
+std::string JsonTextArray(size_t param);
 
 // Fills `written` with the stored first answer when this is a retry of an
 // idempotent write; true when it did.

@@ -107,15 +107,31 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   // keys), not every response naming it; the rest of the filter still
   // applies.
   const std::optional<common::HasTerm> target = q.filter.RequiredHas("targets");
-  const char* alias = target ? "t." : "r.";
+  // Markets merged into the target: their rows are read too, through the
+  // responses (a response may name both, and must come once).
+  const bool with_aliases = target && !q.exact_targets &&
+                            !q.target_aliases.empty();
+  const bool by_target = target && !with_aliases;
+  const char* alias = by_target ? "t." : "r.";
   std::string sql = absl::StrCat("SELECT ", ResponseColumnList());
-  if (target) {
+  if (by_target) {
     params.push_back(target->value);
     absl::StrAppend(
         &sql,
         " FROM response_targets t JOIN responses r ON r.seq = t.response_seq"
-        " JOIN stakeholders s ON s.id = r.stakeholder_id WHERE t.target = $1"
-        " AND ");
+        " JOIN stakeholders s ON s.id = r.stakeholder_id WHERE t.target = $1",
+        q.exact_targets ? " AND t.direct" : "", " AND ");
+  } else if (with_aliases) {
+    std::vector<std::string> names{target->value};
+    names.insert(names.end(), q.target_aliases.begin(),
+                 q.target_aliases.end());
+    params.push_back(nlohmann::json(names).dump());
+    absl::StrAppend(
+        &sql,
+        " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id "
+        "WHERE r.seq IN (SELECT response_seq FROM response_targets WHERE "
+        "target = ANY(",
+        JsonTextArray(1), ")) AND ");
   } else {
     absl::StrAppend(
         &sql,
@@ -134,8 +150,8 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       key = absl::StrCat(alias, "review_year");
       break;
   }
-  const std::string seq = target ? "t.response_seq" : "r.seq";
-  auto where = q.filter.ToSql(ResponseSqlMapping(), &params,
+  const std::string seq = by_target ? "t.response_seq" : "r.seq";
+  auto where = q.filter.ToSql(ResponseSqlMapping(q.exact_targets), &params,
                               target ? &*target : nullptr);
   if (!where.ok()) return where.status();
   absl::StrAppend(&sql, "(", *where, ")");

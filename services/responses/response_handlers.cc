@@ -1,4 +1,5 @@
 #include <absl/strings/str_cat.h>
+#include <spdlog/spdlog.h>
 
 #include "common/field_mask.h"
 #include "common/names.h"
@@ -26,9 +27,21 @@ absl::Status ResponsesHandlers::GetResponse(
   return absl::OkStatus();
 }
 
+std::vector<std::string> ResponsesHandlers::MergedInto(
+    const std::string& target, const Call& call) {
+  if (!common::ParseMarketName(target)) return {};
+  auto merged = targets_.MergedMarkets(target, ListingsDeadline(call));
+  if (!merged.ok()) {
+    spdlog::warn("responses on markets merged into {} left out: {}", target,
+                 merged.status().ToString());
+    return {};
+  }
+  return *std::move(merged);
+}
+
 absl::Status ResponsesHandlers::ListResponses(
     const v1::ListResponsesRequest& request,
-    v1::ListResponsesResponse& response, const Call&) {
+    v1::ListResponsesResponse& response, const Call& call) {
   auto filter = common::Filter::Parse(request.filter(), ResponseFilterSchema());
   if (!filter.ok()) return filter.status();
   auto order = common::ParseOrderBy(request.order_by(),
@@ -49,9 +62,16 @@ absl::Status ResponsesHandlers::ListResponses(
   query.descending = order->front().descending;
   query.limit = *page_size;
   query.show_deleted = request.show_deleted();
-  const uint64_t fingerprint =
-      common::Fingerprint({"responses", request.filter(), request.order_by(),
-                           request.show_deleted() ? "deleted" : ""});
+  query.exact_targets = request.exact_targets();
+  if (!query.exact_targets) {
+    if (const auto target = query.filter.RequiredHas("targets")) {
+      query.target_aliases = MergedInto(target->value, call);
+    }
+  }
+  const uint64_t fingerprint = common::Fingerprint(
+      {"responses", request.filter(), request.order_by(),
+       request.show_deleted() ? "deleted" : "",
+       request.exact_targets() ? "exact" : ""});
   if (!request.page_token().empty()) {
     auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
     if (!cursor.ok()) return cursor.status();
@@ -149,13 +169,14 @@ absl::Status ResponsesHandlers::UndeleteResponse(
 
 absl::Status ResponsesHandlers::SummarizeStances(
     const v1::SummarizeStancesRequest& request,
-    v1::SummarizeStancesResponse& response, const Call&) {
+    v1::SummarizeStancesResponse& response, const Call& call) {
   auto scope = ScopeOf(
       request.has_review_year() ? std::optional<int>(request.review_year())
                                 : std::nullopt,
       request.has_target() ? &request.target() : nullptr,
       request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
+  if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
   auto summary = store_.SummarizeStances(*scope);
   if (!summary.ok()) return summary.status();
   for (auto& c : summary->counts) *response.add_counts() = std::move(c);
@@ -167,11 +188,12 @@ absl::Status ResponsesHandlers::SummarizeStances(
 
 absl::Status ResponsesHandlers::GetStanceTimeline(
     const v1::GetStanceTimelineRequest& request,
-    v1::GetStanceTimelineResponse& response, const Call&) {
+    v1::GetStanceTimelineResponse& response, const Call& call) {
   auto scope =
       ScopeOf(std::nullopt, request.has_target() ? &request.target() : nullptr,
               request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
+  if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
   int64_t version = 0;
   auto entries = store_.Timeline(*scope, &version);
   if (!entries.ok()) return entries.status();

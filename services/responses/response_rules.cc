@@ -19,6 +19,18 @@ constexpr auto kDeadlineMargin = std::chrono::milliseconds(50);
 
 }  // namespace
 
+std::vector<std::string> RolledUpTargets(const v1::Response& response) {
+  std::set<std::string> covered(response.targets().begin(),
+                                response.targets().end());
+  for (const std::string& target : response.targets()) {
+    if (const auto key = common::ParseListingName(target)) {
+      covered.insert(common::MarketName(key->market_id));
+      covered.insert(common::ReviewName(key->year));
+    }
+  }
+  return {covered.begin(), covered.end()};
+}
+
 std::chrono::system_clock::time_point ListingsDeadline(
     const common::CallInfo& call, std::chrono::milliseconds budget_ms) {
   const auto budget = std::chrono::system_clock::now() + budget_ms;

@@ -41,6 +41,11 @@ absl::StatusOr<ResponsesStore::Scope> ScopeOf(std::optional<int> review_year,
 // The listings checks get what is left of the caller's deadline (less a
 // margin to answer in), and never more than `budget`.
 inline constexpr std::chrono::milliseconds kDefaultListingsBudget{5000};
+// The targets a response counts for: those it names, and for each listing
+// (reviews/2021/listings/x) its market (markets/x) and review
+// (reviews/2021). The twin of SQL's target_rollup (migration 004).
+std::vector<std::string> RolledUpTargets(const v1::Response& response);
+
 std::chrono::system_clock::time_point ListingsDeadline(
     const common::CallInfo& call,
     std::chrono::milliseconds budget = kDefaultListingsBudget);

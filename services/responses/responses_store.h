@@ -34,6 +34,11 @@ struct ResponseQuery {
   std::optional<common::Cursor> after;
   int limit = 50;
   bool show_deleted = false;
+  // `targets` terms match only targets as filed (no roll-up, no aliases).
+  bool exact_targets = false;
+  // Markets merged into the target the filter requires (RequiredHas):
+  // responses filed on them match that term too.
+  std::vector<std::string> target_aliases;
 };
 
 struct ResponsePage {
@@ -111,7 +116,10 @@ class ResponsesStore {
   // Exactly one of the scopes is set.
   struct Scope {
     std::optional<int> review_year;
+    // Covers responses filed on it, inside it (RolledUpTargets) or on
+    // `target_aliases` (markets merged into it).
     std::optional<std::string> target;
+    std::vector<std::string> target_aliases;
     std::optional<std::string> stakeholder_id;
   };
   virtual absl::StatusOr<StanceSummary> SummarizeStances(

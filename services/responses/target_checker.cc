@@ -201,4 +201,22 @@ absl::StatusOr<std::string> ListingsTargetChecker::FindMarket(
   return response.hits(0).market().name();
 }
 
+absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::MergedMarkets(
+    const std::string& market,
+    std::chrono::system_clock::time_point deadline) {
+  grpc::ClientContext context;
+  Prepare(context, deadline);
+  lv1::GetMarketRequest request;
+  request.set_name(market);
+  lv1::GetMarketResponse response;
+  const grpc::Status status = stub_->GetMarket(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+      status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+    return std::vector<std::string>{};
+  }
+  if (auto result = FromGrpc(status, market); !result.ok()) return result;
+  return std::vector<std::string>(response.market().merged_markets().begin(),
+                                  response.market().merged_markets().end());
+}
+
 }  // namespace nml::responses

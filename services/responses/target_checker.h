@@ -31,6 +31,12 @@ class TargetChecker {
   virtual absl::StatusOr<std::string> FindMarket(
       const std::string& text,
       std::chrono::system_clock::time_point deadline) = 0;
+
+  // The markets merged into `market` ("markets/x"), whose responses count
+  // for it; empty for an unknown market.
+  virtual absl::StatusOr<std::vector<std::string>> MergedMarkets(
+      const std::string& market,
+      std::chrono::system_clock::time_point deadline) = 0;
 };
 
 // TargetChecker over the generated stub. The channel retries UNAVAILABLE
@@ -51,6 +57,9 @@ class ListingsTargetChecker final : public TargetChecker {
       std::chrono::system_clock::time_point deadline) override;
   absl::StatusOr<std::string> FindMarket(
       const std::string& text,
+      std::chrono::system_clock::time_point deadline) override;
+  absl::StatusOr<std::vector<std::string>> MergedMarkets(
+      const std::string& market,
       std::chrono::system_clock::time_point deadline) override;
 
  private:

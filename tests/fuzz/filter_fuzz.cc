@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   std::vector<std::string> params;
   const auto required = filter->RequiredHas("targets");
-  auto sql = filter->ToSql(responses::ResponseSqlMapping(), &params,
+  auto sql = filter->ToSql(responses::ResponseSqlMapping(false), &params,
                            required ? &*required : nullptr);
   // PostgreSQL's text parameters end at a NUL: one must never get there.
   if (required) params.push_back(required->value);

@@ -2,8 +2,11 @@
 
 #include <absl/strings/str_cat.h>
 
+#include <algorithm>
+
 #include "common/names.h"
 #include "common/status.h"
+#include "services/responses/response_rules.h"
 
 namespace nml::responses::testing {
 namespace {
@@ -81,8 +84,12 @@ bool MemoryResponsesStore::InScope(const Scope& scope,
   if (r.has_delete_time()) return false;
   if (scope.review_year) return r.review_year() == *scope.review_year;
   if (scope.target) {
-    for (const auto& t : r.targets()) {
-      if (t == *scope.target) return true;
+    for (const auto& t : RolledUpTargets(r)) {
+      if (t == *scope.target ||
+          std::find(scope.target_aliases.begin(), scope.target_aliases.end(),
+                    t) != scope.target_aliases.end()) {
+        return true;
+      }
     }
     return false;
   }
@@ -204,8 +211,20 @@ absl::StatusOr<ResponsePage> MemoryResponsesStore::ListResponses(
           if (f == "stance") return v1::Stance_Name(r.stance());
           if (f == "review_year") return int64_t{r.review_year()};
           if (f == "channel") return v1::Channel_Name(r.channel());
-          return std::vector<std::string>(r.targets().begin(),
-                                          r.targets().end());
+          if (query.exact_targets) {
+            return std::vector<std::string>(r.targets().begin(),
+                                            r.targets().end());
+          }
+          // The required target's merged markets count as it.
+          std::vector<std::string> covered = RolledUpTargets(r);
+          const auto required = query.filter.RequiredHas("targets");
+          for (const auto& alias : query.target_aliases) {
+            if (required && std::find(covered.begin(), covered.end(),
+                                      alias) != covered.end()) {
+              covered.push_back(required->value);
+            }
+          }
+          return covered;
         });
     if (keep) rows.emplace_back(seq_[id], r);
   }
@@ -413,6 +432,13 @@ absl::Status FakeTargetChecker::CheckTargets(
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> FakeTargetChecker::MergedMarkets(
+    const std::string& market, std::chrono::system_clock::time_point) {
+  if (!outage.ok()) return outage;
+  const auto it = merged.find(market);
+  return it == merged.end() ? std::vector<std::string>{} : it->second;
 }
 
 absl::StatusOr<std::string> FakeTargetChecker::FindMarket(

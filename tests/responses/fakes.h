@@ -90,6 +90,11 @@ class FakeTargetChecker final : public TargetChecker {
   absl::Status CheckTargets(
       const std::vector<std::string>& targets, const std::string& field,
       std::chrono::system_clock::time_point deadline) override;
+  absl::StatusOr<std::vector<std::string>> MergedMarkets(
+      const std::string& market,
+      std::chrono::system_clock::time_point deadline) override;
+  // market -> the markets merged into it.
+  std::map<std::string, std::vector<std::string>> merged;
   absl::StatusOr<std::string> FindMarket(
       const std::string& text,
       std::chrono::system_clock::time_point deadline) override;

@@ -1,0 +1,277 @@
+// data/ (the 2019-2025 reviews) loaded as a user would, then a file of the
+// cases real spellings bring: a territory country, a market named by its
+// host in either import order, a near variant, bad rows among good ones.
+// The whole system runs: nmlctl, both services, the gateway over HTTP.
+#include <absl/strings/match.h>
+#include <absl/strings/str_cat.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/topology.h"
+
+namespace nml {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using nml::testing::RunProcess;
+using nml::testing::TempDir;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Rows of other years, as a source would spell them.
+constexpr char kGoodRows[] =
+    // A market named by its host, imported after the market that owns the
+    // host (RARBG, rarbg.to, 2019-2022).
+    "2018,rarbg.to,online,,,,piracy,,,https://example.org/2018,high\n"
+    // The other order: a host-named market first (2017), the name with the
+    // domain later (2018).
+    "2017,example-pirate.to,online,,,,piracy,,,https://example.org/2017,"
+    "medium\n"
+    "2018,Example Pirate,online,,,,piracy,,example-pirate.to,"
+    "https://example.org/2018,high\n"
+    // A territory as sources write it.
+    "2018,Ladies Market,physical,China (Hong Kong),Hong Kong,,"
+    "counterfeiting,,,https://example.org/2018,medium\n";
+constexpr char kBadRows[] =
+    "2018,Atlantis Bazaar,physical,Atlantis,,,counterfeiting,,,"
+    "https://example.org/2018,high\n"
+    "2018,Offline Market,offline,,,,,,,https://example.org/2018,high\n";
+
+class RealData : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(system_.Start());
+    ASSERT_NO_FATAL_FAILURE(system_.LoadData());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1",
+                                                system_.http_port());
+    client_->set_read_timeout(30, 0);
+  }
+
+  nml::testing::RunResult Nmlctl(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--addr", system_.listings_address(),
+                               "--timeout", "60000"});
+    return RunProcess(NML_NMLCTL_BIN, args, {}, 120s);
+  }
+
+  // data/ plus `extra` rows of markets.csv, in a directory of its own.
+  std::string DataWith(const std::string& extra) {
+    std::ofstream(dir_.File("markets.csv"))
+        << ReadAll(NML_SOURCE_DIR "/data/markets.csv") << extra;
+    std::ofstream(dir_.File("review_counts.csv"))
+        << ReadAll(NML_SOURCE_DIR "/data/review_counts.csv");
+    return dir_.path();
+  }
+
+  json Get(const std::string& path) {
+    auto result = client_->Get(path.c_str());
+    EXPECT_TRUE(result) << path;
+    if (!result) return json();
+    EXPECT_EQ(result->status, 200) << path << ": " << result->body;
+    return json::parse(result->body, nullptr, false);
+  }
+
+  json Post(const std::string& path, const json& body) {
+    auto result = client_->Post(path.c_str(), body.dump(), "application/json");
+    EXPECT_TRUE(result) << path;
+    if (!result) return json();
+    EXPECT_EQ(result->status, 200) << path << ": " << result->body;
+    return json::parse(result->body, nullptr, false);
+  }
+
+  // A response by a new stakeholder on `target`.
+  std::string Respond(const std::string& who, const std::string& target) {
+    const json stakeholder =
+        Post("/v1/stakeholders",
+             {{"displayName", who}, {"type", "STAKEHOLDER_TYPE_MARKET_OPERATOR"}});
+    const json response = Post(
+        "/v1/responses",
+        {{"stakeholder", stakeholder["stakeholder"]["name"]},
+         {"reviewYear", 2021},
+         {"targets", {target}},
+         {"stance", "STANCE_DISAGREES"},
+         {"summary", "Test response."},
+         {"sourceUrl", "https://example.org/response"}});
+    return response["response"]["name"];
+  }
+
+  std::set<std::string> DossierResponses(const std::string& market) {
+    std::set<std::string> names;
+    const json dossier = Get(absl::StrCat("/v1/", market, ":dossier"));
+    for (const auto& r : dossier["responses"]["responses"])
+      names.insert(r["name"].get<std::string>());
+    return names;
+  }
+
+  nml::testing::Topology system_;
+  std::unique_ptr<httplib::Client> client_;
+  TempDir dir_{"nml-real-data"};
+};
+
+TEST_F(RealData, AnImportReportsEveryProblemThenReconcilesInEitherOrder) {
+  const json before = Get("/v1/status");
+  // Every problem of the file in one report, client-side (kind) and
+  // server-side (country) alike; nothing written.
+  const auto refused = Nmlctl({"import", DataWith(std::string(kGoodRows) +
+                                                  kBadRows)});
+  EXPECT_EQ(refused.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(refused.err,
+                                "markets.csv:248: country 'Atlantis': "
+                                "'Atlantis' is not a known country"))
+      << refused.err;
+  EXPECT_TRUE(absl::StrContains(refused.err,
+                                "markets.csv:249: kind 'offline': is not "
+                                "online or physical"))
+      << refused.err;
+  EXPECT_TRUE(absl::StrContains(refused.err, "2 problems; nothing written"))
+      << refused.err;
+  EXPECT_EQ(Get("/v1/status")["dataVersion"], before["dataVersion"]);
+
+  // --validate-only: the plan, its reconciliations, nothing written.
+  const std::string good = DataWith(kGoodRows);
+  const auto checked = Nmlctl({"import", "--validate-only", good});
+  EXPECT_EQ(checked.exit_status, 0) << checked.err;
+  EXPECT_TRUE(absl::StrContains(checked.out, "nothing written")) << checked.out;
+  EXPECT_EQ(Get("/v1/status")["dataVersion"], before["dataVersion"]);
+
+  const auto imported = Nmlctl({"import", good});
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  // Each automatic reconciliation with its rule, in both orders.
+  EXPECT_TRUE(absl::StrContains(
+      imported.out,
+      "markets.csv:244: 'rarbg.to' -> markets/rarbg ('RARBG') by HOST_NAME: "
+      "the row's name is the market's domain rarbg.to"))
+      << imported.out;
+  EXPECT_TRUE(absl::StrContains(
+      imported.out,
+      "markets.csv:246: 'Example Pirate' -> markets/example-pirate-to "
+      "('example-pirate.to') by HOST_NAME: the row's domain "
+      "example-pirate.to is the market's name"))
+      << imported.out;
+  EXPECT_TRUE(absl::StrContains(imported.out, "merge suggestions"))
+      << imported.out;
+  EXPECT_EQ(Get("/v1/markets/rarbg:history")["yearsListed"],
+            json::array({2018, 2019, 2020, 2021, 2022}));
+  EXPECT_EQ(Get("/v1/markets/ladies-market")["market"]["countryCode"], "HK");
+}
+
+TEST_F(RealData, AcceptingASuggestionMergesAndTheSurvivorShowsEveryResponse) {
+  const auto listed = Nmlctl({"suggestions"});
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  const std::string id = "saigon-square-trade-center~saigon-square";
+  EXPECT_TRUE(absl::StrContains(listed.out, id)) << listed.out;
+  EXPECT_TRUE(absl::StrContains(
+      listed.out,
+      "'Saigon Square Trade Center' extends 'Saigon Square' with the place "
+      "words 'trade center'"))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "same city: Ho Chi Minh City"))
+      << listed.out;
+  EXPECT_TRUE(absl::StrContains(listed.out, "never in the same review"))
+      << listed.out;
+
+  // Responses filed before the merge on both markets.
+  const std::string on_old = Respond("Old Name Traders", "markets/saigon-square");
+  const std::string on_new =
+      Respond("New Name Traders", "markets/saigon-square-trade-center");
+
+  const auto accepted = Nmlctl({"suggestions", "accept", id});
+  ASSERT_EQ(accepted.exit_status, 0) << accepted.err;
+  EXPECT_TRUE(absl::StrContains(accepted.out,
+                                "markets/saigon-square now redirects"))
+      << accepted.out;
+  // The old name answers with the survivor; its history is whole.
+  EXPECT_EQ(Get("/v1/markets/saigon-square")["market"]["name"],
+            "markets/saigon-square-trade-center");
+  EXPECT_EQ(Get("/v1/markets/saigon-square-trade-center:history")
+                ["yearsListed"],
+            json::array({2022, 2023, 2024}));
+  const auto responses = DossierResponses("markets/saigon-square-trade-center");
+  EXPECT_TRUE(responses.contains(on_old))
+      << "filed on the merged-away name: " << on_old << " in "
+      << json(responses).dump();
+  EXPECT_TRUE(responses.contains(on_new));
+  // And in the summary.
+  EXPECT_EQ(Get("/v1/responses:summarize?target=markets/"
+                "saigon-square-trade-center")["total"],
+            2);
+  EXPECT_FALSE(Nmlctl({"suggestions"}).out.find(id) != std::string::npos)
+      << "an accepted suggestion is gone";
+}
+
+TEST_F(RealData, FirstTimeIsWhatTheDataCanTell) {
+  // The earliest loaded review proves nothing: unknown, not "first time".
+  const json taobao = Get("/v1/reviews/2019/listings/taobao")["listing"];
+  EXPECT_FALSE(taobao.contains("firstTime")) << taobao.dump();
+  // The source says 2024 is Douyin Mall's first year; and 2021 AliExpress's.
+  const json douyin = Get("/v1/reviews/2024/listings/douyin-mall")["listing"];
+  EXPECT_EQ(douyin["firstTime"], true);
+  EXPECT_EQ(douyin["reportedFirstYear"], 2024);
+  EXPECT_EQ(Get("/v1/reviews/2021/listings/aliexpress")["listing"]["firstTime"],
+            true);
+  // Listed before: not first time.
+  EXPECT_EQ(Get("/v1/reviews/2022/listings/aliexpress")["listing"]["firstTime"],
+            false);
+  // The confidence column is kept.
+  EXPECT_EQ(Get("/v1/reviews/2025/listings/taobao")["listing"]["confidence"],
+            "CONFIDENCE_MEDIUM");
+  const json stats = Get("/v1/reviews/2019:stats");
+  // Only Amazon's foreign domains, whose source says 2019 was its first.
+  EXPECT_EQ(stats["firstTimeCount"], 1);
+  EXPECT_GT(stats["firstTimeUnknownCount"].get<int>(), 40);
+}
+
+TEST_F(RealData, ResponsesCountForTheirMarketAndReview) {
+  // AAFA on the 2021 review, from data/responses.csv.
+  const json report = Get("/v1/reviews/2021:report");
+  int welcomes_by_associations = 0;
+  for (const auto& c : report["stances"]["counts"]) {
+    if (c["stance"] == "STANCE_WELCOMES" &&
+        c["stakeholderType"] == "STAKEHOLDER_TYPE_INDUSTRY_ASSOCIATION") {
+      welcomes_by_associations = c["count"];
+    }
+  }
+  EXPECT_EQ(welcomes_by_associations, 2) << "the RIAA and AAFA";
+  std::set<std::string> on_2021;
+  const json listed = Get(
+      "/v1/responses?filter=targets:%22reviews/2021%22&pageSize=100");
+  for (const auto& r : listed["responses"])
+    on_2021.insert(r["stakeholderDisplayName"].get<std::string>());
+  EXPECT_TRUE(on_2021.contains("American Apparel & Footwear Association"))
+      << json(on_2021).dump();
+
+  // A response on AliExpress's 2021 listing counts for the market.
+  const std::string on_listing =
+      Respond("Listing Watchers", "reviews/2021/listings/aliexpress");
+  std::set<std::string> who;
+  const json dossier = Get("/v1/markets/aliexpress:dossier");
+  for (const auto& r : dossier["responses"]["responses"])
+    who.insert(r["stakeholderDisplayName"].get<std::string>());
+  EXPECT_TRUE(who.contains("Listing Watchers")) << dossier.dump();
+  EXPECT_TRUE(who.contains("Alibaba Group"));
+  EXPECT_TRUE(
+      who.contains("Ministry of Commerce of the People's Republic of China"));
+  // exact_targets keeps to what was filed on the market itself.
+  std::set<std::string> exact;
+  const json exact_list =
+      Get("/v1/responses?filter=targets:%22markets/aliexpress%22"
+          "&exactTargets=true");
+  for (const auto& r : exact_list["responses"])
+    exact.insert(r["name"].get<std::string>());
+  EXPECT_FALSE(exact.contains(on_listing));
+  EXPECT_FALSE(exact.empty());
+}
+
+}  // namespace
+}  // namespace nml
