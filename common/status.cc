@@ -42,8 +42,7 @@ constexpr char kErrorInfoType[] = "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr char kResourceInfoType[] =
     "type.googleapis.com/google.rpc.ResourceInfo";
 constexpr char kRetryInfoType[] = "type.googleapis.com/google.rpc.RetryInfo";
-constexpr char kBadRequestType[] =
-    "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kBadRequestType[] = "type.googleapis.com/google.rpc.BadRequest";
 
 // The google.rpc detail messages of type `T` (by type URL) in a status.
 template <typename T>

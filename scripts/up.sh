@@ -127,12 +127,12 @@ REST/JSON through the gateway (OpenAPI: http://127.0.0.1:$http_port/openapi.json
   curl -s http://127.0.0.1:$http_port/v1/reviews/2021:report
   curl -s http://127.0.0.1:$http_port/v1/markets/aliexpress:dossier
   curl -s 'http://127.0.0.1:$http_port/v1/reviews/2021/listings?filter=first_time%3Dtrue'
-  curl -s -X POST http://127.0.0.1:$http_port/v1/domains:screen -d '{"items":[{"input":"https://www.aliexpress.com/item/1.html"}]}'
+  curl -s -X POST http://127.0.0.1:$http_port/v1/domains:screen -d '{"items":[{"input":"https://www.aliexpress.com/item/1.html","options":{"reviewYear":2021}}]}'
 
 The command line (gRPC):
   $bin/tools/nmlctl stats 2021
   $bin/tools/nmlctl diff 2020 2021
-  $bin/tools/nmlctl screen https://www.aliexpress.com/item/1.html pan.baidu.com/s/x
+  $bin/tools/nmlctl screen --year 2021 https://www.aliexpress.com/item/1.html pan.baidu.com/s/x
   $bin/tools/nmlctl report 2021
   $bin/tools/nmlctl stances --year 2021
 

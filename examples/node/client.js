@@ -36,7 +36,10 @@ function call(method, request) {
 async function main() {
   const stats = await call('getReviewStats', { name: 'reviews/2021' });
   const screen = await call('screenDomains', {
-    items: [{ input: 'https://WWW.AliExpress.com:443/item/1.html' }, { input: 'www.baidu.com' }],
+    items: [
+      { input: 'https://WWW.AliExpress.com:443/item/1.html', options: { reviewYear: 2021 } },
+      { input: 'www.baidu.com', options: { reviewYear: 2021 } },
+    ],
   });
   process.stdout.write(JSON.stringify({
     review: stats.review.name,

@@ -58,8 +58,8 @@ absl::Status ImportProblemsError(const v1::ImportReviewResponse& response) {
     if (bytes > kMaxDetailBytes) break;
     violations.emplace_back(problems[i].field(), problems[i].description());
   }
-  std::string message = absl::StrCat(problems[0].field(), ": ",
-                                     problems[0].description());
+  std::string message =
+      absl::StrCat(problems[0].field(), ": ", problems[0].description());
   if (problems.size() > 1) {
     absl::StrAppend(&message, " (and ", problems.size() - 1,
                     " more problems; validate_only lists them all)");

@@ -148,11 +148,10 @@ absl::StatusOr<Match> Reconciler::Find(const v1::ImportedListing& row,
   if (by_host.size() > 1) {
     std::vector<std::string> names;
     for (const auto& [id, match] : by_host) names.push_back(MarketName(id));
-    return FieldError(
-        field + ".domains",
-        absl::StrCat("'", name, "' shares hosts with ",
-                     absl::StrJoin(names, " and "), "; set ", field,
-                     ".market to choose"));
+    return FieldError(field + ".domains",
+                      absl::StrCat("'", name, "' shares hosts with ",
+                                   absl::StrJoin(names, " and "), "; set ",
+                                   field, ".market to choose"));
   }
   if (by_host.size() == 1) return by_host.begin()->second;
   return Match{v1::RECONCILIATION_RULE_NEW_MARKET, "", ""};

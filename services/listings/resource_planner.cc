@@ -452,11 +452,11 @@ absl::StatusOr<Plan<v1::UpdateListingResponse>> PlanUpdateListing(
     return st;
   }
   v1::Listing updated = *stored;
-  if (auto st = common::ApplyFieldMask(request.update_mask(), request.listing(),
-                                       {"infringement_types", "summary",
-                                        "source_url", "reported_first_year",
-                                        "confidence"},
-                                       updated);
+  if (auto st =
+          common::ApplyFieldMask(request.update_mask(), request.listing(),
+                                 {"infringement_types", "summary", "source_url",
+                                  "reported_first_year", "confidence"},
+                                 updated);
       !st.ok()) {
     return st;
   }

@@ -25,11 +25,11 @@ namespace {
 // "Saigon Square" with two of them.
 const std::set<std::string, std::less<>>& PlaceWords() {
   static const std::set<std::string, std::less<>> kWords = {
-      "arcade",  "area",   "bazaar",   "bazar",  "building", "center",
-      "centre",  "city",   "complex",  "district", "hall",   "mall",
-      "market",  "markets", "night",   "plaza",  "road",     "shopping",
-      "souk",    "square", "street",   "tower",  "town",     "trade",
-      "village"};
+      "arcade", "area",   "bazaar",   "bazar",   "building",
+      "center", "centre", "city",     "complex", "district",
+      "hall",   "mall",   "market",   "markets", "night",
+      "plaza",  "road",   "shopping", "souk",    "square",
+      "street", "tower",  "town",     "trade",   "village"};
   return kWords;
 }
 
@@ -100,10 +100,9 @@ std::string NameEvidence(const v1::Market& a, const v1::Market& b) {
       const auto& longer = wx.size() < wy.size() ? wy : wx;
       if (!shorter.empty() && shorter.size() < longer.size() &&
           std::equal(shorter.begin(), shorter.end(), longer.begin()) &&
-          std::all_of(longer.begin() + shorter.size(), longer.end(),
-                      [](const std::string& w) {
-                        return PlaceWords().contains(w);
-                      })) {
+          std::all_of(
+              longer.begin() + shorter.size(), longer.end(),
+              [](const std::string& w) { return PlaceWords().contains(w); })) {
         const std::string& long_name = wx.size() < wy.size() ? y : x;
         const std::string& short_name = wx.size() < wy.size() ? x : y;
         return absl::StrCat(
@@ -127,9 +126,9 @@ std::string NameEvidence(const v1::Market& a, const v1::Market& b) {
 
 }  // namespace
 
-absl::Status ListMergeSuggestions(const Snapshot& s,
-                                  const v1::ListMergeSuggestionsRequest& request,
-                                  v1::ListMergeSuggestionsResponse& response) {
+absl::Status ListMergeSuggestions(
+    const Snapshot& s, const v1::ListMergeSuggestionsRequest& request,
+    v1::ListMergeSuggestionsResponse& response) {
   const v1::Market* only = nullptr;
   if (!request.market().empty()) {
     const auto id = ParseMarketName(request.market());
@@ -206,9 +205,8 @@ absl::Status ListMergeSuggestions(const Snapshot& s,
     const v1::Market& survivor = a_survives ? a : b;
     const v1::Market& merged = a_survives ? b : a;
     evidence.push_back(absl::StrCat(
-        survivor.display_name(), " ",
-        Years(a_survives ? years_a : years_b), "; ", merged.display_name(),
-        " ", Years(a_survives ? years_b : years_a),
+        survivor.display_name(), " ", Years(a_survives ? years_a : years_b),
+        "; ", merged.display_name(), " ", Years(a_survives ? years_b : years_a),
         ": never in the same review"));
     v1::MergeSuggestion suggestion;
     suggestion.set_id(absl::StrCat(*ParseMarketName(survivor.name()), "~",

@@ -109,8 +109,8 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   const std::optional<common::HasTerm> target = q.filter.RequiredHas("targets");
   // Markets merged into the target: their rows are read too, through the
   // responses (a response may name both, and must come once).
-  const bool with_aliases = target && !q.exact_targets &&
-                            !q.target_aliases.empty();
+  const bool with_aliases =
+      target && !q.exact_targets && !q.target_aliases.empty();
   const bool by_target = target && !with_aliases;
   const char* alias = by_target ? "t." : "r.";
   std::string sql = absl::StrCat("SELECT ", ResponseColumnList());
@@ -123,8 +123,7 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
         q.exact_targets ? " AND t.direct" : "", " AND ");
   } else if (with_aliases) {
     std::vector<std::string> names{target->value};
-    names.insert(names.end(), q.target_aliases.begin(),
-                 q.target_aliases.end());
+    names.insert(names.end(), q.target_aliases.begin(), q.target_aliases.end());
     params.push_back(nlohmann::json(names).dump());
     absl::StrAppend(
         &sql,

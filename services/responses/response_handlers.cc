@@ -68,10 +68,10 @@ absl::Status ResponsesHandlers::ListResponses(
       query.target_aliases = MergedInto(target->value, call);
     }
   }
-  const uint64_t fingerprint = common::Fingerprint(
-      {"responses", request.filter(), request.order_by(),
-       request.show_deleted() ? "deleted" : "",
-       request.exact_targets() ? "exact" : ""});
+  const uint64_t fingerprint =
+      common::Fingerprint({"responses", request.filter(), request.order_by(),
+                           request.show_deleted() ? "deleted" : "",
+                           request.exact_targets() ? "exact" : ""});
   if (!request.page_token().empty()) {
     auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
     if (!cursor.ok()) return cursor.status();

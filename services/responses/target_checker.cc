@@ -202,8 +202,7 @@ absl::StatusOr<std::string> ListingsTargetChecker::FindMarket(
 }
 
 absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::MergedMarkets(
-    const std::string& market,
-    std::chrono::system_clock::time_point deadline) {
+    const std::string& market, std::chrono::system_clock::time_point deadline) {
   grpc::ClientContext context;
   Prepare(context, deadline);
   lv1::GetMarketRequest request;

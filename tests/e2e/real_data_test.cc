@@ -54,14 +54,14 @@ class RealData : public ::testing::Test {
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(system_.Start());
     ASSERT_NO_FATAL_FAILURE(system_.LoadData());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1",
-                                                system_.http_port());
+    client_ =
+        std::make_unique<httplib::Client>("127.0.0.1", system_.http_port());
     client_->set_read_timeout(30, 0);
   }
 
   nml::testing::RunResult Nmlctl(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--addr", system_.listings_address(),
-                               "--timeout", "60000"});
+    args.insert(args.begin(),
+                {"--addr", system_.listings_address(), "--timeout", "60000"});
     return RunProcess(NML_NMLCTL_BIN, args, {}, 120s);
   }
 
@@ -92,17 +92,16 @@ class RealData : public ::testing::Test {
 
   // A response by a new stakeholder on `target`.
   std::string Respond(const std::string& who, const std::string& target) {
-    const json stakeholder =
-        Post("/v1/stakeholders",
-             {{"displayName", who}, {"type", "STAKEHOLDER_TYPE_MARKET_OPERATOR"}});
+    const json stakeholder = Post(
+        "/v1/stakeholders",
+        {{"displayName", who}, {"type", "STAKEHOLDER_TYPE_MARKET_OPERATOR"}});
     const json response = Post(
-        "/v1/responses",
-        {{"stakeholder", stakeholder["stakeholder"]["name"]},
-         {"reviewYear", 2021},
-         {"targets", {target}},
-         {"stance", "STANCE_DISAGREES"},
-         {"summary", "Test response."},
-         {"sourceUrl", "https://example.org/response"}});
+        "/v1/responses", {{"stakeholder", stakeholder["stakeholder"]["name"]},
+                          {"reviewYear", 2021},
+                          {"targets", {target}},
+                          {"stance", "STANCE_DISAGREES"},
+                          {"summary", "Test response."},
+                          {"sourceUrl", "https://example.org/response"}});
     return response["response"]["name"];
   }
 
@@ -123,8 +122,8 @@ TEST_F(RealData, AnImportReportsEveryProblemThenReconcilesInEitherOrder) {
   const json before = Get("/v1/status");
   // Every problem of the file in one report, client-side (kind) and
   // server-side (country) alike; nothing written.
-  const auto refused = Nmlctl({"import", DataWith(std::string(kGoodRows) +
-                                                  kBadRows)});
+  const auto refused =
+      Nmlctl({"import", DataWith(std::string(kGoodRows) + kBadRows)});
   EXPECT_EQ(refused.exit_status, 1);
   EXPECT_TRUE(absl::StrContains(refused.err,
                                 "markets.csv:248: country 'Atlantis': "
@@ -182,21 +181,22 @@ TEST_F(RealData, AcceptingASuggestionMergesAndTheSurvivorShowsEveryResponse) {
       << listed.out;
 
   // Responses filed before the merge on both markets.
-  const std::string on_old = Respond("Old Name Traders", "markets/saigon-square");
+  const std::string on_old =
+      Respond("Old Name Traders", "markets/saigon-square");
   const std::string on_new =
       Respond("New Name Traders", "markets/saigon-square-trade-center");
 
   const auto accepted = Nmlctl({"suggestions", "accept", id});
   ASSERT_EQ(accepted.exit_status, 0) << accepted.err;
-  EXPECT_TRUE(absl::StrContains(accepted.out,
-                                "markets/saigon-square now redirects"))
+  EXPECT_TRUE(
+      absl::StrContains(accepted.out, "markets/saigon-square now redirects"))
       << accepted.out;
   // The old name answers with the survivor; its history is whole.
   EXPECT_EQ(Get("/v1/markets/saigon-square")["market"]["name"],
             "markets/saigon-square-trade-center");
-  EXPECT_EQ(Get("/v1/markets/saigon-square-trade-center:history")
-                ["yearsListed"],
-            json::array({2022, 2023, 2024}));
+  EXPECT_EQ(
+      Get("/v1/markets/saigon-square-trade-center:history")["yearsListed"],
+      json::array({2022, 2023, 2024}));
   const auto responses = DossierResponses("markets/saigon-square-trade-center");
   EXPECT_TRUE(responses.contains(on_old))
       << "filed on the merged-away name: " << on_old << " in "
@@ -244,8 +244,8 @@ TEST_F(RealData, ResponsesCountForTheirMarketAndReview) {
   }
   EXPECT_EQ(welcomes_by_associations, 2) << "the RIAA and AAFA";
   std::set<std::string> on_2021;
-  const json listed = Get(
-      "/v1/responses?filter=targets:%22reviews/2021%22&pageSize=100");
+  const json listed =
+      Get("/v1/responses?filter=targets:%22reviews/2021%22&pageSize=100");
   for (const auto& r : listed["responses"])
     on_2021.insert(r["stakeholderDisplayName"].get<std::string>());
   EXPECT_TRUE(on_2021.contains("American Apparel & Footwear Association"))

@@ -50,6 +50,7 @@ TEST_F(NodeClient, CallsListingsWithStubsGeneratedFromTheProtos) {
   EXPECT_EQ(answer["onlineCount"], 42);
   EXPECT_EQ(answer["state"], "REVIEW_STATE_DRAFT");
   EXPECT_EQ(answer["screened"][0]["host"], "www.aliexpress.com");
+  ASSERT_EQ(answer["screened"][0]["listings"].size(), 1u) << answer.dump();
   EXPECT_EQ(answer["screened"][0]["listings"][0],
             "reviews/2021/listings/aliexpress");
   EXPECT_TRUE(answer["screened"][1]["listings"].empty());

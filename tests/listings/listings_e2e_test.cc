@@ -183,7 +183,9 @@ TEST_F(SharedData, KidderporeIsOneMarketWithAFourYearHistory) {
 }
 
 TEST_F(SharedData, ScreeningMatchesByScopeAndYear) {
-  const auto ali = Screen("https://WWW.AliExpress.com:443/item/1.html");
+  // 2025, the latest review, has only 8 of its 37 online listings loaded:
+  // AliExpress is screened against 2021.
+  const auto ali = Screen("https://WWW.AliExpress.com:443/item/1.html", 2021);
   ASSERT_EQ(ali.matches_size(), 1);
   EXPECT_EQ(ali.review_year(), 2021);
   EXPECT_EQ(ali.matches(0).listing(), "reviews/2021/listings/aliexpress");
@@ -202,7 +204,7 @@ TEST_F(SharedData, ScreeningMatchesByScopeAndYear) {
   EXPECT_EQ(Screen("amazon.com").matches_size(), 0);
 
   EXPECT_EQ(Screen("http://bücher.de./").host(), "xn--bcher-kva.de");
-  EXPECT_EQ(Screen("https://ALIEXPRESS.COM./x").matches_size(), 1);
+  EXPECT_EQ(Screen("https://ALIEXPRESS.COM./x", 2021).matches_size(), 1);
 }
 
 TEST_F(SharedData, GarbageGetsAPerItemErrorNotAFailedBatch) {

@@ -130,8 +130,8 @@ TEST(PlanImportReview, NamesTheRowAndFieldOfABadRow) {
   // Every bad row is reported, in row order; the good one is not.
   const auto problems = Problems(PlanImportReview(
       data,
-      Review(2021, {Row("AliExpress", kOnline, {"aliexpress.com"}), bad,
-                    no_url, bad_domain}),
+      Review(2021, {Row("AliExpress", kOnline, {"aliexpress.com"}), bad, no_url,
+                    bad_domain}),
       absl::Now()));
   ASSERT_EQ(problems.size(), 3u);
   EXPECT_EQ(problems[0],
@@ -195,8 +195,7 @@ TEST(PlanImportReview, RefusesTwoRowsForOneMarket) {
       absl::Now());
   const auto problems = Problems(twice);
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_TRUE(
-      absl::StartsWith(problems[0], "listings[1].market_display_name:"))
+  EXPECT_TRUE(absl::StartsWith(problems[0], "listings[1].market_display_name:"))
       << problems[0];
 }
 

@@ -219,8 +219,8 @@ absl::StatusOr<ResponsePage> MemoryResponsesStore::ListResponses(
           std::vector<std::string> covered = RolledUpTargets(r);
           const auto required = query.filter.RequiredHas("targets");
           for (const auto& alias : query.target_aliases) {
-            if (required && std::find(covered.begin(), covered.end(),
-                                      alias) != covered.end()) {
+            if (required && std::find(covered.begin(), covered.end(), alias) !=
+                                covered.end()) {
               covered.push_back(required->value);
             }
           }

@@ -137,14 +137,16 @@ class Responses : public ::testing::Test {
 TEST_F(Responses, The2021SummaryCountsWhatTheCsvSays) {
   const auto imported = ImportResponses();
   ASSERT_EQ(imported.exit_status, 0) << imported.err;
-  // 22 rows; two say "dismisses" and "partly disputes", which map to no
-  // stance clearly: reported, not guessed.
-  EXPECT_TRUE(absl::StrContains(imported.out, "imported 20 responses"))
+  // 31 rows; four stances map to none clearly ("concerned", "defends
+  // efforts", "dismisses", "partly disputes") and one target names no
+  // listed market ("illicit online pharmacies"): reported, not guessed.
+  EXPECT_TRUE(absl::StrContains(imported.out, "imported 26 responses"))
       << imported.out;
-  EXPECT_TRUE(absl::StrContains(imported.out, "responses.csv:4: stance_text"))
-      << imported.out;
-  EXPECT_TRUE(absl::StrContains(imported.out, "responses.csv:18: stance_text"))
-      << imported.out;
+  for (const char* line :
+       {"responses.csv:3: target_text", "responses.csv:12: stance_text",
+        "responses.csv:27: stance_text"}) {
+    EXPECT_TRUE(absl::StrContains(imported.out, line)) << imported.out;
+  }
 
   v1::SummarizeStancesRequest request;
   request.set_review_year(2021);
@@ -154,10 +156,11 @@ TEST_F(Responses, The2021SummaryCountsWhatTheCsvSays) {
   for (const auto& c : summary.counts()) {
     counts[{c.stance(), c.stakeholder_type()}] = c.count();
   }
-  // The CSV's twelve 2021 rows: MOFCOM and the foreign ministry oppose
+  // The CSV's thirteen 2021 rows: MOFCOM and the foreign ministry oppose
   // (government), the Palika Bazaar association opposes (market), Tencent
   // twice and IndiaMART disagree, Alibaba, Bukalapak and Tokopedia commit,
-  // Thailand's IP department and the RIAA welcome; India "dismisses".
+  // Thailand's IP department, the RIAA and AAFA welcome; India
+  // "dismisses".
   using T = v1::StakeholderType;
   EXPECT_EQ((counts[{v1::STANCE_OPPOSES, T::STAKEHOLDER_TYPE_GOVERNMENT}]), 2);
   EXPECT_EQ((counts[{v1::STANCE_OPPOSES, T::STAKEHOLDER_TYPE_MARKET_OPERATOR}]),
@@ -170,13 +173,13 @@ TEST_F(Responses, The2021SummaryCountsWhatTheCsvSays) {
   EXPECT_EQ((counts[{v1::STANCE_WELCOMES, T::STAKEHOLDER_TYPE_GOVERNMENT}]), 1);
   EXPECT_EQ(
       (counts[{v1::STANCE_WELCOMES, T::STAKEHOLDER_TYPE_INDUSTRY_ASSOCIATION}]),
-      1);
-  EXPECT_EQ(summary.total(), 11);
+      2);
+  EXPECT_EQ(summary.total(), 12);
 
   // Loading the file again adds nothing.
   const auto again = ImportResponses();
   EXPECT_TRUE(absl::StrContains(again.out, "(already loaded)")) << again.out;
-  EXPECT_EQ(CountRows(), 20);
+  EXPECT_EQ(CountRows(), 26);
 }
 
 TEST_F(Responses, EachResponseOfTheStoryIsFoundByTargetOrStakeholder) {
@@ -391,8 +394,8 @@ TEST_F(Responses, KeysetPagesVisitEveryResponseOnceInEveryOrder) {
       if (page.next_page_token().empty()) break;
       request.set_page_token(page.next_page_token());
     }
-    EXPECT_EQ(seen.size(), 20u) << order;
-    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 20u)
+    EXPECT_EQ(seen.size(), 26u) << order;
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 26u)
         << order;
   }
 }

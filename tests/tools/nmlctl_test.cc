@@ -104,16 +104,16 @@ TEST(LocateImportError, PointsAServerErrorAtTheCsvLine) {
   EXPECT_EQ(LocateImportError("listings[0].country_code: unknown",
                               built->imports[1], "markets.csv"),
             "markets.csv:2: country_code: unknown");
-  EXPECT_EQ(LocateImportError("declared totals unknown", built->imports[1],
-                              "m.csv"),
-            "reviews/2021: declared totals unknown");
+  EXPECT_EQ(
+      LocateImportError("declared totals unknown", built->imports[1], "m.csv"),
+      "reviews/2021: declared totals unknown");
   listings::v1::ImportProblem problem;
   problem.set_row(0);
   problem.set_field("listings[0].domains[0].pattern");
   problem.set_description("is not a host name");
-  EXPECT_EQ(FormatProblem(
-                LocateProblem(problem, built->imports[1], "markets.csv")),
-            "markets.csv:2: domains 'aliexpress.com': is not a host name");
+  EXPECT_EQ(
+      FormatProblem(LocateProblem(problem, built->imports[1], "markets.csv")),
+      "markets.csv:2: domains 'aliexpress.com': is not a host name");
 }
 
 TEST(BuildResponsesImport, KeepsTheFreeTextForTheServer) {

@@ -104,8 +104,7 @@ absl::StatusOr<ReviewImports> BuildReviewImports(
     int y = 0, m = 0, d = 0;
     if (!date.empty() &&
         std::sscanf(date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) {
-      count_problems.Add(row.line, "published_date", date,
-                         "is not YYYY-MM-DD");
+      count_problems.Add(row.line, "published_date", date, "is not YYYY-MM-DD");
       continue;
     }
     v1::Review* review = by_year[*year].request.mutable_review();

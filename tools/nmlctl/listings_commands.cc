@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 #include "common/names.h"
 #include "tools/nmlctl/csv.h"
@@ -61,12 +61,12 @@ void PrintReconciliations(const v1::ImportReviewResponse& response,
     const int line = r.row() < static_cast<int>(import.lines.size())
                          ? import.lines[static_cast<size_t>(r.row())]
                          : 0;
-    std::printf("  %s:%d: '%s' -> %s ('%s') by %s%s%s\n", markets_path.c_str(),
-                line, r.imported_name().c_str(), r.market().c_str(),
-                r.market_display_name().c_str(),
-                EnumLabel(v1::ReconciliationRule_descriptor(), r.rule())
-                    .c_str(),
-                r.detail().empty() ? "" : ": ", r.detail().c_str());
+    std::printf(
+        "  %s:%d: '%s' -> %s ('%s') by %s%s%s\n", markets_path.c_str(), line,
+        r.imported_name().c_str(), r.market().c_str(),
+        r.market_display_name().c_str(),
+        EnumLabel(v1::ReconciliationRule_descriptor(), r.rule()).c_str(),
+        r.detail().empty() ? "" : ": ", r.detail().c_str());
   }
 }
 
@@ -185,9 +185,10 @@ int Import(ListingsClient& client, const std::string& markets_path,
     return kServerError;
   }
   if (validate_only) {
-    std::printf("no problems in %zu reviews; nothing written "
-                "(--validate-only)\n",
-                imports.size());
+    std::printf(
+        "no problems in %zu reviews; nothing written "
+        "(--validate-only)\n",
+        imports.size());
     return 0;
   }
   int listings = 0, created = 0, replayed = 0;
@@ -249,10 +250,9 @@ int AcceptSuggestion(ListingsClient& client, const std::string& id) {
                            v1::ListMergeSuggestionsRequest(), &suggestions)) {
     return rc;
   }
-  const auto it =
-      std::find_if(suggestions.suggestions().begin(),
-                   suggestions.suggestions().end(),
-                   [&](const v1::MergeSuggestion& s) { return s.id() == id; });
+  const auto it = std::find_if(
+      suggestions.suggestions().begin(), suggestions.suggestions().end(),
+      [&](const v1::MergeSuggestion& s) { return s.id() == id; });
   if (it == suggestions.suggestions().end()) {
     std::fprintf(stderr,
                  "nmlctl: no suggestion '%s' (nmlctl suggestions lists "
@@ -269,12 +269,12 @@ int AcceptSuggestion(ListingsClient& client, const std::string& id) {
     PrintJson(response);
     return 0;
   }
-  std::printf("merged %s into %s ('%s'); %d listings moved; %s now "
-              "redirects to it\n",
-              it->merged_market().name().c_str(),
-              response.market().name().c_str(),
-              response.market().display_name().c_str(),
-              response.listings_moved(), it->merged_market().name().c_str());
+  std::printf(
+      "merged %s into %s ('%s'); %d listings moved; %s now "
+      "redirects to it\n",
+      it->merged_market().name().c_str(), response.market().name().c_str(),
+      response.market().display_name().c_str(), response.listings_moved(),
+      it->merged_market().name().c_str());
   return 0;
 }
 
@@ -295,8 +295,7 @@ int ListListings(ListingsClient& client, int year, const std::string& filter) {
       for (const v1::Listing& l : response.listings()) {
         std::printf("%-45s %-9s %s%s\n", l.name().c_str(),
                     KindName(l.market_kind()).c_str(),
-                    l.market_display_name().c_str(),
-                    FirstTimeLabel(l).c_str());
+                    l.market_display_name().c_str(), FirstTimeLabel(l).c_str());
       }
     }
     if (response.next_page_token().empty()) break;
