@@ -362,8 +362,8 @@ absl::Status GetMarketHistory(const Snapshot& s,
   const v1::Market* market = s.ResolveMarket(*id);
   if (market == nullptr) return NotFound(request.market());
   *response.mutable_market() = *market;
-  const std::vector<int> listed =
-      s.ListedYears(*ParseMarketName(market->name()));
+  const std::string market_id = *ParseMarketName(market->name());
+  const std::vector<int> listed = s.ListedYears(market_id);
   const std::vector<int>& all = s.years_with_listings();
   v1::ListingPeriod* period = nullptr;
   int previous_index = -2;
@@ -377,7 +377,7 @@ absl::Status GetMarketHistory(const Snapshot& s,
     }
     period->set_last_year(year);
     previous_index = index;
-    *response.add_listings() = *s.FindListing(year, *id);
+    *response.add_listings() = *s.FindListing(year, market_id);
   }
   if (!listed.empty()) {
     response.set_first_year(listed.front());

@@ -30,7 +30,7 @@ absl::Status ResponsesHandlers::GetResponse(
 std::vector<std::string> ResponsesHandlers::MergedInto(
     const std::string& target, const Call& call) {
   if (!common::ParseMarketName(target)) return {};
-  auto merged = targets_.MergedMarkets(target, ListingsDeadline(call));
+  auto merged = targets_.OtherNamesOf(target, ListingsDeadline(call));
   if (!merged.ok()) {
     spdlog::warn("responses on markets merged into {} left out: {}", target,
                  merged.status().ToString());

@@ -94,8 +94,8 @@ class ResponsesHandlers {
                       v1::ImportResponsesResponse& response, const Call& call,
                       size_t max_answer_bytes);
 
-  // The markets merged into `target` when it is a market, asked of
-  // nml-listings. Without an answer (listings unreachable) none: the
+  // The other names of the market `target` is (TargetChecker::OtherNamesOf),
+  // asked of nml-listings. Without an answer (listings unreachable) none: the
   // responses filed on the target itself are still answered, and the
   // outage is logged.
   std::vector<std::string> MergedInto(const std::string& target,

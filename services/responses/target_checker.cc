@@ -201,7 +201,7 @@ absl::StatusOr<std::string> ListingsTargetChecker::FindMarket(
   return response.hits(0).market().name();
 }
 
-absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::MergedMarkets(
+absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::OtherNamesOf(
     const std::string& market, std::chrono::system_clock::time_point deadline) {
   grpc::ClientContext context;
   Prepare(context, deadline);
@@ -214,8 +214,15 @@ absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::MergedMarkets(
     return std::vector<std::string>{};
   }
   if (auto result = FromGrpc(status, market); !result.ok()) return result;
-  return std::vector<std::string>(response.market().merged_markets().begin(),
-                                  response.market().merged_markets().end());
+  // A merged-away name answers with its survivor.
+  std::vector<std::string> names;
+  if (response.market().name() != market) {
+    names.push_back(response.market().name());
+  }
+  for (const std::string& merged : response.market().merged_markets()) {
+    if (merged != market) names.push_back(merged);
+  }
+  return names;
 }
 
 }  // namespace nml::responses

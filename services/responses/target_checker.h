@@ -32,9 +32,11 @@ class TargetChecker {
       const std::string& text,
       std::chrono::system_clock::time_point deadline) = 0;
 
-  // The markets merged into `market` ("markets/x"), whose responses count
-  // for it; empty for an unknown market.
-  virtual absl::StatusOr<std::vector<std::string>> MergedMarkets(
+  // The other names of the market `market` ("markets/x") now is, whose
+  // responses count for it: the markets merged into it, or, for a
+  // merged-away name, its survivor and the survivor's other merged names.
+  // Empty for an unknown market.
+  virtual absl::StatusOr<std::vector<std::string>> OtherNamesOf(
       const std::string& market,
       std::chrono::system_clock::time_point deadline) = 0;
 };
@@ -58,7 +60,7 @@ class ListingsTargetChecker final : public TargetChecker {
   absl::StatusOr<std::string> FindMarket(
       const std::string& text,
       std::chrono::system_clock::time_point deadline) override;
-  absl::StatusOr<std::vector<std::string>> MergedMarkets(
+  absl::StatusOr<std::vector<std::string>> OtherNamesOf(
       const std::string& market,
       std::chrono::system_clock::time_point deadline) override;
 

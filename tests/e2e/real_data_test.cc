@@ -202,6 +202,8 @@ TEST_F(RealData, AcceptingASuggestionMergesAndTheSurvivorShowsEveryResponse) {
       << "filed on the merged-away name: " << on_old << " in "
       << json(responses).dump();
   EXPECT_TRUE(responses.contains(on_new));
+  // The old name's dossier is the survivor's.
+  EXPECT_EQ(DossierResponses("markets/saigon-square"), responses);
   // And in the summary.
   EXPECT_EQ(Get("/v1/responses:summarize?target=markets/"
                 "saigon-square-trade-center")["total"],

@@ -434,7 +434,7 @@ absl::Status FakeTargetChecker::CheckTargets(
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> FakeTargetChecker::MergedMarkets(
+absl::StatusOr<std::vector<std::string>> FakeTargetChecker::OtherNamesOf(
     const std::string& market, std::chrono::system_clock::time_point) {
   if (!outage.ok()) return outage;
   const auto it = merged.find(market);

@@ -90,10 +90,10 @@ class FakeTargetChecker final : public TargetChecker {
   absl::Status CheckTargets(
       const std::vector<std::string>& targets, const std::string& field,
       std::chrono::system_clock::time_point deadline) override;
-  absl::StatusOr<std::vector<std::string>> MergedMarkets(
+  absl::StatusOr<std::vector<std::string>> OtherNamesOf(
       const std::string& market,
       std::chrono::system_clock::time_point deadline) override;
-  // market -> the markets merged into it.
+  // market -> its other names (OtherNamesOf).
   std::map<std::string, std::vector<std::string>> merged;
   absl::StatusOr<std::string> FindMarket(
       const std::string& text,
