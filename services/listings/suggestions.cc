@@ -7,9 +7,9 @@
 #include <absl/strings/str_split.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
-#include <unordered_map>
 
 #include "common/status.h"
 #include "services/listings/market_names.h"
@@ -56,15 +56,19 @@ std::string Stem(const std::vector<std::string>& words) {
   return absl::StrJoin(words.begin(), words.begin() + end, " ");
 }
 
-// Every string `text` gives with one or two characters deleted: two names
-// within edit distance two share one of these keys (or are one another's).
+// The hash of every string `text` gives with up to `depth` characters
+// deleted (and of `text` itself): two names within that many edits of each
+// other share one. Hashes, not strings: a name of 16 gives 137 of them.
 void AddDeletions(const std::string& text, int depth,
-                  std::set<std::string>& out) {
+                  std::vector<uint64_t>& out) {
+  out.push_back(std::hash<std::string>()(text));
   if (depth == 0 || text.size() <= 1) return;
   for (size_t i = 0; i < text.size(); ++i) {
+    // Deleting either of two equal neighbours gives the same string.
+    if (i > 0 && text[i] == text[i - 1]) continue;
     std::string shorter = text;
     shorter.erase(i, 1);
-    if (out.insert(shorter).second) AddDeletions(shorter, depth - 1, out);
+    AddDeletions(shorter, depth - 1, out);
   }
 }
 
@@ -72,7 +76,10 @@ void AddDeletions(const std::string& text, int depth,
 // "OK" are two markets.
 constexpr size_t kMinFuzzyLength = 6;
 // Longer names get one deletion, not two: the keys grow with the square.
-constexpr size_t kMaxTwoDeletionLength = 32;
+constexpr size_t kMaxTwoDeletionLength = 16;
+// A key shared by more markets than this is too common to be evidence
+// (and pairing all of them would be quadratic).
+constexpr size_t kMaxKeyMembers = 32;
 
 std::string Years(const std::vector<int>& years) {
   if (years.empty()) return "never listed";
@@ -87,36 +94,49 @@ std::string Years(const std::vector<int>& years) {
   return absl::StrCat("listed ", absl::StrJoin(runs, ", "));
 }
 
-// Why the names of `a` and `b` may be one name, or "" when they may not.
-std::string NameEvidence(const v1::Market& a, const v1::Market& b) {
-  std::vector<std::string> names_a{a.display_name()};
-  names_a.insert(names_a.end(), a.aliases().begin(), a.aliases().end());
-  std::vector<std::string> names_b{b.display_name()};
-  names_b.insert(names_b.end(), b.aliases().begin(), b.aliases().end());
-  for (const std::string& x : names_a) {
-    for (const std::string& y : names_b) {
-      const auto wx = Words(x), wy = Words(y);
-      const auto& shorter = wx.size() < wy.size() ? wx : wy;
-      const auto& longer = wx.size() < wy.size() ? wy : wx;
+// A market's names, split and normalised once.
+struct Name {
+  const std::string* text;
+  std::vector<std::string> words;
+  std::string normalized;
+};
+
+std::vector<Name> NamesOf(const v1::Market& m) {
+  std::vector<Name> names;
+  const auto add = [&](const std::string& text) {
+    names.push_back({&text, Words(text), NormalizeName(text)});
+  };
+  add(m.display_name());
+  for (const std::string& alias : m.aliases()) add(alias);
+  return names;
+}
+
+// Why the names of two markets may be one name, or "" when they may not.
+std::string NameEvidence(const std::vector<Name>& a,
+                         const std::vector<Name>& b) {
+  for (const Name& x : a) {
+    for (const Name& y : b) {
+      const bool x_shorter = x.words.size() < y.words.size();
+      const auto& shorter = x_shorter ? x.words : y.words;
+      const auto& longer = x_shorter ? y.words : x.words;
       if (!shorter.empty() && shorter.size() < longer.size() &&
           std::equal(shorter.begin(), shorter.end(), longer.begin()) &&
           std::all_of(
-              longer.begin() + shorter.size(), longer.end(),
+              longer.begin() + static_cast<long>(shorter.size()), longer.end(),
               [](const std::string& w) { return PlaceWords().contains(w); })) {
-        const std::string& long_name = wx.size() < wy.size() ? y : x;
-        const std::string& short_name = wx.size() < wy.size() ? x : y;
         return absl::StrCat(
-            "'", long_name, "' extends '", short_name,
-            "' with the place words '",
-            absl::StrJoin(longer.begin() + shorter.size(), longer.end(), " "),
+            "'", *(x_shorter ? y : x).text, "' extends '",
+            *(x_shorter ? x : y).text, "' with the place words '",
+            absl::StrJoin(longer.begin() + static_cast<long>(shorter.size()),
+                          longer.end(), " "),
             "'");
       }
-      const std::string nx = NormalizeName(x), ny = NormalizeName(y);
-      if (nx.size() >= kMinFuzzyLength && ny.size() >= kMinFuzzyLength &&
-          nx != ny) {
-        if (const int d = EditDistance(nx, ny); d <= 2) {
-          return absl::StrCat("'", x, "' and '", y, "' differ by ", d,
-                              d == 1 ? " edit" : " edits");
+      if (x.normalized.size() >= kMinFuzzyLength &&
+          y.normalized.size() >= kMinFuzzyLength &&
+          x.normalized != y.normalized) {
+        if (const int d = EditDistance(x.normalized, y.normalized); d <= 2) {
+          return absl::StrCat("'", *x.text, "' and '", *y.text, "' differ by ",
+                              d, d == 1 ? " edit" : " edits");
         }
       }
     }
@@ -140,34 +160,41 @@ absl::Status ListMergeSuggestions(
     }
   }
   // Candidate pairs meet under a shared key: a stem, or a deletion of a
-  // normalised name. Keys are per market, so a pair is found once per key.
-  std::unordered_map<std::string, std::vector<size_t>> by_key;
+  // normalised name (hashed). Sorting (key, market) groups each key's
+  // markets, so the cost is linear in the names, plus the pairs.
   const auto& markets = s.markets();
+  std::vector<std::vector<Name>> names(markets.size());
+  std::vector<std::pair<uint64_t, uint32_t>> keys;
   for (size_t i = 0; i < markets.size(); ++i) {
-    std::set<std::string> keys;
-    std::vector<std::string> names{markets[i].display_name()};
-    names.insert(names.end(), markets[i].aliases().begin(),
-                 markets[i].aliases().end());
-    for (const std::string& name : names) {
-      keys.insert("s:" + Stem(Words(name)));
-      const std::string normalized = NormalizeName(name);
-      if (normalized.size() < kMinFuzzyLength) continue;
-      std::set<std::string> deletions{normalized};
-      AddDeletions(normalized,
-                   normalized.size() > kMaxTwoDeletionLength ? 1 : 2,
-                   deletions);
-      for (const std::string& d : deletions) keys.insert("d:" + d);
+    names[i] = NamesOf(markets[i]);
+    std::vector<uint64_t> own;
+    for (const Name& name : names[i]) {
+      own.push_back(std::hash<std::string>()("stem " + Stem(name.words)));
+      if (name.normalized.size() < kMinFuzzyLength) continue;
+      AddDeletions(name.normalized,
+                   name.normalized.size() > kMaxTwoDeletionLength ? 1 : 2, own);
     }
-    for (const std::string& key : keys) by_key[key].push_back(i);
+    for (const uint64_t key : own) {
+      keys.emplace_back(key, static_cast<uint32_t>(i));
+    }
   }
-  std::set<std::pair<size_t, size_t>> pairs;
-  for (const auto& [key, members] : by_key) {
-    for (size_t x = 0; x < members.size(); ++x) {
-      for (size_t y = x + 1; y < members.size(); ++y) {
-        pairs.emplace(members[x], members[y]);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (size_t start = 0; start < keys.size();) {
+    size_t end = start;
+    while (end < keys.size() && keys[end].first == keys[start].first) ++end;
+    if (end - start <= kMaxKeyMembers) {
+      for (size_t x = start; x < end; ++x) {
+        for (size_t y = x + 1; y < end; ++y) {
+          pairs.emplace_back(keys[x].second, keys[y].second);
+        }
       }
     }
+    start = end;
   }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
 
   std::map<std::string, v1::MergeSuggestion> found;  // by id
   for (const auto& [i, j] : pairs) {
@@ -194,9 +221,9 @@ absl::Status ListMergeSuggestions(
       }
       evidence.push_back(absl::StrCat("same city: ", a.city()));
     }
-    const std::string names = NameEvidence(a, b);
-    if (names.empty()) continue;
-    evidence.insert(evidence.begin(), names);
+    const std::string name_evidence = NameEvidence(names[i], names[j]);
+    if (name_evidence.empty()) continue;
+    evidence.insert(evidence.begin(), name_evidence);
     // The survivor is the one listed last: its name is the newest spelling,
     // as an import would have chosen.
     const int last_a = years_a.empty() ? 0 : years_a.back();
