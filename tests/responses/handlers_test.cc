@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "services/responses/responses_handlers.h"
 #include "tests/responses/fakes.h"
 
@@ -358,6 +361,51 @@ v1::ImportedResponse ImportedRow(const std::string& target_text,
   row.set_summary("Will keep working with governments.");
   row.set_source_url("https://example.org/alibaba");
   return row;
+}
+
+TEST_F(ResponsesHandlersTest,
+       ATargetCountsWhatIsFiledInsideItAndItsOtherNames) {
+  const v1::Stakeholder s = CreateStakeholder("MOFCOM");
+  const std::string listing = "reviews/2021/listings/aliexpress";
+  const std::string merged = "markets/ali-express";
+  targets_.known.insert({listing, merged});
+  targets_.merged = {{kAliExpress, {merged}}};
+  std::map<std::string, std::string> name_of;  // target -> response
+  for (const std::string& target :
+       {std::string(kAliExpress), listing, merged}) {
+    v1::CreateResponseRequest request;
+    *request.mutable_response() = ValidResponse(s.name());
+    request.mutable_response()->set_targets(0, target);
+    v1::CreateResponseResponse response;
+    ASSERT_TRUE(handlers_.CreateResponse(request, response, call_).ok());
+    name_of[target] = response.response().name();
+  }
+  const auto list = [&](bool exact) {
+    v1::ListResponsesRequest request;
+    request.set_filter("targets:\"markets/aliexpress\"");
+    request.set_exact_targets(exact);
+    v1::ListResponsesResponse page;
+    EXPECT_TRUE(handlers_.ListResponses(request, page, call_).ok());
+    std::set<std::string> names;
+    for (const auto& r : page.responses()) names.insert(r.name());
+    return names;
+  };
+  EXPECT_EQ(list(false).size(), 3u) << "the market, its listing, its old name";
+  EXPECT_EQ(list(true), std::set<std::string>{name_of[kAliExpress]});
+
+  v1::SummarizeStancesRequest summary_request;
+  summary_request.set_target(kAliExpress);
+  v1::SummarizeStancesResponse summary;
+  ASSERT_TRUE(handlers_.SummarizeStances(summary_request, summary, call_).ok());
+  EXPECT_EQ(summary.total(), 3);
+  summary_request.set_target("reviews/2021");
+  ASSERT_TRUE(handlers_.SummarizeStances(summary_request, summary, call_).ok());
+  EXPECT_EQ(summary.total(), 1) << "the listing counts for its review";
+
+  // Listings down: what was filed on the market and inside it still
+  // answers.
+  targets_.outage = absl::UnavailableError("listings unreachable");
+  EXPECT_EQ(list(false).size(), 2u);
 }
 
 TEST_F(ResponsesHandlersTest, ImportRefusesWhatCannotBeRetried) {
