@@ -192,9 +192,21 @@ int Import(ListingsClient& client, const std::string& markets_path,
     return 0;
   }
   int listings = 0, created = 0, replayed = 0;
+  std::vector<std::string> written;
   for (const auto& import : imports) {
     v1::ImportReviewResponse response;
-    if (int rc = send(import, /*check_only=*/false, &response)) return rc;
+    if (int rc = send(import, /*check_only=*/false, &response)) {
+      // Each review is all or nothing; one refused after the check (its
+      // rows clash with a review written just before) leaves those.
+      std::fprintf(stderr, "nmlctl: %s\n",
+                   written.empty()
+                       ? "nothing written"
+                       : absl::StrCat("written before the refusal: ",
+                                      absl::StrJoin(written, ", "))
+                             .c_str());
+      return rc;
+    }
+    written.push_back(absl::StrCat("reviews/", response.review().year()));
     const v1::Review& r = response.review();
     listings += r.online_count() + r.physical_count();
     created += response.markets_created();
