@@ -2,11 +2,13 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "common/parentheticals.h"
 #include "common/status.h"
@@ -27,16 +29,54 @@ namespace {
 
 constexpr int kMaxScreenItems = 1000;
 
+// "2022-02-17"
+std::string DateText(const nml::type::v1::Date& d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+// The review published last on or before `day`, or nullptr.
+const v1::Review* InForceOn(const Snapshot& s, const nml::type::v1::Date& day) {
+  const auto key = [](const nml::type::v1::Date& d) {
+    return std::tuple(d.year(), d.month(), d.day());
+  };
+  const v1::Review* in_force = nullptr;
+  for (const v1::Review& r : s.reviews()) {
+    if (!r.has_published_on() || key(r.published_on()) > key(day)) continue;
+    if (in_force == nullptr ||
+        key(r.published_on()) > key(in_force->published_on())) {
+      in_force = &r;
+    }
+  }
+  return in_force;
+}
+
 void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
                const v1::ScreenOptions& options, v1::ScreenResult& result) {
   result.set_input(item.input());
-  const int year =
-      options.review_year() != 0 ? options.review_year() : s.latest_year();
-  result.set_review_year(year);
   auto fail = [&result](absl::StatusCode code, std::string message) {
     result.mutable_error()->set_code(static_cast<int>(code));
     result.mutable_error()->set_message(std::move(message));
   };
+  int year =
+      options.review_year() != 0 ? options.review_year() : s.latest_year();
+  if (options.has_as_of()) {
+    const v1::Review* in_force = InForceOn(s, options.as_of());
+    if (in_force == nullptr) {
+      fail(absl::StatusCode::kNotFound,
+           absl::StrCat("no review recorded here was published on or before ",
+                        DateText(options.as_of())));
+      return;
+    }
+    year = in_force->year();
+  }
+  result.set_review_year(year);
+  if (const v1::Review* review = s.FindReview(year)) {
+    result.set_review(review->name());
+    result.set_review_state(review->state());
+    if (review->has_published_on()) {
+      *result.mutable_review_published_on() = review->published_on();
+    }
+  }
   if (year == 0) {
     fail(absl::StatusCode::kFailedPrecondition, "no review has listings yet");
     return;
@@ -131,12 +171,27 @@ absl::Status ScreenDomains(const Snapshot& s,
   }
   auto check_options = [](const v1::ScreenOptions& o,
                           const std::string& field) -> absl::Status {
-    if (o.review_year() != 0)
-      return common::CheckReviewYear(o.review_year(), field);
+    if (o.has_as_of()) {
+      if (o.review_year() != 0) {
+        return FieldError(absl::StrCat(field, ".as_of"),
+                          "give review_year or as_of, not both");
+      }
+      if (auto st = common::CheckDate(o.as_of(), absl::StrCat(field, ".as_of"));
+          !st.ok()) {
+        return st;
+      }
+      if (o.as_of().day() == 0) {
+        return FieldError(absl::StrCat(field, ".as_of"),
+                          "must be a full date (year, month and day)");
+      }
+    }
+    if (o.review_year() != 0) {
+      return common::CheckReviewYear(o.review_year(),
+                                     absl::StrCat(field, ".review_year"));
+    }
     return absl::OkStatus();
   };
-  if (auto st = check_options(request.options(), "options.review_year");
-      !st.ok()) {
+  if (auto st = check_options(request.options(), "options"); !st.ok()) {
     return st;
   }
   response.mutable_results()->Reserve(request.items_size());
@@ -145,8 +200,8 @@ absl::Status ScreenDomains(const Snapshot& s,
     const v1::ScreenOptions& options =
         item.has_options() ? item.options() : request.options();
     v1::ScreenResult* result = response.add_results();
-    if (auto st = check_options(
-            options, absl::StrCat("items[", i, "].options.review_year"));
+    if (auto st =
+            check_options(options, absl::StrCat("items[", i, "].options"));
         !st.ok()) {
       result->set_input(item.input());
       result->mutable_error()->set_code(static_cast<int>(st.code()));

@@ -275,5 +275,56 @@ TEST_F(RealData, ResponsesCountForTheirMarketAndReview) {
   EXPECT_FALSE(exact.empty());
 }
 
+// Point-in-time screening (issue 14): the list in force on a day is the
+// review published last by then, not the review of that year.
+TEST_F(RealData, ScreeningAsOfADayUsesTheListPublishedByThen) {
+  const auto screen = [&](const json& as_of) {
+    return Post("/v1/domains:screen",
+                {{"items", {{{"input", "https://www.aliexpress.com/item/1"}}}},
+                 {"options", {{"asOf", as_of}}}})["results"][0];
+  };
+  // 2021's list was published on 2022-02-17: before it, 2020's was current.
+  const json before = screen({{"year", 2022}, {"month", 2}, {"day", 1}});
+  EXPECT_EQ(before["review"], "reviews/2020");
+  EXPECT_EQ(before["reviewPublishedOn"],
+            json({{"year", 2021}, {"month", 1}, {"day", 14}}));
+  EXPECT_EQ(before["reviewState"], "REVIEW_STATE_DRAFT");
+  EXPECT_TRUE(before["matches"].empty()) << before.dump();
+  const json after = screen({{"year", 2022}, {"month", 2}, {"day", 18}});
+  EXPECT_EQ(after["review"], "reviews/2021");
+  EXPECT_EQ(after["reviewPublishedOn"],
+            json({{"year", 2022}, {"month", 2}, {"day", 17}}));
+  ASSERT_EQ(after["matches"].size(), 1u) << after.dump();
+  EXPECT_EQ(after["matches"][0]["listing"], "reviews/2021/listings/aliexpress");
+  // Before any review recorded here was published: said, per item.
+  const json early = screen({{"year", 2009}, {"month", 1}, {"day", 1}});
+  EXPECT_EQ(early["error"]["code"], 5) << early.dump();
+
+  // A month is not a day; a year and a date together are refused.
+  auto refused = client_->Post(
+      "/v1/domains:screen",
+      R"({"items":[{"input":"x.com"}],"options":{"asOf":{"year":2022,"month":2}}})",
+      "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_TRUE(absl::StrContains(refused->body, "options.as_of"))
+      << refused->body;
+  refused = client_->Post(
+      "/v1/domains:screen",
+      R"({"items":[{"input":"x.com"}],"options":{"reviewYear":2021,"asOf":{"year":2022,"month":2,"day":1}}})",
+      "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;
+
+  const auto cli = Nmlctl(
+      {"screen", "--as-of", "2022-02-18", "https://www.aliexpress.com/item/1"});
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_TRUE(absl::StrContains(
+      cli.out,
+      "LISTED reviews/2021/listings/aliexpress in reviews/2021 (DRAFT, "
+      "published 2022-02-17)"))
+      << cli.out;
+}
+
 }  // namespace
 }  // namespace nml

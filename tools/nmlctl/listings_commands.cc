@@ -399,10 +399,23 @@ int Stats(ListingsClient& client, int year) {
 }
 
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           int year, bool rollup) {
+           int year, const std::string& as_of, bool rollup) {
   v1::ScreenDomainsRequest request;
   request.mutable_options()->set_review_year(year);
   request.mutable_options()->set_operator_rollup(rollup);
+  if (!as_of.empty()) {
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(as_of.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
+      std::fprintf(stderr, "nmlctl: --as-of: '%s' is not YYYY-MM-DD\n",
+                   as_of.c_str());
+      return kUsage;
+    }
+    auto* date = request.mutable_options()->mutable_as_of();
+    date->set_year(y);
+    date->set_month(m);
+    date->set_day(d);
+  }
   for (const auto& input : inputs) request.add_items()->set_input(input);
   v1::ScreenDomainsResponse response;
   if (int rc = client.Call(&v1::ListingsService::Stub::ScreenDomains, request,
@@ -414,20 +427,35 @@ int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
     return 0;
   }
   for (const auto& r : response.results()) {
+    // "reviews/2021 (DRAFT, published 2022-02-17)"
+    std::string review = r.review();
+    if (!review.empty()) {
+      absl::StrAppend(&review, " (", StateName(r.review_state()));
+      if (r.has_review_published_on()) {
+        absl::StrAppend(
+            &review, ", published ",
+            absl::StrFormat("%04d-%02d-%02d", r.review_published_on().year(),
+                            r.review_published_on().month(),
+                            r.review_published_on().day()));
+      }
+      review += ")";
+    }
     if (r.has_error()) {
       std::printf("%s: error: %s\n", r.input().c_str(),
                   r.error().message().c_str());
     } else if (r.matches().empty()) {
-      std::printf("%s: not listed in %d (host %s)\n", r.input().c_str(),
-                  r.review_year(), r.host().c_str());
+      std::printf("%s: not listed in %s (host %s)\n", r.input().c_str(),
+                  review.c_str(), r.host().c_str());
     } else {
       for (const auto& m : r.matches()) {
-        std::printf("%s: LISTED %s (%s via %s)\n", r.input().c_str(),
-                    m.listing().c_str(), v1::MatchRule_Name(m.rule()).c_str(),
-                    m.pattern().c_str());
+        std::printf("%s: LISTED %s in %s (%s via %s)\n", r.input().c_str(),
+                    m.listing().c_str(), review.c_str(),
+                    v1::MatchRule_Name(m.rule()).c_str(), m.pattern().c_str());
       }
     }
   }
+  std::printf("data version %lld\n",
+              static_cast<long long>(response.data_version()));
   return 0;
 }
 

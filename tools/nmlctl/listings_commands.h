@@ -23,8 +23,9 @@ int ListListings(ListingsClient& client, int year, const std::string& filter);
 int History(ListingsClient& client, const std::string& market);
 int Diff(ListingsClient& client, int base, int target);
 int Stats(ListingsClient& client, int year);
+// `as_of` ("2022-02-01", may be empty) picks the review in force that day.
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           int year, bool rollup);
+           int year, const std::string& as_of, bool rollup);
 int Search(ListingsClient& client, const std::string& query);
 
 }  // namespace nml::cli

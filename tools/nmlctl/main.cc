@@ -101,6 +101,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("screen", "Screen URLs or hosts against the list");
   screen->add_option("inputs", inputs, "URLs or host names")->required();
   screen->add_option("--year", year, "Review year (default: latest)");
+  std::string as_of;
+  screen->add_option("--as-of", as_of,
+                     "YYYY-MM-DD: the list in force that day (the review "
+                     "published last on or before it)");
   screen->add_flag("--operator-rollup", rollup,
                    "Match any market of a listed operator");
 
@@ -200,7 +204,7 @@ int main(int argc, char** argv) {
   if (*history) return History(client, market);
   if (*diff) return Diff(client, base, target);
   if (*stats) return Stats(client, year);
-  if (*screen) return Screen(client, inputs, year, rollup);
+  if (*screen) return Screen(client, inputs, year, as_of, rollup);
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
   if (*suggestions) return Suggestions(client, suggestion_market);
