@@ -326,5 +326,48 @@ TEST_F(RealData, ScreeningAsOfADayUsesTheListPublishedByThen) {
       << cli.out;
 }
 
+// Bulk screening (issue 14): 100,000 inputs from a file through nmlctl,
+// with progress, one result row per input, in order.
+TEST_F(RealData, ScreeningAFileOfAHundredThousandUrls) {
+  {
+    std::ofstream urls(dir_.File("urls.txt"));
+    urls << "# seller URLs\n";
+    for (int i = 0; i < 100000; ++i) {
+      urls << (i % 2 == 0 ? "https://www.aliexpress.com/item/"
+                          : "https://shop.example.com/item/")
+           << i << "\n";
+    }
+  }
+  const auto result =
+      Nmlctl({"screen", "--as-of", "2022-02-18", "--file",
+              dir_.File("urls.txt"), "--output", dir_.File("results.csv")});
+  ASSERT_EQ(result.exit_status, 0) << result.err;
+  EXPECT_TRUE(absl::StrContains(result.err, "screened 50000 of 100000\n"))
+      << result.err;
+  EXPECT_TRUE(absl::StrContains(result.err,
+                                "screened 100000 of 100000 inputs, 50000 "
+                                "listed"))
+      << result.err;
+  std::ifstream in(dir_.File("results.csv"));
+  std::string header, first, second;
+  std::getline(in, header);
+  std::getline(in, first);
+  std::getline(in, second);
+  EXPECT_EQ(header,
+            "input,host,listed,listings,markets,rules,patterns,review,"
+            "review_state,review_published_on,error");
+  EXPECT_EQ(first,
+            "https://www.aliexpress.com/item/0,www.aliexpress.com,true,"
+            "reviews/2021/listings/aliexpress,markets/aliexpress,"
+            "HOST_AND_SUBDOMAINS,aliexpress.com,reviews/2021,DRAFT,"
+            "2022-02-17,");
+  EXPECT_EQ(second,
+            "https://shop.example.com/item/1,shop.example.com,false,,,,,"
+            "reviews/2021,DRAFT,2022-02-17,");
+  int rows = 2;
+  for (std::string line; std::getline(in, line);) ++rows;
+  EXPECT_EQ(rows, 100000);
+}
+
 }  // namespace
 }  // namespace nml

@@ -6,6 +6,7 @@
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
 #include "tools/nmlctl/responses_import.h"
+#include "tools/nmlctl/screen_file.h"
 
 namespace nml::cli {
 namespace {
@@ -128,6 +129,19 @@ TEST(BuildResponsesImport, KeepsTheFreeTextForTheServer) {
   EXPECT_EQ(import->request.rows(0).stance_text(), "strongly disagrees");
   EXPECT_EQ(import->request.rows(0).stated_on().day(), 18);
   EXPECT_FALSE(import->request.request_id().empty());
+}
+
+TEST(ReadScreenInputs, LinesOrTheUrlColumnOfACsv) {
+  EXPECT_EQ(*ReadScreenInputs("u.txt", "# hosts\n a.com \n\nb.com/x\n"),
+            (std::vector<std::string>{"a.com", "b.com/x"}));
+  EXPECT_EQ(*ReadScreenInputs("u.csv", "seller,url\nX,\"a.com/?q=1,2\"\n"),
+            (std::vector<std::string>{"a.com/?q=1,2"}));
+  EXPECT_EQ(
+      ReadScreenInputs("u.csv", "seller,shop\nX,a.com\n").status().message(),
+      "u.csv:1: a CSV file needs a url or input column");
+  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(CsvField("plain"), "plain");
 }
 
 TEST(EnumLabel, DropsTheTypePrefix) {

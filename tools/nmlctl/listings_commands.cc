@@ -398,24 +398,31 @@ int Stats(ListingsClient& client, int year) {
   return 0;
 }
 
-int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           int year, const std::string& as_of, bool rollup) {
-  v1::ScreenDomainsRequest request;
-  request.mutable_options()->set_review_year(year);
-  request.mutable_options()->set_operator_rollup(rollup);
+absl::StatusOr<v1::ScreenOptions> MakeScreenOptions(int year,
+                                                    const std::string& as_of,
+                                                    bool rollup) {
+  v1::ScreenOptions options;
+  options.set_review_year(year);
+  options.set_operator_rollup(rollup);
   if (!as_of.empty()) {
     int y = 0, m = 0, d = 0;
     char tail = 0;
     if (std::sscanf(as_of.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
-      std::fprintf(stderr, "nmlctl: --as-of: '%s' is not YYYY-MM-DD\n",
-                   as_of.c_str());
-      return kUsage;
+      return absl::InvalidArgumentError(
+          absl::StrCat("--as-of: '", as_of, "' is not YYYY-MM-DD"));
     }
-    auto* date = request.mutable_options()->mutable_as_of();
+    auto* date = options.mutable_as_of();
     date->set_year(y);
     date->set_month(m);
     date->set_day(d);
   }
+  return options;
+}
+
+int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
+           const v1::ScreenOptions& options) {
+  v1::ScreenDomainsRequest request;
+  *request.mutable_options() = options;
   for (const auto& input : inputs) request.add_items()->set_input(input);
   v1::ScreenDomainsResponse response;
   if (int rc = client.Call(&v1::ListingsService::Stub::ScreenDomains, request,

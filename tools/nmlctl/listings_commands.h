@@ -23,9 +23,12 @@ int ListListings(ListingsClient& client, int year, const std::string& filter);
 int History(ListingsClient& client, const std::string& market);
 int Diff(ListingsClient& client, int base, int target);
 int Stats(ListingsClient& client, int year);
-// `as_of` ("2022-02-01", may be empty) picks the review in force that day.
+// Screening options from the command line; `as_of` ("2022-02-01", may be
+// empty) picks the review in force that day.
+absl::StatusOr<listings::v1::ScreenOptions> MakeScreenOptions(
+    int year, const std::string& as_of, bool rollup);
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           int year, const std::string& as_of, bool rollup);
+           const listings::v1::ScreenOptions& options);
 int Search(ListingsClient& client, const std::string& query);
 
 }  // namespace nml::cli

@@ -13,6 +13,7 @@
 #include "tools/nmlctl/gateway_commands.h"
 #include "tools/nmlctl/listings_commands.h"
 #include "tools/nmlctl/responses_commands.h"
+#include "tools/nmlctl/screen_file.h"
 
 using nml::cli::CallRpc;
 using nml::cli::Diff;
@@ -25,9 +26,11 @@ using nml::cli::kUsage;
 using nml::cli::ListingsClient;
 using nml::cli::ListListings;
 using nml::cli::ListResponses;
+using nml::cli::MakeScreenOptions;
 using nml::cli::Report;
 using nml::cli::ResponsesClient;
 using nml::cli::Screen;
+using nml::cli::ScreenFile;
 using nml::cli::Search;
 using nml::cli::Stances;
 using nml::cli::Stats;
@@ -99,7 +102,15 @@ int main(int argc, char** argv) {
   bool rollup = false;
   auto* screen =
       app.add_subcommand("screen", "Screen URLs or hosts against the list");
-  screen->add_option("inputs", inputs, "URLs or host names")->required();
+  screen->add_option("inputs", inputs, "URLs or host names");
+  nml::cli::ScreenFileOptions screen_file;
+  screen->add_option("--file", screen_file.path,
+                     "Screen every line of this file (or its url column, "
+                     "for a CSV), in batches, with progress");
+  screen->add_option("--format", screen_file.format,
+                     "With --file: csv (default) or ndjson");
+  screen->add_option("--output", screen_file.output,
+                     "With --file: write the results here, not to stdout");
   screen->add_option("--year", year, "Review year (default: latest)");
   std::string as_of;
   screen->add_option("--as-of", as_of,
@@ -204,7 +215,24 @@ int main(int argc, char** argv) {
   if (*history) return History(client, market);
   if (*diff) return Diff(client, base, target);
   if (*stats) return Stats(client, year);
-  if (*screen) return Screen(client, inputs, year, as_of, rollup);
+  if (*screen) {
+    auto options = MakeScreenOptions(year, as_of, rollup);
+    if (!options.ok()) {
+      std::fprintf(stderr, "nmlctl: %s\n",
+                   std::string(options.status().message()).c_str());
+      return kUsage;
+    }
+    if (screen_file.path.empty() == inputs.empty()) {
+      std::fprintf(stderr,
+                   "nmlctl: screen: give inputs or --file, one of them\n");
+      return kUsage;
+    }
+    if (!screen_file.path.empty()) {
+      screen_file.screen = *options;
+      return ScreenFile(client, screen_file);
+    }
+    return Screen(client, inputs, *options);
+  }
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
   if (*suggestions) return Suggestions(client, suggestion_market);
