@@ -82,6 +82,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
       ->envname("NML_LISTEN")
       ->check(kHostPort)
       ->capture_default_str();
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "Serve Prometheus metrics at http://host:port/metrics "
+                 "(empty: not served)")
+      ->envname("NML_METRICS_LISTEN")
+      ->check(kHostPort);
   app.add_option("--shutdown-grace-ms", options.shutdown_grace_ms,
                  "On SIGTERM, how long in-flight calls may take to finish")
       ->envname("NML_SHUTDOWN_GRACE_MS")

@@ -44,6 +44,8 @@ struct ClientTlsOptions {
 
 struct ServerOptions {
   std::string listen;  // host:port of the gRPC listener
+  // host:port of the Prometheus /metrics listener; empty: none.
+  std::string metrics_listen;
   ServerTlsOptions tls;
   int shutdown_grace_ms = 10000;
   int max_message_bytes = 4 * 1024 * 1024;

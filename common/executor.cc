@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/metrics.h"
 #include "common/status.h"
 
 namespace nml::common {
@@ -22,7 +23,11 @@ Executor::~Executor() { Shutdown(); }
 bool Executor::TrySubmit(std::function<void()> task) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= queue_limit_) return false;
+    if (stopping_) return false;
+    if (queue_.size() >= queue_limit_) {
+      ++shed_;
+      return false;
+    }
     queue_.push_back(std::move(task));
   }
   ready_.notify_one();
@@ -91,6 +96,30 @@ void Executor::AccountLocked(std::chrono::steady_clock::time_point now) {
   }
 }
 
+int Executor::busy() const {
+  std::lock_guard lock(mu_);
+  return busy_;
+}
+
+uint64_t Executor::shed() const {
+  std::lock_guard lock(mu_);
+  return shed_;
+}
+
+void AddExecutorMetrics(RpcMetrics& metrics, const Executor& executor) {
+  metrics.AddGauge("nml_executor_workers", "Worker threads that run calls",
+                   [&executor] { return executor.workers(); });
+  metrics.AddGauge("nml_executor_busy", "Workers running a call now",
+                   [&executor] { return executor.busy(); });
+  metrics.AddGauge(
+      "nml_executor_queued", "Calls waiting for a worker",
+      [&executor] { return static_cast<double>(executor.queued()); });
+  metrics.AddCounter(
+      "nml_executor_shed_total",
+      "Calls refused with RESOURCE_EXHAUSTED rather than queued",
+      [&executor] { return static_cast<double>(executor.shed()); });
+}
+
 absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
   std::lock_guard lock(mu_);
   AccountLocked(std::chrono::steady_clock::now());
@@ -100,6 +129,7 @@ absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
       std::max(kMinWait, std::chrono::microseconds(
                              static_cast<int64_t>(kWaitRuns * mean_run_us_)));
   if (saturated_windows_ >= kOverloadWindows && wait > most) {
+    ++shed_;
     return BusyError(
         absl::StrCat("server overloaded: the call would wait about ",
                      wait.count() / 1000, " ms for a worker, more than the ",
@@ -108,6 +138,7 @@ absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
         std::chrono::duration_cast<std::chrono::milliseconds>(wait));
   }
   if (std::chrono::system_clock::now() + wait > deadline) {
+    ++shed_;
     return BusyError(
         absl::StrCat("server busy: the call would wait about ",
                      wait.count() / 1000, " ms, past its deadline"),

@@ -31,6 +31,10 @@ class Executor final {
 
   size_t queued() const;
   int workers() const { return static_cast<int>(threads_.size()); }
+  // Workers running a task now.
+  int busy() const;
+  // Calls refused so far: by Admit, or by TrySubmit on a full queue.
+  uint64_t shed() const;
 
   // How long a task submitted now would wait before a worker takes it: the
   // tasks ahead of it, beyond the idle workers, shared among the workers,
@@ -67,6 +71,7 @@ class Executor final {
   const size_t queue_limit_;
   mutable std::mutex mu_;
   int busy_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t shed_ ABSL_GUARDED_BY(mu_) = 0;
   double mean_run_us_ ABSL_GUARDED_BY(mu_) = 0;
   // The saturation windows (AccountLocked).
   std::chrono::steady_clock::time_point window_start_ ABSL_GUARDED_BY(mu_);
@@ -78,5 +83,10 @@ class Executor final {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
+
+class RpcMetrics;
+// Registers the executor's gauges (workers, busy, queued) and its shed-call
+// counter on `metrics`, read at each scrape.
+void AddExecutorMetrics(RpcMetrics& metrics, const Executor& executor);
 
 }  // namespace nml::common

@@ -18,7 +18,15 @@ void RpcMetrics::Record(const std::string& method, int code, double seconds) {
 void RpcMetrics::AddGauge(std::string name, std::string help,
                           std::function<double()> read) {
   std::lock_guard lock(mu_);
-  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+  gauges_.push_back(
+      {std::move(name), std::move(help), std::move(read), "gauge"});
+}
+
+void RpcMetrics::AddCounter(std::string name, std::string help,
+                            std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back(
+      {std::move(name), std::move(help), std::move(read), "counter"});
 }
 
 std::string RpcMetrics::RenderPrometheus() const {
@@ -51,7 +59,7 @@ std::string RpcMetrics::RenderPrometheus() const {
   }
   for (const Gauge& g : gauges_) {
     absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name,
-                    " gauge\n", g.name, " ", g.read(), "\n");
+                    " ", g.type, "\n", g.name, " ", g.read(), "\n");
   }
   return out;
 }

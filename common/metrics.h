@@ -31,6 +31,10 @@ class RpcMetrics final {
   // A gauge whose value is read when metrics are rendered.
   void AddGauge(std::string name, std::string help,
                 std::function<double()> read);
+  // A counter (a total that only grows; its name ends in _total), read
+  // when metrics are rendered.
+  void AddCounter(std::string name, std::string help,
+                  std::function<double()> read);
 
   std::string RenderPrometheus() const;
 
@@ -44,6 +48,7 @@ class RpcMetrics final {
     std::string name;
     std::string help;
     std::function<double()> read;
+    const char* type;  // "gauge" or "counter"
   };
 
   const std::string prefix_;

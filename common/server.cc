@@ -127,6 +127,18 @@ absl::Status ServerRunner::Start() {
   metrics_.AddGauge("nml_serving", "1 while health reports SERVING",
                     [this] { return serving_.load() ? 1.0 : 0.0; });
 
+  if (!options_.metrics_listen.empty()) {
+    metrics_server_ = std::make_unique<MetricsServer>(
+        [this] { return metrics_.RenderPrometheus(); });
+    auto bound = metrics_server_->Start(options_.metrics_listen);
+    if (!bound.ok()) {
+      server_->Shutdown(std::chrono::system_clock::now());
+      server_->Wait();
+      server_.reset();
+      return bound.status();
+    }
+    metrics_port_ = *bound;
+  }
   readiness_thread_ = std::thread([this] { ReadinessLoop(); });
   spdlog::info("{} listening on {}:{}", service_name_, listen->host, port_);
   return absl::OkStatus();
@@ -224,6 +236,8 @@ void ServerRunner::Wait() {
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(options_.shutdown_grace_ms));
   server_->Wait();
+  // Scrapes answer until the end, so the last figures can be read.
+  if (metrics_server_ != nullptr) metrics_server_->Stop();
   spdlog::info("shut down in {} ms",
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)

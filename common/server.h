@@ -16,6 +16,7 @@
 
 #include "common/config.h"
 #include "common/metrics.h"
+#include "common/metrics_server.h"
 
 namespace nml::common {
 
@@ -65,6 +66,8 @@ class ServerRunner final {
   // The bound port (useful with port 0).
   int port() const { return port_; }
   RpcMetrics& metrics() { return metrics_; }
+  // The bound port of --metrics-listen, 0 when metrics are not served.
+  int metrics_port() const { return metrics_port_; }
   bool serving() const { return serving_.load(); }
 
   // Blocks until SIGTERM/SIGINT or RequestShutdown(), then shuts down:
@@ -87,6 +90,8 @@ class ServerRunner final {
   std::function<absl::Status()> database_check_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::unique_ptr<MetricsServer> metrics_server_;
+  int metrics_port_ = 0;
 
   std::mutex mu_;
   std::condition_variable changed_;

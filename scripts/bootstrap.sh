@@ -24,6 +24,8 @@ packages=(
   nghttp2-client
   # the sanitizer build and libFuzzer targets (scripts/test.sh, scripts/fuzz.sh)
   clang-14 libclang-rt-14-dev
+  # promtool, which checks every service's /metrics exposition in the tests
+  prometheus
 )
 
 sudo_if_needed() {

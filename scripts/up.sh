@@ -9,7 +9,9 @@
 #                              (otherwise a private cluster in $NML_STATE_DIR/pg)
 #   NML_STATE_DIR              logs, pids, private cluster (default: .nml)
 #   NML_LISTINGS_PORT, NML_RESPONSES_PORT, NML_GATEWAY_PORT  (50051, 50052, 50050)
-#   NML_HTTP_PORT              the gateway's REST/JSON port (8080)
+#   NML_HTTP_PORT              the gateway's REST/JSON port (8080), /metrics too
+#   NML_LISTINGS_METRICS_PORT, NML_RESPONSES_METRICS_PORT  Prometheus /metrics
+#                              of the two backends (9101, 9102)
 #   NML_BIND                   interface to listen on (default 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,8 @@ listings_port=${NML_LISTINGS_PORT:-50051}
 responses_port=${NML_RESPONSES_PORT:-50052}
 gateway_port=${NML_GATEWAY_PORT:-50050}
 http_port=${NML_HTTP_PORT:-8080}
+listings_metrics_port=${NML_LISTINGS_METRICS_PORT:-9101}
+responses_metrics_port=${NML_RESPONSES_METRICS_PORT:-9102}
 
 # Stop what an earlier run started, keeping the database.
 scripts/down.sh --keep-database >/dev/null
@@ -36,7 +40,8 @@ scripts/down.sh --keep-database >/dev/null
 # does a connection that took it as its local (ephemeral) port, which a
 # connection check would miss (these defaults are inside Linux's ephemeral
 # range, 32768-60999).
-for port in "$listings_port" "$responses_port" "$gateway_port" "$http_port"; do
+for port in "$listings_port" "$responses_port" "$gateway_port" "$http_port" \
+  "$listings_metrics_port" "$responses_metrics_port"; do
   if ! python3 - "$bind" "$port" <<'PY'
 import socket, sys
 with socket.socket() as s:
@@ -102,10 +107,12 @@ wait_serving() {  # name port
 }
 
 start listings "$bin/services/listings/nml-listings" \
-  NML_LISTEN="$bind:$listings_port" NML_DATABASE_URL="$listings_db"
+  NML_LISTEN="$bind:$listings_port" NML_DATABASE_URL="$listings_db" \
+  NML_METRICS_LISTEN="$bind:$listings_metrics_port"
 start responses "$bin/services/responses/nml-responses" \
   NML_LISTEN="$bind:$responses_port" NML_DATABASE_URL="$responses_db" \
-  NML_LISTINGS_ADDR="127.0.0.1:$listings_port"
+  NML_LISTINGS_ADDR="127.0.0.1:$listings_port" \
+  NML_METRICS_LISTEN="$bind:$responses_metrics_port"
 wait_serving listings "$listings_port"
 wait_serving responses "$responses_port"
 start gateway "$bin/services/gateway/nml-gateway" \
@@ -141,4 +148,6 @@ gRPC endpoints (server reflection on):
   responses  $bind:$responses_port   nml.responses.v1.ResponsesService
   gateway    $bind:$gateway_port   nml.gateway.v1.GatewayService
 Contracts: proto/nml/*/v1/*.proto
+Prometheus metrics: http://$bind:$listings_metrics_port/metrics (listings),
+  http://$bind:$responses_metrics_port/metrics (responses), http://$bind:$http_port/metrics (gateway)
 MSG

@@ -96,23 +96,39 @@ PgPool::Lease::~Lease() {
 }
 
 absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(options_.acquire_timeout_ms);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline =
+      start + std::chrono::milliseconds(options_.acquire_timeout_ms);
   {
     std::unique_lock lock(mu_);
+    // Counted for the metrics when the wait ends, whichever way.
+    const auto waited = [&] {
+      ++acquires_total_;
+      acquire_wait_seconds_ += std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+    };
     for (;;) {
       while (!idle_.empty()) {
         std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
         idle_.pop_back();
-        if (connection->is_open()) return Lease(this, std::move(connection));
+        if (connection->is_open()) {
+          waited();
+          return Lease(this, std::move(connection));
+        }
         --open_;
         ++broken_total_;
       }
       if (open_ < options_.pool_size) {
         ++open_;  // reserve the slot; opened below without the lock
+        waited();
         break;
       }
-      if (released_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      ++waiting_;
+      const auto woke = released_.wait_until(lock, deadline);
+      --waiting_;
+      if (woke == std::cv_status::timeout) {
+        waited();
         return absl::ResourceExhaustedError(
             "all database connections are busy; retry later");
       }
@@ -179,7 +195,35 @@ PgPool::Stats PgPool::GetStats() const {
   stats.max = options_.pool_size;
   stats.opened_total = opened_total_;
   stats.broken_total = broken_total_;
+  stats.waiting = waiting_;
+  stats.acquires_total = acquires_total_;
+  stats.acquire_wait_seconds_total = acquire_wait_seconds_;
   return stats;
+}
+
+void AddPoolMetrics(RpcMetrics& metrics, const PgPool& pool) {
+  metrics.AddGauge("nml_db_pool_size", "Most connections the pool opens",
+                   [&pool] { return pool.GetStats().max; });
+  metrics.AddGauge("nml_db_pool_open", "Connections open now",
+                   [&pool] { return pool.GetStats().open; });
+  metrics.AddGauge("nml_db_pool_in_use", "Connections leased now",
+                   [&pool] { return pool.GetStats().in_use; });
+  metrics.AddGauge("nml_db_pool_waiting", "Callers waiting for a connection",
+                   [&pool] { return pool.GetStats().waiting; });
+  metrics.AddCounter("nml_db_pool_opened_total", "Connections opened", [&pool] {
+    return static_cast<double>(pool.GetStats().opened_total);
+  });
+  metrics.AddCounter(
+      "nml_db_pool_broken_total", "Connections found broken and dropped",
+      [&pool] { return static_cast<double>(pool.GetStats().broken_total); });
+  metrics.AddCounter(
+      "nml_db_pool_acquires_total", "Connection acquires, served or timed out",
+      [&pool] { return static_cast<double>(pool.GetStats().acquires_total); });
+  metrics.AddCounter(
+      "nml_db_pool_acquire_wait_seconds_total",
+      "Seconds acquires waited for a connection (divide by acquires for "
+      "the mean acquire latency)",
+      [&pool] { return pool.GetStats().acquire_wait_seconds_total; });
 }
 
 DatabaseProbe::DatabaseProbe(DatabaseOptions options, std::string app_name)

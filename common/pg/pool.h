@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/metrics.h"
 
 namespace nml::common {
 
@@ -77,6 +78,12 @@ class PgPool final {
     int max = 0;
     uint64_t opened_total = 0;
     uint64_t broken_total = 0;
+    // Callers waiting for a connection now.
+    int waiting = 0;
+    // Acquires that got a connection or gave up, and the seconds they
+    // spent waiting in all (the acquire latency is their ratio).
+    uint64_t acquires_total = 0;
+    double acquire_wait_seconds_total = 0;
   };
   Stats GetStats() const;
 
@@ -95,7 +102,15 @@ class PgPool final {
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t opened_total_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t broken_total_ ABSL_GUARDED_BY(mu_) = 0;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t acquires_total_ ABSL_GUARDED_BY(mu_) = 0;
+  double acquire_wait_seconds_ ABSL_GUARDED_BY(mu_) = 0;
 };
+
+// Registers the pool's gauges (size, open, in use, waiting) and counters
+// (connections opened and broken, acquires and the seconds they waited) on
+// `metrics`, read at each scrape.
+void AddPoolMetrics(RpcMetrics& metrics, const PgPool& pool);
 
 // Whether the database answers, on a connection of its own (so a busy pool
 // does not make a healthy database look down). Used for readiness.

@@ -73,6 +73,22 @@ int main(int argc, char** argv) {
         const auto s = snapshots.Get();
         return s ? static_cast<double>(s->version()) : -1.0;
       });
+  runner.metrics().AddGauge(
+      "nml_snapshot_listings", "Listings in the served snapshot", [&] {
+        const auto s = snapshots.Get();
+        return s ? static_cast<double>(s->listings().size()) : 0.0;
+      });
+  runner.metrics().AddGauge(
+      "nml_snapshot_markets", "Markets in the served snapshot", [&] {
+        const auto s = snapshots.Get();
+        return s ? static_cast<double>(s->markets().size()) : 0.0;
+      });
+  runner.metrics().AddGauge(
+      "nml_snapshot_reload_seconds",
+      "How long the last reload took (read everything, build the snapshot)",
+      [&] { return refresher.last_reload_seconds(); });
+  nml::common::AddExecutorMetrics(runner.metrics(), executor);
+  nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }

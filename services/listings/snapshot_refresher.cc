@@ -99,6 +99,7 @@ void SnapshotRefresher::Stop() {
 
 absl::Status SnapshotRefresher::Reload() {
   std::lock_guard lock(reload_mu_);
+  const absl::Time start = absl::Now();
   auto data = store_.LoadAll();
   if (!data.ok()) return data.status();
   const int64_t version = data->version;
@@ -109,6 +110,7 @@ absl::Status SnapshotRefresher::Reload() {
     return absl::OkStatus();
   }
   if (holder_.SetIfNewer(Snapshot::Build(std::move(*data), absl::Now()))) {
+    last_reload_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
     spdlog::info("snapshot at data version {}", version);
   }
   return absl::OkStatus();

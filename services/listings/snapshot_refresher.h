@@ -69,6 +69,10 @@ class SnapshotRefresher final {
 
   static constexpr char kChannel[] = "nml_listings_changed";
 
+  // Seconds the last reload took: reading everything and building the
+  // snapshot.
+  double last_reload_seconds() const { return last_reload_seconds_; }
+
  private:
   absl::Status Reload();
   void Loop();
@@ -80,6 +84,7 @@ class SnapshotRefresher final {
   std::atomic<bool> retry_{false};
   // The highest version a notification announced (0: one without).
   std::atomic<int64_t> announced_{0};
+  std::atomic<double> last_reload_seconds_{0};
   std::mutex reload_mu_;
   std::thread thread_;
 };

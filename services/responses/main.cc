@@ -73,6 +73,8 @@ int main(int argc, char** argv) {
   runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   // Every RPC needs the database: readiness is the database check.
   runner.SetDatabaseCheck([&probe] { return probe.Check(); });
+  nml::common::AddExecutorMetrics(runner.metrics(), executor);
+  nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }
