@@ -48,6 +48,20 @@ for source, d in deployments + [(f, d) for f, d in documents if d["kind"] == "Jo
         if sc.get("allowPrivilegeEscalation") is not False or not sc.get("readOnlyRootFilesystem"):
             problems.append(f"{where}: needs allowPrivilegeEscalation false, readOnlyRootFilesystem")
 
+# Every Deployment is scraped, on the port its metrics are served on.
+for source, d in deployments:
+    name = f"{source}: Deployment {d['metadata']['name']}"
+    annotations = d["spec"]["template"]["metadata"].get("annotations", {})
+    if annotations.get("prometheus.io/scrape") != "true":
+        problems.append(f"{name}: no prometheus.io/scrape annotation")
+        continue
+    port = annotations.get("prometheus.io/port")
+    container = d["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container.get("env", [])}
+    served = env.get("NML_METRICS_LISTEN") or env.get("NML_HTTP_LISTEN") or ""
+    if not served.endswith(f":{port}"):
+        problems.append(f"{name}: scrape port {port} is not where metrics are served ({served})")
+
 services = {d["metadata"]["name"]: d for _, d in documents if d["kind"] == "Service"}
 for headless in ("listings", "responses"):
     if services.get(headless, {}).get("spec", {}).get("clusterIP") != "None":

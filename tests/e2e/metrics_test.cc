@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support/subprocess.h"
@@ -112,6 +113,31 @@ TEST_F(Metrics, EveryServiceServesValidPrometheusMetrics) {
   EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_listings 242")) << l;
   EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_reload_seconds ")) << l;
   EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_age_seconds ")) << l;
+
+  // Every series the Grafana dashboard plots exists, with the labels it
+  // groups by.
+  std::ifstream file(NML_SOURCE_DIR "/deploy/grafana/nml.json");
+  const auto dashboard = nlohmann::json::parse(file);
+  const std::string all = l + r + g;
+  int exprs = 0;
+  for (const auto& panel : dashboard["panels"]) {
+    for (const auto& target : panel["targets"]) {
+      const std::string expr = target["expr"];
+      ++exprs;
+      re2::StringPiece input(expr);
+      std::string series;
+      while (RE2::FindAndConsume(&input, R"((nml_[a-z_]+))", &series)) {
+        EXPECT_TRUE(absl::StrContains(all, series + "{") ||
+                    absl::StrContains(all, series + " "))
+            << panel["title"] << ": " << series << " is not served";
+      }
+      for (const char* label : {"route", "service"}) {
+        EXPECT_FALSE(absl::StrContains(expr, absl::StrCat("by (", label)))
+            << expr << ": no series has the label " << label;
+      }
+    }
+  }
+  EXPECT_GE(exprs, 10);
 
   // Only GET /metrics.
   httplib::Client client("127.0.0.1", listings);
