@@ -4,6 +4,7 @@
 
 #include "common/idempotency.h"
 #include "common/status.h"
+#include "common/streamed_answer.h"
 #include "common/streamed_import.h"
 #include "common/unary.h"
 #include "services/listings/planner.h"
@@ -204,6 +205,21 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
     Context* context, const v1::ScreenDomainsRequest* request,
     v1::ScreenDomainsResponse* response) {
   return Read(context, request, response, listings::ScreenDomains);
+}
+
+grpc::ServerWriteReactor<google::api::HttpBody>*
+ListingsServiceImpl::ExportData(Context* context,
+                                const v1::ExportDataRequest* request) {
+  return common::ServeItems<google::api::HttpBody>(
+      context, *request,
+      [this, request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
+        const auto snapshot = snapshots_.Get();
+        if (snapshot == nullptr) {
+          return absl::UnavailableError(
+              "the data is not loaded yet; retry shortly");
+        }
+        return listings::ExportData(*snapshot, *request);
+      });
 }
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ListMergeSuggestions(

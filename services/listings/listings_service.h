@@ -92,6 +92,8 @@ class ListingsServiceImpl final
                          v1::ScreenDomainsResponse*) override;
   Reactor* SearchMarkets(Context*, const v1::SearchMarketsRequest*,
                          v1::SearchMarketsResponse*) override;
+  grpc::ServerWriteReactor<google::api::HttpBody>* ExportData(
+      Context* context, const v1::ExportDataRequest* request) override;
   Reactor* ListMergeSuggestions(Context*,
                                 const v1::ListMergeSuggestionsRequest*,
                                 v1::ListMergeSuggestionsResponse*) override;

@@ -61,6 +61,9 @@ absl::Status SearchMarkets(const Snapshot& s,
 absl::Status ListMergeSuggestions(
     const Snapshot& s, const v1::ListMergeSuggestionsRequest& request,
     v1::ListMergeSuggestionsResponse& response);
+// The chunks of an export (export.cc), computed at once from the snapshot.
+absl::StatusOr<std::vector<google::api::HttpBody>> ExportData(
+    const Snapshot& s, const v1::ExportDataRequest& request);
 absl::Status GetDataStatus(const Snapshot& s,
                            const v1::GetDataStatusRequest& request,
                            v1::GetDataStatusResponse& response);

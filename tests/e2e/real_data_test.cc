@@ -15,6 +15,7 @@
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_database.h"
 #include "tests/support/topology.h"
 
 namespace nml {
@@ -367,6 +368,67 @@ TEST_F(RealData, ScreeningAFileOfAHundredThousandUrls) {
   int rows = 2;
   for (std::string line; std::getline(in, line);) ++rows;
   EXPECT_EQ(rows, 100000);
+}
+
+// Exports (issue 14): 2021 exported, imported into an empty database and
+// exported again gives the same files.
+TEST_F(RealData, AnExportImportsBackUnchanged) {
+  const std::string first = dir_.File("first");
+  const auto exported = Nmlctl({"export", "--review", "2021", first});
+  ASSERT_EQ(exported.exit_status, 0) << exported.err;
+  const std::string markets = ReadAll(first + "/markets.csv");
+  EXPECT_TRUE(absl::StartsWith(
+      markets,
+      "year,name,kind,country,city,operator,infringement,first_listed_year,"
+      "domains,source_url,confidence\n"))
+      << markets;
+  EXPECT_TRUE(absl::StrContains(
+      markets,
+      "\n2021,AliExpress,online,CN,,Alibaba Group,counterfeiting,"
+      "2021,aliexpress.com,"))
+      << markets;
+  int rows = -1;  // the header
+  for (const char c : markets) rows += c == '\n' ? 1 : 0;
+  EXPECT_EQ(rows, 54) << "42 online and 12 physical listings";
+
+  // Into a database of its own.
+  nml::testing::TestDatabase empty;
+  nml::testing::Subprocess other(
+      NML_LISTINGS_BIN, {},
+      {{"NML_DATABASE_URL", empty.url()}, {"NML_LISTEN", "127.0.0.1:0"}});
+  const int port = other.WaitForListeningPort(30s);
+  ASSERT_GT(port, 0) << other.Stderr();
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  const auto imported =
+      RunProcess(NML_NMLCTL_BIN, {"--addr", address, "import", first}, {}, 60s);
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  const std::string second = dir_.File("second");
+  const auto again = RunProcess(
+      NML_NMLCTL_BIN, {"--addr", address, "export", "--review", "2021", second},
+      {}, 60s);
+  ASSERT_EQ(again.exit_status, 0) << again.err;
+  EXPECT_EQ(ReadAll(second + "/markets.csv"), markets);
+  EXPECT_EQ(ReadAll(second + "/review_counts.csv"),
+            ReadAll(first + "/review_counts.csv"));
+
+  // NDJSON: one object a row, the same columns.
+  const auto ndjson = Nmlctl({"export", "--review", "2021", "--format",
+                              "ndjson", dir_.File("ndjson")});
+  ASSERT_EQ(ndjson.exit_status, 0) << ndjson.err;
+  std::ifstream lines(dir_.File("ndjson") + "/markets.ndjson");
+  int objects = 0;
+  for (std::string line; std::getline(lines, line); ++objects) {
+    const json row = json::parse(line);
+    EXPECT_EQ(row["year"], "2021");
+  }
+  EXPECT_EQ(objects, 54);
+  // A review that is not there: refused, nothing left behind.
+  const auto missing =
+      Nmlctl({"export", "--review", "1999", dir_.File("missing")});
+  EXPECT_EQ(missing.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(missing.err, "reviews/1999 not found"))
+      << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("missing") + "/markets.csv"));
 }
 
 }  // namespace

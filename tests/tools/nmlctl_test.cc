@@ -1,6 +1,7 @@
 // nmlctl's file handling and printing, without a server.
 #include <gtest/gtest.h>
 
+#include "common/strings.h"
 #include "nml/responses/v1/resources.pb.h"
 #include "tools/nmlctl/client.h"
 #include "tools/nmlctl/csv.h"
@@ -139,9 +140,9 @@ TEST(ReadScreenInputs, LinesOrTheUrlColumnOfACsv) {
   EXPECT_EQ(
       ReadScreenInputs("u.csv", "seller,shop\nX,a.com\n").status().message(),
       "u.csv:1: a CSV file needs a url or input column");
-  EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
-  EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(CsvField("plain"), "plain");
+  EXPECT_EQ(common::CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(common::CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(common::CsvField("plain"), "plain");
 }
 
 TEST(EnumLabel, DropsTheTypePrefix) {

@@ -150,6 +150,21 @@ class Client {
     return stream->Finish();
   }
 
+  // Calls the server-streaming `method` and hands `each` every message in
+  // order; the call's status.
+  template <typename Request, typename Item>
+  grpc::Status InvokeStreaming(std::unique_ptr<grpc::ClientReader<Item>> (
+                                   Stub::*method)(grpc::ClientContext*,
+                                                  const Request&),
+                               const Request& request,
+                               const std::function<void(const Item&)>& each) {
+    auto context = NewContext(options_);
+    auto stream = ((*stub_).*method)(context.get(), request);
+    Item item;
+    while (stream->Read(&item)) each(item);
+    return stream->Finish();
+  }
+
   const GlobalOptions& options() const { return options_; }
   const std::string& address() const { return address_; }
 

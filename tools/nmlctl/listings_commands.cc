@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <tuple>
 
@@ -227,6 +229,62 @@ int Import(ListingsClient& client, const std::string& markets_path,
       listings, created,
       replayed == static_cast<int>(imports.size()) ? " (already loaded)" : "");
   PrintSuggestionCount(client);
+  return 0;
+}
+
+int Export(ListingsClient& client, const std::string& dir,
+           const std::string& review, const std::string& format) {
+  if (format != "csv" && format != "ndjson") {
+    std::fprintf(stderr, "nmlctl: --format: csv or ndjson, not '%s'\n",
+                 format.c_str());
+    return kUsage;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  for (const auto& [table, file] :
+       {std::pair{v1::EXPORT_TABLE_LISTINGS, "markets"},
+        std::pair{v1::EXPORT_TABLE_REVIEWS, "review_counts"}}) {
+    v1::ExportDataRequest request;
+    request.set_table(table);
+    request.set_format(format == "csv" ? v1::EXPORT_FORMAT_CSV
+                                       : v1::EXPORT_FORMAT_NDJSON);
+    if (!review.empty()) {
+      request.set_review(absl::StrCat("reviews/", review));
+    }
+    const std::string path = absl::StrCat(dir, "/", file, ".", format);
+    // Written to a temporary name and renamed: a failed export leaves no
+    // half file behind.
+    const std::string partial = path + ".partial";
+    std::ofstream out(partial, std::ios::trunc | std::ios::binary);
+    if (!out) {
+      std::fprintf(stderr, "nmlctl: cannot write %s\n", partial.c_str());
+      return kServerError;
+    }
+    size_t bytes = 0;
+    const grpc::Status status = client.InvokeStreaming(
+        &v1::ListingsService::Stub::ExportData, request,
+        std::function<void(const google::api::HttpBody&)>(
+            [&](const google::api::HttpBody& chunk) {
+              out << chunk.data();
+              bytes += chunk.data().size();
+            }));
+    out.close();
+    if (!status.ok()) {
+      std::filesystem::remove(partial, error);
+      return ReportError(client.address(), status);
+    }
+    if (!out) {
+      std::fprintf(stderr, "nmlctl: writing %s failed\n", partial.c_str());
+      return kServerError;
+    }
+    std::filesystem::rename(partial, path, error);
+    if (error) {
+      std::fprintf(stderr, "nmlctl: %s: %s\n", path.c_str(),
+                   error.message().c_str());
+      return kServerError;
+    }
+    std::printf("wrote %s (%zu bytes)\n", path.c_str(), bytes);
+  }
   return 0;
 }
 

@@ -18,6 +18,7 @@
 using nml::cli::CallRpc;
 using nml::cli::Diff;
 using nml::cli::Dossier;
+using nml::cli::Export;
 using nml::cli::GlobalOptions;
 using nml::cli::History;
 using nml::cli::Import;
@@ -167,6 +168,15 @@ int main(int argc, char** argv) {
       "dossier", "A market's history and responses (gateway)");
   dossier->add_option("market", market, "Market id or markets/{id}")
       ->required();
+  std::string export_dir, export_review, export_format = "csv";
+  auto* export_data = app.add_subcommand(
+      "export",
+      "Write markets.csv and review_counts.csv (the format of data/)");
+  export_data->add_option("dir", export_dir, "Directory to write")->required();
+  export_data->add_option("--review", export_review,
+                          "Only this review year (default: every review)");
+  export_data->add_option("--format", export_format, "csv (default) or ndjson");
+
   std::string suggestion_market;
   auto* suggestions = app.add_subcommand(
       "suggestions", "Markets that may be one (never merged by themselves)");
@@ -235,6 +245,9 @@ int main(int argc, char** argv) {
   }
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
+  if (*export_data) {
+    return Export(client, export_dir, export_review, export_format);
+  }
   if (*suggestions) return Suggestions(client, suggestion_market);
   return kUsage;
 }

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <memory>
 
+#include "common/strings.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/print.h"
 
@@ -55,22 +56,12 @@ std::string CsvRow(const v1::ScreenResult& r) {
   std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) row += ',';
-    row += CsvField(fields[i]);
+    row += common::CsvField(fields[i]);
   }
   return row;
 }
 
 }  // namespace
-
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (const char c : value) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
-}
 
 absl::StatusOr<std::vector<std::string>> ReadScreenInputs(
     const std::string& path, const std::string& text) {

@@ -15,9 +15,6 @@ namespace nml::cli {
 absl::StatusOr<std::vector<std::string>> ReadScreenInputs(
     const std::string& path, const std::string& text);
 
-// One CSV field, quoted when it must be (RFC 4180).
-std::string CsvField(const std::string& value);
-
 struct ScreenFileOptions {
   std::string path;
   std::string format = "csv";  // csv | ndjson
