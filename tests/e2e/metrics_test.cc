@@ -2,9 +2,13 @@
 // and checked with Prometheus's own promtool (Debian's `prometheus`).
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <re2/re2.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -147,6 +151,27 @@ TEST_F(Metrics, EveryServiceServesValidPrometheusMetrics) {
   auto post = client.Post("/metrics", "", "text/plain");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);
+}
+
+TEST_F(Metrics, AClientThatSaysNothingDoesNotStopScrapes) {
+  const int listings = MetricsPort(system_.listings());
+  ASSERT_GT(listings, 0);
+  // Connects and sends nothing: the listener gives up on it after 5 s.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(listings));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+            0);
+  const auto started = std::chrono::steady_clock::now();
+  httplib::Client client("127.0.0.1", listings);
+  client.set_read_timeout(15, 0);
+  auto scraped = client.Get("/metrics");
+  close(fd);
+  ASSERT_TRUE(scraped);
+  EXPECT_EQ(scraped->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
 }
 
 TEST(MetricsFlag, AnAddressThatCannotBeBoundEndsStartUp) {
