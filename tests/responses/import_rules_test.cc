@@ -57,6 +57,19 @@ TEST(SplitTargets, SeparatesMarketsFromTheListAsAWhole) {
   EXPECT_EQ(SplitTargets("IndiaMART; Palika Bazaar; Heera Panna").size(), 3u);
 }
 
+TEST(SplitTargets, KeepsTheNamesInParenthesesToTryNext) {
+  const auto ripping = SplitTargets("stream-ripping sites (e.g., Ssyoutube)");
+  ASSERT_EQ(ripping.size(), 1u);
+  EXPECT_EQ(ripping[0].text, "stream-ripping sites");
+  EXPECT_EQ(ripping[0].inside, std::vector<std::string>{"Ssyoutube"});
+  EXPECT_EQ(SplitTargets("stream-ripping sites (youtube-mp3.org, such as "
+                         "Flvto)")[0]
+                .inside,
+            (std::vector<std::string>{"youtube-mp3.org", "Flvto"}));
+  EXPECT_EQ(SplitTargets("Palika Bazaar (New Delhi)")[0].inside,
+            std::vector<std::string>{"New Delhi"});
+}
+
 TEST(MapStakeholderType, UsesTheDataSetsWords) {
   EXPECT_EQ(MapStakeholderType("government"), v1::STAKEHOLDER_TYPE_GOVERNMENT);
   EXPECT_EQ(MapStakeholderType("company"),
