@@ -49,12 +49,35 @@ absl::Status ValidateImport(const Snapshot& s,
   return absl::OkStatus();
 }
 
+// A validate_only report too large for one message keeps the problems that
+// fit (before the reconciliations) and says how many it left out.
+void FitReport(v1::ImportReviewResponse& report, size_t max_bytes) {
+  constexpr size_t kReserve = 1024;  // the note and the message's own bytes
+  if (report.ByteSizeLong() <= max_bytes) return;
+  report.clear_reconciliations();
+  auto* problems = report.mutable_problems();
+  int left_out = 0;
+  while (!problems->empty() && report.ByteSizeLong() + kReserve > max_bytes) {
+    problems->RemoveLast();
+    ++left_out;
+  }
+  if (left_out == 0) return;
+  v1::ImportProblem* note = report.add_problems();
+  note->set_row(-1);
+  note->set_field("listings");
+  note->set_description(absl::StrCat(
+      left_out,
+      " more problems left out of this answer (larger than one message); "
+      "fix these and check again"));
+}
+
 }  // namespace
 
-template <typename Request, typename Response>
-ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(
-    Context* context, const Request* request, Response* response,
-    ReadHandler<Request, Response> handler) {
+template <typename Request, typename Response, typename Handler>
+ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
+                                                        const Request* request,
+                                                        Response* response,
+                                                        Handler handler) {
   // Snapshot reads never block, so they run on gRPC's thread.
   return common::ServeUnary(
       context, nullptr, *request,
@@ -354,7 +377,13 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ImportReview(
     Context* context, const v1::ImportReviewRequest* request,
     v1::ImportReviewResponse* response) {
   if (request->validate_only()) {
-    return Read(context, request, response, ValidateImport);
+    return Read(context, request, response,
+                [this](const Snapshot& s, const v1::ImportReviewRequest& r,
+                       v1::ImportReviewResponse& answer) {
+                  auto status = ValidateImport(s, r, answer);
+                  FitReport(answer, max_answer_bytes_);
+                  return status;
+                });
   }
   // The one write whose answer grows with its request (a reconciliation a
   // row): one too large to send is refused before the commit.
@@ -401,6 +430,7 @@ absl::Status ListingsServiceImpl::ImportStreamed(
     answer.clear_reconciliations();
     response.set_reconciliations_omitted(true);
   }
+  FitReport(answer, max_answer_bytes_);
   return absl::OkStatus();
 }
 

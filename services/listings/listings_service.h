@@ -107,13 +107,11 @@ class ListingsServiceImpl final
                          v1::GetDataStatusResponse*) override;
 
  private:
-  template <typename Request, typename Response>
-  using ReadHandler = absl::Status (*)(const Snapshot&, const Request&,
-                                       Response&);
-  // A read answered from the current snapshot.
-  template <typename Request, typename Response>
+  // A read answered from the current snapshot by
+  // `handler(const Snapshot&, const Request&, Response&)`.
+  template <typename Request, typename Response, typename Handler>
   Reactor* Read(Context* context, const Request* request, Response* response,
-                ReadHandler<Request, Response> handler);
+                Handler handler);
   // A write planned against the current data and applied by the store in
   // one transaction; the snapshot after it is served before the answer.
   template <typename Request, typename Response, typename PlanFn>

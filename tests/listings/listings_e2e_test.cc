@@ -2,6 +2,7 @@
 // shared data loaded through `nmlctl import`, calls through generated stubs.
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -15,6 +16,7 @@
 #include <future>
 #include <map>
 #include <pqxx/pqxx>
+#include <sstream>
 #include <thread>
 
 #include "common/status.h"
@@ -536,6 +538,38 @@ TEST(Import, AReviewLargerThanOneMessageIsStreamedInParts) {
   v1::GetDataStatusResponse status;
   ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
   EXPECT_EQ(status.listing_count(), 12000);
+}
+
+TEST(Import, AReportTooLargeForOneMessageSaysWhatItLeftOut) {
+  // 12,000 rows with a bad country each: their problems are more than this
+  // server's 512 KiB answer holds.
+  TestDatabase db;
+  Server server(db.url(), {{"NML_MAX_MESSAGE_BYTES", "524288"}});
+  const std::string dir = WriteReview("bad-many", 2030, 12000, [](int i) {
+    return absl::StrCat("Market ", i);
+  });
+  {
+    std::ifstream in(dir + "/markets.csv");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string csv = text.str();
+    absl::StrReplaceAll({{",online,China,", ",online,Atlantis,"}}, &csv);
+    std::ofstream(dir + "/markets.csv") << csv;
+  }
+  const auto result = Nmlctl(server.address(), {"import", dir});
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(result.err,
+                                "country 'Atlantis': 'Atlantis' is not a "
+                                "known country"))
+      << result.err.substr(0, 2000);
+  EXPECT_TRUE(
+      absl::StrContains(result.err, "more problems left out of this answer"))
+      << result.err.substr(result.err.size() > 2000 ? result.err.size() - 2000
+                                                    : 0);
+  v1::GetDataStatusResponse status;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &status).ok());
+  EXPECT_EQ(status.listing_count(), 0);
 }
 
 TEST(Import, AStreamedImportRefusesAReviewInALaterPartAndWritesNothing) {
