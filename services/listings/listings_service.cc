@@ -7,6 +7,7 @@
 #include "common/streamed_answer.h"
 #include "common/streamed_import.h"
 #include "common/unary.h"
+#include "services/listings/change_feed.h"
 #include "services/listings/planner.h"
 #include "services/listings/reads.h"
 
@@ -228,6 +229,17 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
     Context* context, const v1::ScreenDomainsRequest* request,
     v1::ScreenDomainsResponse* response) {
   return Read(context, request, response, listings::ScreenDomains);
+}
+
+ListingsServiceImpl::Reactor* ListingsServiceImpl::ListChanges(
+    Context* context, const v1::ListChangesRequest* request,
+    v1::ListChangesResponse* response) {
+  // The log is in the database, not the snapshot: a worker reads it.
+  return common::ServeUnary(context, &executor_, *request,
+                            [this, request, response](const common::CallInfo&) {
+                              return listings::ListChanges(store_, *request,
+                                                           *response);
+                            });
 }
 
 grpc::ServerWriteReactor<google::api::HttpBody>*

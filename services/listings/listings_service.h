@@ -92,6 +92,8 @@ class ListingsServiceImpl final
                          v1::ScreenDomainsResponse*) override;
   Reactor* SearchMarkets(Context*, const v1::SearchMarketsRequest*,
                          v1::SearchMarketsResponse*) override;
+  Reactor* ListChanges(Context*, const v1::ListChangesRequest*,
+                       v1::ListChangesResponse*) override;
   grpc::ServerWriteReactor<google::api::HttpBody>* ExportData(
       Context* context, const v1::ExportDataRequest* request) override;
   Reactor* ListMergeSuggestions(Context*,

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/idempotency.h"
 #include "services/listings/model.h"
@@ -50,6 +51,28 @@ class ListingsStore {
   virtual absl::StatusOr<WriteResult> Write(const WriteRequest& request,
                                             const Planner& plan,
                                             const SnapshotData* known) = 0;
+
+  // The change feed: what each write did, recorded with it.
+  struct Change {
+    int64_t seq = 0;
+    int64_t data_version = 0;
+    std::string resource;  // "markets/aliexpress"
+    bool deleted = false;
+    std::string body;  // the resource as stored, serialized; empty if deleted
+  };
+  struct ChangePage {
+    std::vector<Change> changes;
+    bool more = false;
+    // The data version the page was read at (no change after it is in it),
+    // and the version after which the log is complete.
+    int64_t data_version = 0;
+    int64_t changes_after = 0;
+  };
+  // Changes with data_version > `since` and seq > `after_seq`, oldest
+  // first, at most `limit`.
+  virtual absl::StatusOr<ChangePage> ListChanges(int64_t since,
+                                                 int64_t after_seq,
+                                                 int limit) = 0;
 };
 
 }  // namespace nml::listings

@@ -26,6 +26,13 @@ int main(int argc, char** argv) {
   nml::common::AuthOptions auth;
   nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50051");
+  int64_t retained_versions = 100000;
+  app.add_option("--changes-retained-versions", retained_versions,
+                 "Data versions the change log (ListChanges) keeps; a "
+                 "follower further behind resyncs from an export")
+      ->envname("NML_CHANGES_RETAINED_VERSIONS")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
   nml::common::InitLogging(config.log, program);
   const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
@@ -37,7 +44,7 @@ int main(int argc, char** argv) {
 
   nml::common::PgPool pool(config.database, program,
                            nml::listings::PgListingsStore::PrepareStatements);
-  nml::listings::PgListingsStore store(pool);
+  nml::listings::PgListingsStore store(pool, retained_versions);
   nml::listings::SnapshotHolder snapshots;
   nml::listings::SnapshotRefresher refresher(config.database, store, snapshots);
   if (auto status = refresher.Start(); !status.ok()) {

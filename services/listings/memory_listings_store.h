@@ -2,7 +2,9 @@
 
 #include <map>
 #include <mutex>
+#include <vector>
 
+#include "services/listings/change_feed.h"
 #include "services/listings/listings_store.h"
 
 namespace nml::listings {
@@ -34,7 +36,14 @@ class MemoryListingsStore final : public ListingsStore {
     auto planned = plan(data_);
     if (!planned.ok()) return planned.status();
     ApplyChanges(planned->changes, data_);
-    if (!planned->changes.empty()) ++data_.version;
+    if (!planned->changes.empty()) {
+      ++data_.version;
+      for (Change& c : ChangesOf(planned->changes)) {
+        c.seq = static_cast<int64_t>(changes_.size()) + 1;
+        c.data_version = data_.version;
+        changes_.push_back(std::move(c));
+      }
+    }
     if (planned->changes.is_import) data_.last_import_time = absl::Now();
     WriteResult result{planned->answer(data_.version), data_.version, false,
                        data_};
@@ -45,10 +54,27 @@ class MemoryListingsStore final : public ListingsStore {
     return result;
   }
 
+  absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
+                                         int limit) override {
+    std::lock_guard lock(mu_);
+    ChangePage page;
+    page.data_version = data_.version;
+    for (const Change& c : changes_) {
+      if (c.data_version <= since || c.seq <= after_seq) continue;
+      if (static_cast<int>(page.changes.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      page.changes.push_back(c);
+    }
+    return page;
+  }
+
  private:
   std::mutex mu_;
   SnapshotData data_;
   std::map<std::string, std::pair<std::string, std::string>> seen_;
+  std::vector<Change> changes_;
 };
 
 }  // namespace nml::listings

@@ -1,5 +1,6 @@
 #include "services/listings/pg_listings_store.h"
 
+#include <absl/strings/escaping.h>
 #include <absl/strings/str_cat.h>
 #include <google/protobuf/util/time_util.h>
 
@@ -10,6 +11,7 @@
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
+#include "services/listings/change_feed.h"
 
 namespace nml::listings {
 
@@ -371,6 +373,23 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("mark_import", "UPDATE data_state SET last_import_time = " +
                                common::FromMicrosSql(1));
   c.prepare("read_version", "SELECT version FROM data_state");
+  c.prepare("insert_changes",
+            "INSERT INTO changes (data_version, resource, kind, body) "
+            "SELECT $2, e.v->>'resource', (e.v->>'kind')::smallint, "
+            "decode(e.v->>'body', 'base64') "
+            "FROM json_array_elements($1::json) WITH ORDINALITY AS e(v, n) "
+            "ORDER BY e.n");
+  // Changes up to $1 leave the log, which then starts after $1.
+  c.prepare("prune_changes",
+            "WITH cut AS (UPDATE data_state SET changes_after = $1 "
+            "WHERE changes_after < $1 RETURNING changes_after) "
+            "DELETE FROM changes WHERE data_version <= (SELECT "
+            "changes_after FROM cut)");
+  c.prepare("list_changes",
+            "SELECT seq, data_version, resource, kind, body FROM changes "
+            "WHERE data_version > $1 AND data_version <= $2 AND seq > $3 "
+            "ORDER BY seq LIMIT $4");
+  c.prepare("read_feed_state", "SELECT version, changes_after FROM data_state");
   common::PrepareIdempotencyStatements(c);
 }
 
@@ -414,6 +433,18 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
         Apply(tx, planned->changes, now);
         result.data_version =
             tx.exec_prepared1("read_version")[0].as<int64_t>();
+        if (result.data_version != version) {
+          // The change feed, in the same transaction as the changes.
+          Json rows = Json::array();
+          for (const Change& c : ChangesOf(planned->changes)) {
+            rows.push_back({{"resource", c.resource},
+                            {"kind", c.deleted ? 2 : 1},
+                            {"body", absl::Base64Escape(c.body)}});
+          }
+          tx.exec_prepared("insert_changes", rows.dump(), result.data_version);
+          tx.exec_prepared("prune_changes",
+                           result.data_version - retained_versions_);
+        }
         result.answer = planned->answer(result.data_version);
         common::StoreAnswer(tx, request, result.answer);
         SnapshotData& after = result.data.emplace(
@@ -422,6 +453,35 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
         after.version = result.data_version;
         if (planned->changes.is_import) after.last_import_time = now;
         return result;
+      });
+}
+
+absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
+    int64_t since, int64_t after_seq, int limit) {
+  return common::Transact<pqxx::read_transaction>(
+      pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<ChangePage> {
+        ChangePage page;
+        // The version first: every change up to it is committed with it, so
+        // a follower that goes on from it misses nothing.
+        const auto state = tx.exec_prepared1("read_feed_state");
+        page.data_version = state[0].as<int64_t>();
+        page.changes_after = state[1].as<int64_t>();
+        const auto rows = tx.exec_prepared(
+            "list_changes", since, page.data_version, after_seq, limit + 1);
+        for (const auto& row : rows) {
+          if (static_cast<int>(page.changes.size()) == limit) {
+            page.more = true;
+            break;
+          }
+          Change& c = page.changes.emplace_back();
+          c.seq = row[0].as<int64_t>();
+          c.data_version = row[1].as<int64_t>();
+          c.resource = row[2].as<std::string>();
+          c.deleted = row[3].as<int>() == 2;
+          const pqxx::binarystring body(row[4]);
+          c.body = body.str();
+        }
+        return page;
       });
 }
 

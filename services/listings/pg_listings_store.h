@@ -11,7 +11,11 @@ namespace nml::listings {
 // statement is prepared once per connection; nothing is assembled from input.
 class PgListingsStore final : public ListingsStore {
  public:
-  explicit PgListingsStore(common::PgPool& pool) : pool_(pool) {}
+  // The change log keeps the changes of the last `retained_versions` data
+  // versions; older ones are pruned by the writes that pass them.
+  explicit PgListingsStore(common::PgPool& pool,
+                           int64_t retained_versions = 100000)
+      : pool_(pool), retained_versions_(retained_versions) {}
 
   // Prepares this store's statements on a new pool connection.
   static void PrepareStatements(pqxx::connection& connection);
@@ -20,9 +24,12 @@ class PgListingsStore final : public ListingsStore {
   absl::StatusOr<WriteResult> Write(const WriteRequest& request,
                                     const Planner& plan,
                                     const SnapshotData* known) override;
+  absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
+                                         int limit) override;
 
  private:
   common::PgPool& pool_;
+  const int64_t retained_versions_;
 };
 
 }  // namespace nml::listings

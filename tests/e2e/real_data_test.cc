@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -429,6 +430,103 @@ TEST_F(RealData, AnExportImportsBackUnchanged) {
   EXPECT_TRUE(absl::StrContains(missing.err, "reviews/1999 not found"))
       << missing.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("missing") + "/markets.csv"));
+}
+
+// The change feed (issue 14): a follower that pages through the log and
+// goes on from the version it reached misses nothing and sees each change
+// once, in order.
+TEST_F(RealData, AFollowerOfTheChangeFeedMissesNothing) {
+  // Everything loaded so far, from the start of the log, in small pages.
+  const auto follow = [&](int64_t since, std::vector<json>& seen) {
+    std::string token;
+    int64_t version = since;
+    for (int pages = 0; pages < 1000; ++pages) {
+      const json page = Get(
+          absl::StrCat("/v1/changes?sinceDataVersion=", since, "&pageSize=7",
+                       token.empty() ? "" : "&pageToken=", token));
+      for (const auto& c : page["changes"]) seen.push_back(c);
+      version = std::stoll(page["dataVersion"].get<std::string>());
+      if (!page.contains("nextPageToken") || page["nextPageToken"] == "") break;
+      token = page["nextPageToken"];
+    }
+    return version;
+  };
+  std::vector<json> loaded;
+  const int64_t after_load = follow(0, loaded);
+  int listings_written = 0;
+  std::set<std::string> names;
+  for (const auto& c : loaded) {
+    if (c["kind"] == "CHANGE_KIND_WRITTEN" && c.contains("listing")) {
+      ++listings_written;
+      EXPECT_TRUE(names.insert(c["name"].get<std::string>()).second)
+          << c["name"] << " twice";
+    }
+  }
+  EXPECT_EQ(listings_written, 242) << "every listing of data/, once";
+  EXPECT_EQ(
+      json(after_load).dump(),
+      json(std::stoll(Get("/v1/status")["dataVersion"].get<std::string>()))
+          .dump());
+
+  // An import and a merge after it: the follower goes on from its version.
+  const auto imported = Nmlctl({"import", DataWith(kGoodRows)});
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  ASSERT_EQ(Nmlctl({"suggestions", "accept",
+                    "saigon-square-trade-center~saigon-square"})
+                .exit_status,
+            0);
+  std::vector<json> next;
+  const int64_t after_merge = follow(after_load, next);
+  EXPECT_GT(after_merge, after_load);
+  std::vector<std::string> seen;
+  int64_t previous = after_load;
+  for (const auto& c : next) {
+    const int64_t v = std::stoll(c["dataVersion"].get<std::string>());
+    EXPECT_GE(v, previous) << "in order";
+    EXPECT_GT(v, after_load) << "nothing from before";
+    previous = v;
+    seen.push_back(absl::StrCat(
+        c["kind"].get<std::string>() == "CHANGE_KIND_DELETED" ? "deleted "
+                                                              : "written ",
+        c["name"].get<std::string>()));
+  }
+  for (const char* expected :
+       {"written reviews/2018/listings/rarbg",
+        "written reviews/2018/listings/ladies-market",
+        "deleted reviews/2023/listings/saigon-square",
+        "written reviews/2023/listings/saigon-square-trade-center",
+        "written markets/saigon-square-trade-center",
+        "deleted markets/saigon-square"}) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), expected), 1)
+        << expected << " in " << json(seen).dump();
+  }
+  // The written resource comes with the change.
+  for (const auto& c : next) {
+    if (c["name"] == "markets/saigon-square-trade-center") {
+      EXPECT_EQ(c["market"]["mergedMarkets"],
+                json::array({"markets/saigon-square"}));
+    }
+  }
+  // Nothing new: an empty page at the same version.
+  std::vector<json> none;
+  EXPECT_EQ(follow(after_merge, none), after_merge);
+  EXPECT_TRUE(none.empty());
+
+  const auto cli = Nmlctl({"changes", "--since", std::to_string(after_load)});
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_TRUE(absl::StrContains(cli.out, " deleted markets/saigon-square\n"))
+      << cli.out;
+  EXPECT_TRUE(absl::StrContains(
+      cli.out, absl::StrCat("up to data version ", after_merge)))
+      << cli.out;
+
+  // A version the data has not reached: refused.
+  auto ahead = client_->Get("/v1/changes?sinceDataVersion=999999");
+  ASSERT_TRUE(ahead);
+  EXPECT_EQ(ahead->status, 400) << ahead->body;
+  auto negative = client_->Get("/v1/changes?sinceDataVersion=-1");
+  ASSERT_TRUE(negative);
+  EXPECT_EQ(negative->status, 400) << negative->body;
 }
 
 }  // namespace

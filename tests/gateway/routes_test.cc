@@ -60,8 +60,8 @@ TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
           << method->full_name();
     }
   }
-  EXPECT_EQ(rpcs, 49);
-  EXPECT_EQ(table.routes().size(), 49u);
+  EXPECT_EQ(rpcs, 50);
+  EXPECT_EQ(table.routes().size(), 50u);
 }
 
 TEST(Routes, PathsMapToTheirRpcsAndBindFields) {

@@ -572,6 +572,42 @@ TEST(Import, AReportTooLargeForOneMessageSaysWhatItLeftOut) {
   EXPECT_EQ(status.listing_count(), 0);
 }
 
+TEST(ChangeFeed, AFollowerBehindTheKeptLogIsToldToResync) {
+  TestDatabase db;
+  Server server(db.url(), {{"NML_CHANGES_RETAINED_VERSIONS", "2"}});
+  for (int year : {2030, 2031, 2032}) {
+    const std::string dir =
+        WriteReview(absl::StrCat("feed-", year), year, 3,
+                    [year](int i) { return absl::StrCat("M", year, "-", i); });
+    ASSERT_EQ(Nmlctl(server.address(), {"import", dir}).exit_status, 0);
+    std::filesystem::remove_all(dir);
+  }
+  v1::ListChangesRequest request;
+  request.set_since_data_version(0);
+  v1::ListChangesResponse response;
+  const grpc::Status status =
+      server.stub().ListChanges(Context().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_TRUE(
+      absl::StrContains(status.error_message(), "resync from an export"))
+      << status.error_message();
+  // From the versions it keeps: the last two imports, each listing once.
+  v1::GetDataStatusResponse data;
+  ASSERT_TRUE(server.stub().GetDataStatus(Context().get(), {}, &data).ok());
+  request.set_since_data_version(data.data_version() - 2);
+  response.Clear();
+  ASSERT_TRUE(
+      server.stub().ListChanges(Context().get(), request, &response).ok());
+  std::set<std::string> listings;
+  for (const auto& c : response.changes()) {
+    EXPECT_GT(c.data_version(), data.data_version() - 2);
+    if (c.has_listing()) {
+      EXPECT_TRUE(listings.insert(c.name()).second);
+    }
+  }
+  EXPECT_EQ(listings.size(), 6u) << response.DebugString();
+}
+
 TEST(Import, AStreamedImportRefusesAReviewInALaterPartAndWritesNothing) {
   TestDatabase db;
   Server server(db.url());

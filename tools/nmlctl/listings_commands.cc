@@ -288,6 +288,37 @@ int Export(ListingsClient& client, const std::string& dir,
   return 0;
 }
 
+int Changes(ListingsClient& client, int64_t since) {
+  v1::ListChangesRequest request;
+  request.set_since_data_version(since);
+  request.set_page_size(1000);
+  int64_t version = since;
+  for (;;) {
+    v1::ListChangesResponse response;
+    if (int rc = client.Call(&v1::ListingsService::Stub::ListChanges, request,
+                             &response)) {
+      return rc;
+    }
+    if (client.options().json) PrintJson(response);
+    for (const v1::ResourceChange& c : response.changes()) {
+      if (!client.options().json) {
+        std::printf("%lld %-7s %s\n", static_cast<long long>(c.data_version()),
+                    c.kind() == v1::CHANGE_KIND_DELETED ? "deleted" : "written",
+                    c.name().c_str());
+      }
+    }
+    version = response.data_version();
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  if (!client.options().json) {
+    std::printf("up to data version %lld (follow with --since %lld)\n",
+                static_cast<long long>(version),
+                static_cast<long long>(version));
+  }
+  return 0;
+}
+
 int Suggestions(ListingsClient& client, const std::string& market) {
   v1::ListMergeSuggestionsRequest request;
   if (!market.empty()) request.set_market(MarketArgument(market));

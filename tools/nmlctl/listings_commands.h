@@ -20,6 +20,9 @@ int Import(ListingsClient& client, const std::string& markets_path,
 // both; `nmlctl import DIR` loads them back.
 int Export(ListingsClient& client, const std::string& dir,
            const std::string& review, const std::string& format);
+// Every change after data version `since`, oldest first, then the data
+// version to follow from.
+int Changes(ListingsClient& client, int64_t since);
 // Merge suggestions with their evidence; `market` narrows them.
 int Suggestions(ListingsClient& client, const std::string& market);
 // Merges the markets of the suggestion with this id.

@@ -16,6 +16,7 @@
 #include "tools/nmlctl/screen_file.h"
 
 using nml::cli::CallRpc;
+using nml::cli::Changes;
 using nml::cli::Diff;
 using nml::cli::Dossier;
 using nml::cli::Export;
@@ -177,6 +178,11 @@ int main(int argc, char** argv) {
                           "Only this review year (default: every review)");
   export_data->add_option("--format", export_format, "csv (default) or ndjson");
 
+  int64_t since = 0;
+  auto* changes = app.add_subcommand(
+      "changes", "What changed after a data version (the change feed)");
+  changes->add_option("--since", since, "Data version (default 0: the log)");
+
   std::string suggestion_market;
   auto* suggestions = app.add_subcommand(
       "suggestions", "Markets that may be one (never merged by themselves)");
@@ -245,6 +251,7 @@ int main(int argc, char** argv) {
   }
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
+  if (*changes) return Changes(client, since);
   if (*export_data) {
     return Export(client, export_dir, export_review, export_format);
   }

@@ -1,0 +1,111 @@
+#include "services/listings/change_feed.h"
+
+#include <absl/strings/str_cat.h>
+
+#include <unordered_set>
+
+#include "common/page_token.h"
+#include "common/status.h"
+
+namespace nml::listings {
+
+namespace {
+
+// The last version of each resource a change set writes (a set may write
+// one more than once, as an import updating a market row by row).
+template <typename T>
+void Written(const std::vector<T>& items,
+             std::vector<ListingsStore::Change>& out) {
+  std::unordered_set<std::string> seen;
+  std::vector<const T*> latest;
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    if (seen.insert(it->name()).second) latest.push_back(&*it);
+  }
+  for (auto it = latest.rbegin(); it != latest.rend(); ++it) {
+    out.push_back({0, 0, (*it)->name(), false, (*it)->SerializeAsString()});
+  }
+}
+
+}  // namespace
+
+std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& c) {
+  std::vector<ListingsStore::Change> out;
+  const auto deleted = [&out](std::string name) {
+    out.push_back({0, 0, std::move(name), true, ""});
+  };
+  for (const std::string& name : c.delete_listings) deleted(name);
+  Written(c.upsert_operators, out);
+  Written(c.upsert_markets, out);
+  Written(c.upsert_reviews, out);
+  Written(c.upsert_listings, out);
+  for (const std::string& id : c.delete_markets) deleted(MarketName(id));
+  for (const int year : c.delete_reviews) deleted(ReviewName(year));
+  for (const std::string& id : c.delete_operators) deleted(OperatorName(id));
+  return out;
+}
+
+absl::Status ListChanges(ListingsStore& store,
+                         const v1::ListChangesRequest& request,
+                         v1::ListChangesResponse& response) {
+  if (request.since_data_version() < 0) {
+    return common::FieldError("since_data_version", "must be >= 0");
+  }
+  auto page_size = common::EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = common::Fingerprint(
+      {"changes", absl::StrCat(request.since_data_version())});
+  int64_t after_seq = 0;
+  if (!request.page_token().empty()) {
+    auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
+    if (!cursor.ok()) return cursor.status();
+    after_seq = cursor->seq;
+  }
+  auto page =
+      store.ListChanges(request.since_data_version(), after_seq, *page_size);
+  if (!page.ok()) return page.status();
+  if (request.since_data_version() < page->changes_after) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "since_data_version: the change log starts after data version ",
+        page->changes_after,
+        "; resync from an export (ExportData, nmlctl "
+        "export) and follow from the data version read then"));
+  }
+  if (request.since_data_version() > page->data_version) {
+    return absl::OutOfRangeError(
+        absl::StrCat("since_data_version: ", request.since_data_version(),
+                     " is newer than the data (version ", page->data_version,
+                     "); resync from an export"));
+  }
+  for (const ListingsStore::Change& c : page->changes) {
+    v1::ResourceChange* change = response.add_changes();
+    change->set_data_version(c.data_version);
+    change->set_name(c.resource);
+    change->set_kind(c.deleted ? v1::CHANGE_KIND_DELETED
+                               : v1::CHANGE_KIND_WRITTEN);
+    if (c.deleted) continue;
+    bool parsed = false;
+    if (c.resource.starts_with("operators/")) {
+      parsed = change->mutable_operator_()->ParseFromString(c.body);
+    } else if (c.resource.starts_with("markets/")) {
+      parsed = change->mutable_market()->ParseFromString(c.body);
+    } else if (c.resource.find("/listings/") != std::string::npos) {
+      parsed = change->mutable_listing()->ParseFromString(c.body);
+    } else if (c.resource.starts_with("reviews/")) {
+      parsed = change->mutable_review()->ParseFromString(c.body);
+    }
+    if (!parsed) {
+      return absl::InternalError(
+          absl::StrCat("a recorded change of ", c.resource, " does not parse"));
+    }
+  }
+  if (page->more && !page->changes.empty()) {
+    common::Cursor cursor;
+    cursor.seq = page->changes.back().seq;
+    response.set_next_page_token(
+        common::EncodeCursorToken(fingerprint, cursor));
+  }
+  response.set_data_version(page->data_version);
+  return absl::OkStatus();
+}
+
+}  // namespace nml::listings

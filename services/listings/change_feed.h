@@ -1,0 +1,23 @@
+#pragma once
+
+#include <absl/status/status.h>
+
+#include <vector>
+
+#include "nml/listings/v1/listings_service.pb.h"
+#include "services/listings/listings_store.h"
+
+namespace nml::listings {
+
+// The changes a write records, in the order a follower applies them:
+// listings deleted, then operators, markets, reviews and listings written
+// (parents first), then markets, reviews and operators deleted. `seq` and
+// `data_version` are the store's to set.
+std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& changes);
+
+// ListChanges: a page of the store's change feed.
+absl::Status ListChanges(ListingsStore& store,
+                         const v1::ListChangesRequest& request,
+                         v1::ListChangesResponse& response);
+
+}  // namespace nml::listings
