@@ -2,6 +2,7 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_format.h>
 
 #include "common/status.h"
 #include "common/strings.h"
@@ -106,6 +107,13 @@ absl::Status CheckCountryCodeFormat(std::string_view code,
     return FieldError(field, "must be an ISO 3166-1 alpha-2 code such as CN");
   }
   return absl::OkStatus();
+}
+
+std::string DateText(const nml::type::v1::Date& d) {
+  if (d.year() == 0) return "";
+  if (d.month() == 0) return absl::StrFormat("%04d", d.year());
+  if (d.day() == 0) return absl::StrFormat("%04d-%02d", d.year(), d.month());
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 }  // namespace nml::common

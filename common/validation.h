@@ -23,6 +23,9 @@ absl::Status CheckUrl(std::string_view url, std::string_view field,
 absl::Status CheckReviewYear(int year, std::string_view field);
 // A Date whose month and day may be 0 (unknown).
 absl::Status CheckDate(const nml::type::v1::Date& date, std::string_view field);
+// "2022-02-17", "2022-02" or "2022" as far as the date is known; "" for an
+// unset one (year 0). The one way nml writes a Date as text.
+std::string DateText(const nml::type::v1::Date& date);
 // Empty, or two upper-case letters.
 absl::Status CheckCountryCodeFormat(std::string_view code,
                                     std::string_view field);

@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/strings.h"
+#include "common/validation.h"
 #include "services/listings/reads.h"
 
 namespace nml::listings {
@@ -79,14 +80,10 @@ Row ListingRow(const Snapshot& s, const v1::Listing& l) {
 }
 
 Row ReviewRow(const v1::Review& r) {
-  const auto& d = r.published_on();
   return {{"year", absl::StrCat(r.year())},
           {"online_count", Number(r.declared_online_count())},
           {"physical_count", Number(r.declared_physical_count())},
-          {"published_date",
-           r.has_published_on()
-               ? absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day())
-               : ""},
+          {"published_date", common::DateText(r.published_on())},
           {"source_url", r.source_url()}};
 }
 

@@ -11,6 +11,7 @@
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
+#include "common/validation.h"
 #include "services/listings/change_feed.h"
 
 namespace nml::listings {
@@ -24,12 +25,7 @@ int64_t ToMicros(const google::protobuf::Timestamp& t) {
 }
 
 std::string DateText(const v1::Review& r) {
-  if (!r.has_published_on()) return "";
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02d",
-                r.published_on().year(), r.published_on().month(),
-                r.published_on().day());
-  return buffer;
+  return common::DateText(r.published_on());
 }
 
 SnapshotData LoadData(pqxx::transaction_base& tx) {

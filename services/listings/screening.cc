@@ -29,11 +29,6 @@ namespace {
 
 constexpr int kMaxScreenItems = 1000;
 
-// "2022-02-17"
-std::string DateText(const nml::type::v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
 // The review published last on or before `day`, or nullptr.
 const v1::Review* InForceOn(const Snapshot& s, const nml::type::v1::Date& day) {
   const auto key = [](const nml::type::v1::Date& d) {
@@ -64,7 +59,7 @@ void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
     if (in_force == nullptr) {
       fail(absl::StatusCode::kNotFound,
            absl::StrCat("no review recorded here was published on or before ",
-                        DateText(options.as_of())));
+                        common::DateText(options.as_of())));
       return;
     }
     year = in_force->year();

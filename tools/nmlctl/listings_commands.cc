@@ -528,11 +528,7 @@ int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
     if (!review.empty()) {
       absl::StrAppend(&review, " (", StateName(r.review_state()));
       if (r.has_review_published_on()) {
-        absl::StrAppend(
-            &review, ", published ",
-            absl::StrFormat("%04d-%02d-%02d", r.review_published_on().year(),
-                            r.review_published_on().month(),
-                            r.review_published_on().day()));
+        absl::StrAppend(&review, ", published ", Date(r.review_published_on()));
       }
       review += ")";
     }

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "common/validation.h"
 #include "tools/nmlctl/client.h"
 
 namespace nml::cli {
@@ -32,10 +33,7 @@ void PrintReviewLine(const v1::Review& r) {
 }
 
 std::string Date(const nml::type::v1::Date& d) {
-  if (d.year() == 0) return "?";
-  if (d.month() == 0) return absl::StrCat(d.year());
-  if (d.day() == 0) return absl::StrFormat("%04d-%02d", d.year(), d.month());
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+  return d.year() == 0 ? "?" : common::DateText(d);
 }
 
 void PrintResponse(const rv1::Response& r) {

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "common/strings.h"
+#include "common/validation.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/print.h"
 
@@ -25,10 +26,6 @@ namespace {
 
 // ScreenDomains' most items per call.
 constexpr int kBatch = 1000;
-
-std::string DateText(const nml::type::v1::Date& d) {
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
 
 // One CSV row per result; several matches are joined with ';'.
 std::string CsvRow(const v1::ScreenResult& r) {
@@ -51,7 +48,7 @@ std::string CsvRow(const v1::ScreenResult& r) {
       r.review().empty()
           ? ""
           : EnumLabel(v1::ReviewState_descriptor(), r.review_state()),
-      r.has_review_published_on() ? DateText(r.review_published_on()) : "",
+      common::DateText(r.review_published_on()),
       r.has_error() ? r.error().message() : ""};
   std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
