@@ -194,6 +194,10 @@ void ServerRunner::ReadinessLoop() {
   }
 }
 
+void ServerRunner::OnShutdown(std::function<void()> hook) {
+  shutdown_hooks_.push_back(std::move(hook));
+}
+
 void ServerRunner::RequestShutdown() {
   {
     std::lock_guard lock(mu_);
@@ -233,6 +237,7 @@ void ServerRunner::Wait() {
   // closes: load balancers stop sending new calls.
   server_->GetHealthCheckService()->Shutdown();
   const auto started = std::chrono::steady_clock::now();
+  for (const auto& hook : shutdown_hooks_) hook();
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(options_.shutdown_grace_ms));
   server_->Wait();

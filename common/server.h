@@ -60,6 +60,10 @@ class ServerRunner final {
           factory);
   void SetReadinessCheck(std::function<absl::Status()> check);
   void SetDatabaseCheck(std::function<absl::Status()> check);
+  // Runs when shutdown begins, before the server waits for open calls:
+  // ends long-lived streams (WatchChanges) that would otherwise hold it
+  // for the whole grace period.
+  void OnShutdown(std::function<void()> hook);
 
   // Binds and starts serving. UNAVAILABLE when the address cannot be bound.
   absl::Status Start();
@@ -88,6 +92,7 @@ class ServerRunner final {
       interceptor_factories_;
   std::function<absl::Status()> readiness_check_;
   std::function<absl::Status()> database_check_;
+  std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::unique_ptr<MetricsServer> metrics_server_;

@@ -2,6 +2,7 @@
 
 #include <absl/strings/str_cat.h>
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "common/page_token.h"
@@ -44,40 +45,31 @@ std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& c) {
   return out;
 }
 
-absl::Status ListChanges(ListingsStore& store,
-                         const v1::ListChangesRequest& request,
-                         v1::ListChangesResponse& response) {
-  if (request.since_data_version() < 0) {
-    return common::FieldError("since_data_version", "must be >= 0");
-  }
-  auto page_size = common::EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = common::Fingerprint(
-      {"changes", absl::StrCat(request.since_data_version())});
-  int64_t after_seq = 0;
-  if (!request.page_token().empty()) {
-    auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
-    if (!cursor.ok()) return cursor.status();
-    after_seq = cursor->seq;
-  }
-  auto page =
-      store.ListChanges(request.since_data_version(), after_seq, *page_size);
-  if (!page.ok()) return page.status();
-  if (request.since_data_version() < page->changes_after) {
+namespace {
+
+// A page of the log for a follower after `since`: OUT_OF_RANGE when the
+// log no longer reaches back to it, or the data has not reached it.
+absl::Status CheckSince(int64_t since, const ListingsStore::ChangePage& page) {
+  if (since < page.changes_after) {
     return absl::OutOfRangeError(absl::StrCat(
         "since_data_version: the change log starts after data version ",
-        page->changes_after,
+        page.changes_after,
         "; resync from an export (ExportData, nmlctl "
         "export) and follow from the data version read then"));
   }
-  if (request.since_data_version() > page->data_version) {
-    return absl::OutOfRangeError(
-        absl::StrCat("since_data_version: ", request.since_data_version(),
-                     " is newer than the data (version ", page->data_version,
-                     "); resync from an export"));
+  if (since > page.data_version) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "since_data_version: ", since, " is newer than the data (version ",
+        page.data_version, "); resync from an export"));
   }
-  for (const ListingsStore::Change& c : page->changes) {
-    v1::ResourceChange* change = response.add_changes();
+  return absl::OkStatus();
+}
+
+absl::Status AddChanges(
+    const ListingsStore::ChangePage& page,
+    google::protobuf::RepeatedPtrField<v1::ResourceChange>& out) {
+  for (const ListingsStore::Change& c : page.changes) {
+    v1::ResourceChange* change = out.Add();
     change->set_data_version(c.data_version);
     change->set_name(c.resource);
     change->set_kind(c.deleted ? v1::CHANGE_KIND_DELETED
@@ -98,6 +90,36 @@ absl::Status ListChanges(ListingsStore& store,
           absl::StrCat("a recorded change of ", c.resource, " does not parse"));
     }
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ListChanges(ListingsStore& store,
+                         const v1::ListChangesRequest& request,
+                         v1::ListChangesResponse& response) {
+  if (request.since_data_version() < 0) {
+    return common::FieldError("since_data_version", "must be >= 0");
+  }
+  auto page_size = common::EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint64_t fingerprint = common::Fingerprint(
+      {"changes", absl::StrCat(request.since_data_version())});
+  int64_t after_seq = 0;
+  if (!request.page_token().empty()) {
+    auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
+    if (!cursor.ok()) return cursor.status();
+    after_seq = cursor->seq;
+  }
+  auto page =
+      store.ListChanges(request.since_data_version(), after_seq, *page_size);
+  if (!page.ok()) return page.status();
+  if (auto s = CheckSince(request.since_data_version(), *page); !s.ok()) {
+    return s;
+  }
+  if (auto s = AddChanges(*page, *response.mutable_changes()); !s.ok()) {
+    return s;
+  }
   if (page->more && !page->changes.empty()) {
     common::Cursor cursor;
     cursor.seq = page->changes.back().seq;
@@ -105,6 +127,29 @@ absl::Status ListChanges(ListingsStore& store,
         common::EncodeCursorToken(fingerprint, cursor));
   }
   response.set_data_version(page->data_version);
+  return absl::OkStatus();
+}
+
+absl::Status ReadWatchedChanges(ListingsStore& store,
+                                common::FeedCursor& cursor,
+                                v1::WatchChangesResponse& out) {
+  // Pages as large as ListChanges' largest: a backlog of a big import
+  // goes out in a few hundred messages.
+  constexpr int kWatchPage = 1000;
+  auto page = store.ListChanges(cursor.since, cursor.after_seq, kWatchPage);
+  if (!page.ok()) return page.status();
+  if (auto s = CheckSince(cursor.since, *page); !s.ok()) return s;
+  if (auto s = AddChanges(*page, *out.mutable_changes()); !s.ok()) return s;
+  if (!page->changes.empty()) cursor.after_seq = page->changes.back().seq;
+  if (page->more) {
+    // The page may end inside a version: only the one before is whole.
+    cursor.delivered =
+        std::max(cursor.delivered, page->changes.back().data_version - 1);
+    cursor.caught_up = false;
+  } else {
+    cursor.delivered = cursor.since = page->data_version;
+    cursor.caught_up = true;
+  }
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "common/change_watch.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "services/listings/listings_store.h"
 
@@ -19,5 +20,11 @@ std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& changes);
 absl::Status ListChanges(ListingsStore& store,
                          const v1::ListChangesRequest& request,
                          v1::ListChangesResponse& response);
+
+// WatchChanges' reader (common::ChangeWatchHub::Fetch): the next page
+// after `cursor`, moving it on.
+absl::Status ReadWatchedChanges(ListingsStore& store,
+                                common::FeedCursor& cursor,
+                                v1::WatchChangesResponse& out);
 
 }  // namespace nml::listings

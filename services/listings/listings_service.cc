@@ -2,6 +2,8 @@
 
 #include <absl/strings/str_cat.h>
 
+#include <algorithm>
+
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "common/streamed_answer.h"
@@ -73,6 +75,29 @@ void FitReport(v1::ImportReviewResponse& report, size_t max_bytes) {
 }
 
 }  // namespace
+
+ListingsServiceImpl::ListingsServiceImpl(
+    ListingsStore& store, SnapshotHolder& snapshots, common::Executor& executor,
+    size_t max_answer_bytes, std::chrono::milliseconds watch_heartbeat)
+    : store_(store),
+      snapshots_(snapshots),
+      executor_(executor),
+      max_answer_bytes_(max_answer_bytes),
+      watches_(
+          [&store](common::FeedCursor& cursor, v1::WatchChangesResponse& out) {
+            return ReadWatchedChanges(store, cursor, out);
+          },
+          watch_heartbeat) {
+  // Every version served (this instance's writes and the refresher's
+  // reloads, which follow the database's notifications) wakes the watchers.
+  snapshots_.OnAdvance([this](int64_t version) { watches_.Advanced(version); });
+  watches_.Advanced(snapshots_.version());
+}
+
+ListingsServiceImpl::~ListingsServiceImpl() {
+  snapshots_.OnAdvance(nullptr);
+  watches_.Stop();
+}
 
 template <typename Request, typename Response, typename Handler>
 ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
@@ -240,6 +265,16 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::ListChanges(
                               return listings::ListChanges(store_, *request,
                                                            *response);
                             });
+}
+
+grpc::ServerWriteReactor<v1::WatchChangesResponse>*
+ListingsServiceImpl::WatchChanges(Context* context,
+                                  const v1::WatchChangesRequest* request) {
+  int64_t since = request->since_data_version();
+  if (!request->has_since_data_version()) {
+    since = std::max<int64_t>(snapshots_.version(), 0);
+  }
+  return watches_.Watch(context, *request, since);
 }
 
 grpc::ServerWriteReactor<google::api::HttpBody>*

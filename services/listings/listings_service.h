@@ -1,5 +1,8 @@
 #pragma once
 
+#include <chrono>
+
+#include "common/change_watch.h"
 #include "common/executor.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "services/listings/listings_store.h"
@@ -19,12 +22,21 @@ class ListingsServiceImpl final
   // `max_answer_bytes`: the largest answer the server sends (its
   // --max-message-bytes); an import whose answer would be larger is refused
   // unwritten.
-  ListingsServiceImpl(ListingsStore& store, SnapshotHolder& snapshots,
-                      common::Executor& executor, size_t max_answer_bytes)
-      : store_(store),
-        snapshots_(snapshots),
-        executor_(executor),
-        max_answer_bytes_(max_answer_bytes) {}
+  // `watch_heartbeat`: how long a WatchChanges stream may go without a
+  // message before a heartbeat.
+  ListingsServiceImpl(
+      ListingsStore& store, SnapshotHolder& snapshots,
+      common::Executor& executor, size_t max_answer_bytes,
+      std::chrono::milliseconds watch_heartbeat = std::chrono::seconds(15));
+  ~ListingsServiceImpl() override;
+
+  // Ends every WatchChanges stream (UNAVAILABLE); before the server shuts
+  // down, which waits for open streams.
+  void StopWatches() { watches_.Stop(); }
+  // Open WatchChanges streams, and how many data versions the furthest
+  // behind lags.
+  size_t watchers() const { return watches_.watchers(); }
+  int64_t watch_lag() const { return watches_.max_lag(); }
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -94,6 +106,8 @@ class ListingsServiceImpl final
                          v1::SearchMarketsResponse*) override;
   Reactor* ListChanges(Context*, const v1::ListChangesRequest*,
                        v1::ListChangesResponse*) override;
+  grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchChanges(
+      Context* context, const v1::WatchChangesRequest* request) override;
   grpc::ServerWriteReactor<google::api::HttpBody>* ExportData(
       Context* context, const v1::ExportDataRequest* request) override;
   Reactor* ListMergeSuggestions(Context*,
@@ -131,6 +145,7 @@ class ListingsServiceImpl final
   SnapshotHolder& snapshots_;
   common::Executor& executor_;
   const size_t max_answer_bytes_;
+  common::ChangeWatchHub<v1::WatchChangesResponse> watches_;
 };
 
 }  // namespace nml::listings

@@ -33,6 +33,13 @@ int main(int argc, char** argv) {
       ->envname("NML_CHANGES_RETAINED_VERSIONS")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
       ->capture_default_str();
+  int watch_heartbeat_ms = 15000;
+  app.add_option("--watch-heartbeat-ms", watch_heartbeat_ms,
+                 "How long a WatchChanges stream goes without a message "
+                 "before a heartbeat")
+      ->envname("NML_WATCH_HEARTBEAT_MS")
+      ->check(CLI::Range(100, 3600 * 1000))
+      ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
   nml::common::InitLogging(config.log, program);
   const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
@@ -54,7 +61,8 @@ int main(int argc, char** argv) {
                                  config.server.queue_limit);
   nml::listings::ListingsServiceImpl service(
       store, snapshots, executor,
-      static_cast<size_t>(config.server.max_message_bytes));
+      static_cast<size_t>(config.server.max_message_bytes),
+      std::chrono::milliseconds(watch_heartbeat_ms));
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
@@ -62,6 +70,7 @@ int main(int argc, char** argv) {
   runner.AddService(&service);
   runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   runner.SetDatabaseCheck([&probe] { return probe.Check(); });
+  runner.OnShutdown([&service] { service.StopWatches(); });
   // Ready while it has data to serve: reads (screening among them) come
   // from the snapshot and go on through a database outage, which only
   // writes and the "database" health name show (README, "Health").
@@ -94,6 +103,13 @@ int main(int argc, char** argv) {
       "nml_snapshot_reload_seconds",
       "How long the last reload took (read everything, build the snapshot)",
       [&] { return refresher.last_reload_seconds(); });
+  runner.metrics().AddGauge(
+      "nml_change_watchers", "Open WatchChanges streams",
+      [&] { return static_cast<double>(service.watchers()); });
+  runner.metrics().AddGauge(
+      "nml_change_feed_lag_versions",
+      "Data versions the furthest-behind WatchChanges stream has yet to get",
+      [&] { return static_cast<double>(service.watch_lag()); });
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {

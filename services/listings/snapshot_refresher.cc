@@ -16,13 +16,22 @@ int64_t SnapshotHolder::version() const {
 }
 
 bool SnapshotHolder::SetIfNewer(std::shared_ptr<const Snapshot> snapshot) {
+  const int64_t version = snapshot->version();
+  std::function<void(int64_t)> on_advance;
   {
     std::lock_guard lock(mu_);
-    if (version() >= snapshot->version()) return false;
+    if (this->version() >= version) return false;
     current_.store(std::move(snapshot));
+    on_advance = on_advance_;
   }
   changed_.notify_all();
+  if (on_advance) on_advance(version);
   return true;
+}
+
+void SnapshotHolder::OnAdvance(std::function<void(int64_t)> listener) {
+  std::lock_guard lock(mu_);
+  on_advance_ = std::move(listener);
 }
 
 SnapshotHolder::Publishing::Publishing(SnapshotHolder& holder)

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -25,6 +26,9 @@ class SnapshotHolder final {
   int64_t version() const;
   // Serves `snapshot` unless one at least as new is served; false then.
   bool SetIfNewer(std::shared_ptr<const Snapshot> snapshot);
+  // Called with each newly served version, outside the holder's lock
+  // (nullptr: no one).
+  void OnAdvance(std::function<void(int64_t)> listener);
 
   // A write of this instance that will publish its own snapshot: while one
   // is under way, a notification of a version not yet served is probably
@@ -48,6 +52,7 @@ class SnapshotHolder final {
   std::mutex mu_;  // serialises SetIfNewer; guards the wait below
   std::condition_variable changed_;
   int publishing_ = 0;
+  std::function<void(int64_t)> on_advance_;
 };
 
 // Keeps the holder in step with the database: LISTENs on its own connection

@@ -4,8 +4,10 @@
 // The whole system runs: nmlctl, both services, the gateway over HTTP.
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +15,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -527,6 +531,112 @@ TEST_F(RealData, AFollowerOfTheChangeFeedMissesNothing) {
   auto negative = client_->Get("/v1/changes?sinceDataVersion=-1");
   ASSERT_TRUE(negative);
   EXPECT_EQ(negative->status, 400) << negative->body;
+}
+
+// The feed as a stream (nmlctl watch): a watcher started before an import
+// gets every change of it once, in order, as it commits; a client that
+// lost its stream (killed here) and comes back with the last version it
+// printed gets the merge made meanwhile. Together: the log, exactly once.
+TEST_F(RealData, AWatcherGetsEveryChangeOnceAndResumesFromItsVersion) {
+  const auto version_now = [&] {
+    return std::stoll(Get("/v1/status")["dataVersion"].get<std::string>());
+  };
+  const int64_t start = version_now();
+  // Each change a watch printed (NDJSON, one message a line), and the
+  // version of its last message.
+  const auto changes_of = [](const std::string& out, int64_t& last) {
+    std::vector<std::string> changes;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      const json message = json::parse(line, nullptr, false);
+      if (message.is_discarded()) continue;  // a line being written
+      last = std::stoll(message["dataVersion"].get<std::string>());
+      if (!message.contains("changes")) continue;
+      for (const auto& c : message["changes"]) {
+        changes.push_back(absl::StrCat(c["dataVersion"].get<std::string>(), " ",
+                                       c["kind"].get<std::string>(), " ",
+                                       c["name"].get<std::string>()));
+      }
+    }
+    return changes;
+  };
+  const auto watch_args = [&](int64_t since) {
+    return std::vector<std::string>{"--addr",  system_.listings_address(),
+                                    "--json",  "watch",
+                                    "--since", std::to_string(since)};
+  };
+
+  nml::testing::Subprocess first(NML_NMLCTL_BIN, watch_args(start));
+  for (int i = 0; i < 200 && !absl::StrContains(first.Stderr(), "caught up");
+       ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(absl::StrContains(first.Stderr(), "caught up")) << first.Stderr();
+
+  const auto imported = Nmlctl({"import", DataWith(kGoodRows)});
+  ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  const int64_t after_import = version_now();
+  ASSERT_GT(after_import, start);
+  int64_t last = start;
+  std::vector<std::string> seen;
+  for (int i = 0; i < 200 && last < after_import; ++i) {
+    std::this_thread::sleep_for(50ms);
+    seen = changes_of(first.Stdout(), last);
+  }
+  ASSERT_EQ(last, after_import) << "the watcher saw the import commit";
+  first.Signal(SIGKILL);
+  first.Wait(5s);
+  seen = changes_of(first.Stdout(), last);
+
+  // Meanwhile, a merge; the client comes back from its last version.
+  ASSERT_EQ(Nmlctl({"suggestions", "accept",
+                    "saigon-square-trade-center~saigon-square"})
+                .exit_status,
+            0);
+  auto args = watch_args(last);
+  args.push_back("--until-caught-up");
+  const auto second = RunProcess(NML_NMLCTL_BIN, args, {}, 30s);
+  ASSERT_EQ(second.exit_status, 0) << second.err;
+  int64_t resumed_at = 0;
+  for (std::string& c : changes_of(second.out, resumed_at)) {
+    seen.push_back(std::move(c));
+  }
+  EXPECT_EQ(resumed_at, version_now());
+
+  // What ListChanges has after `start`: the same changes, in the same
+  // order, each once.
+  std::vector<std::string> log;
+  std::string token;
+  for (int pages = 0; pages < 1000; ++pages) {
+    const json page =
+        Get(absl::StrCat("/v1/changes?pageSize=1000&sinceDataVersion=", start,
+                         token.empty() ? "" : "&pageToken=", token));
+    for (const auto& c : page["changes"]) {
+      log.push_back(absl::StrCat(c["dataVersion"].get<std::string>(), " ",
+                                 c["kind"].get<std::string>(), " ",
+                                 c["name"].get<std::string>()));
+    }
+    if (!page.contains("nextPageToken") || page["nextPageToken"] == "") break;
+    token = page["nextPageToken"];
+  }
+  EXPECT_EQ(seen, log);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), seen.size())
+      << "each change once";
+  for (const char* expected : {"written reviews/2018/listings/rarbg",
+                               "deleted reviews/2023/listings/saigon-square",
+                               "deleted markets/saigon-square"}) {
+    EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
+                            [&](const std::string& c) {
+                              return absl::StrContains(
+                                  c,
+                                  absl::StrReplaceAll(
+                                      expected,
+                                      {{"written ", "CHANGE_KIND_WRITTEN "},
+                                       {"deleted ", "CHANGE_KIND_DELETED "}}));
+                            }),
+              1)
+        << expected;
+  }
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <thread>
+
 #include "common/status.h"
 #include "services/listings/listings_service.h"
 #include "services/listings/memory_listings_store.h"
@@ -21,9 +24,11 @@ using namespace std::chrono_literals;
 
 class ListingsServiceTest : public ::testing::Test {
  protected:
-  explicit ListingsServiceTest(size_t max_answer_bytes = 4 << 20)
+  explicit ListingsServiceTest(
+      size_t max_answer_bytes = 4 << 20,
+      std::chrono::milliseconds watch_heartbeat = std::chrono::seconds(15))
       : executor_(2, 16),
-        service_(store_, holder_, executor_, max_answer_bytes),
+        service_(store_, holder_, executor_, max_answer_bytes, watch_heartbeat),
         server_(&service_),
         stub_(v1::ListingsService::NewStub(server_.Channel())) {}
   ~ListingsServiceTest() override {
@@ -266,6 +271,113 @@ TEST_F(ListingsServiceTest, DeletingWhatIsNotThereIsNotFound) {
   request.set_name("nowhere");
   EXPECT_THAT(Call(&Stub::DeleteMarket, request, &response),
               HasCode(grpc::StatusCode::INVALID_ARGUMENT, "name"));
+}
+
+// WatchChanges with heartbeats every 100 ms.
+class WatchTest : public ListingsServiceTest {
+ protected:
+  WatchTest() : ListingsServiceTest(4 << 20, 100ms) {}
+
+  std::unique_ptr<grpc::ClientReader<v1::WatchChangesResponse>> Watch(
+      grpc::ClientContext& context, std::optional<int64_t> since) {
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    v1::WatchChangesRequest request;
+    if (since.has_value()) request.set_since_data_version(*since);
+    return stub_->WatchChanges(&context, request);
+  }
+};
+
+TEST_F(WatchTest, AWatcherGetsTheBacklogThenEachWriteThenHeartbeats) {
+  Refresh();
+  v1::CreateMarketResponse created;
+  ASSERT_TRUE(
+      Call(&Stub::CreateMarket, MarketRequest("Taobao"), &created).ok());
+
+  grpc::ClientContext context;
+  auto stream = Watch(context, 0);
+  v1::WatchChangesResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  ASSERT_EQ(message.changes_size(), 1) << message.DebugString();
+  EXPECT_EQ(message.changes(0).name(), "markets/taobao");
+  EXPECT_EQ(message.changes(0).market().display_name(), "Taobao");
+  EXPECT_TRUE(message.caught_up());
+  EXPECT_EQ(message.data_version(), created.data_version());
+
+  // A write is sent as it is served, not at the next heartbeat.
+  const auto written = std::chrono::steady_clock::now();
+  ASSERT_TRUE(
+      Call(&Stub::CreateMarket, MarketRequest("Pinduoduo"), &created).ok());
+  do {
+    ASSERT_TRUE(stream->Read(&message));
+  } while (message.changes_size() == 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - written, 2s);
+  ASSERT_EQ(message.changes_size(), 1);
+  EXPECT_EQ(message.changes(0).name(), "markets/pinduoduo");
+  EXPECT_EQ(message.changes(0).kind(), v1::CHANGE_KIND_WRITTEN);
+  EXPECT_EQ(message.data_version(), created.data_version());
+
+  // Nothing new: a heartbeat, caught up at the same version.
+  ASSERT_TRUE(stream->Read(&message));
+  EXPECT_EQ(message.changes_size(), 0);
+  EXPECT_TRUE(message.caught_up());
+  EXPECT_EQ(message.data_version(), created.data_version());
+  EXPECT_EQ(service_.watchers(), 1u);
+
+  // The server shutting down ends the stream, telling the client to resume.
+  service_.StopWatches();
+  while (stream->Read(&message)) {
+  }
+  EXPECT_THAT(stream->Finish(),
+              HasCode(grpc::StatusCode::UNAVAILABLE, "resume"));
+}
+
+TEST_F(WatchTest, FromNowSendsOnlyNewChanges) {
+  Refresh();
+  v1::CreateMarketResponse created;
+  ASSERT_TRUE(
+      Call(&Stub::CreateMarket, MarketRequest("Taobao"), &created).ok());
+  grpc::ClientContext context;
+  auto stream = Watch(context, std::nullopt);
+  v1::WatchChangesResponse message;
+  ASSERT_TRUE(stream->Read(&message));
+  EXPECT_EQ(message.changes_size(), 0) << "nothing from before";
+  EXPECT_EQ(message.data_version(), created.data_version());
+  ASSERT_TRUE(
+      Call(&Stub::CreateMarket, MarketRequest("DHgate"), &created).ok());
+  do {
+    ASSERT_TRUE(stream->Read(&message));
+  } while (message.changes_size() == 0);
+  EXPECT_EQ(message.changes(0).name(), "markets/dhgate");
+  context.TryCancel();
+}
+
+TEST_F(WatchTest, AVersionTheDataHasNotReachedIsOutOfRange) {
+  Refresh();
+  grpc::ClientContext context;
+  auto stream = Watch(context, 999);
+  v1::WatchChangesResponse message;
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_THAT(stream->Finish(),
+              HasCode(grpc::StatusCode::OUT_OF_RANGE, "since_data_version"));
+}
+
+TEST_F(WatchTest, AClientThatGoesAwayIsForgotten) {
+  Refresh();
+  {
+    grpc::ClientContext context;
+    auto stream = Watch(context, 0);
+    v1::WatchChangesResponse message;
+    ASSERT_TRUE(stream->Read(&message));
+    EXPECT_EQ(service_.watchers(), 1u);
+    context.TryCancel();
+    while (stream->Read(&message)) {
+    }
+    (void)stream->Finish();
+  }
+  for (int i = 0; i < 100 && service_.watchers() > 0; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(service_.watchers(), 0u);
 }
 
 }  // namespace

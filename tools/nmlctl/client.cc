@@ -27,14 +27,20 @@ std::shared_ptr<grpc::Channel> Channel(const GlobalOptions& options,
   return grpc::CreateCustomChannel(address, *credentials, arguments);
 }
 
-std::unique_ptr<grpc::ClientContext> NewContext(
-    const GlobalOptions& options, std::chrono::milliseconds extra) {
+std::unique_ptr<grpc::ClientContext> NewOpenEndedContext(
+    const GlobalOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(options.timeout_ms) + extra);
   if (!options.token.empty()) {
     context->AddMetadata("authorization", "Bearer " + options.token);
   }
+  return context;
+}
+
+std::unique_ptr<grpc::ClientContext> NewContext(
+    const GlobalOptions& options, std::chrono::milliseconds extra) {
+  auto context = NewOpenEndedContext(options);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(options.timeout_ms) + extra);
   return context;
 }
 
@@ -50,6 +56,12 @@ int ReportError(const std::string& address, const grpc::Status& status) {
   std::fprintf(stderr, "nmlctl: %s: %s (%d)\n", address.c_str(),
                status.error_message().c_str(), status.error_code());
   return ExitCodeFor(status);
+}
+
+void PrintJsonLine(const google::protobuf::Message& message) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out);
+  std::puts(out.c_str());
 }
 
 void PrintJson(const google::protobuf::Message& message) {

@@ -47,6 +47,9 @@ inline constexpr int kMaxAnswerBytes = 256 * 1024 * 1024;
 std::unique_ptr<grpc::ClientContext> NewContext(
     const GlobalOptions& options,
     std::chrono::milliseconds extra = std::chrono::milliseconds(0));
+// The same with no deadline, for a stream meant to stay open (watch).
+std::unique_ptr<grpc::ClientContext> NewOpenEndedContext(
+    const GlobalOptions& options);
 
 // An import larger than this goes in parts of at most this (InvokeInParts),
 // so a server's message limit (4 MiB by default, at least this if set
@@ -62,6 +65,8 @@ int ExitCodeFor(const grpc::Status& status);
 // Prints "nmlctl: <address>: <message> (<code>)"; returns the exit code.
 int ReportError(const std::string& address, const grpc::Status& status);
 void PrintJson(const google::protobuf::Message& message);
+// The message as one line of JSON (NDJSON), for a stream.
+void PrintJsonLine(const google::protobuf::Message& message);
 // A market given on the command line as "taobao" or "markets/taobao".
 std::string MarketArgument(const std::string& market);
 // An enum value without its type's prefix: STANCE_SUPPORTS -> "SUPPORTS".
@@ -151,17 +156,28 @@ class Client {
   }
 
   // Calls the server-streaming `method` and hands `each` every message in
-  // order; the call's status.
+  // order until it returns false (the call is cancelled then); the call's
+  // status. `open_ended`: no deadline, for a stream meant to stay open.
   template <typename Request, typename Item>
   grpc::Status InvokeStreaming(std::unique_ptr<grpc::ClientReader<Item>> (
                                    Stub::*method)(grpc::ClientContext*,
                                                   const Request&),
                                const Request& request,
-                               const std::function<void(const Item&)>& each) {
-    auto context = NewContext(options_);
+                               const std::function<bool(const Item&)>& each,
+                               bool open_ended = false) {
+    auto context =
+        open_ended ? NewOpenEndedContext(options_) : NewContext(options_);
     auto stream = ((*stub_).*method)(context.get(), request);
     Item item;
-    while (stream->Read(&item)) each(item);
+    while (stream->Read(&item)) {
+      if (!each(item)) {
+        context->TryCancel();
+        while (stream->Read(&item)) {
+        }
+        (void)stream->Finish();
+        return grpc::Status::OK;
+      }
+    }
     return stream->Finish();
   }
 

@@ -183,6 +183,16 @@ int main(int argc, char** argv) {
       "changes", "What changed after a data version (the change feed)");
   changes->add_option("--since", since, "Data version (default 0: the log)");
 
+  std::optional<int64_t> watch_since;
+  bool until_caught_up = false;
+  auto* watch = app.add_subcommand(
+      "watch",
+      "Print changes as they are committed; resumes after a lost stream");
+  watch->add_option("--since", watch_since,
+                    "Data version to start after (default: from now)");
+  watch->add_flag("--until-caught-up", until_caught_up,
+                  "Stop once every change so far is printed");
+
   std::string suggestion_market;
   auto* suggestions = app.add_subcommand(
       "suggestions", "Markets that may be one (never merged by themselves)");
@@ -252,6 +262,7 @@ int main(int argc, char** argv) {
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
   if (*changes) return Changes(client, since);
+  if (*watch) return Watch(client, watch_since, until_caught_up);
   if (*export_data) {
     return Export(client, export_dir, export_review, export_format);
   }
