@@ -83,6 +83,7 @@ ListingsServiceImpl::ListingsServiceImpl(
       snapshots_(snapshots),
       executor_(executor),
       max_answer_bytes_(max_answer_bytes),
+      past_(store),
       watches_(
           [&store](common::FeedCursor& cursor, v1::WatchChangesResponse& out) {
             return ReadWatchedChanges(store, cursor, out);
@@ -253,7 +254,26 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::GetReviewStats(
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
     Context* context, const v1::ScreenDomainsRequest* request,
     v1::ScreenDomainsResponse* response) {
-  return Read(context, request, response, listings::ScreenDomains);
+  if (request->data_version() == 0) {
+    return Read(context, request, response, listings::ScreenDomains);
+  }
+  // Pinned to a version: the current snapshot if it is that one, else the
+  // data rebuilt from the log (on a worker: it reads the database).
+  return common::ServeUnary(
+      context, &executor_, *request,
+      [this, request, response](const common::CallInfo&) -> absl::Status {
+        const int64_t pinned = request->data_version();
+        if (pinned < 0) {
+          return common::FieldError("data_version", "must be >= 0");
+        }
+        std::shared_ptr<const Snapshot> snapshot = snapshots_.Get();
+        if (snapshot == nullptr || snapshot->version() != pinned) {
+          auto past = past_.At(pinned);
+          if (!past.ok()) return past.status();
+          snapshot = *std::move(past);
+        }
+        return listings::ScreenDomains(*snapshot, *request, *response);
+      });
 }
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ListChanges(

@@ -6,6 +6,7 @@
 #include "common/executor.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "services/listings/listings_store.h"
+#include "services/listings/past_snapshots.h"
 #include "services/listings/snapshot_refresher.h"
 
 namespace nml::listings {
@@ -145,6 +146,7 @@ class ListingsServiceImpl final
   SnapshotHolder& snapshots_;
   common::Executor& executor_;
   const size_t max_answer_bytes_;
+  PastSnapshots past_;  // for screening pinned to a data version
   common::ChangeWatchHub<v1::WatchChangesResponse> watches_;
 };
 

@@ -195,6 +195,7 @@ absl::Status ScreenDomains(const Snapshot& s,
     const v1::ScreenOptions& options =
         item.has_options() ? item.options() : request.options();
     v1::ScreenResult* result = response.add_results();
+    result->set_data_version(s.version());
     if (auto st =
             check_options(options, absl::StrCat("items[", i, "].options"));
         !st.ok()) {

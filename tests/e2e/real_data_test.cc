@@ -332,6 +332,49 @@ TEST_F(RealData, ScreeningAsOfADayUsesTheListPublishedByThen) {
       << cli.out;
 }
 
+// An auditor's question: what did screening answer then? A pinned data
+// version answers as the data was, after a listing was deleted, on the
+// REST side and with nmlctl; a version that cannot be rebuilt says so.
+TEST_F(RealData, APinnedDataVersionReproducesAnEarlierAnswer) {
+  const auto screen = [&](int64_t pinned) {
+    json request = {{"items", {{{"input", "https://www.aliexpress.com/x"}}}},
+                    {"options", {{"reviewYear", 2021}}}};
+    if (pinned != 0) request["dataVersion"] = std::to_string(pinned);
+    return Post("/v1/domains:screen", request);
+  };
+  const json then = screen(0);
+  const int64_t version = std::stoll(then["dataVersion"].get<std::string>());
+  ASSERT_EQ(then["results"][0]["matches"].size(), 1u) << then.dump();
+  EXPECT_EQ(then["results"][0]["dataVersion"], then["dataVersion"])
+      << "each result says its version";
+
+  auto deleted = client_->Delete("/v1/reviews/2021/listings/aliexpress");
+  ASSERT_TRUE(deleted);
+  ASSERT_EQ(deleted->status, 200) << deleted->body;
+  const json now = screen(0);
+  EXPECT_TRUE(now["results"][0]["matches"].empty()) << now.dump();
+  EXPECT_GT(std::stoll(now["dataVersion"].get<std::string>()), version);
+
+  EXPECT_EQ(screen(version).dump(), then.dump()) << "the same answer";
+  const auto cli = Nmlctl({"screen", "--year", "2021", "--data-version",
+                           std::to_string(version), "aliexpress.com"});
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_TRUE(absl::StrContains(
+      cli.out, "LISTED reviews/2021/listings/aliexpress in reviews/2021"))
+      << cli.out;
+  EXPECT_TRUE(absl::StrContains(
+      cli.out, absl::StrCat("data version ", version, " (reproduce with")))
+      << cli.out;
+
+  auto ahead =
+      client_->Post("/v1/domains:screen",
+                    R"({"items":[{"input":"x.com"}],"dataVersion":"999999"})",
+                    "application/json");
+  ASSERT_TRUE(ahead);
+  EXPECT_EQ(ahead->status, 400) << ahead->body;
+  EXPECT_TRUE(absl::StrContains(ahead->body, "data_version")) << ahead->body;
+}
+
 // Bulk screening (issue 14): 100,000 inputs from a file through nmlctl,
 // with progress, one result row per input, in order.
 TEST_F(RealData, ScreeningAFileOfAHundredThousandUrls) {
@@ -361,15 +404,18 @@ TEST_F(RealData, ScreeningAFileOfAHundredThousandUrls) {
   std::getline(in, second);
   EXPECT_EQ(header,
             "input,host,listed,listings,markets,rules,patterns,review,"
-            "review_state,review_published_on,error");
+            "review_state,review_published_on,data_version,error");
+  const std::string version = Get("/v1/status")["dataVersion"];
   EXPECT_EQ(first,
             "https://www.aliexpress.com/item/0,www.aliexpress.com,true,"
             "reviews/2021/listings/aliexpress,markets/aliexpress,"
             "HOST_AND_SUBDOMAINS,aliexpress.com,reviews/2021,DRAFT,"
-            "2022-02-17,");
+            "2022-02-17," +
+                version + ",");
   EXPECT_EQ(second,
             "https://shop.example.com/item/1,shop.example.com,false,,,,,"
-            "reviews/2021,DRAFT,2022-02-17,");
+            "reviews/2021,DRAFT,2022-02-17," +
+                version + ",");
   int rows = 2;
   for (std::string line; std::getline(in, line);) ++rows;
   EXPECT_EQ(rows, 100000);

@@ -606,6 +606,24 @@ TEST(ChangeFeed, AFollowerBehindTheKeptLogIsToldToResync) {
     }
   }
   EXPECT_EQ(listings.size(), 6u) << response.DebugString();
+
+  // A screening pinned to an earlier version is rebuilt from the log: not
+  // once the log no longer starts at the beginning.
+  v1::ScreenDomainsRequest screen;
+  screen.add_items()->set_input("m2030-1.example");
+  screen.set_data_version(data.data_version() - 1);
+  v1::ScreenDomainsResponse screened;
+  const grpc::Status pinned =
+      server.stub().ScreenDomains(Context().get(), screen, &screened);
+  EXPECT_EQ(pinned.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_TRUE(
+      absl::StrContains(pinned.error_message(), "can no longer be reproduced"))
+      << pinned.error_message();
+  // The current version itself is always there.
+  screen.set_data_version(data.data_version());
+  EXPECT_TRUE(
+      server.stub().ScreenDomains(Context().get(), screen, &screened).ok());
+  EXPECT_EQ(screened.data_version(), data.data_version());
 }
 
 TEST(Import, AStreamedImportRefusesAReviewInALaterPartAndWritesNothing) {

@@ -518,9 +518,10 @@ absl::StatusOr<v1::ScreenOptions> MakeScreenOptions(int year,
 }
 
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           const v1::ScreenOptions& options) {
+           const v1::ScreenOptions& options, int64_t data_version) {
   v1::ScreenDomainsRequest request;
   *request.mutable_options() = options;
+  request.set_data_version(data_version);
   for (const auto& input : inputs) request.add_items()->set_input(input);
   v1::ScreenDomainsResponse response;
   if (int rc = client.Call(&v1::ListingsService::Stub::ScreenDomains, request,
@@ -555,7 +556,8 @@ int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
       }
     }
   }
-  std::printf("data version %lld\n",
+  std::printf("data version %lld (reproduce with --data-version %lld)\n",
+              static_cast<long long>(response.data_version()),
               static_cast<long long>(response.data_version()));
   return 0;
 }

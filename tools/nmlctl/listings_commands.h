@@ -42,8 +42,9 @@ int Stats(ListingsClient& client, int year);
 // empty) picks the review in force that day.
 absl::StatusOr<listings::v1::ScreenOptions> MakeScreenOptions(
     int year, const std::string& as_of, bool rollup);
+// `data_version`: the data as it was then, to reproduce an answer (0: now).
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
-           const listings::v1::ScreenOptions& options);
+           const listings::v1::ScreenOptions& options, int64_t data_version);
 int Search(ListingsClient& client, const std::string& query);
 
 }  // namespace nml::cli

@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
                      "published last on or before it)");
   screen->add_flag("--operator-rollup", rollup,
                    "Match any market of a listed operator");
+  int64_t screen_version = 0;
+  screen->add_option("--data-version", screen_version,
+                     "Screen the data as it was at this version (as an "
+                     "earlier answer printed it), to reproduce that answer");
 
   std::string query;
   auto* search =
@@ -255,9 +259,10 @@ int main(int argc, char** argv) {
     }
     if (!screen_file.path.empty()) {
       screen_file.screen = *options;
+      screen_file.data_version = screen_version;
       return ScreenFile(client, screen_file);
     }
-    return Screen(client, inputs, *options);
+    return Screen(client, inputs, *options, screen_version);
   }
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);

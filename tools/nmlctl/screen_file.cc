@@ -49,6 +49,7 @@ std::string CsvRow(const v1::ScreenResult& r) {
           ? ""
           : EnumLabel(v1::ReviewState_descriptor(), r.review_state()),
       common::DateText(r.review_published_on()),
+      absl::StrCat(r.data_version()),
       r.has_error() ? r.error().message() : ""};
   std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -131,7 +132,7 @@ int ScreenFile(ListingsClient& client, const ScreenFileOptions& options) {
   if (options.format == "csv") {
     write(
         "input,host,listed,listings,markets,rules,patterns,review,"
-        "review_state,review_published_on,error");
+        "review_state,review_published_on,data_version,error");
   }
   const auto start = std::chrono::steady_clock::now();
   const size_t total = inputs->size();
@@ -141,6 +142,7 @@ int ScreenFile(ListingsClient& client, const ScreenFileOptions& options) {
   for (size_t done = 0; done < total;) {
     v1::ScreenDomainsRequest request;
     *request.mutable_options() = options.screen;
+    request.set_data_version(options.data_version);
     const size_t end = std::min(total, done + kBatch);
     for (size_t i = done; i < end; ++i) {
       request.add_items()->set_input((*inputs)[i]);

@@ -20,6 +20,7 @@ struct ScreenFileOptions {
   std::string format = "csv";  // csv | ndjson
   std::string output;          // empty: stdout
   listings::v1::ScreenOptions screen;
+  int64_t data_version = 0;  // pinned to this version; 0: the current data
 };
 
 // Screens every input of a file in batches of ScreenDomains' maximum,
