@@ -33,6 +33,11 @@ inline constexpr char kReviewsPrefix[] = "reviews/";
 inline constexpr char kStakeholdersPrefix[] = "stakeholders/";
 inline constexpr char kResponsesPrefix[] = "responses/";
 
+// The initial metadata (and, through the gateway, the HTTP header) that
+// carries the data version of an answer that is a file (ExportData), which
+// has no message of its own to carry it.
+inline constexpr char kDataVersionMetadata[] = "x-data-version";
+
 std::string MarketName(std::string_view id);
 std::string OperatorName(std::string_view id);
 std::string ReviewName(int year);

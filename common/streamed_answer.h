@@ -9,6 +9,7 @@
 
 #include "common/request_check.h"
 #include "common/status.h"
+#include "common/unary.h"
 
 namespace nml::common {
 
@@ -17,14 +18,16 @@ namespace nml::common {
 template <typename Item>
 class ItemsWriter final : public grpc::ServerWriteReactor<Item> {
  public:
-  ItemsWriter(const absl::StatusOr<std::vector<Item>>& items) {
-    if (!items.ok()) {
-      this->Finish(ToGrpcStatus(items.status()));
+  // Writes the items given, or finishes with the status; once.
+  void Begin(const grpc::Status& status) {
+    if (!status.ok()) {
+      this->Finish(status);
       return;
     }
-    items_ = *items;
     Next();
   }
+  std::vector<Item>& items() { return items_; }
+
   void OnWriteDone(bool ok) override {
     if (!ok) {
       this->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
@@ -49,17 +52,35 @@ class ItemsWriter final : public grpc::ServerWriteReactor<Item> {
 };
 
 // The one way a service serves a server-streaming RPC whose answer is
-// computed at once (from a snapshot, not blocking): CheckCall as for a
-// unary call, then `produce()`'s items, or its error as the status.
+// computed at once: CheckCall as for a unary call, then `produce()`'s
+// items, or its error as the status. `produce` runs on gRPC's thread when
+// `executor` is null (it must not block), else on a worker as a unary
+// call's handler does (RunOnWorker: admitted or refused at once). It may
+// add initial metadata to the context: nothing is sent before it returns.
 template <typename Item>
 grpc::ServerWriteReactor<Item>* ServeItems(
     grpc::CallbackServerContext* context,
     const google::protobuf::Message& request,
-    const std::function<absl::StatusOr<std::vector<Item>>()>& produce) {
+    std::function<absl::StatusOr<std::vector<Item>>()> produce,
+    Executor* executor = nullptr) {
+  auto* writer = new ItemsWriter<Item>();
+  // Until Begin finishes the call the writer lives: OnDone comes after.
+  const auto run = [writer, produce = std::move(produce)](const CallInfo&) {
+    auto items = produce();
+    if (!items.ok()) return items.status();
+    writer->items() = *std::move(items);
+    return absl::OkStatus();
+  };
   if (absl::Status refused = CheckCall(*context, request); !refused.ok()) {
-    return new ItemsWriter<Item>(refused);
+    writer->Begin(ToGrpcStatus(refused));
+  } else if (executor == nullptr) {
+    writer->Begin(ToGrpcStatus(run(CallInfo{})));
+  } else {
+    RunOnWorker(
+        context, *executor, CallInfo{context->deadline()}, run,
+        [writer](const grpc::Status& status) { writer->Begin(status); });
   }
-  return new ItemsWriter<Item>(produce());
+  return writer;
 }
 
 }  // namespace nml::common

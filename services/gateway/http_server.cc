@@ -230,6 +230,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Write(RestReply reply) {
+    if (reply.stream != nullptr) return WriteStreamed(std::move(reply));
     response_.emplace(static_cast<http::status>(reply.status), 11);
     if (!reply.body.empty() || reply.status != 204) {
       response_->set(http::field::content_type, reply.content_type);
@@ -245,6 +246,72 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
           if (ec || !self->keep_alive_) return self->Close();
           self->WaitForRequest();
         });
+  }
+
+  // A body that comes in chunks (a file a backend streams): the head, then
+  // each chunk as it arrives, asked for only once the last is written, then
+  // the last chunk. A stream that fails part way cuts the connection, so
+  // the client sees an incomplete body, never a complete-looking one.
+  void WriteStreamed(RestReply reply) {
+    body_ = std::move(reply.stream);
+    streamed_head_.emplace(static_cast<http::status>(reply.status), 11);
+    streamed_head_->set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) {
+      streamed_head_->set(name, value);
+    }
+    streamed_head_->keep_alive(keep_alive_);
+    streamed_head_->chunked(true);
+    serializer_.emplace(*streamed_head_);
+    Lowest().expires_after(options().body_timeout);
+    http::async_write_header(
+        stream_, *serializer_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->AbandonBody();
+          self->NextChunk();
+        });
+  }
+
+  void NextChunk() {
+    body_->Next([self = this->shared_from_this()](
+                    std::optional<std::string> chunk, bool ok) {
+      net::post(self->stream_.get_executor(),
+                [self, chunk = std::move(chunk), ok]() mutable {
+                  self->WriteChunk(std::move(chunk), ok);
+                });
+    });
+  }
+
+  void WriteChunk(std::optional<std::string> chunk, bool ok) {
+    if (!ok) {
+      keep_alive_ = false;
+      body_.reset();
+      return Close();
+    }
+    Lowest().expires_after(options().body_timeout);
+    if (!chunk.has_value()) {
+      return net::async_write(
+          stream_, http::make_chunk_last(),
+          [self = this->shared_from_this()](beast::error_code ec, size_t) {
+            self->body_.reset();
+            if (ec || !self->keep_alive_) return self->Close();
+            self->WaitForRequest();
+          });
+    }
+    if (chunk->empty()) return NextChunk();  // an empty chunk ends a body
+    chunk_ = std::move(*chunk);
+    net::async_write(
+        stream_, http::make_chunk(net::buffer(chunk_)),
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->AbandonBody();
+          self->NextChunk();
+        });
+  }
+
+  // The client is gone (or too slow): stop the backend's stream too.
+  void AbandonBody() {
+    body_->Cancel();
+    body_.reset();
+    Close();
   }
 
   void Close() {
@@ -264,6 +331,11 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<http::response<http::string_body>> response_;
+  // A streamed answer: its head, serializer, body and the chunk being sent.
+  std::optional<http::response<http::empty_body>> streamed_head_;
+  std::optional<http::response_serializer<http::empty_body>> serializer_;
+  std::shared_ptr<BodyStream> body_;
+  std::string chunk_;
   bool keep_alive_ = true;
 };
 

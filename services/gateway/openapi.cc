@@ -272,14 +272,28 @@ nlohmann::json OpenApiDocument(const RouteTable& routes,
              {{"schema",
                {{"$ref", "#/components/schemas/" + body->full_name()}}}}}}}};
     }
-    todo.insert(route.method->output_type());
-    op["responses"]["200"] = {
-        {"description", "OK"},
-        {"content",
-         {{"application/json",
-           {{"schema",
-             {{"$ref", "#/components/schemas/" +
-                           route.method->output_type()->full_name()}}}}}}}};
+    if (IsFileRoute(route)) {
+      // A file, sent in chunks (HttpBody): its type is the backend's.
+      const nlohmann::json file = {
+          {"schema", {{"type", "string"}, {"format", "binary"}}}};
+      op["responses"]["200"] = {
+          {"description",
+           "The file; Content-Disposition names it, X-Data-Version is the "
+           "data version it was read at"},
+          {"headers",
+           {{"X-Data-Version", {{"schema", {{"type", "string"}}}}},
+            {"Content-Disposition", {{"schema", {{"type", "string"}}}}}}},
+          {"content", {{"text/csv", file}, {"application/x-ndjson", file}}}};
+    } else {
+      todo.insert(route.method->output_type());
+      op["responses"]["200"] = {
+          {"description", "OK"},
+          {"content",
+           {{"application/json",
+             {{"schema",
+               {{"$ref", "#/components/schemas/" +
+                             route.method->output_type()->full_name()}}}}}}}};
+    }
     op["responses"]["default"] = {
         {"description", "An error; `status` is the gRPC code name"},
         {"content",

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/gateway/file_call.h"
 #include "services/gateway/json_printer.h"
 #include "services/gateway/openapi.h"
 #include "services/gateway/rest_headers.h"
@@ -107,7 +108,8 @@ void RestHandler::Finish(const std::shared_ptr<Call>& call, RestReply reply) {
     reply.headers.emplace_back("Access-Control-Allow-Origin", call->origin);
     reply.headers.emplace_back("Vary", "Origin");
     reply.headers.emplace_back("Access-Control-Expose-Headers",
-                               "ETag, Location, Retry-After, X-Request-Id");
+                               "ETag, Location, Retry-After, X-Request-Id, "
+                               "Content-Disposition, X-Data-Version");
   }
   if (reply.route.empty())
     reply.route = call->route != nullptr ? call->route->label() : "unmatched";
@@ -377,6 +379,20 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   {
     std::lock_guard lock(mu_);
     contexts_.insert(&call->context);
+  }
+  if (IsFileRoute(route)) {
+    // Answered when the first chunk is in; over when the stream ends.
+    return FileCall::Start(
+        *stub->second, route.grpc_path, &call->context,
+        std::move(call->request_buffer),
+        [this, call](RestReply reply) { Finish(call, std::move(reply)); },
+        [this, call] {
+          {
+            std::lock_guard lock(mu_);
+            contexts_.erase(&call->context);
+          }
+          in_flight_.fetch_sub(1);
+        });
   }
   stub->second->UnaryCall(
       &call->context, route.grpc_path, grpc::StubOptions(),

@@ -3,8 +3,11 @@
 #include <absl/status/status.h>
 #include <grpcpp/support/status.h>
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +28,22 @@ struct RestRequest {
   }
 };
 
+// The body of an answer that comes after its head, a chunk at a time (a
+// file a backend streams): the HTTP side asks for the next chunk only when
+// the last one is written, so a slow client slows the backend's stream
+// instead of filling the gateway's memory.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // Calls `next` once, on any thread: with the next chunk, or with nullopt
+  // at the end; `ok` false means the stream failed part way (the HTTP side
+  // then cuts the connection, so the client sees the body incomplete).
+  virtual void Next(
+      std::function<void(std::optional<std::string> chunk, bool ok)> next) = 0;
+  // The client went away: stop the backend stream.
+  virtual void Cancel() = 0;
+};
+
 // The answer: status, JSON body, and the headers beyond the content type.
 struct RestReply {
   int status = 200;
@@ -32,6 +51,8 @@ struct RestReply {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // names the route in metrics ("unmatched" if none)
+  // When set, the body is this stream's chunks (sent chunked), not `body`.
+  std::shared_ptr<BodyStream> stream;
 };
 
 // The HTTP status for a gRPC status code (the grpc-gateway table).

@@ -72,6 +72,13 @@ absl::StatusOr<Route> ParseBinding(
       return absl::InvalidArgumentError(
           absl::StrCat(method->full_name(), ": http rule without a pattern"));
   }
+  if (method->client_streaming() ||
+      (method->server_streaming() && !IsFileRoute(route))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        method->full_name(),
+        ": only a server stream of google.api.HttpBody (a file) has a REST "
+        "form"));
+  }
   const Descriptor* input = method->input_type();
   if (!route.body.empty() && route.body != "*" &&
       input->FindFieldByName(route.body) == nullptr) {
@@ -351,6 +358,12 @@ bool HasFieldBehavior(const FieldDescriptor* field,
       field->options().GetRepeatedExtension(google::api::field_behavior);
   return std::find(behaviors.begin(), behaviors.end(), behavior) !=
          behaviors.end();
+}
+
+bool IsFileRoute(const Route& route) {
+  return route.method != nullptr && route.method->server_streaming() &&
+         !route.method->client_streaming() &&
+         route.method->output_type()->full_name() == "google.api.HttpBody";
 }
 
 absl::StatusOr<RouteTable> RouteTable::FromServices(

@@ -47,6 +47,11 @@ struct Route {
   std::string label() const { return http_method + " " + path; }
 };
 
+// A route whose RPC streams a file (server-streaming google.api.HttpBody,
+// as ExportData): answered with the file's own content type, in chunks.
+// It is the only streaming kind routed (a REST body is one message).
+bool IsFileRoute(const Route& route);
+
 // A matched request: the route and the field values its path binds.
 struct Match {
   const Route* route = nullptr;

@@ -89,6 +89,14 @@ Row ReviewRow(const v1::Review& r) {
 
 }  // namespace
 
+std::string ExportFileName(const v1::ExportDataRequest& request) {
+  const auto year = ParseReviewName(request.review());
+  return absl::StrCat(
+      request.table() == v1::EXPORT_TABLE_REVIEWS ? "review_counts" : "markets",
+      year ? absl::StrCat("-", *year) : "",
+      request.format() == v1::EXPORT_FORMAT_NDJSON ? ".ndjson" : ".csv");
+}
+
 absl::StatusOr<std::vector<google::api::HttpBody>> ExportData(
     const Snapshot& s, const v1::ExportDataRequest& request) {
   int only_year = 0;

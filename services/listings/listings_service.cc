@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/idempotency.h"
+#include "common/names.h"
 #include "common/status.h"
 #include "common/streamed_answer.h"
 #include "common/streamed_import.h"
@@ -251,28 +252,30 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::GetReviewStats(
   return Read(context, request, response, listings::GetReviewStats);
 }
 
+absl::StatusOr<std::shared_ptr<const Snapshot>> ListingsServiceImpl::SnapshotAt(
+    int64_t version) {
+  if (version < 0) return common::FieldError("data_version", "must be >= 0");
+  std::shared_ptr<const Snapshot> snapshot = snapshots_.Get();
+  if (snapshot == nullptr) {
+    return absl::UnavailableError("the data is not loaded yet; retry shortly");
+  }
+  if (version == 0 || snapshot->version() == version) return snapshot;
+  return past_.At(version);
+}
+
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ScreenDomains(
     Context* context, const v1::ScreenDomainsRequest* request,
     v1::ScreenDomainsResponse* response) {
   if (request->data_version() == 0) {
     return Read(context, request, response, listings::ScreenDomains);
   }
-  // Pinned to a version: the current snapshot if it is that one, else the
-  // data rebuilt from the log (on a worker: it reads the database).
+  // Pinned to a version: possibly rebuilt from the log, on a worker.
   return common::ServeUnary(
       context, &executor_, *request,
       [this, request, response](const common::CallInfo&) -> absl::Status {
-        const int64_t pinned = request->data_version();
-        if (pinned < 0) {
-          return common::FieldError("data_version", "must be >= 0");
-        }
-        std::shared_ptr<const Snapshot> snapshot = snapshots_.Get();
-        if (snapshot == nullptr || snapshot->version() != pinned) {
-          auto past = past_.At(pinned);
-          if (!past.ok()) return past.status();
-          snapshot = *std::move(past);
-        }
-        return listings::ScreenDomains(*snapshot, *request, *response);
+        auto snapshot = SnapshotAt(request->data_version());
+        if (!snapshot.ok()) return snapshot.status();
+        return listings::ScreenDomains(**snapshot, *request, *response);
       });
 }
 
@@ -300,16 +303,28 @@ ListingsServiceImpl::WatchChanges(Context* context,
 grpc::ServerWriteReactor<google::api::HttpBody>*
 ListingsServiceImpl::ExportData(Context* context,
                                 const v1::ExportDataRequest* request) {
+  // The data version and a file name go in the initial metadata (the REST
+  // side makes them headers): a follower resyncing from an export follows
+  // the change feed from that version.
+  const bool pinned = request->data_version() != 0;
   return common::ServeItems<google::api::HttpBody>(
       context, *request,
-      [this, request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
-        const auto snapshot = snapshots_.Get();
-        if (snapshot == nullptr) {
-          return absl::UnavailableError(
-              "the data is not loaded yet; retry shortly");
+      [this, context,
+       request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
+        auto snapshot = SnapshotAt(request->data_version());
+        if (!snapshot.ok()) return snapshot.status();
+        auto chunks = listings::ExportData(**snapshot, *request);
+        if (chunks.ok()) {
+          context->AddInitialMetadata(std::string(common::kDataVersionMetadata),
+                                      absl::StrCat((*snapshot)->version()));
+          context->AddInitialMetadata(
+              "content-disposition",
+              absl::StrCat("attachment; filename=\"", ExportFileName(*request),
+                           "\""));
         }
-        return listings::ExportData(*snapshot, *request);
-      });
+        return chunks;
+      },
+      pinned ? &executor_ : nullptr);
 }
 
 ListingsServiceImpl::Reactor* ListingsServiceImpl::ListMergeSuggestions(

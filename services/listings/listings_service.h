@@ -138,6 +138,9 @@ class ListingsServiceImpl final
   template <typename Request, typename Response, typename PlanFn>
   absl::Status WriteNow(const Request& request, Response& response,
                         const std::string& request_id, PlanFn plan);
+  // The data at `version` (0: the current data): the current snapshot, or
+  // one rebuilt from the change log, which blocks (call on a worker).
+  absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version);
   // The whole import of an ImportReviewStream, on a worker.
   absl::Status ImportStreamed(const v1::ImportReviewRequest& request,
                               v1::ImportReviewStreamResponse& response);

@@ -64,6 +64,8 @@ absl::Status ListMergeSuggestions(
 // The chunks of an export (export.cc), computed at once from the snapshot.
 absl::StatusOr<std::vector<google::api::HttpBody>> ExportData(
     const Snapshot& s, const v1::ExportDataRequest& request);
+// The export's file name: "markets-2021.csv", "review_counts.ndjson".
+std::string ExportFileName(const v1::ExportDataRequest& request);
 absl::Status GetDataStatus(const Snapshot& s,
                            const v1::GetDataStatusRequest& request,
                            v1::GetDataStatusResponse& response);

@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -480,6 +481,73 @@ TEST_F(RealData, AnExportImportsBackUnchanged) {
   EXPECT_TRUE(absl::StrContains(missing.err, "reviews/1999 not found"))
       << missing.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("missing") + "/markets.csv"));
+  EXPECT_TRUE(absl::StrContains(exported.out, "data version ")) << exported.out;
+}
+
+// The export over REST (GET /v1/data:export): the same file as nmlctl's,
+// sent chunked with its type, a file name and the data version; errors
+// before the first chunk are ordinary JSON errors.
+TEST_F(RealData, TheRestExportIsTheSameFileWithItsNameAndVersion) {
+  const std::string dir = dir_.File("cli");
+  ASSERT_EQ(Nmlctl({"export", dir}).exit_status, 0);
+  ASSERT_EQ(Nmlctl({"export", "--format", "ndjson", dir}).exit_status, 0);
+  const std::string markets = ReadAll(dir + "/markets.csv");
+  const std::string ndjson = ReadAll(dir + "/markets.ndjson");
+  ASSERT_GT(ndjson.size(), size_t{64 << 10}) << "more than one chunk";
+
+  auto large = client_->Get(
+      "/v1/"
+      "data:export?table=EXPORT_TABLE_LISTINGS&format=EXPORT_FORMAT_NDJSON");
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->status, 200);
+  EXPECT_TRUE(large->body == ndjson) << "the same bytes, in several chunks";
+
+  auto all = client_->Get("/v1/data:export?table=EXPORT_TABLE_LISTINGS");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->status, 200) << all->body;
+  EXPECT_EQ(all->body, markets);
+  EXPECT_EQ(all->get_header_value("Content-Type"),
+            "text/csv; charset=utf-8; header=present");
+  EXPECT_EQ(all->get_header_value("Transfer-Encoding"), "chunked");
+  EXPECT_EQ(all->get_header_value("Content-Disposition"),
+            "attachment; filename=\"markets.csv\"");
+  EXPECT_EQ(all->get_header_value("X-Data-Version"),
+            Get("/v1/status")["dataVersion"].get<std::string>());
+
+  auto one = client_->Get(
+      "/v1/data:export?table=EXPORT_TABLE_REVIEWS&review=reviews/2021&"
+      "format=EXPORT_FORMAT_NDJSON");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->status, 200) << one->body;
+  EXPECT_EQ(one->get_header_value("Content-Type"), "application/x-ndjson");
+  EXPECT_EQ(one->get_header_value("Content-Disposition"),
+            "attachment; filename=\"review_counts-2021.ndjson\"");
+  const json row = json::parse(one->body, nullptr, false);
+  ASSERT_FALSE(row.is_discarded()) << one->body;
+  EXPECT_EQ(row["year"], "2021");
+  EXPECT_EQ(row["online_count"], "42");
+
+  // Keep-alive goes on after a chunked answer.
+  EXPECT_EQ(Get("/v1/status")["dataVersion"],
+            all->get_header_value("X-Data-Version"));
+
+  for (const auto& [query, status, says] :
+       std::vector<std::tuple<std::string, int, std::string>>{
+           {"", 400, "table"},
+           {"table=EXPORT_TABLE_LISTINGS&review=reviews/1999", 404,
+            "reviews/1999 not found"},
+           {"table=EXPORT_TABLE_LISTINGS&review=../etc", 400, "review"},
+           {"table=NOPE", 400, "table"},
+           {"table=EXPORT_TABLE_LISTINGS&dataVersion=999999", 400,
+            "data_version"}}) {
+    auto refused = client_->Get(("/v1/data:export?" + query).c_str());
+    ASSERT_TRUE(refused) << query;
+    EXPECT_EQ(refused->status, status) << query << ": " << refused->body;
+    EXPECT_EQ(refused->get_header_value("Content-Type"), "application/json")
+        << query;
+    EXPECT_TRUE(absl::StrContains(refused->body, says))
+        << query << ": " << refused->body;
+  }
 }
 
 // The change feed (issue 14): a follower that pages through the log and

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -158,18 +159,25 @@ class Client {
   // Calls the server-streaming `method` and hands `each` every message in
   // order until it returns false (the call is cancelled then); the call's
   // status. `open_ended`: no deadline, for a stream meant to stay open.
+  // `head`: the server's initial metadata, when wanted.
   template <typename Request, typename Item>
-  grpc::Status InvokeStreaming(std::unique_ptr<grpc::ClientReader<Item>> (
-                                   Stub::*method)(grpc::ClientContext*,
-                                                  const Request&),
-                               const Request& request,
-                               const std::function<bool(const Item&)>& each,
-                               bool open_ended = false) {
+  grpc::Status InvokeStreaming(
+      std::unique_ptr<grpc::ClientReader<Item>> (Stub::*method)(
+          grpc::ClientContext*, const Request&),
+      const Request& request, const std::function<bool(const Item&)>& each,
+      bool open_ended = false,
+      std::map<std::string, std::string>* head = nullptr) {
     auto context =
         open_ended ? NewOpenEndedContext(options_) : NewContext(options_);
     auto stream = ((*stub_).*method)(context.get(), request);
     Item item;
     while (stream->Read(&item)) {
+      if (head != nullptr && head->empty()) {
+        for (const auto& [key, value] : context->GetServerInitialMetadata()) {
+          head->emplace(std::string(key.data(), key.size()),
+                        std::string(value.data(), value.size()));
+        }
+      }
       if (!each(item)) {
         context->TryCancel();
         while (stream->Read(&item)) {

@@ -1,5 +1,6 @@
 #include "tools/nmlctl/listings_commands.h"
 
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_join.h>
@@ -243,6 +244,9 @@ int Export(ListingsClient& client, const std::string& dir,
   }
   std::error_code error;
   std::filesystem::create_directories(dir, error);
+  // Both files at one data version: the second call is pinned to the
+  // first's (rebuilt from the change log if the data moved meanwhile).
+  int64_t version = 0;
   for (const auto& [table, file] :
        {std::pair{v1::EXPORT_TABLE_LISTINGS, "markets"},
         std::pair{v1::EXPORT_TABLE_REVIEWS, "review_counts"}}) {
@@ -253,6 +257,7 @@ int Export(ListingsClient& client, const std::string& dir,
     if (!review.empty()) {
       request.set_review(absl::StrCat("reviews/", review));
     }
+    request.set_data_version(version);
     const std::string path = absl::StrCat(dir, "/", file, ".", format);
     // Written to a temporary name and renamed: a failed export leaves no
     // half file behind.
@@ -263,6 +268,7 @@ int Export(ListingsClient& client, const std::string& dir,
       return kServerError;
     }
     size_t bytes = 0;
+    std::map<std::string, std::string> head;
     const grpc::Status status = client.InvokeStreaming(
         &v1::ListingsService::Stub::ExportData, request,
         std::function<bool(const google::api::HttpBody&)>(
@@ -270,7 +276,12 @@ int Export(ListingsClient& client, const std::string& dir,
               out << chunk.data();
               bytes += chunk.data().size();
               return true;
-            }));
+            }),
+        /*open_ended=*/false, &head);
+    if (const auto it = head.find(common::kDataVersionMetadata);
+        it != head.end() && version == 0) {
+      (void)absl::SimpleAtoi(it->second, &version);
+    }
     out.close();
     if (!status.ok()) {
       std::filesystem::remove(partial, error);
@@ -288,6 +299,10 @@ int Export(ListingsClient& client, const std::string& dir,
     }
     std::printf("wrote %s (%zu bytes)\n", path.c_str(), bytes);
   }
+  std::printf(
+      "data version %lld (follow the changes after it: nmlctl watch --since "
+      "%lld)\n",
+      static_cast<long long>(version), static_cast<long long>(version));
   return 0;
 }
 
