@@ -628,9 +628,13 @@ int Watch(ListingsClient& client, std::optional<int64_t> since,
             }),
         /*open_ended=*/true);
     if (done) return 0;
-    // The server went away (restarted, shutting down, unreachable): try
-    // again from the last version, waiting longer each time.
-    if (!status.ok() && status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+    // The server went away (restarted, shutting down: a call it took while
+    // stopping is CANCELLED; unreachable; overloaded): try again from the
+    // last version, waiting longer each time. Anything else is an answer.
+    const auto code = status.error_code();
+    if (!status.ok() && code != grpc::StatusCode::UNAVAILABLE &&
+        code != grpc::StatusCode::CANCELLED &&
+        code != grpc::StatusCode::RESOURCE_EXHAUSTED) {
       return ReportError(client.address(), status);
     }
     std::fprintf(stderr,
