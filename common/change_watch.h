@@ -13,21 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/change_feed.h"
+#include "common/metrics.h"
 #include "common/request_check.h"
 #include "common/status.h"
 
 namespace nml::common {
-
-// Where a watcher is in a change feed. `delivered`: every change through
-// this data version has been sent (what a client resumes from). `since` and
-// `after_seq`: where the next read starts (changes after data version
-// `since` with a sequence number after `after_seq`).
-struct FeedCursor {
-  int64_t delivered = 0;
-  int64_t since = 0;
-  int64_t after_seq = 0;
-  bool caught_up = false;  // the last read had everything then committed
-};
 
 // Serves a server-streaming WatchChanges: each watcher gets the backlog
 // after its version, then each change as it commits, and a heartbeat (a
@@ -308,5 +299,18 @@ class ChangeWatchHub final {
   std::vector<std::shared_ptr<Slot>> slots_;
   std::thread thread_;
 };
+
+// The hub's figures on the metrics port: open streams, and how far the
+// furthest-behind one lags.
+template <typename Response>
+void AddChangeWatchMetrics(RpcMetrics& metrics,
+                           const ChangeWatchHub<Response>& hub) {
+  metrics.AddGauge("nml_change_watchers", "Open WatchChanges streams",
+                   [&hub] { return static_cast<double>(hub.watchers()); });
+  metrics.AddGauge(
+      "nml_change_feed_lag_versions",
+      "Data versions the furthest-behind WatchChanges stream has yet to get",
+      [&hub] { return static_cast<double>(hub.max_lag()); });
+}
 
 }  // namespace nml::common

@@ -16,6 +16,19 @@ void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,
   app.add_flag("--migrate-only", config.migrate_only,
                "Apply database migrations and exit")
       ->envname("NML_MIGRATE_ONLY");
+  app.add_option("--changes-retained-versions",
+                 config.changes_retained_versions,
+                 "Data versions the change log (ListChanges) keeps; a "
+                 "follower further behind resyncs from an export")
+      ->envname("NML_CHANGES_RETAINED_VERSIONS")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
+      ->capture_default_str();
+  app.add_option("--watch-heartbeat-ms", config.watch_heartbeat_ms,
+                 "How long a WatchChanges stream goes without a message "
+                 "before a heartbeat")
+      ->envname("NML_WATCH_HEARTBEAT_MS")
+      ->check(CLI::Range(100, 3600 * 1000))
+      ->capture_default_str();
 }
 
 void MigrateOrExit(const std::string& program,

@@ -19,6 +19,10 @@ struct DatabaseServiceConfig {
   // through ConfigurePageTokens.
   std::string page_token_key;
   bool migrate_only = false;
+  // The change feed: data versions its log keeps, and how long a
+  // WatchChanges stream goes without a message before a heartbeat.
+  int64_t changes_retained_versions = 100000;
+  int watch_heartbeat_ms = 15000;
 };
 
 void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "common/page_token.h"
 #include "common/status.h"
 
 namespace nml::listings {
@@ -47,22 +46,8 @@ std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& c) {
 
 namespace {
 
-// A page of the log for a follower after `since`: OUT_OF_RANGE when the
-// log no longer reaches back to it, or the data has not reached it.
 absl::Status CheckSince(int64_t since, const ListingsStore::ChangePage& page) {
-  if (since < page.changes_after) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "since_data_version: the change log starts after data version ",
-        page.changes_after,
-        "; resync from an export (ExportData, nmlctl "
-        "export) and follow from the data version read then"));
-  }
-  if (since > page.data_version) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "since_data_version: ", since, " is newer than the data (version ",
-        page.data_version, "); resync from an export"));
-  }
-  return absl::OkStatus();
+  return common::CheckFeedSince(since, page.data_version, page.changes_after);
 }
 
 absl::Status AddChanges(
@@ -98,34 +83,18 @@ absl::Status AddChanges(
 absl::Status ListChanges(ListingsStore& store,
                          const v1::ListChangesRequest& request,
                          v1::ListChangesResponse& response) {
-  if (request.since_data_version() < 0) {
-    return common::FieldError("since_data_version", "must be >= 0");
-  }
-  auto page_size = common::EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  const uint64_t fingerprint = common::Fingerprint(
-      {"changes", absl::StrCat(request.since_data_version())});
-  int64_t after_seq = 0;
-  if (!request.page_token().empty()) {
-    auto cursor = common::DecodeCursorToken(request.page_token(), fingerprint);
-    if (!cursor.ok()) return cursor.status();
-    after_seq = cursor->seq;
-  }
-  auto page =
-      store.ListChanges(request.since_data_version(), after_seq, *page_size);
+  auto asked = common::CheckChangesPageRequest(
+      request.since_data_version(), request.page_size(), request.page_token());
+  if (!asked.ok()) return asked.status();
+  auto page = store.ListChanges(asked->since, asked->after_seq, asked->limit);
   if (!page.ok()) return page.status();
-  if (auto s = CheckSince(request.since_data_version(), *page); !s.ok()) {
-    return s;
-  }
+  if (auto s = CheckSince(asked->since, *page); !s.ok()) return s;
   if (auto s = AddChanges(*page, *response.mutable_changes()); !s.ok()) {
     return s;
   }
-  if (page->more && !page->changes.empty()) {
-    common::Cursor cursor;
-    cursor.seq = page->changes.back().seq;
-    response.set_next_page_token(
-        common::EncodeCursorToken(fingerprint, cursor));
-  }
+  response.set_next_page_token(common::NextChangesPageToken(
+      *asked, page->more && !page->changes.empty(),
+      page->changes.empty() ? 0 : page->changes.back().seq));
   response.set_data_version(page->data_version);
   return absl::OkStatus();
 }
@@ -140,16 +109,10 @@ absl::Status ReadWatchedChanges(ListingsStore& store,
   if (!page.ok()) return page.status();
   if (auto s = CheckSince(cursor.since, *page); !s.ok()) return s;
   if (auto s = AddChanges(*page, *out.mutable_changes()); !s.ok()) return s;
-  if (!page->changes.empty()) cursor.after_seq = page->changes.back().seq;
-  if (page->more) {
-    // The page may end inside a version: only the one before is whole.
-    cursor.delivered =
-        std::max(cursor.delivered, page->changes.back().data_version - 1);
-    cursor.caught_up = false;
-  } else {
-    cursor.delivered = cursor.since = page->data_version;
-    cursor.caught_up = true;
-  }
+  const auto* last = page->changes.empty() ? nullptr : &page->changes.back();
+  common::AdvanceFeedCursor(cursor, static_cast<int>(page->changes.size()),
+                            last ? last->seq : 0, last ? last->data_version : 0,
+                            page->more, page->data_version);
   return absl::OkStatus();
 }
 

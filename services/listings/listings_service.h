@@ -36,8 +36,9 @@ class ListingsServiceImpl final
   void StopWatches() { watches_.Stop(); }
   // Open WatchChanges streams, and how many data versions the furthest
   // behind lags.
-  size_t watchers() const { return watches_.watchers(); }
-  int64_t watch_lag() const { return watches_.max_lag(); }
+  const common::ChangeWatchHub<v1::WatchChangesResponse>& watches() const {
+    return watches_;
+  }
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;

@@ -26,20 +26,6 @@ int main(int argc, char** argv) {
   nml::common::AuthOptions auth;
   nml::common::AddAuthFlags(app, auth);
   nml::common::AddDatabaseServiceFlags(app, config, "0.0.0.0:50051");
-  int64_t retained_versions = 100000;
-  app.add_option("--changes-retained-versions", retained_versions,
-                 "Data versions the change log (ListChanges) keeps; a "
-                 "follower further behind resyncs from an export")
-      ->envname("NML_CHANGES_RETAINED_VERSIONS")
-      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40))
-      ->capture_default_str();
-  int watch_heartbeat_ms = 15000;
-  app.add_option("--watch-heartbeat-ms", watch_heartbeat_ms,
-                 "How long a WatchChanges stream goes without a message "
-                 "before a heartbeat")
-      ->envname("NML_WATCH_HEARTBEAT_MS")
-      ->check(CLI::Range(100, 3600 * 1000))
-      ->capture_default_str();
   nml::common::ParseOrExit(app, argc, argv);
   nml::common::InitLogging(config.log, program);
   const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
@@ -51,7 +37,7 @@ int main(int argc, char** argv) {
 
   nml::common::PgPool pool(config.database, program,
                            nml::listings::PgListingsStore::PrepareStatements);
-  nml::listings::PgListingsStore store(pool, retained_versions);
+  nml::listings::PgListingsStore store(pool, config.changes_retained_versions);
   nml::listings::SnapshotHolder snapshots;
   nml::listings::SnapshotRefresher refresher(config.database, store, snapshots);
   if (auto status = refresher.Start(); !status.ok()) {
@@ -62,7 +48,7 @@ int main(int argc, char** argv) {
   nml::listings::ListingsServiceImpl service(
       store, snapshots, executor,
       static_cast<size_t>(config.server.max_message_bytes),
-      std::chrono::milliseconds(watch_heartbeat_ms));
+      std::chrono::milliseconds(config.watch_heartbeat_ms));
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",
@@ -103,13 +89,7 @@ int main(int argc, char** argv) {
       "nml_snapshot_reload_seconds",
       "How long the last reload took (read everything, build the snapshot)",
       [&] { return refresher.last_reload_seconds(); });
-  runner.metrics().AddGauge(
-      "nml_change_watchers", "Open WatchChanges streams",
-      [&] { return static_cast<double>(service.watchers()); });
-  runner.metrics().AddGauge(
-      "nml_change_feed_lag_versions",
-      "Data versions the furthest-behind WatchChanges stream has yet to get",
-      [&] { return static_cast<double>(service.watch_lag()); });
+  nml::common::AddChangeWatchMetrics(runner.metrics(), service.watches());
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {

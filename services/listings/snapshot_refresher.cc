@@ -2,11 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
-#include <limits>
 #include <pqxx/pqxx>
 
 #include "common/pg/pool.h"
+#include "common/pg/version_listener.h"
 
 namespace nml::listings {
 
@@ -62,30 +61,6 @@ namespace {
 // How long a notification waits for this instance's own write to publish.
 constexpr auto kPublishWait = std::chrono::milliseconds(500);
 
-// Records the newest version announced (a payload that is not a number,
-// from an older schema, counts as "reload").
-class Listener final : public pqxx::notification_receiver {
- public:
-  Listener(pqxx::connection_base& c, std::atomic<bool>& flag,
-           std::atomic<int64_t>& announced)
-      : notification_receiver(c, SnapshotRefresher::kChannel),
-        flag_(flag),
-        announced_(announced) {}
-  void operator()(const std::string& payload, int) override {
-    int64_t version = 0;
-    const char* end = payload.data() + payload.size();
-    if (std::from_chars(payload.data(), end, version).ptr != end) {
-      version = std::numeric_limits<int64_t>::max();
-    }
-    if (version > announced_) announced_ = version;
-    flag_ = true;
-  }
-
- private:
-  std::atomic<bool>& flag_;
-  std::atomic<int64_t>& announced_;
-};
-
 }  // namespace
 
 SnapshotRefresher::SnapshotRefresher(common::DatabaseOptions options,
@@ -130,7 +105,8 @@ void SnapshotRefresher::Loop() {
     try {
       auto connection = common::OpenConnection(options_, "nml-listings-listen");
       std::atomic<bool> notified{false};
-      Listener listener(*connection, notified, announced_);
+      common::VersionNotifications listener(*connection, kChannel, notified,
+                                            announced_);
       // Anything committed before LISTEN took effect is picked up here.
       if (auto status = Reload(); !status.ok()) {
         spdlog::warn("snapshot reload failed: {}",

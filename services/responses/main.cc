@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "common/pg/pool.h"
 #include "common/pg/service_main.h"
+#include "common/pg/version_listener.h"
 #include "common/server.h"
 #include "common/tls.h"
 #include "services/responses/migrations.h"
@@ -51,6 +52,10 @@ int main(int argc, char** argv) {
   nml::common::PgPool pool(config.database, program,
                            nml::responses::PgResponsesStore::PrepareStatements);
   nml::responses::PgResponsesStore store(pool);
+  if (auto kept = store.KeepChanges(config.changes_retained_versions);
+      !kept.ok()) {
+    nml::common::ExitWithError(program, kept);
+  }
   auto listings_credentials = nml::common::MakeChannelCredentials(listings_tls);
   if (!listings_credentials.ok()) {
     nml::common::ExitWithError(program, listings_credentials.status(), 2);
@@ -64,7 +69,13 @@ int main(int argc, char** argv) {
                                  config.server.queue_limit);
   nml::responses::ResponsesHandlers handlers(
       store, targets, static_cast<size_t>(config.server.max_message_bytes));
-  nml::responses::ResponsesServiceImpl service(handlers, executor);
+  nml::responses::ResponsesServiceImpl service(
+      handlers, executor, std::chrono::milliseconds(config.watch_heartbeat_ms));
+  // Every write's NOTIFY (the triggers of migration 005) wakes the watchers.
+  nml::common::VersionListener versions(
+      config.database, "nml_responses_changed", program + "-listen",
+      [&service](int64_t version) { service.Advanced(version); });
+  versions.Start();
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.responses.v1.ResponsesService",
@@ -73,12 +84,15 @@ int main(int argc, char** argv) {
   runner.AddInterceptorFactory(nml::common::MakeAuthInterceptorFactory(policy));
   // Every RPC needs the database: readiness is the database check.
   runner.SetDatabaseCheck([&probe] { return probe.Check(); });
+  runner.OnShutdown([&service] { service.StopWatches(); });
+  nml::common::AddChangeWatchMetrics(runner.metrics(), service.watches());
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }
   runner.Wait();
+  versions.Stop();
   executor.Shutdown();
   spdlog::info("stopped");
   return 0;

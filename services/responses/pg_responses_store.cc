@@ -17,6 +17,7 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
   c.prepare("read_version", "SELECT version FROM data_state");
   common::PrepareIdempotencyStatements(c);
   PrepareImportStatements(c);
+  PrepareChangeStatements(c);
   c.prepare("all_stakeholders",
             "SELECT " + StakeholderColumns() + " ORDER BY id");
   c.prepare("get_stakeholder",

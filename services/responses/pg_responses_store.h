@@ -49,10 +49,18 @@ class PgResponsesStore final : public ResponsesStore {
   absl::StatusOr<StanceSummary> SummarizeStances(const Scope& scope) override;
   absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) override;
+  // pg_responses_changes.cc
+  absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
+                                         int limit) override;
+  // The data versions the change log keeps (--changes-retained-versions);
+  // the triggers prune to it.
+  absl::Status KeepChanges(int64_t versions);
 
  private:
   // pg_responses_import.cc
   static void PrepareImportStatements(pqxx::connection& connection);
+  // pg_responses_changes.cc
+  static void PrepareChangeStatements(pqxx::connection& connection);
 
   common::PgPool& pool_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/change_feed.h"
 #include "common/unary.h"
 #include "nml/responses/v1/responses_service.pb.h"
 #include "services/responses/responses_store.h"
@@ -71,6 +72,12 @@ class ResponsesHandlers {
   absl::Status GetStanceTimeline(const v1::GetStanceTimelineRequest& request,
                                  v1::GetStanceTimelineResponse& response,
                                  const Call& call);
+  // change_handlers.cc
+  absl::Status ListChanges(const v1::ListChangesRequest& request,
+                           v1::ListChangesResponse& response, const Call& call);
+  // WatchChanges' reader (common::ChangeWatchHub::Fetch).
+  absl::Status ReadWatchedChanges(common::FeedCursor& cursor,
+                                  v1::WatchChangesResponse& out);
 
  private:
   // A retried idempotent write's first answer, looked up before any call to

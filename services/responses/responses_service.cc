@@ -5,6 +5,41 @@
 
 namespace nml::responses {
 
+ResponsesServiceImpl::ResponsesServiceImpl(
+    ResponsesHandlers& handlers, common::Executor& executor,
+    std::chrono::milliseconds watch_heartbeat)
+    : handlers_(handlers),
+      executor_(executor),
+      watches_(
+          [&handlers](common::FeedCursor& cursor,
+                      v1::WatchChangesResponse& out) {
+            return handlers.ReadWatchedChanges(cursor, out);
+          },
+          watch_heartbeat) {}
+
+void ResponsesServiceImpl::Advanced(int64_t version) {
+  int64_t seen = version_.load();
+  while (version > seen && !version_.compare_exchange_weak(seen, version)) {
+  }
+  watches_.Advanced(version);
+}
+
+ResponsesServiceImpl::Reactor* ResponsesServiceImpl::ListChanges(
+    Context* context, const v1::ListChangesRequest* request,
+    v1::ListChangesResponse* response) {
+  return common::ServeUnary(context, &executor_, handlers_,
+                            &ResponsesHandlers::ListChanges, request, response);
+}
+
+grpc::ServerWriteReactor<v1::WatchChangesResponse>*
+ResponsesServiceImpl::WatchChanges(Context* context,
+                                   const v1::WatchChangesRequest* request) {
+  return watches_.Watch(context, *request,
+                        request->has_since_data_version()
+                            ? request->since_data_version()
+                            : version_.load());
+}
+
 ResponsesServiceImpl::Reactor* ResponsesServiceImpl::GetStakeholder(
     Context* context, const v1::GetStakeholderRequest* request,
     v1::GetStakeholderResponse* response) {

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
+
+#include "common/change_watch.h"
 #include "common/executor.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "services/responses/responses_handlers.h"
@@ -12,8 +16,21 @@ namespace nml::responses {
 class ResponsesServiceImpl final
     : public nml::responses::v1::ResponsesService::CallbackService {
  public:
-  ResponsesServiceImpl(ResponsesHandlers& handlers, common::Executor& executor)
-      : handlers_(handlers), executor_(executor) {}
+  // `watch_heartbeat`: how long a WatchChanges stream may go without a
+  // message before a heartbeat.
+  ResponsesServiceImpl(
+      ResponsesHandlers& handlers, common::Executor& executor,
+      std::chrono::milliseconds watch_heartbeat = std::chrono::seconds(15));
+
+  // A data version was committed (the database's notification): watchers
+  // behind it read on.
+  void Advanced(int64_t version);
+  // Ends every WatchChanges stream (UNAVAILABLE), before the server shuts
+  // down.
+  void StopWatches() { watches_.Stop(); }
+  const common::ChangeWatchHub<v1::WatchChangesResponse>& watches() const {
+    return watches_;
+  }
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -48,10 +65,16 @@ class ResponsesServiceImpl final
                             v1::SummarizeStancesResponse*) override;
   Reactor* GetStanceTimeline(Context*, const v1::GetStanceTimelineRequest*,
                              v1::GetStanceTimelineResponse*) override;
+  Reactor* ListChanges(Context*, const v1::ListChangesRequest*,
+                       v1::ListChangesResponse*) override;
+  grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchChanges(
+      Context* context, const v1::WatchChangesRequest* request) override;
 
  private:
   ResponsesHandlers& handlers_;
   common::Executor& executor_;
+  std::atomic<int64_t> version_{0};  // the newest version announced
+  common::ChangeWatchHub<v1::WatchChangesResponse> watches_;
 };
 
 }  // namespace nml::responses

@@ -127,6 +127,22 @@ class ResponsesStore {
   // Live responses in time order.
   virtual absl::StatusOr<std::vector<v1::Response>> Timeline(
       const Scope& scope, int64_t* data_version) = 0;
+
+  // The change feed: what each write did, recorded with it.
+  struct ChangePage {
+    std::vector<v1::ResourceChange> changes;  // oldest first
+    int64_t last_seq = 0;                     // the last change's
+    bool more = false;
+    // The data version the page was read at (no change after it is in it),
+    // and the version after which the log is complete.
+    int64_t data_version = 0;
+    int64_t changes_after = 0;
+  };
+  // Changes with data_version > `since` and seq > `after_seq`, oldest
+  // first, at most `limit`.
+  virtual absl::StatusOr<ChangePage> ListChanges(int64_t since,
+                                                 int64_t after_seq,
+                                                 int limit) = 0;
 };
 
 }  // namespace nml::responses

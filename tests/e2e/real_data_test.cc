@@ -753,5 +753,55 @@ TEST_F(RealData, AWatcherGetsEveryChangeOnceAndResumesFromItsVersion) {
   }
 }
 
+// nml-responses has the same feed: a watcher sees a response filed through
+// the gateway as it commits (woken by the database's notification); REST
+// pages it at GET /v1/responses:changes.
+TEST_F(RealData, TheResponsesFeedFollowsStakeholdersAndResponses) {
+  const auto version_of = [&](const json& page) {
+    return std::stoll(page["dataVersion"].get<std::string>());
+  };
+  const int64_t start =
+      version_of(Get("/v1/responses:changes?sinceDataVersion=0&pageSize=1"));
+  ASSERT_GT(start, 0) << "data/ loaded";
+  nml::testing::Subprocess watcher(
+      NML_NMLCTL_BIN, {"--responses-addr", system_.responses_address(), "watch",
+                       "--responses", "--since", std::to_string(start)});
+  for (int i = 0; i < 200 && !absl::StrContains(watcher.Stderr(), "caught up");
+       ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(absl::StrContains(watcher.Stderr(), "caught up"))
+      << watcher.Stderr();
+
+  const std::string name = Respond("Feed Test Operator", "markets/aliexpress");
+  const std::string line = absl::StrCat(" written ", name, "\n");
+  for (int i = 0; i < 100 && !absl::StrContains(watcher.Stdout(), line); ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(absl::StrContains(watcher.Stdout(), line)) << watcher.Stdout();
+  EXPECT_TRUE(absl::StrContains(watcher.Stdout(), " written stakeholders/"))
+      << "the stakeholder created first";
+
+  const json page =
+      Get(absl::StrCat("/v1/responses:changes?sinceDataVersion=", start));
+  ASSERT_EQ(page["changes"].size(), 2u) << page.dump();
+  EXPECT_EQ(page["changes"][0]["stakeholder"]["displayName"],
+            "Feed Test Operator");
+  EXPECT_EQ(page["changes"][1]["name"], name);
+  EXPECT_EQ(page["changes"][1]["response"]["summary"], "Test response.");
+  EXPECT_EQ(version_of(page), start + 2);
+
+  const auto cli =
+      RunProcess(NML_NMLCTL_BIN,
+                 {"--responses-addr", system_.responses_address(), "changes",
+                  "--responses", "--since", std::to_string(start)});
+  ASSERT_EQ(cli.exit_status, 0) << cli.err;
+  EXPECT_TRUE(absl::StrContains(cli.out, line)) << cli.out;
+
+  auto ahead = client_->Get("/v1/responses:changes?sinceDataVersion=999999");
+  ASSERT_TRUE(ahead);
+  EXPECT_EQ(ahead->status, 400) << ahead->body;
+}
+
 }  // namespace
 }  // namespace nml

@@ -588,8 +588,8 @@ TEST(ChangeFeed, AFollowerBehindTheKeptLogIsToldToResync) {
   const grpc::Status status =
       server.stub().ListChanges(Context().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::OUT_OF_RANGE);
-  EXPECT_TRUE(
-      absl::StrContains(status.error_message(), "resync from an export"))
+  EXPECT_TRUE(absl::StrContains(status.error_message(),
+                                "resync (read everything again"))
       << status.error_message();
   // From the versions it keeps: the last two imports, each listing once.
   v1::GetDataStatusResponse data;

@@ -321,7 +321,7 @@ TEST_F(WatchTest, AWatcherGetsTheBacklogThenEachWriteThenHeartbeats) {
   EXPECT_EQ(message.changes_size(), 0);
   EXPECT_TRUE(message.caught_up());
   EXPECT_EQ(message.data_version(), created.data_version());
-  EXPECT_EQ(service_.watchers(), 1u);
+  EXPECT_EQ(service_.watches().watchers(), 1u);
 
   // The server shutting down ends the stream, telling the client to resume.
   service_.StopWatches();
@@ -368,16 +368,16 @@ TEST_F(WatchTest, AClientThatGoesAwayIsForgotten) {
     auto stream = Watch(context, 0);
     v1::WatchChangesResponse message;
     ASSERT_TRUE(stream->Read(&message));
-    EXPECT_EQ(service_.watchers(), 1u);
+    EXPECT_EQ(service_.watches().watchers(), 1u);
     context.TryCancel();
     while (stream->Read(&message)) {
     }
     (void)stream->Finish();
   }
-  for (int i = 0; i < 100 && service_.watchers() > 0; ++i) {
+  for (int i = 0; i < 100 && service_.watches().watchers() > 0; ++i) {
     std::this_thread::sleep_for(20ms);
   }
-  EXPECT_EQ(service_.watchers(), 0u);
+  EXPECT_EQ(service_.watches().watchers(), 0u);
 }
 
 }  // namespace

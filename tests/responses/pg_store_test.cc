@@ -358,5 +358,79 @@ TEST_F(PgResponsesStoreTest, AnImportWhoseAnswerWouldNotFitWritesNothing) {
   EXPECT_TRUE(store_.AllStakeholders(&version)->empty());
 }
 
+// The change feed is filled by triggers in the writing transaction: every
+// write, whatever its path, with the version it made, the resource as
+// written, in order; pruned to the versions kept.
+TEST_F(PgResponsesStoreTest, EveryWriteIsInTheChangeLogWithItsVersion) {
+  const v1::Stakeholder s = Stakeholder("mofcom");
+  auto created = store_.CreateResponse(Response(s.name(), 2021), {});
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->value.name().substr(10);
+  auto updated = store_.UpdateResponse(id, [](v1::Response& r) {
+    r.set_summary("Rejected it again.");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  auto removed = store_.SetDeleted(id, true, "");
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  const v1::Stakeholder other = Stakeholder("nobody");
+  auto gone = store_.DeleteStakeholder("nobody", "");
+  ASSERT_TRUE(gone.ok()) << gone.status();
+
+  auto page = store_.ListChanges(0, 0, 100);
+  ASSERT_TRUE(page.ok()) << page.status();
+  // Migrated with no rows: nothing is missing, the log is whole from 0.
+  EXPECT_EQ(page->changes_after, 0);
+  EXPECT_EQ(page->data_version, *gone);
+  EXPECT_FALSE(page->more);
+  std::vector<std::string> seen;
+  for (const auto& c : page->changes) {
+    seen.push_back(absl::StrCat(c.data_version(), " ",
+                                v1::ChangeKind_Name(c.kind()), " ", c.name()));
+  }
+  const std::string response = created->value.name();
+  EXPECT_EQ(
+      seen,
+      (std::vector<std::string>{
+          absl::StrCat(created->data_version - 1,
+                       " CHANGE_KIND_WRITTEN stakeholders/mofcom"),
+          absl::StrCat(created->data_version, " CHANGE_KIND_WRITTEN ",
+                       response),
+          absl::StrCat(updated->data_version, " CHANGE_KIND_WRITTEN ",
+                       response),
+          absl::StrCat(removed->data_version, " CHANGE_KIND_WRITTEN ",
+                       response),
+          absl::StrCat(*gone - 1, " CHANGE_KIND_WRITTEN stakeholders/nobody"),
+          absl::StrCat(*gone, " CHANGE_KIND_DELETED stakeholders/nobody")}));
+  // Each as it was written then.
+  ASSERT_EQ(page->changes.size(), 6u);
+  EXPECT_EQ(page->changes[1].response().summary(), "Rejected the listing.");
+  EXPECT_EQ(page->changes[1].response().stakeholder_display_name(), "mofcom");
+  EXPECT_EQ(page->changes[2].response().summary(), "Rejected it again.");
+  EXPECT_FALSE(page->changes[2].response().has_delete_time());
+  EXPECT_TRUE(page->changes[3].response().has_delete_time());
+  EXPECT_EQ(page->changes[3].response().etag(), removed->value.etag());
+  EXPECT_EQ(page->changes[0].stakeholder().display_name(), "mofcom");
+  EXPECT_FALSE(page->changes[5].has_stakeholder());
+
+  // Pages: after a change's sequence number.
+  auto first = store_.ListChanges(0, 0, 2);
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->more);
+  auto rest = store_.ListChanges(0, first->last_seq, 100);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->changes.size(), 4u);
+
+  // Keeping two versions prunes the rest at the next write.
+  ASSERT_TRUE(store_.KeepChanges(2).ok());
+  Stakeholder("later");
+  auto kept = store_.ListChanges(0, 0, 100);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->changes_after, kept->data_version - 2);
+  for (const auto& c : kept->changes) {
+    EXPECT_GT(c.data_version(), kept->changes_after) << c.name();
+  }
+}
+
 }  // namespace
 }  // namespace nml::responses

@@ -7,12 +7,10 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <thread>
 #include <tuple>
 
 #include "common/names.h"
@@ -306,43 +304,6 @@ int Export(ListingsClient& client, const std::string& dir,
   return 0;
 }
 
-namespace {
-
-void PrintChange(const v1::ResourceChange& c) {
-  std::printf("%lld %-7s %s\n", static_cast<long long>(c.data_version()),
-              c.kind() == v1::CHANGE_KIND_DELETED ? "deleted" : "written",
-              c.name().c_str());
-}
-
-}  // namespace
-
-int Changes(ListingsClient& client, int64_t since) {
-  v1::ListChangesRequest request;
-  request.set_since_data_version(since);
-  request.set_page_size(1000);
-  int64_t version = since;
-  for (;;) {
-    v1::ListChangesResponse response;
-    if (int rc = client.Call(&v1::ListingsService::Stub::ListChanges, request,
-                             &response)) {
-      return rc;
-    }
-    if (client.options().json) PrintJson(response);
-    if (!client.options().json) {
-      for (const v1::ResourceChange& c : response.changes()) PrintChange(c);
-    }
-    version = response.data_version();
-    if (response.next_page_token().empty()) break;
-    request.set_page_token(response.next_page_token());
-  }
-  if (!client.options().json) {
-    std::printf("up to data version %lld (follow with --since %lld)\n",
-                static_cast<long long>(version),
-                static_cast<long long>(version));
-  }
-  return 0;
-}
-
 int Suggestions(ListingsClient& client, const std::string& market) {
   v1::ListMergeSuggestionsRequest request;
   if (!market.empty()) request.set_market(MarketArgument(market));
@@ -594,59 +555,6 @@ int Search(ListingsClient& client, const std::string& query) {
                 hit.market().display_name().c_str());
   }
   return 0;
-}
-
-int Watch(ListingsClient& client, std::optional<int64_t> since,
-          bool until_caught_up) {
-  v1::WatchChangesRequest request;
-  if (since.has_value()) request.set_since_data_version(*since);
-  constexpr auto kFirstRetry = std::chrono::milliseconds(500);
-  auto retry = kFirstRetry;
-  for (;;) {
-    bool caught_up = false;
-    bool done = false;
-    const grpc::Status status = client.InvokeStreaming(
-        &v1::ListingsService::Stub::WatchChanges, request,
-        std::function<bool(const v1::WatchChangesResponse&)>(
-            [&](const v1::WatchChangesResponse& message) {
-              retry = kFirstRetry;
-              if (client.options().json) {
-                PrintJsonLine(message);
-              } else {
-                for (const auto& c : message.changes()) PrintChange(c);
-              }
-              std::fflush(stdout);
-              if (message.caught_up() && !caught_up) {
-                std::fprintf(stderr, "caught up at data version %lld\n",
-                             static_cast<long long>(message.data_version()));
-              }
-              caught_up = message.caught_up();
-              // A reconnection goes on from here: nothing is missed.
-              request.set_since_data_version(message.data_version());
-              done = until_caught_up && caught_up;
-              return !done;
-            }),
-        /*open_ended=*/true);
-    if (done) return 0;
-    // The server went away (restarted, shutting down: a call it took while
-    // stopping is CANCELLED; unreachable; overloaded): try again from the
-    // last version, waiting longer each time. Anything else is an answer.
-    const auto code = status.error_code();
-    if (!status.ok() && code != grpc::StatusCode::UNAVAILABLE &&
-        code != grpc::StatusCode::CANCELLED &&
-        code != grpc::StatusCode::RESOURCE_EXHAUSTED) {
-      return ReportError(client.address(), status);
-    }
-    std::fprintf(stderr,
-                 "nmlctl: %s: the stream ended (%s); resuming from data "
-                 "version %lld in %lld ms\n",
-                 client.address().c_str(),
-                 status.ok() ? "closed" : status.error_message().c_str(),
-                 static_cast<long long>(request.since_data_version()),
-                 static_cast<long long>(retry.count()));
-    std::this_thread::sleep_for(retry);
-    retry = std::min(retry * 2, std::chrono::milliseconds(10000));
-  }
 }
 
 }  // namespace nml::cli

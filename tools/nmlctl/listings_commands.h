@@ -24,12 +24,6 @@ int Export(ListingsClient& client, const std::string& dir,
            const std::string& review, const std::string& format);
 // Every change after data version `since`, oldest first, then the data
 // version to follow from.
-int Changes(ListingsClient& client, int64_t since);
-// Prints changes as they are committed (WatchChanges), from `since` (from
-// now when unset), resuming from the last data version when the stream is
-// lost; with `until_caught_up`, stops once the backlog is printed.
-int Watch(ListingsClient& client, std::optional<int64_t> since,
-          bool until_caught_up);
 // Merge suggestions with their evidence; `market` narrows them.
 int Suggestions(ListingsClient& client, const std::string& market);
 // Merges the markets of the suggestion with this id.

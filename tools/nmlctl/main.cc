@@ -10,6 +10,7 @@
 
 #include "common/config.h"
 #include "tools/nmlctl/client.h"
+#include "tools/nmlctl/feed_commands.h"
 #include "tools/nmlctl/gateway_commands.h"
 #include "tools/nmlctl/listings_commands.h"
 #include "tools/nmlctl/responses_commands.h"
@@ -186,6 +187,10 @@ int main(int argc, char** argv) {
   auto* changes = app.add_subcommand(
       "changes", "What changed after a data version (the change feed)");
   changes->add_option("--since", since, "Data version (default 0: the log)");
+  bool feed_of_responses = false;
+  changes->add_flag("--responses", feed_of_responses,
+                    "nml-responses' feed (stakeholders and responses), not "
+                    "the list's");
 
   std::optional<int64_t> watch_since;
   bool until_caught_up = false;
@@ -196,6 +201,9 @@ int main(int argc, char** argv) {
                     "Data version to start after (default: from now)");
   watch->add_flag("--until-caught-up", until_caught_up,
                   "Stop once every change so far is printed");
+  watch->add_flag("--responses", feed_of_responses,
+                  "nml-responses' feed (stakeholders and responses), not "
+                  "the list's");
 
   std::string suggestion_market;
   auto* suggestions = app.add_subcommand(
@@ -266,8 +274,19 @@ int main(int argc, char** argv) {
   }
   if (*search) return Search(client, query);
   if (*accept) return AcceptSuggestion(client, suggestion_id);
-  if (*changes) return Changes(client, since);
-  if (*watch) return Watch(client, watch_since, until_caught_up);
+  if (*changes) {
+    return feed_of_responses
+               ? Changes(responses_client, &ResponsesClient::Stub::ListChanges,
+                         since)
+               : Changes(client, &ListingsClient::Stub::ListChanges, since);
+  }
+  if (*watch) {
+    return feed_of_responses
+               ? Watch(responses_client, &ResponsesClient::Stub::WatchChanges,
+                       watch_since, until_caught_up)
+               : Watch(client, &ListingsClient::Stub::WatchChanges, watch_since,
+                       until_caught_up);
+  }
   if (*export_data) {
     return Export(client, export_dir, export_review, export_format);
   }
