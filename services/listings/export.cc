@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/export_file.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/validation.h"
@@ -15,10 +16,6 @@
 namespace nml::listings {
 
 namespace {
-
-// A chunk of the file: large enough to be few messages, far below any
-// message limit.
-constexpr size_t kChunkBytes = 64 << 10;
 
 // "counterfeiting;piracy", as data/markets.csv writes them.
 std::string Infringements(const v1::Listing& l) {
@@ -49,7 +46,7 @@ std::string Confidence(v1::Confidence c) {
 // A number the CSV leaves empty when it is 0 (not given).
 std::string Number(int value) { return value == 0 ? "" : absl::StrCat(value); }
 
-using Row = std::vector<std::pair<std::string, std::string>>;  // column, value
+using Row = common::ExportRow;
 
 Row ListingRow(const Snapshot& s, const v1::Listing& l) {
   const auto key = *ParseListingName(l.name());
@@ -147,42 +144,12 @@ absl::StatusOr<std::vector<google::api::HttpBody>> ExportData(
       request.format() != v1::EXPORT_FORMAT_UNSPECIFIED) {
     return common::FieldError("format", "is not an ExportFormat");
   }
-  std::vector<google::api::HttpBody> chunks;
-  std::string text;
-  const auto flush = [&](bool last) {
-    if (text.size() < kChunkBytes &&
-        !(last && (!text.empty() || chunks.empty())))
-      return;
-    google::api::HttpBody& chunk = chunks.emplace_back();
-    chunk.set_content_type(ndjson ? "application/x-ndjson"
-                                  : "text/csv; charset=utf-8; header=present");
-    chunk.set_data(std::move(text));
-    text.clear();
-  };
-  if (!ndjson) {
-    // The header, even for an empty export: the columns of data/.
-    absl::StrAppend(&text,
-                    request.table() == v1::EXPORT_TABLE_LISTINGS
-                        ? "year,name,kind,country,city,operator,infringement,"
-                          "first_listed_year,domains,source_url,confidence\n"
-                        : "year,online_count,physical_count,published_date,"
-                          "source_url\n");
-  }
-  for (const Row& row : rows) {
-    if (ndjson) {
-      nlohmann::ordered_json object;
-      for (const auto& [column, value] : row) object[column] = value;
-      absl::StrAppend(&text, object.dump(), "\n");
-    } else {
-      std::vector<std::string> fields;
-      for (const auto& [column, value] : row)
-        fields.push_back(common::CsvField(value));
-      absl::StrAppend(&text, absl::StrJoin(fields, ","), "\n");
-    }
-    flush(false);
-  }
-  flush(true);
-  return chunks;
+  return common::ExportFileChunks(
+      request.table() == v1::EXPORT_TABLE_LISTINGS
+          ? "year,name,kind,country,city,operator,infringement,"
+            "first_listed_year,domains,source_url,confidence"
+          : "year,online_count,physical_count,published_date,source_url",
+      rows, ndjson);
 }
 
 }  // namespace nml::listings

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <google/api/httpbody.pb.h>
+
+#include <vector>
+
 #include "common/change_feed.h"
 #include "common/unary.h"
 #include "nml/responses/v1/responses_service.pb.h"
@@ -72,6 +76,11 @@ class ResponsesHandlers {
   absl::Status GetStanceTimeline(const v1::GetStanceTimelineRequest& request,
                                  v1::GetStanceTimelineResponse& response,
                                  const Call& call);
+  // export_handler.cc: the file's chunks, and the data version it was read
+  // at in `data_version`.
+  absl::StatusOr<std::vector<google::api::HttpBody>> ExportResponses(
+      const v1::ExportResponsesRequest& request, const Call& call,
+      int64_t& data_version);
   // change_handlers.cc
   absl::Status ListChanges(const v1::ListChangesRequest& request,
                            v1::ListChangesResponse& response, const Call& call);

@@ -1,7 +1,12 @@
 #include "services/responses/responses_service.h"
 
+#include <absl/strings/str_cat.h>
+
+#include "common/names.h"
+#include "common/streamed_answer.h"
 #include "common/streamed_import.h"
 #include "common/unary.h"
+#include "services/responses/export.h"
 
 namespace nml::responses {
 
@@ -29,6 +34,30 @@ ResponsesServiceImpl::Reactor* ResponsesServiceImpl::ListChanges(
     v1::ListChangesResponse* response) {
   return common::ServeUnary(context, &executor_, handlers_,
                             &ResponsesHandlers::ListChanges, request, response);
+}
+
+grpc::ServerWriteReactor<google::api::HttpBody>*
+ResponsesServiceImpl::ExportResponses(
+    Context* context, const v1::ExportResponsesRequest* request) {
+  return common::ServeItems<google::api::HttpBody>(
+      context, *request,
+      [this, context,
+       request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
+        int64_t version = 0;
+        auto chunks = handlers_.ExportResponses(
+            *request, common::CallInfo{context->deadline()}, version);
+        if (chunks.ok()) {
+          // As ListingsService.ExportData: the version and a file name.
+          context->AddInitialMetadata(common::kDataVersionMetadata,
+                                      absl::StrCat(version));
+          context->AddInitialMetadata(
+              "content-disposition",
+              absl::StrCat("attachment; filename=\"",
+                           ExportResponsesFileName(*request), "\""));
+        }
+        return chunks;
+      },
+      &executor_);
 }
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>*

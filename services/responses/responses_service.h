@@ -69,6 +69,8 @@ class ResponsesServiceImpl final
                        v1::ListChangesResponse*) override;
   grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchChanges(
       Context* context, const v1::WatchChangesRequest* request) override;
+  grpc::ServerWriteReactor<google::api::HttpBody>* ExportResponses(
+      Context* context, const v1::ExportResponsesRequest* request) override;
 
  private:
   ResponsesHandlers& handlers_;

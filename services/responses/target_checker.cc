@@ -225,4 +225,30 @@ absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::OtherNamesOf(
   return names;
 }
 
+absl::StatusOr<std::map<std::string, std::string>>
+ListingsTargetChecker::MarketDisplayNames(
+    std::chrono::system_clock::time_point deadline) {
+  std::map<std::string, std::string> names;
+  lv1::ListMarketsRequest request;
+  request.set_page_size(1000);
+  for (;;) {
+    grpc::ClientContext context;
+    Prepare(context, deadline);
+    lv1::ListMarketsResponse response;
+    const grpc::Status status =
+        stub_->ListMarkets(&context, request, &response);
+    if (auto result = FromGrpc(status, "the markets"); !result.ok()) {
+      return result;
+    }
+    for (const lv1::Market& m : response.markets()) {
+      names[m.name()] = m.display_name();
+      for (const std::string& merged : m.merged_markets()) {
+        names[merged] = m.display_name();
+      }
+    }
+    if (response.next_page_token().empty()) return names;
+    request.set_page_token(response.next_page_token());
+  }
+}
+
 }  // namespace nml::responses

@@ -5,6 +5,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ class TargetChecker {
   virtual absl::StatusOr<std::vector<std::string>> OtherNamesOf(
       const std::string& market,
       std::chrono::system_clock::time_point deadline) = 0;
+
+  // Every market's display name by name ("markets/x"), a merged-away name
+  // mapped to its survivor's: how an export names a target.
+  virtual absl::StatusOr<std::map<std::string, std::string>> MarketDisplayNames(
+      std::chrono::system_clock::time_point deadline) = 0;
 };
 
 // TargetChecker over the generated stub. The channel retries UNAVAILABLE
@@ -62,6 +68,8 @@ class ListingsTargetChecker final : public TargetChecker {
       std::chrono::system_clock::time_point deadline) override;
   absl::StatusOr<std::vector<std::string>> OtherNamesOf(
       const std::string& market,
+      std::chrono::system_clock::time_point deadline) override;
+  absl::StatusOr<std::map<std::string, std::string>> MarketDisplayNames(
       std::chrono::system_clock::time_point deadline) override;
 
  private:

@@ -68,7 +68,8 @@ class RealData : public ::testing::Test {
 
   nml::testing::RunResult Nmlctl(std::vector<std::string> args) {
     args.insert(args.begin(),
-                {"--addr", system_.listings_address(), "--timeout", "60000"});
+                {"--addr", system_.listings_address(), "--responses-addr",
+                 system_.responses_address(), "--timeout", "60000"});
     return RunProcess(NML_NMLCTL_BIN, args, {}, 120s);
   }
 
@@ -443,25 +444,52 @@ TEST_F(RealData, AnExportImportsBackUnchanged) {
   for (const char c : markets) rows += c == '\n' ? 1 : 0;
   EXPECT_EQ(rows, 54) << "42 online and 12 physical listings";
 
-  // Into a database of its own.
-  nml::testing::TestDatabase empty;
+  const std::string responses = ReadAll(first + "/responses.csv");
+  EXPECT_TRUE(absl::StartsWith(
+      responses,
+      "year,stakeholder,stakeholder_type,target_market,stance,paraphrase,date,"
+      "source_url\n"))
+      << responses;
+  EXPECT_TRUE(absl::StrContains(
+      responses,
+      "2021,Ministry of Commerce of the People's Republic of China,government,"
+      "\"AliExpress, WeChat e-commerce ecosystem, list overall\",opposes,"))
+      << responses;
+
+  // Into databases of their own: both services, the list first.
+  nml::testing::TestDatabase empty, empty_responses;
   nml::testing::Subprocess other(
       NML_LISTINGS_BIN, {},
       {{"NML_DATABASE_URL", empty.url()}, {"NML_LISTEN", "127.0.0.1:0"}});
   const int port = other.WaitForListeningPort(30s);
   ASSERT_GT(port, 0) << other.Stderr();
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  const auto imported =
-      RunProcess(NML_NMLCTL_BIN, {"--addr", address, "import", first}, {}, 60s);
+  nml::testing::Subprocess other_responses(
+      NML_RESPONSES_BIN, {},
+      {{"NML_DATABASE_URL", empty_responses.url()},
+       {"NML_LISTEN", "127.0.0.1:0"},
+       {"NML_LISTINGS_ADDR", address}});
+  const int responses_port = other_responses.WaitForListeningPort(30s);
+  ASSERT_GT(responses_port, 0) << other_responses.Stderr();
+  const std::vector<std::string> to_other = {
+      "--addr", address, "--responses-addr",
+      absl::StrCat("127.0.0.1:", responses_port)};
+  const auto on_other = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), to_other.begin(), to_other.end());
+    return RunProcess(NML_NMLCTL_BIN, args, {}, 60s);
+  };
+  const auto imported = on_other({"import", first});
   ASSERT_EQ(imported.exit_status, 0) << imported.err;
+  const auto imported_responses =
+      on_other({"import-responses", first + "/responses.csv"});
+  ASSERT_EQ(imported_responses.exit_status, 0) << imported_responses.err;
   const std::string second = dir_.File("second");
-  const auto again = RunProcess(
-      NML_NMLCTL_BIN, {"--addr", address, "export", "--review", "2021", second},
-      {}, 60s);
+  const auto again = on_other({"export", "--review", "2021", second});
   ASSERT_EQ(again.exit_status, 0) << again.err;
   EXPECT_EQ(ReadAll(second + "/markets.csv"), markets);
   EXPECT_EQ(ReadAll(second + "/review_counts.csv"),
             ReadAll(first + "/review_counts.csv"));
+  EXPECT_EQ(ReadAll(second + "/responses.csv"), responses);
 
   // NDJSON: one object a row, the same columns.
   const auto ndjson = Nmlctl({"export", "--review", "2021", "--format",
@@ -526,6 +554,19 @@ TEST_F(RealData, TheRestExportIsTheSameFileWithItsNameAndVersion) {
   ASSERT_FALSE(row.is_discarded()) << one->body;
   EXPECT_EQ(row["year"], "2021");
   EXPECT_EQ(row["online_count"], "42");
+
+  // The responses, from nml-responses, the same way.
+  auto responses = client_->Get("/v1/responses:export?reviewYear=2021");
+  ASSERT_TRUE(responses);
+  EXPECT_EQ(responses->status, 200) << responses->body;
+  EXPECT_EQ(responses->get_header_value("Content-Disposition"),
+            "attachment; filename=\"responses-2021.csv\"");
+  const std::string dir2021 = dir_.File("cli2021");
+  ASSERT_EQ(Nmlctl({"export", "--review", "2021", dir2021}).exit_status, 0);
+  EXPECT_EQ(responses->body, ReadAll(dir2021 + "/responses.csv"));
+  auto bad_year = client_->Get("/v1/responses:export?reviewYear=1");
+  ASSERT_TRUE(bad_year);
+  EXPECT_EQ(bad_year->status, 400) << bad_year->body;
 
   // Keep-alive goes on after a chunked answer.
   EXPECT_EQ(Get("/v1/status")["dataVersion"],

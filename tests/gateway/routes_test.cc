@@ -64,8 +64,8 @@ TEST(Routes, EveryPublicRpcHasExactlyOneStandardRoute) {
           << method->full_name();
     }
   }
-  EXPECT_EQ(rpcs, 52);
-  EXPECT_EQ(table.routes().size(), 52u);
+  EXPECT_EQ(rpcs, 53);
+  EXPECT_EQ(table.routes().size(), 53u);
 }
 
 TEST(Routes, PathsMapToTheirRpcsAndBindFields) {

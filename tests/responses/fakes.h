@@ -102,6 +102,14 @@ class FakeTargetChecker final : public TargetChecker {
   absl::StatusOr<std::string> FindMarket(
       const std::string& text,
       std::chrono::system_clock::time_point deadline) override;
+  // `markets` the other way round.
+  absl::StatusOr<std::map<std::string, std::string>> MarketDisplayNames(
+      std::chrono::system_clock::time_point) override {
+    if (!outage.ok()) return outage;
+    std::map<std::string, std::string> names;
+    for (const auto& [text, name] : markets) names[name] = text;
+    return names;
+  }
 };
 
 }  // namespace nml::responses::testing

@@ -17,13 +17,6 @@ int Status(ListingsClient& client);
 // after the report.
 int Import(ListingsClient& client, const std::string& markets_path,
            const std::string& counts_path, bool validate_only);
-// Writes DIR/markets.csv and DIR/review_counts.csv (or .ndjson) as
-// ExportData gives them: `review` ("2021", may be empty for all) narrows
-// both; `nmlctl import DIR` loads them back.
-int Export(ListingsClient& client, const std::string& dir,
-           const std::string& review, const std::string& format);
-// Every change after data version `since`, oldest first, then the data
-// version to follow from.
 // Merge suggestions with their evidence; `market` narrows them.
 int Suggestions(ListingsClient& client, const std::string& market);
 // Merges the markets of the suggestion with this id.

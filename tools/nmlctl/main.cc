@@ -10,6 +10,7 @@
 
 #include "common/config.h"
 #include "tools/nmlctl/client.h"
+#include "tools/nmlctl/export_command.h"
 #include "tools/nmlctl/feed_commands.h"
 #include "tools/nmlctl/gateway_commands.h"
 #include "tools/nmlctl/listings_commands.h"
@@ -177,7 +178,8 @@ int main(int argc, char** argv) {
   std::string export_dir, export_review, export_format = "csv";
   auto* export_data = app.add_subcommand(
       "export",
-      "Write markets.csv and review_counts.csv (the format of data/)");
+      "Write markets.csv, review_counts.csv and responses.csv (the format of "
+      "data/)");
   export_data->add_option("dir", export_dir, "Directory to write")->required();
   export_data->add_option("--review", export_review,
                           "Only this review year (default: every review)");
@@ -288,7 +290,8 @@ int main(int argc, char** argv) {
                        until_caught_up);
   }
   if (*export_data) {
-    return Export(client, export_dir, export_review, export_format);
+    return Export(client, responses_client, export_dir, export_review,
+                  export_format);
   }
   if (*suggestions) return Suggestions(client, suggestion_market);
   return kUsage;
