@@ -62,6 +62,11 @@ class ChangeWatchHub final {
       EndIdle(*slot, ToGrpcStatus(refused));
       return reactor;
     }
+    if (since < 0) {
+      EndIdle(*slot, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                  "since_data_version: must be >= 0"));
+      return reactor;
+    }
     {
       std::lock_guard lock(mu_);
       if (stopping_) {

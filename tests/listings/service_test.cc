@@ -359,6 +359,12 @@ TEST_F(WatchTest, AVersionTheDataHasNotReachedIsOutOfRange) {
   EXPECT_FALSE(stream->Read(&message));
   EXPECT_THAT(stream->Finish(),
               HasCode(grpc::StatusCode::OUT_OF_RANGE, "since_data_version"));
+
+  grpc::ClientContext negative_context;
+  auto negative = Watch(negative_context, -1);
+  EXPECT_FALSE(negative->Read(&message));
+  EXPECT_THAT(negative->Finish(), HasCode(grpc::StatusCode::INVALID_ARGUMENT,
+                                          "since_data_version: must be >= 0"));
 }
 
 TEST_F(WatchTest, AClientThatGoesAwayIsForgotten) {
