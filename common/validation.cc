@@ -96,6 +96,20 @@ absl::Status CheckDate(const nml::type::v1::Date& date,
       (date.month() == 0 && date.day() != 0)) {
     return FieldError(field, "is not a valid date");
   }
+  if (date.day() > 28) {
+    // The days of the month: 2022-02-30 is no day, whatever the fields
+    // allow one by one.
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                    31, 31, 30, 31, 30, 31};
+    const int y = date.year();
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    const int days = kDays[date.month() - 1] + (date.month() == 2 && leap);
+    if (date.day() > days) {
+      return FieldError(field, absl::StrFormat("is not a valid date: %04d-%02d "
+                                               "has %d days",
+                                               y, date.month(), days));
+    }
+  }
   return absl::OkStatus();
 }
 
