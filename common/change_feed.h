@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nml::common {
 
@@ -27,6 +28,23 @@ struct FeedCursor {
 // after `since`: pruned past it, or not there yet.
 absl::Status CheckFeedSince(int64_t since, int64_t data_version,
                             int64_t changes_after);
+
+// A page of a service's change log, as its store reads it: the changes
+// with data_version > since and seq > after_seq, oldest first.
+template <typename Change>
+struct ChangePage {
+  std::vector<Change> changes;
+  int64_t last_seq = 0;  // the last change's sequence number
+  bool more = false;     // cut short at the limit
+  // The data version the page was read at (no change after it is in it),
+  // and the version after which the log is complete.
+  int64_t data_version = 0;
+  int64_t changes_after = 0;
+
+  absl::Status CheckSince(int64_t since) const {
+    return CheckFeedSince(since, data_version, changes_after);
+  }
+};
 
 // Moves `cursor` past a page read at `data_version` whose last change has
 // `last_seq` and `last_version` (none: `count` 0); `more` when the page was

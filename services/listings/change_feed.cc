@@ -46,10 +46,6 @@ std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& c) {
 
 namespace {
 
-absl::Status CheckSince(int64_t since, const ListingsStore::ChangePage& page) {
-  return common::CheckFeedSince(since, page.data_version, page.changes_after);
-}
-
 absl::Status AddChanges(
     const ListingsStore::ChangePage& page,
     google::protobuf::RepeatedPtrField<v1::ResourceChange>& out) {
@@ -88,13 +84,12 @@ absl::Status ListChanges(ListingsStore& store,
   if (!asked.ok()) return asked.status();
   auto page = store.ListChanges(asked->since, asked->after_seq, asked->limit);
   if (!page.ok()) return page.status();
-  if (auto s = CheckSince(asked->since, *page); !s.ok()) return s;
+  if (auto s = page->CheckSince(asked->since); !s.ok()) return s;
   if (auto s = AddChanges(*page, *response.mutable_changes()); !s.ok()) {
     return s;
   }
   response.set_next_page_token(common::NextChangesPageToken(
-      *asked, page->more && !page->changes.empty(),
-      page->changes.empty() ? 0 : page->changes.back().seq));
+      *asked, page->more && !page->changes.empty(), page->last_seq));
   response.set_data_version(page->data_version);
   return absl::OkStatus();
 }
@@ -107,7 +102,7 @@ absl::Status ReadWatchedChanges(ListingsStore& store,
   constexpr int kWatchPage = 1000;
   auto page = store.ListChanges(cursor.since, cursor.after_seq, kWatchPage);
   if (!page.ok()) return page.status();
-  if (auto s = CheckSince(cursor.since, *page); !s.ok()) return s;
+  if (auto s = page->CheckSince(cursor.since); !s.ok()) return s;
   if (auto s = AddChanges(*page, *out.mutable_changes()); !s.ok()) return s;
   const auto* last = page->changes.empty() ? nullptr : &page->changes.back();
   common::AdvanceFeedCursor(cursor, static_cast<int>(page->changes.size()),

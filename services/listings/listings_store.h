@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/change_feed.h"
 #include "common/idempotency.h"
 #include "services/listings/model.h"
 
@@ -60,14 +61,7 @@ class ListingsStore {
     bool deleted = false;
     std::string body;  // the resource as stored, serialized; empty if deleted
   };
-  struct ChangePage {
-    std::vector<Change> changes;
-    bool more = false;
-    // The data version the page was read at (no change after it is in it),
-    // and the version after which the log is complete.
-    int64_t data_version = 0;
-    int64_t changes_after = 0;
-  };
+  using ChangePage = common::ChangePage<Change>;
   // Changes with data_version > `since` and seq > `after_seq`, oldest
   // first, at most `limit`.
   virtual absl::StatusOr<ChangePage> ListChanges(int64_t since,

@@ -66,6 +66,7 @@ class MemoryListingsStore final : public ListingsStore {
         break;
       }
       page.changes.push_back(c);
+      page.last_seq = c.seq;
     }
     return page;
   }

@@ -470,7 +470,7 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
             break;
           }
           Change& c = page.changes.emplace_back();
-          c.seq = row[0].as<int64_t>();
+          c.seq = page.last_seq = row[0].as<int64_t>();
           c.data_version = row[1].as<int64_t>();
           c.resource = row[2].as<std::string>();
           c.deleted = row[3].as<int>() == 2;

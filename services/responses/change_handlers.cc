@@ -12,11 +12,7 @@ absl::Status ResponsesHandlers::ListChanges(
   if (!asked.ok()) return asked.status();
   auto page = store_.ListChanges(asked->since, asked->after_seq, asked->limit);
   if (!page.ok()) return page.status();
-  if (auto s = common::CheckFeedSince(asked->since, page->data_version,
-                                      page->changes_after);
-      !s.ok()) {
-    return s;
-  }
+  if (auto s = page->CheckSince(asked->since); !s.ok()) return s;
   for (auto& c : page->changes) *response.add_changes() = std::move(c);
   response.set_next_page_token(common::NextChangesPageToken(
       *asked, page->more && response.changes_size() > 0, page->last_seq));
@@ -29,11 +25,7 @@ absl::Status ResponsesHandlers::ReadWatchedChanges(
   constexpr int kWatchPage = 1000;  // ListChanges' largest page
   auto page = store_.ListChanges(cursor.since, cursor.after_seq, kWatchPage);
   if (!page.ok()) return page.status();
-  if (auto s = common::CheckFeedSince(cursor.since, page->data_version,
-                                      page->changes_after);
-      !s.ok()) {
-    return s;
-  }
+  if (auto s = page->CheckSince(cursor.since); !s.ok()) return s;
   const int count = static_cast<int>(page->changes.size());
   const int64_t last_version =
       count > 0 ? page->changes.back().data_version() : 0;

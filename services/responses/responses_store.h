@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/change_feed.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/page_token.h"
@@ -129,15 +130,7 @@ class ResponsesStore {
       const Scope& scope, int64_t* data_version) = 0;
 
   // The change feed: what each write did, recorded with it.
-  struct ChangePage {
-    std::vector<v1::ResourceChange> changes;  // oldest first
-    int64_t last_seq = 0;                     // the last change's
-    bool more = false;
-    // The data version the page was read at (no change after it is in it),
-    // and the version after which the log is complete.
-    int64_t data_version = 0;
-    int64_t changes_after = 0;
-  };
+  using ChangePage = common::ChangePage<v1::ResourceChange>;
   // Changes with data_version > `since` and seq > `after_seq`, oldest
   // first, at most `limit`.
   virtual absl::StatusOr<ChangePage> ListChanges(int64_t since,
