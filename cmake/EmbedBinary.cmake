@@ -1,11 +1,7 @@
 # Invoked by nml_embed_binary(): writes OUT, a C++ source defining
 # `std::string_view NAMESPACE::FUNCTION()` over the bytes of INPUT.
-file(READ "${INPUT}" hex HEX)
-string(LENGTH "${hex}" hex_length)
-math(EXPR size "${hex_length} / 2")
-# Two hex digits per byte, 16 bytes per line.
-string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
-string(REGEX REPLACE "(('[^']+',){16})" "\\1\n    " bytes "${bytes}")
+include("${CMAKE_CURRENT_LIST_DIR}/CharArray.cmake")
+nml_char_array("${INPUT}" bytes size)
 file(WRITE "${OUT}.tmp" "// Generated from ${INPUT} by cmake/EmbedBinary.cmake.
 #include <string_view>
 

@@ -198,6 +198,9 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     auto message = parser_->release();
     RestRequest request;
     request.method = std::string(message.method_string());
+    // HEAD is answered as GET is, without the body (WriteHead).
+    head_ = message.method() == http::verb::head;
+    if (head_) request.method = "GET";
     request.target = std::string(message.target());
     request.body = std::move(message.body());
     for (const char* name : kForwardedHeaders) {
@@ -230,9 +233,11 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void Write(RestReply reply) {
+    if (head_) return WriteHead(std::move(reply));
     if (reply.stream != nullptr) return WriteStreamed(std::move(reply));
     response_.emplace(static_cast<http::status>(reply.status), 11);
-    if (!reply.body.empty() || reply.status != 204) {
+    if (!reply.content_type.empty() &&
+        (!reply.body.empty() || reply.status != 204)) {
       response_->set(http::field::content_type, reply.content_type);
     }
     for (const auto& [name, value] : reply.headers) response_->set(name, value);
@@ -242,6 +247,34 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     Lowest().expires_after(options().body_timeout);
     http::async_write(
         stream_, *response_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec || !self->keep_alive_) return self->Close();
+          self->WaitForRequest();
+        });
+  }
+
+  // The answer to HEAD: the head GET would get (its Content-Length, or
+  // chunked for a stream, which is not started), and no body.
+  void WriteHead(RestReply reply) {
+    head_ = false;
+    streamed_head_.emplace(static_cast<http::status>(reply.status), 11);
+    if (!reply.content_type.empty()) {
+      streamed_head_->set(http::field::content_type, reply.content_type);
+    }
+    for (const auto& [name, value] : reply.headers) {
+      streamed_head_->set(name, value);
+    }
+    streamed_head_->keep_alive(keep_alive_);
+    if (reply.stream != nullptr) {
+      reply.stream->Cancel();
+      streamed_head_->chunked(true);
+    } else if (reply.status != 204 && reply.status != 304) {
+      streamed_head_->content_length(reply.body.size());
+    }
+    serializer_.emplace(*streamed_head_);
+    Lowest().expires_after(options().body_timeout);
+    http::async_write_header(
+        stream_, *serializer_,
         [self = this->shared_from_this()](beast::error_code ec, size_t) {
           if (ec || !self->keep_alive_) return self->Close();
           self->WaitForRequest();
@@ -337,6 +370,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<BodyStream> body_;
   std::string chunk_;
   bool keep_alive_ = true;
+  bool head_ = false;  // the request being answered is HEAD
 };
 
 namespace {

@@ -153,6 +153,9 @@ void RestHandler::Handle(RestRequest request,
   const std::string query =
       question == std::string::npos ? "" : request.target.substr(question + 1);
 
+  if (auto page = web_view_.Serve(request, path)) {
+    return Finish(call, std::move(*page));
+  }
   const bool get = request.method == "GET";
   if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
       path == "/openapi.json") {

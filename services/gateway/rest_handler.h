@@ -22,15 +22,17 @@
 #include "services/gateway/composer.h"
 #include "services/gateway/rest_message.h"
 #include "services/gateway/routes.h"
+#include "services/gateway/web_view.h"
 
 namespace nml::gateway {
 
 // The REST/JSON face of nml: every RPC with a google.api.http binding,
 // transcoded with protobuf's JSON mapping (strictly), plus /healthz, /readyz,
-// /metrics and /openapi.json. Holds no business logic: a REST call becomes
-// one call to the service that owns the RPC, over its async stub, or to the
-// in-process Composer for the gateway's own composed reads. Never blocks:
-// `done` runs on the calling thread or on a gRPC thread.
+// /metrics and /openapi.json, and the web view's pages (WebView). Holds no
+// business logic: a REST call becomes one call to the service that owns the
+// RPC, over its async stub, or to the in-process Composer for the gateway's own
+// composed reads. Never blocks: `done` runs on the calling thread or on a gRPC
+// thread.
 class RestHandler final {
  public:
   struct Options {
@@ -78,6 +80,7 @@ class RestHandler final {
   common::RpcMetrics* grpc_metrics_;
   common::RpcMetrics http_metrics_{"nml_http"};
   const std::string openapi_;
+  const WebView web_view_;
   std::atomic<int> in_flight_{0};
   std::mutex mu_;
   std::set<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);

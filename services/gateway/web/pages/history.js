@@ -1,0 +1,83 @@
+// The list over the years: online and physical markets per review (a chart,
+// and the same numbers as a table), and the markets of each country.
+import * as api from '../api.js';
+import {h, pageLink, section, table} from '../dom.js';
+import {country, number} from '../format.js';
+
+export async function render() {
+  const status = await api.get('/v1/status');
+  const reviews = [...(status.reviews ?? [])].sort((a, b) => a.year - b.year);
+  const stats = await Promise.all(reviews.map((r) => api.get(`/v1/reviews/${r.year}:stats`)));
+  const node = h('div', {},
+    h('h1', {tabindex: '-1'}, 'The list over the years'),
+    h('p', {class: 'lede'},
+      'Declared counts are what each review named; loaded counts are the listings nml holds ' +
+      'with a source. Where they differ, the data is incomplete, not the list.'),
+    section('Markets per review', await chart(reviews),
+      table('Markets per review, declared and loaded', [
+        {label: 'Review', rowHeader: true},
+        {label: 'Online declared', numeric: true}, {label: 'Online loaded', numeric: true},
+        {label: 'Physical declared', numeric: true}, {label: 'Physical loaded', numeric: true},
+      ], reviews.map((r) => [
+        pageLink(`/reviews/${r.year}`, String(r.year)),
+        number(r.declaredOnlineCount), number(r.onlineCount),
+        number(r.declaredPhysicalCount), number(r.physicalCount),
+      ]))),
+    section('By country', byCountry(reviews, stats)));
+  return {title: 'History', node, dataVersion: status.dataVersion};
+}
+
+async function chart(reviews) {
+  const holder = h('figure', {class: 'chart'});
+  const caption = h('figcaption', {}, 'Online and physical markets per review, declared (dashed) and loaded.');
+  if (reviews.length === 0) return h('p', {}, 'No review is loaded yet.');
+  const {default: uPlot} = await import('../vendor/uPlot.esm.js');
+  const plot = h('div', {role: 'img', 'aria-label':
+    'Chart of online and physical markets per review; the table below has the same numbers.'});
+  holder.append(plot, caption);
+  const x = reviews.map((r) => r.year);
+  const width = () => Math.max(280, Math.min(900, document.getElementById('main').clientWidth - 32));
+  const series = (name, color, dash) => ({label: name, stroke: color, width: 2, dash,
+                                          points: {size: 6, fill: color}});
+  const u = new uPlot({
+    width: width(),
+    height: 280,
+    scales: {x: {time: false}, y: {range: (_, min, max) => [0, Math.max(10, max + 5)]}},
+    axes: [{values: (_, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : ''))}, {}],
+    series: [
+      {label: 'Review'},
+      series('Online declared', '#1d3557', [6, 4]),
+      series('Online loaded', '#1d3557'),
+      series('Physical declared', '#c1121f', [6, 4]),
+      series('Physical loaded', '#c1121f'),
+    ],
+  }, [
+    x,
+    reviews.map((r) => r.declaredOnlineCount),
+    reviews.map((r) => r.onlineCount),
+    reviews.map((r) => r.declaredPhysicalCount),
+    reviews.map((r) => r.physicalCount),
+  ], plot);
+  new ResizeObserver(() => u.setSize({width: width(), height: 280})).observe(document.getElementById('main'));
+  return holder;
+}
+
+function byCountry(reviews, stats) {
+  const counts = new Map();  // country code -> Map(year -> count)
+  stats.forEach((s, i) => {
+    for (const c of s.byCountry ?? []) {
+      if (!counts.has(c.key)) counts.set(c.key, new Map());
+      counts.get(c.key).set(reviews[i].year, c.count);
+    }
+  });
+  const total = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+  const rows = [...counts].sort((a, b) => total(b[1]) - total(a[1]) ||
+                                          country(a[0]).localeCompare(country(b[0])));
+  return table('Loaded listings by the market’s country and review', [
+    {label: 'Country', rowHeader: true},
+    ...reviews.map((r) => ({label: String(r.year), numeric: true})),
+  ], rows.map(([code, years]) => [
+    country(code),
+    ...reviews.map((r) => (years.has(r.year) ? number(years.get(r.year)) : '–')),
+  ]));
+}
