@@ -81,8 +81,8 @@ std::optional<RestReply> WebView::Serve(const RestRequest& request,
   } else if (path.starts_with("/assets/")) {
     const auto it = assets_.find(path);
     if (it == assets_.end()) {
-      RestReply reply = ErrorReply(
-          5, absl::StrCat("no file ", common::EchoInput(path, 200)));
+      RestReply reply =
+          ErrorReply(5, absl::StrCat("no file ", common::EchoInput(path, 200)));
       reply.route = "GET web asset";
       return reply;
     }

@@ -4,6 +4,7 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <re2/re2.h>
@@ -496,6 +497,50 @@ TEST_F(HttpEdge, KeepAliveAndPipelinedRequestsAreAnsweredInOrder) {
   EXPECT_NE(first, std::string::npos) << all;
   EXPECT_NE(second, std::string::npos) << all;
   EXPECT_LT(first, second);
+}
+
+// Everything `fd` receives until the peer closes or `timeout` passes.
+std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout) {
+  std::string received;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  char buffer[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 100};
+    if (poll(&p, 1, 100) <= 0) continue;
+    const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  return received;
+}
+
+TEST_F(HttpEdge, HeadGetsTheHeadOfGetAndNoBodyOnAKeptConnection) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const int fd = nml::testing::ConnectLoopback(port_);
+  ASSERT_GE(fd, 0);
+  const std::string requests =
+      "HEAD /reviews/2021 HTTP/1.1\r\nHost: t\r\n\r\n"
+      "HEAD /v1/healthz-nope HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(send(fd, requests.data(), requests.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(requests.size()));
+  const std::string received = ReadUntilClosed(fd, 10s);
+  close(fd);
+  // Three answers in a row: the page's head (its length, no body), a 404's
+  // head, then /healthz with its body. A body after a HEAD answer would be
+  // read as the next answer's status line.
+  const std::vector<std::string> answers =
+      absl::StrSplit(received, "HTTP/1.1 ", absl::SkipEmpty());
+  ASSERT_EQ(answers.size(), 3u) << received;
+  EXPECT_TRUE(absl::StartsWith(answers[0], "200 OK\r\n")) << answers[0];
+  EXPECT_TRUE(ContainsIgnoringCase(answers[0], "content-type: text/html"));
+  EXPECT_TRUE(ContainsIgnoringCase(answers[0], "content-length: "));
+  EXPECT_FALSE(ContainsIgnoringCase(answers[0], "content-length: 0\r\n"));
+  EXPECT_TRUE(absl::EndsWith(answers[0], "\r\n\r\n")) << answers[0];
+  EXPECT_TRUE(absl::StartsWith(answers[1], "404 Not Found\r\n"));
+  EXPECT_TRUE(absl::EndsWith(answers[1], "\r\n\r\n")) << answers[1];
+  EXPECT_TRUE(absl::StartsWith(answers[2], "200 OK\r\n"));
+  EXPECT_TRUE(absl::EndsWith(answers[2], R"({"status":"ok"})"));
 }
 
 }  // namespace

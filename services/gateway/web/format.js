@@ -5,6 +5,11 @@ export function number(n) {
   return numbers.format(Number(n ?? 0));
 }
 
+// A count a review declared; 0 means no source reported it.
+export function declared(n) {
+  return n ? number(n) : 'not recorded';
+}
+
 // A google.type.Date ({year, month, day}); day 0 means only the month is
 // known, month 0 only the year.
 export function date(d) {

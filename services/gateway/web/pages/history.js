@@ -2,7 +2,7 @@
 // and the same numbers as a table), and the markets of each country.
 import * as api from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {country, number} from '../format.js';
+import {country, declared, number} from '../format.js';
 
 export async function render() {
   const status = await api.get('/v1/status');
@@ -11,8 +11,8 @@ export async function render() {
   const node = h('div', {},
     h('h1', {tabindex: '-1'}, 'The list over the years'),
     h('p', {class: 'lede'},
-      'Declared counts are what each review named; loaded counts are the listings nml holds ' +
-      'with a source. Where they differ, the data is incomplete, not the list.'),
+      'Declared counts are what each review named, where a source reported them; loaded counts ' +
+      'are the listings nml holds with a source. Where they differ, the data is incomplete, not the list.'),
     section('Markets per review', await chart(reviews),
       table('Markets per review, declared and loaded', [
         {label: 'Review', rowHeader: true},
@@ -20,8 +20,8 @@ export async function render() {
         {label: 'Physical declared', numeric: true}, {label: 'Physical loaded', numeric: true},
       ], reviews.map((r) => [
         pageLink(`/reviews/${r.year}`, String(r.year)),
-        number(r.declaredOnlineCount), number(r.onlineCount),
-        number(r.declaredPhysicalCount), number(r.physicalCount),
+        declared(r.declaredOnlineCount), number(r.onlineCount),
+        declared(r.declaredPhysicalCount), number(r.physicalCount),
       ]))),
     section('By country', byCountry(reviews, stats)));
   return {title: 'History', node, dataVersion: status.dataVersion};
@@ -53,9 +53,9 @@ async function chart(reviews) {
     ],
   }, [
     x,
-    reviews.map((r) => r.declaredOnlineCount),
+    reviews.map((r) => r.declaredOnlineCount || null),
     reviews.map((r) => r.onlineCount),
-    reviews.map((r) => r.declaredPhysicalCount),
+    reviews.map((r) => r.declaredPhysicalCount || null),
     reviews.map((r) => r.physicalCount),
   ], plot);
   new ResizeObserver(() => u.setSize({width: width(), height: 280})).observe(document.getElementById('main'));

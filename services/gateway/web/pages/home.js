@@ -1,7 +1,7 @@
 // The reviews recorded, newest first, with how much of each is loaded.
 import {get} from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {date, number} from '../format.js';
+import {date, declared, number} from '../format.js';
 
 export async function render() {
   const status = await get('/v1/status');
@@ -21,8 +21,8 @@ export async function render() {
         ], reviews.map((r) => [
           pageLink(`/reviews/${r.year}`, `${r.year} review`),
           date(r.publishedOn),
-          `${number(r.onlineCount)} of ${number(r.declaredOnlineCount)}`,
-          `${number(r.physicalCount)} of ${number(r.declaredPhysicalCount)}`,
+          `${number(r.onlineCount)} of ${declared(r.declaredOnlineCount)}`,
+          `${number(r.physicalCount)} of ${declared(r.declaredPhysicalCount)}`,
           r.complete ? 'Yes' : `No, ${number(r.missingOnlineCount + r.missingPhysicalCount)} missing`,
         ]))));
   return {title: 'Reviews', node, dataVersion: status.dataVersion};

@@ -3,7 +3,7 @@
 // previous review, the stakeholders' stances and the sources.
 import * as api from '../api.js';
 import {h, pageLink, section, sourceLink, table, tableRow, unavailable} from '../dom.js';
-import {country, date, id, label, number} from '../format.js';
+import {country, date, declared, id, label, number} from '../format.js';
 import {navigate} from '../nav.js';
 
 const columns = [
@@ -45,9 +45,9 @@ export async function render([year], url) {
 }
 
 function counts(r) {
-  const row = (kind, loaded, declared, missing) => [
-    kind, number(declared), number(loaded),
-    missing ? `${number(missing)} missing` : 'Complete',
+  const row = (kind, loaded, declaredCount, missing) => [
+    kind, declared(declaredCount), number(loaded),
+    !declaredCount ? 'Unknown' : missing ? `${number(missing)} missing` : 'Complete',
   ];
   return section('Declared and loaded',
     table(`Markets the review declared and the listings loaded in nml`, [
