@@ -26,6 +26,10 @@ packages=(
   clang-14 libclang-rt-14-dev
   # promtool, which checks every service's /metrics exposition in the tests
   prometheus
+  # the web view's browser tests (puppeteer-core drives it; npm's puppeteer
+  # would download a browser this machine cannot reach), and a font for
+  # its screenshots on a machine that has none
+  chromium fonts-dejavu-core
 )
 
 sudo_if_needed() {
@@ -37,7 +41,8 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
-# Node.js and npm for buf (proto lint) and the Node.js client example. Some
+# Node.js and npm for buf (proto lint), the Node.js client example, the web
+# view's chart library and its browser tests. Some
 # Node.js builds bring npm with them; Debian's does not.
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)

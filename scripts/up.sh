@@ -130,6 +130,8 @@ cat <<MSG
 
 nml is running. Logs: $state/logs/   Stop: scripts/down.sh
 
+In a browser: http://127.0.0.1:$http_port/   (reviews, market dossiers, history, screening, search)
+
 REST/JSON through the gateway (OpenAPI: http://127.0.0.1:$http_port/openapi.json):
   curl -s http://127.0.0.1:$http_port/v1/reviews/2021:report
   curl -s http://127.0.0.1:$http_port/v1/markets/aliexpress:dossier
