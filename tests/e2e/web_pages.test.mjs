@@ -5,20 +5,19 @@
 // screenshots at desktop and phone width, and measures each page's load.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import puppeteer from 'puppeteer-core';
 
-const base = process.env.NML_WEB_URL;
-assert.ok(base, 'NML_WEB_URL names the gateway (http://127.0.0.1:PORT)');
+import {
+  base, clickLink, desktop, footerVersion, load, newPage, phone, profile, ready, rowsOf, text,
+  texts, useBrowser,
+} from './web_browser.mjs';
+
 const shots = process.env.NML_SCREENSHOT_DIR || join(tmpdir(), 'nml-web-screenshots');
 const budgetMs = Number(process.env.NML_PAGE_BUDGET_MS || 300);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-const desktop = {width: 1280, height: 900};
-const phone = {width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2};
 
 // Every page, by the address a person would share.
 const pages = {
@@ -31,74 +30,15 @@ const pages = {
   status: '/status',
 };
 
-let browser;
-let profile;
 const timings = {};
 
-before(async () => {
-  mkdirSync(shots, {recursive: true});
-  profile = mkdtempSync(join(tmpdir(), 'nml-chromium-'));
-  browser = await puppeteer.launch({
-    executablePath: process.env.NML_CHROMIUM || '/usr/bin/chromium',
-    userDataDir: profile,
-    // As root in a container there is no sandbox; the rest keeps Chromium
-    // from calling out to Google's hosts, which this machine cannot reach.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage', '--lang=en-US'],
-    headless: true,
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (profile) rmSync(profile, {recursive: true, force: true});
+useBrowser();
+before(() => mkdirSync(shots, {recursive: true}));
+after(() => {
   writeFileSync(join(shots, 'timings.json'), JSON.stringify(timings, null, 2));
   console.log(`page loads (ms, median of 3): ${JSON.stringify(timings)}`);
   console.log(`screenshots: ${shots}`);
 });
-
-// A tab that fails the test on any console error, uncaught exception or
-// failed request (a CSP violation is a console error).
-async function newPage(viewport = desktop) {
-  const page = await browser.newPage();
-  await page.setViewport(viewport);
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // A navigation within the site cancels what the old page still read.
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') {
-      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-    }
-  });
-  page.problems = problems;
-  return page;
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]');
-  return page.$eval('main', (m) => m.dataset.state);
-}
-
-// Opens `path` and returns the time from navigation start to the page
-// showing its data (the router's 'nml-ready' mark).
-async function load(page, path) {
-  await page.goto(base + path, {waitUntil: 'load'});
-  assert.equal(await ready(page), 'ready', `${path} rendered`);
-  return page.evaluate(() => performance.getEntriesByName('nml-ready').at(-1).startTime);
-}
-
-const text = (page, selector) => page.$eval(selector, (e) => e.innerText);
-const texts = (page, selector) => page.$$eval(selector, (es) => es.map((e) => e.innerText.trim()));
-
-async function footerVersion(page) {
-  const footer = await text(page, '#data-version');
-  assert.match(footer, /^Data version \d+$/, 'the page says which data version it used');
-  return footer;
-}
 
 describe('every page', () => {
   for (const [name, path] of Object.entries(pages)) {
@@ -130,22 +70,6 @@ describe('every page', () => {
     });
   }
 });
-
-// The rows of a table as arrays of cell texts, by the table's caption.
-async function rowsOf(page, caption) {
-  return page.evaluate((caption) => {
-    const table = [...document.querySelectorAll('table')].find(
-        (t) => t.caption?.innerText.trim() === caption);
-    if (!table) return null;
-    return [...table.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.innerText.trim()));
-  }, caption);
-}
-
-async function clickLink(page, name) {
-  const link = await page.waitForSelector(`::-p-xpath(//main//a[normalize-space()="${name}"])`);
-  await link.click();
-  return ready(page);
-}
 
 describe('the 2021 review', () => {
   test('shows 42 online listings loaded of 42, AliExpress and WeChat marked first time', async () => {
@@ -397,5 +321,51 @@ describe('what the gateway sends', () => {
     const missing = await fetch(base + '/assets/nope.js');
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('content-type'), 'application/json');
+  });
+});
+
+// Last: it writes to the data the tests above read.
+describe('hostile data and addresses', () => {
+  test('markup in the data is shown as text and never runs', async () => {
+    const name = '<img src=x onerror=alert(1)> Bazaar </script><b>bold</b>';
+    const post = (path, body) => fetch(base + path, {
+      method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body),
+    });
+    const created = await post('/v1/markets?marketId=hostile-html',
+                               {displayName: name, kind: 'MARKET_KIND_PHYSICAL', city: '<i>Nowhere</i>'});
+    assert.equal(created.status, 200, await created.text());
+    const listed = await post('/v1/reviews/2025/listings', {
+      market: 'markets/hostile-html', sourceUrl: 'https://example.org/?q=%3Cscript%3E',
+    });
+    assert.equal(listed.status, 200, await listed.text());
+
+    const page = await newPage();
+    await load(page, '/markets/hostile-html');
+    assert.equal(await text(page, 'h1'), name);
+    assert.match(await text(page, '.lede'), /in <i>Nowhere<\/i>/);
+    await load(page, '/reviews/2025');
+    const rows = await rowsOf(page, 'Listings of this review');
+    assert.ok(rows.some((r) => r[0] === name), 'the listing shows the name as written');
+    await load(page, `/search?q=${encodeURIComponent('<img src=x')}`);
+    assert.equal(await page.$$eval('main img, main b, main i', (es) => es.length), 0, 'no element came from the data');
+    assert.deepEqual(page.problems, [], 'no script ran, nothing was refused');
+    await page.close();
+  });
+
+  test('an address that names nothing says so', async () => {
+    const page = await newPage();
+    for (const [path, message] of [
+      ['/reviews/1999', /reviews\/1999/],
+      ['/reviews/not-a-year', /not a review year/],
+    ]) {
+      await page.goto(base + path);
+      assert.equal(await ready(page), 'error', path);
+      assert.equal(await text(page, 'h1'), 'Not found', path);
+      assert.match(await text(page, 'main [role="alert"]'), message);
+    }
+    // Not a page at all: the REST side's JSON 404.
+    const other = await fetch(base + '/reviews/2021/extra');
+    assert.equal(other.status, 404);
+    await page.close();
   });
 });

@@ -35,14 +35,16 @@ export function pageLink(href, text) {
 // where it leads.
 export function sourceLink(url, text) {
   if (!url) return h('span', {class: 'muted'}, 'no source');
-  let host = url;
+  let parsed;
   try {
-    host = new URL(url).hostname.replace(/^www\./, '');
+    parsed = new URL(url);
   } catch {
     return h('span', {}, url);
   }
-  return h('a', {href: url, rel: 'noopener noreferrer', class: 'source'},
-           text ?? host);
+  // Only the web's own schemes become links (the API checks this too).
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return h('span', {}, url);
+  return h('a', {href: parsed.href, rel: 'noopener noreferrer', class: 'source'},
+           text ?? parsed.hostname.replace(/^www\./, ''));
 }
 
 // A table with a caption; `columns` are {label, numeric}; `rows` are arrays
@@ -71,10 +73,12 @@ export function section(title, ...children) {
   return h('section', {'aria-labelledby': id}, h('h2', {id}, title), children);
 }
 
-// The parts of a composed page a backend could not answer.
-export function unavailable(sections) {
-  const missing = (sections ?? []).filter((s) => !s.available);
-  if (missing.length === 0) return null;
+// Null when the part `name` of a composed answer (a dossier, a report) is
+// there, else a notice that it could not be read: a part a backend did not
+// answer is shown as missing, never as empty.
+export function notAnswered(sections, name, what) {
+  const part = (sections ?? []).find((s) => s.section === name);
+  if (!part || part.available) return null;
   return h('p', {role: 'status', class: 'warning'},
-    `Not shown, because a service did not answer: ${missing.map((s) => s.section).join(', ')}.`);
+           `${what} could not be read just now (a service did not answer). Try again shortly.`);
 }

@@ -2,7 +2,7 @@
 // review recorded, its operator and domains, each year's listing and every
 // response about it.
 import * as api from '../api.js';
-import {h, pageLink, section, sourceLink, table, unavailable} from '../dom.js';
+import {h, pageLink, section, sourceLink, table, notAnswered} from '../dom.js';
 import {country, date, id, label, number} from '../format.js';
 
 export async function render([market]) {
@@ -11,6 +11,8 @@ export async function render([market]) {
     api.get('/v1/status'),
   ]);
   const history = dossier.history;
+  const down = notAnswered(dossier.sections, 'history', 'This market');
+  if (down) throw Object.assign(new Error(down.textContent), {status: 503});
   if (!history?.market) {
     throw Object.assign(new Error(`No market "${market}" is recorded.`), {status: 404});
   }
@@ -43,8 +45,7 @@ export async function render([market]) {
         number(l.consecutiveYears),
         sourceLink(l.sourceUrl),
       ]))),
-    responsesSection(dossier.responses?.responses ?? []),
-    unavailable(dossier.sections));
+    responsesSection(dossier));
   return {title: m.displayName, node, dataVersion: history.dataVersion};
 }
 
@@ -66,7 +67,10 @@ function timeline(history, reviewYears) {
         h('span', {}, listed.has(year) ? 'Listed' : 'Not listed')))));
 }
 
-function responsesSection(responses) {
+function responsesSection(dossier) {
+  const down = notAnswered(dossier.sections, 'responses', 'The responses about this market');
+  if (down) return section('Responses', down);
+  const responses = dossier.responses?.responses ?? [];
   if (responses.length === 0) {
     return section('Responses', h('p', {}, 'No response about this market is recorded.'));
   }

@@ -2,7 +2,7 @@
 // through the address, so a view can be shared), what changed from the
 // previous review, the stakeholders' stances and the sources.
 import * as api from '../api.js';
-import {h, pageLink, section, sourceLink, table, tableRow, unavailable} from '../dom.js';
+import {h, pageLink, section, sourceLink, table, tableRow, notAnswered} from '../dom.js';
 import {country, date, declared, id, label, number} from '../format.js';
 import {navigate} from '../nav.js';
 
@@ -31,6 +31,10 @@ export async function render([year], url) {
     countryCode: markets.get(l.market)?.countryCode ?? '',
   }));
   const r = report.review;
+  if (!r) {
+    throw Object.assign(new Error('The review could not be read just now (a service did not answer).'),
+                        {status: 503});
+  }
   const node = h('div', {},
     h('h1', {tabindex: '-1'}, r.title || `${year} review`),
     h('p', {class: 'lede'}, `Published ${date(r.publishedOn)}. `, sourceLink(r.sourceUrl, 'Source'),
@@ -39,8 +43,7 @@ export async function render([year], url) {
     listingsSection(rows, url),
     diffSection(report),
     stancesSection(report),
-    sourcesSection(r, rows),
-    unavailable(report.sections));
+    sourcesSection(r, rows));
   return {title: `${year} review`, node, dataVersion: report.stats?.dataVersion ?? listed.dataVersion};
 }
 
@@ -135,6 +138,8 @@ function listingsSection(rows, url) {
 }
 
 function diffSection(report) {
+  const down = notAnswered(report.sections, 'diff', 'The changes from the previous review');
+  if (down) return section('Changes', down);
   const diff = report.diff;
   if (!diff || !diff.baseYear) {
     return section('Changes', h('p', {}, 'There is no earlier review to compare with.'));
@@ -156,6 +161,8 @@ function diffSection(report) {
 }
 
 function stancesSection(report) {
+  const down = notAnswered(report.sections, 'stances', 'The responses to this review');
+  if (down) return section('Responses', down);
   const counts = report.stances?.counts ?? [];
   if (counts.length === 0) {
     return section('Responses', h('p', {}, 'No response to this review is recorded.'));
