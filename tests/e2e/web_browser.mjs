@@ -84,7 +84,8 @@ export const texts = (page, selector) =>
 
 export async function footerVersion(page) {
   const footer = await text(page, '#data-version');
-  assert.match(footer, /^Data version \d+$/, 'the page says which data version it used');
+  assert.match(footer, /^Data version \d+( · responses version \d+)?$/,
+               'the page says which data version it used');
   return footer;
 }
 

@@ -42,8 +42,12 @@ async function render(focus) {
   if (mine !== rendering) return;  // a later navigation won
   main.replaceChildren(page.node);
   document.title = `${page.title} · nml`;
-  version.textContent =
-      page.dataVersion ? `Data version ${page.dataVersion}` : '';
+  // The versions a page was read at, to quote or to reproduce it with the
+  // API's data_version.
+  version.textContent = [
+    page.dataVersion ? `Data version ${page.dataVersion}` : '',
+    page.responsesVersion ? `responses version ${page.responsesVersion}` : '',
+  ].filter(Boolean).join(' · ');
   markCurrent(url.pathname);
   main.dataset.state = page.node.dataset?.error ? 'error' : 'ready';
   main.removeAttribute('aria-busy');

@@ -46,7 +46,10 @@ export async function render([market]) {
         sourceLink(l.sourceUrl),
       ]))),
     responsesSection(dossier));
-  return {title: m.displayName, node, dataVersion: history.dataVersion};
+  return {
+    title: m.displayName, node, dataVersion: history.dataVersion,
+    responsesVersion: dossier.stances?.dataVersion,
+  };
 }
 
 function listedSummary(history) {

@@ -44,7 +44,11 @@ export async function render([year], url) {
     diffSection(report),
     stancesSection(report),
     sourcesSection(r, rows));
-  return {title: `${year} review`, node, dataVersion: report.stats?.dataVersion ?? listed.dataVersion};
+  return {
+    title: `${year} review`, node,
+    dataVersion: report.stats?.dataVersion ?? listed.dataVersion,
+    responsesVersion: report.stances?.dataVersion,
+  };
 }
 
 function counts(r) {
