@@ -10,6 +10,12 @@ export function declared(n) {
   return n ? number(n) : 'not recorded';
 }
 
+// "12 of 35": a part of what a review declared, or the part alone when the
+// declared count is not recorded.
+export function partOf(part, whole) {
+  return whole ? `${number(part)} of ${number(whole)}` : `${number(part)} (declared: not recorded)`;
+}
+
 // A google.type.Date ({year, month, day}); day 0 means only the month is
 // known, month 0 only the year.
 export function date(d) {

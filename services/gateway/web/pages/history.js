@@ -62,7 +62,13 @@ async function chart(reviews) {
   return holder;
 }
 
-function byCountry(reviews, stats) {
+// Newest review first, and only reviews with listings loaded, so a phone
+// shows the years with data.
+function byCountry(allReviews, allStats) {
+  const kept = allReviews.map((r, i) => [r, allStats[i]])
+                   .filter(([, s]) => (s.byCountry ?? []).length > 0).reverse();
+  const reviews = kept.map(([r]) => r);
+  const stats = kept.map(([, s]) => s);
   const counts = new Map();  // country code -> Map(year -> count)
   stats.forEach((s, i) => {
     for (const c of s.byCountry ?? []) {

@@ -1,7 +1,7 @@
 // The reviews recorded, newest first, with how much of each is loaded.
 import {get} from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {date, declared, number} from '../format.js';
+import {date, number, partOf} from '../format.js';
 
 export async function render() {
   const status = await get('/v1/status');
@@ -21,9 +21,15 @@ export async function render() {
         ], reviews.map((r) => [
           pageLink(`/reviews/${r.year}`, `${r.year} review`),
           date(r.publishedOn),
-          `${number(r.onlineCount)} of ${declared(r.declaredOnlineCount)}`,
-          `${number(r.physicalCount)} of ${declared(r.declaredPhysicalCount)}`,
-          r.complete ? 'Yes' : `No, ${number(r.missingOnlineCount + r.missingPhysicalCount)} missing`,
+          partOf(r.onlineCount, r.declaredOnlineCount),
+          partOf(r.physicalCount, r.declaredPhysicalCount),
+          completeness(r),
         ]))));
   return {title: 'Reviews', node, dataVersion: status.dataVersion};
+}
+
+function completeness(r) {
+  if (r.complete) return 'Yes';
+  if (!r.declaredOnlineCount && !r.declaredPhysicalCount) return 'Unknown: no declared counts';
+  return `No, ${number(r.missingOnlineCount + r.missingPhysicalCount)} missing`;
 }

@@ -2,7 +2,7 @@
 // review what is still missing.
 import * as api from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {declared, number, timestamp} from '../format.js';
+import {number, partOf, timestamp} from '../format.js';
 
 export async function render() {
   const status = await api.get('/v1/status');
@@ -24,8 +24,8 @@ export async function render() {
         {label: 'State'},
       ], reviews.map((r) => [
         pageLink(`/reviews/${r.year}`, `${r.year} review`),
-        `${number(r.missingOnlineCount)} of ${declared(r.declaredOnlineCount)}`,
-        `${number(r.missingPhysicalCount)} of ${declared(r.declaredPhysicalCount)}`,
+        partOf(r.missingOnlineCount, r.declaredOnlineCount),
+        partOf(r.missingPhysicalCount, r.declaredPhysicalCount),
         r.complete ? 'Complete' : 'Incomplete',
       ]))));
   return {title: 'Data status', node, dataVersion: status.dataVersion};
