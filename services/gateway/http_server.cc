@@ -253,10 +253,9 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
         });
   }
 
-  // The answer to HEAD: the head GET would get (its Content-Length, or
-  // chunked for a stream, which is not started), and no body.
-  void WriteHead(RestReply reply) {
-    head_ = false;
+  // The head of `reply` without a body (for HEAD, and before a stream's
+  // chunks): status, content type, headers, keep-alive.
+  void EmplaceHead(const RestReply& reply) {
     streamed_head_.emplace(static_cast<http::status>(reply.status), 11);
     if (!reply.content_type.empty()) {
       streamed_head_->set(http::field::content_type, reply.content_type);
@@ -265,6 +264,13 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
       streamed_head_->set(name, value);
     }
     streamed_head_->keep_alive(keep_alive_);
+  }
+
+  // The answer to HEAD: the head GET would get (its Content-Length, or
+  // chunked for a stream, which is not started), and no body.
+  void WriteHead(RestReply reply) {
+    head_ = false;
+    EmplaceHead(reply);
     if (reply.stream != nullptr) {
       reply.stream->Cancel();
       streamed_head_->chunked(true);
@@ -287,12 +293,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   // the client sees an incomplete body, never a complete-looking one.
   void WriteStreamed(RestReply reply) {
     body_ = std::move(reply.stream);
-    streamed_head_.emplace(static_cast<http::status>(reply.status), 11);
-    streamed_head_->set(http::field::content_type, reply.content_type);
-    for (const auto& [name, value] : reply.headers) {
-      streamed_head_->set(name, value);
-    }
-    streamed_head_->keep_alive(keep_alive_);
+    EmplaceHead(reply);
     streamed_head_->chunked(true);
     serializer_.emplace(*streamed_head_);
     Lowest().expires_after(options().body_timeout);

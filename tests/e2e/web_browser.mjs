@@ -64,6 +64,20 @@ export async function newPage(viewport = desktop) {
   return page;
 }
 
+// Runs `fn` in a new tab and then fails on any problem the tab recorded but
+// those `expected` matches (the console error a 404 answer logs, on a page
+// about a missing thing).
+export async function inPage(fn, {viewport = desktop, expected = []} = {}) {
+  const page = await newPage(viewport);
+  try {
+    await fn(page);
+    const problems = page.problems.filter((p) => !expected.some((e) => e.test(p)));
+    assert.deepEqual(problems, [], 'no console error, failed request or dialog');
+  } finally {
+    await page.close();
+  }
+}
+
 // Waits for the router to finish the page; 'ready' or 'error'.
 export async function ready(page) {
   await page.waitForSelector('main[data-state="ready"], main[data-state="error"]');
