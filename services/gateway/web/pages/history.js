@@ -23,7 +23,7 @@ export async function render() {
         declared(r.declaredOnlineCount), number(r.onlineCount),
         declared(r.declaredPhysicalCount), number(r.physicalCount),
       ]))),
-    section('By country', byCountry(reviews, stats)));
+    section('By country', countryBars(reviews, stats), byCountry(reviews, stats)));
   return {title: 'History', node, dataVersion: status.dataVersion};
 }
 
@@ -86,4 +86,38 @@ function byCountry(allReviews, allStats) {
     country(code),
     ...reviews.map((r) => (years.has(r.year) ? number(years.get(r.year)) : '–')),
   ]));
+}
+
+// Listings loaded per country over all reviews, as horizontal bars (SVG
+// built from the data; the table after it has every number).
+function countryBars(reviews, stats) {
+  const totals = new Map();
+  for (const s of stats) {
+    for (const c of s.byCountry ?? []) totals.set(c.key, (totals.get(c.key) ?? 0) + c.count);
+  }
+  const rows = [...totals].filter(([code]) => code).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  if (rows.length === 0) return null;
+  const max = rows[0][1];
+  const svg = 'http://www.w3.org/2000/svg';
+  const el = (tag, attrs, text) => {
+    const node = document.createElementNS(svg, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const rowHeight = 24;
+  const chart = el('svg', {viewBox: `0 0 600 ${rows.length * rowHeight}`, class: 'bars',
+                           role: 'img', 'aria-labelledby': 'country-bars-title'});
+  chart.append(el('title', {id: 'country-bars-title'},
+    `Listings loaded per country over the reviews ${reviews[0]?.year}–${reviews.at(-1)?.year}: ` +
+    rows.map(([code, n]) => `${country(code)} ${n}`).join(', ')));
+  rows.forEach(([code, n], i) => {
+    const y = i * rowHeight;
+    chart.append(el('text', {x: 150, y: y + 16, 'text-anchor': 'end', class: 'bar-label'}, country(code)));
+    const width = Math.max(2, (n / max) * 390);
+    chart.append(el('rect', {x: 158, y: y + 4, width, height: rowHeight - 8, class: 'bar'}));
+    chart.append(el('text', {x: 158 + width + 6, y: y + 16, class: 'bar-value'}, number(n)));
+  });
+  return h('figure', {class: 'chart'}, chart,
+    h('figcaption', {}, 'Listings loaded per country, all reviews together (markets without a country left out).'));
 }
