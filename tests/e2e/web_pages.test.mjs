@@ -123,6 +123,8 @@ describe('the 2021 review', () => {
     await page.click(yearsHeader);
     await page.click(yearsHeader);
     assert.equal(new URL(page.url()).searchParams.get('sort'), '-years');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'years',
+                 'focus stays on the sort button');
     assert.equal(await page.$eval('th[aria-sort]', (th) => th.getAttribute('aria-sort')), 'descending');
     const sorted = (await rowsOf(page, 'Listings of this review')).map((r) => Number(r[5]));
     assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));

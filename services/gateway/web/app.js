@@ -37,7 +37,7 @@ async function render(focus) {
     const [module, match] = find(url.pathname);
     page = await module.render(match, url);
   } catch (e) {
-    page = {title: 'Not available', dataVersion: '', node: failure(e)};
+    page = {title: e.status === 404 ? 'Not found' : 'Not available', node: failure(e)};
   }
   if (mine !== rendering) return;  // a later navigation won
   main.replaceChildren(page.node);

@@ -68,7 +68,7 @@ function counts(r) {
 
 function listingsSection(rows, url) {
   const params = url.searchParams;
-  const options = (values) => [...new Set(values)].sort();
+  const options = (values) => [...new Set(values)].filter(Boolean).sort();
   const select = (name, text, values, show) =>
     h('label', {}, text, ' ',
       h('select', {name},
@@ -109,7 +109,8 @@ function listingsSection(rows, url) {
       const next = active && !descending ? `-${c.key}` : c.key;
       return h('th', {scope: 'col', class: c.numeric ? 'num' : null,
                       'aria-sort': active ? (descending ? 'descending' : 'ascending') : null},
-        h('button', {type: 'button', onclick: () => setParam('sort', next)}, c.label,
+        h('button', {type: 'button', 'data-key': c.key,
+                     onclick: () => setParam('sort', next, c.key)}, c.label,
           h('span', {class: 'sr-only'}, active ? '' : ', sort'),
           active ? h('span', {'aria-hidden': 'true'}, descending ? ' ▼' : ' ▲') : null));
     }));
@@ -125,12 +126,15 @@ function listingsSection(rows, url) {
     ])));
     summary.textContent = `${number(shown.length)} of ${number(rows.length)} listings shown.`;
   };
-  const setParam = (name, value) => {
+  // `focusKey`: the column whose sort button was pressed; the header is
+  // redrawn, so focus goes to its new button, not back to the page's start.
+  const setParam = (name, value, focusKey) => {
     const next = new URL(location.href);
     if (value) next.searchParams.set(name, value);
     else next.searchParams.delete(name);
     navigate(next.pathname + next.search, {replace: true, rerender: false});
     draw();
+    if (focusKey) head.querySelector(`button[data-key="${focusKey}"]`)?.focus();
   };
   form.addEventListener('change', (e) => {
     const input = e.target;
