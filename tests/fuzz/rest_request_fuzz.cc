@@ -1,6 +1,7 @@
 // Fuzzes the gateway's HTTP-to-gRPC transcoding: the route match of a
 // method and path, the query string, the JSON body into the request
 // message, and the JSON the message prints back; errors become replies.
+// The web view sees the same path first, with an If-None-Match header.
 #include <fuzzer/FuzzedDataProvider.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
@@ -16,6 +17,7 @@
 #include "services/gateway/json_printer.h"
 #include "services/gateway/rest_message.h"
 #include "services/gateway/routes.h"
+#include "services/gateway/web_view.h"
 
 namespace {
 
@@ -48,6 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = in.ConsumeRandomLengthString(256);
   const std::string query = in.ConsumeRandomLengthString(256);
   const std::string body = in.ConsumeRemainingBytesAsString();
+
+  static const WebView* const kWebView = new WebView();
+  RestRequest web;
+  web.method = method;
+  web.headers["if-none-match"] = query;
+  kWebView->Serve(web, path);
 
   Routes().AllowedMethods(path);
   auto match = Routes().Find(method, path);
