@@ -31,7 +31,8 @@ export async function render(_, url) {
     const hits = answer.hits ?? [];
     results = section('Results',
       hits.length === 0 ? h('p', {role: 'status'}, `No market matches “${query}”.`)
-        : [h('p', {role: 'status'}, `${number(hits.length)} markets match “${query}”.`),
+        : [h('p', {role: 'status'},
+             `${number(hits.length)} ${hits.length === 1 ? 'market matches' : 'markets match'} “${query}”.`),
            table('Markets matching the search, best first', [
              {label: 'Market', rowHeader: true}, {label: 'Matched'}, {label: 'Kind'},
              {label: 'Country'}, {label: 'Score', numeric: true},

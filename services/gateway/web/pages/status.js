@@ -2,7 +2,7 @@
 // review what is still missing.
 import * as api from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {number, partOf, timestamp} from '../format.js';
+import {number, timestamp} from '../format.js';
 
 export async function render() {
   const status = await api.get('/v1/status');
@@ -24,9 +24,15 @@ export async function render() {
         {label: 'State'},
       ], reviews.map((r) => [
         pageLink(`/reviews/${r.year}`, `${r.year} review`),
-        partOf(r.missingOnlineCount, r.declaredOnlineCount),
-        partOf(r.missingPhysicalCount, r.declaredPhysicalCount),
-        r.complete ? 'Complete' : 'Incomplete',
+        missingOf(r.missingOnlineCount, r.declaredOnlineCount),
+        missingOf(r.missingPhysicalCount, r.declaredPhysicalCount),
+        r.complete ? 'Complete'
+          : r.declaredOnlineCount || r.declaredPhysicalCount ? 'Incomplete' : 'Unknown',
       ]))));
   return {title: 'Data status', node, dataVersion: status.dataVersion};
+}
+
+// What is missing can only be known against a declared count.
+function missingOf(missing, declared) {
+  return declared ? `${number(missing)} of ${number(declared)}` : 'Unknown (declared: not recorded)';
 }
