@@ -245,12 +245,15 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     response_->keep_alive(keep_alive_);
     response_->prepare_payload();
     Lowest().expires_after(options().body_timeout);
-    http::async_write(
-        stream_, *response_,
-        [self = this->shared_from_this()](beast::error_code ec, size_t) {
-          if (ec || !self->keep_alive_) return self->Close();
-          self->WaitForRequest();
-        });
+    http::async_write(stream_, *response_, ThenNextRequest());
+  }
+
+  // Completes a whole answer: on to the next request, or closed.
+  auto ThenNextRequest() {
+    return [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || !self->keep_alive_) return self->Close();
+      self->WaitForRequest();
+    };
   }
 
   // The head of `reply` without a body (for HEAD, and before a stream's
@@ -279,12 +282,7 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     }
     serializer_.emplace(*streamed_head_);
     Lowest().expires_after(options().body_timeout);
-    http::async_write_header(
-        stream_, *serializer_,
-        [self = this->shared_from_this()](beast::error_code ec, size_t) {
-          if (ec || !self->keep_alive_) return self->Close();
-          self->WaitForRequest();
-        });
+    http::async_write_header(stream_, *serializer_, ThenNextRequest());
   }
 
   // A body that comes in chunks (a file a backend streams): the head, then
