@@ -48,7 +48,7 @@ export function country(code) {
 // 'STANCE_COMMITS_TO_COOPERATE' -> 'Commits to cooperate' (the enum's own
 // prefix is dropped).
 const prefixes = ['MARKET_KIND_', 'INFRINGEMENT_TYPE_', 'STANCE_', 'STAKEHOLDER_TYPE_',
-                  'CHANGE_TYPE_', 'MATCH_RULE_', 'REVIEW_STATE_', 'CONFIDENCE_', 'CHANNEL_'];
+                  'CHANGE_TYPE_', 'MATCH_RULE_', 'MATCH_SCOPE_', 'REVIEW_STATE_', 'CONFIDENCE_', 'CHANNEL_'];
 export function label(value) {
   if (!value) return '—';
   let text = String(value);

@@ -32,14 +32,14 @@ export async function render([market]) {
         h('dt', {}, 'Operator'), h('dd', {}, operatorFacts(m, operator)),
         h('dt', {}, 'Domains'), h('dd', {}, (m.domains ?? []).length === 0 ? 'None recorded'
           : h('ul', {class: 'compact'}, m.domains.map((d) => h('li', {}, h('code', {}, d.pattern),
-              h('span', {class: 'muted'}, ` · ${label(d.scope.replace('MATCH_SCOPE_', 'MATCH_RULE_'))}`))))),
+              h('span', {class: 'muted'}, ` · ${label(d.scope)}`))))),
         (m.aliases ?? []).length ? [h('dt', {}, 'Also called'), h('dd', {}, m.aliases.join(', '))] : null)),
     section('Listings',
       table('Each review that listed this market', [
         {label: 'Review', rowHeader: true}, {label: 'Infringement'}, {label: 'First time'},
         {label: 'Years in a row', numeric: true}, {label: 'Source'},
       ], (history.listings ?? []).map((l) => [
-        pageLink(`/reviews/${id(l.name.split('/listings/')[0])}`, `${id(l.name.split('/listings/')[0])} review`),
+        reviewLink(l.name),
         (l.infringementTypes ?? []).map(label).join(', ') || '—',
         l.firstTime ? 'Yes' : l.relistedAfterGap ? 'Relisted after a gap' : 'No',
         number(l.consecutiveYears),
@@ -102,4 +102,10 @@ function operatorFacts(market, answer) {
       : h('span', {}, ', which also runs ',
           others.map((name, i) => [i ? ', ' : '', pageLink(`/markets/${id(name)}`, id(name))])),
   ];
+}
+
+// "reviews/2021/listings/aliexpress" -> a link to the 2021 review.
+function reviewLink(listingName) {
+  const year = listingName.split('/')[1];
+  return pageLink(`/reviews/${year}`, `${year} review`);
 }
