@@ -38,7 +38,7 @@ export async function render(_, url) {
     h('label', {for: 'screen-urls'}, 'URLs or hosts, one per line'),
     text,
     h('p', {id: 'screen-urls-help', class: 'muted'},
-      `Up to ${number(kMaxItems)} at a time; for more, use nmlctl screen-file.`),
+      `Up to ${number(kMaxItems)} at a time; for more, use nmlctl screen --file.`),
     h('label', {for: 'screen-file'}, 'Or load a text file'), file,
     h('fieldset', {},
       h('legend', {}, 'Screen against'),
