@@ -3,6 +3,7 @@
 #include <absl/strings/cord.h>
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <string>
@@ -202,6 +203,23 @@ absl::Status CheckAnswerSize(size_t answer_bytes, size_t max_answer_bytes,
                           "message (--max-message-bytes ",
                           max_answer_bytes,
                           "); nothing was written: send fewer rows per call"));
+}
+
+grpc::Status WithoutChannelDetail(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return status;
+  const std::string& message = status.error_message();
+  // gRPC 1.51's load-balancing and resolver failures; a server's own
+  // UNAVAILABLE ("database unavailable") names no address.
+  const bool channel = absl::StrContains(message, "last error:") ||
+                       absl::StrContains(message, "ipv4:") ||
+                       absl::StrContains(message, "ipv6:") ||
+                       absl::StrContains(message, "unix:") ||
+                       absl::StartsWith(message, "DNS resolution failed") ||
+                       absl::StartsWith(message, "empty address list");
+  if (!channel) return status;
+  spdlog::warn("backend unreachable: {}", BoundedMessage(message));
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "a backend service is unreachable; retry shortly");
 }
 
 }  // namespace nml::common

@@ -16,6 +16,14 @@ namespace nml::common {
 // "NOT_FOUND" for 5; "UNKNOWN" for numbers that are not gRPC codes.
 std::string_view GrpcCodeName(int code);
 
+// A call that reached no server fails UNAVAILABLE with gRPC's own text
+// ("failed to connect to all addresses; last error: UNKNOWN:
+// ipv4:10.0.0.7:50052: Connection refused"): right for the process that
+// dialled, an internal address to anyone beyond it. The gateway answers its
+// callers with this instead ("a backend service is unreachable; retry
+// shortly"), logging the original; every other status passes unchanged.
+grpc::Status WithoutChannelDetail(const grpc::Status& status);
+
 // The most a status message carries: one that echoes input is cut there
 // (at a character boundary, with "..."), so a huge input cannot make an
 // error too large for a client's header limit.

@@ -7,6 +7,8 @@
 
 #include <mutex>
 
+#include "common/status.h"
+
 namespace nml::gateway {
 
 namespace {
@@ -60,9 +62,10 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
       s.set_available(status.ok());
       s.set_code(status.error_code());
       if (!status.ok()) {
-        s.set_message(status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
-                          ? "deadline exceeded"
-                          : status.error_message());
+        s.set_message(
+            status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
+                ? "deadline exceeded"
+                : common::WithoutChannelDetail(status).error_message());
         clear();
         if (primary &&
             (status.error_code() == grpc::StatusCode::NOT_FOUND ||

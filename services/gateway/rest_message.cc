@@ -64,7 +64,8 @@ RestReply ErrorReply(const absl::Status& status) {
                     common::Std(status.message()));
 }
 
-RestReply ErrorReply(const grpc::Status& status, int http_status) {
+RestReply ErrorReply(const grpc::Status& backend_status, int http_status) {
+  const grpc::Status status = common::WithoutChannelDetail(backend_status);
   nlohmann::json details = nlohmann::json::array();
   google::rpc::Status rich;
   if (!status.error_details().empty() &&

@@ -66,7 +66,9 @@ RestReply ErrorReply(int grpc_code, std::string_view message,
                      int http_status = 0,
                      nlohmann::json details = nlohmann::json::array());
 RestReply ErrorReply(const absl::Status& status);
-// A backend's error, with the details it attached (google.rpc.ErrorInfo...).
+// A backend's error, with the details it attached (google.rpc.ErrorInfo...);
+// gRPC's own text for an unreachable backend is not passed on
+// (common::WithoutChannelDetail).
 RestReply ErrorReply(const grpc::Status& status, int http_status = 0);
 
 }  // namespace nml::gateway

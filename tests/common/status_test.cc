@@ -30,6 +30,34 @@ TEST(ToGrpcStatus, CutsAMessageThatEchoesHugeInputAtACharacter) {
       << status.error_message();
 }
 
+TEST(WithoutChannelDetail, HidesTheAddressOfAnUnreachableBackendOnly) {
+  for (const char* channel :
+       {"failed to connect to all addresses; last error: UNKNOWN: "
+        "ipv4:10.0.0.7:50052: Failed to connect to remote host: Connection "
+        "refused",
+        "connections to all backends failing; last error: UNKNOWN: "
+        "ipv4:127.0.0.1:50052: Connection refused",
+        "DNS resolution failed for nml-responses:50052: C-ares status is not "
+        "ARES_SUCCESS",
+        "empty address list: "}) {
+    const grpc::Status shown = common::WithoutChannelDetail(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, channel));
+    EXPECT_EQ(shown.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(shown.error_message(),
+              "a backend service is unreachable; retry shortly")
+        << channel;
+  }
+  // A server's own words, and other codes, pass unchanged.
+  const grpc::Status database(grpc::StatusCode::UNAVAILABLE,
+                              "database unavailable");
+  EXPECT_EQ(common::WithoutChannelDetail(database).error_message(),
+            "database unavailable");
+  const grpc::Status not_found(grpc::StatusCode::NOT_FOUND,
+                               "no market ipv4:1.2.3.4");
+  EXPECT_EQ(common::WithoutChannelDetail(not_found).error_message(),
+            "no market ipv4:1.2.3.4");
+}
+
 TEST(CheckNoNul, NamesThePathOfTheFirstStringWithANul) {
   listings::v1::ImportReviewRequest request;
   request.mutable_review()->set_year(2021);

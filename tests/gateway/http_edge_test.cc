@@ -543,5 +543,19 @@ TEST_F(HttpEdge, HeadGetsTheHeadOfGetAndNoBodyOnAKeptConnection) {
   EXPECT_TRUE(absl::EndsWith(answers[2], R"({"status":"ok"})"));
 }
 
+TEST_F(HttpEdge, AnUnreachableBackendIs503WithoutItsAddress) {
+  ASSERT_NO_FATAL_FAILURE(Start());  // nml-responses is not running
+  const auto r = RawHttp(port_, Get("/v1/responses"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  ExpectErrorShape(r, "unreachable backend");
+  EXPECT_TRUE(absl::StrContains(
+      r.body, "a backend service is unreachable; retry shortly"))
+      << r.body;
+  EXPECT_FALSE(absl::StrContains(r.body, "127.0.0.1")) << r.body;
+  EXPECT_FALSE(absl::StrContains(r.body, "ipv4")) << r.body;
+  // The operator still learns where: the gateway's log has gRPC's text.
+  EXPECT_TRUE(absl::StrContains(gateway().Stderr(), "backend unreachable"));
+}
+
 }  // namespace
 }  // namespace nml::gateway
