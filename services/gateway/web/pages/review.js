@@ -24,11 +24,11 @@ export async function render([year], url) {
     api.get(`/v1/reviews/${year}:report`),
     api.all(`/v1/reviews/${year}/listings`, 'listings'),
   ]);
-  const markets = await api.markets(listed.items.map((l) => l.market));
+  const countries = await marketCountries(report, listed.items);
   const rows = listed.items.map((l) => ({
     ...l,
     infringementTypes: l.infringementTypes ?? [],
-    countryCode: markets.get(l.market)?.countryCode ?? '',
+    countryCode: countries.get(l.market) ?? '',
   }));
   const r = report.review;
   if (!r) {
@@ -49,6 +49,23 @@ export async function render([year], url) {
     dataVersion: report.stats?.dataVersion ?? listed.dataVersion,
     responsesVersion: report.stances?.dataVersion,
   };
+}
+
+// Each listed market's country. The diff against the previous review names
+// every market of this one with its country, so usually no further call is
+// needed; markets it does not name (in a first review, or when the diff was
+// not answered) are read in batches.
+async function marketCountries(report, listings) {
+  const countries = new Map((report.diff?.changes ?? [])
+      .filter((c) => c.change !== 'CHANGE_TYPE_REMOVED')
+      .map((c) => [c.market, c.countryCode ?? '']));
+  const unknown = listings.map((l) => l.market).filter((m) => !countries.has(m));
+  if (unknown.length > 0) {
+    for (const [name, market] of await api.markets(unknown)) {
+      countries.set(name, market.countryCode ?? '');
+    }
+  }
+  return countries;
 }
 
 function counts(r) {
