@@ -321,13 +321,9 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     }
     Lowest().expires_after(options().body_timeout);
     if (!chunk.has_value()) {
-      return net::async_write(
-          stream_, http::make_chunk_last(),
-          [self = this->shared_from_this()](beast::error_code ec, size_t) {
-            self->body_.reset();
-            if (ec || !self->keep_alive_) return self->Close();
-            self->WaitForRequest();
-          });
+      body_.reset();  // the stream has ended; only its last chunk is left
+      return net::async_write(stream_, http::make_chunk_last(),
+                              ThenNextRequest());
     }
     if (chunk->empty()) return NextChunk();  // an empty chunk ends a body
     chunk_ = std::move(*chunk);
