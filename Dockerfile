@@ -21,7 +21,7 @@ FROM debian:bookworm-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libgrpc++1.51 libprotobuf32 libpqxx-6.4 libspdlog1.10 libfmt9 libre2-9 libpsl5 \
-      publicsuffix libidn2-0 libabsl20220623 libssl3 iso-codes \
+      publicsuffix libidn2-0 libabsl20220623 libssl3 iso-codes libicu72 \
       ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ /usr/local/bin/

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/text_fold.h"
 
 namespace nml::common {
 namespace {
@@ -38,7 +39,8 @@ bool IsValidId(std::string_view id) {
 std::string Slugify(std::string_view display_name) {
   std::string slug;
   bool dash = false;
-  for (const char c : display_name) {
+  // Transliterated, not truncated: "Galeria Pagé" is "galeria-page".
+  for (const char c : TransliterateToAscii(display_name)) {
     if (c == '\'') continue;  // "Amazon's" -> "amazons"
     if (absl::ascii_isalnum(c)) {
       if (dash && !slug.empty()) slug.push_back('-');

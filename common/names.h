@@ -15,7 +15,8 @@ namespace nml::common {
 bool IsValidId(std::string_view id);
 
 // An id from a display name: "Amazon's foreign domains" ->
-// "amazons-foreign-domains"; "" if nothing usable is left.
+// "amazons-foreign-domains", other scripts and accents transliterated
+// ("Galeria Pagé" -> "galeria-page"); "" if nothing usable is left.
 std::string Slugify(std::string_view display_name);
 
 // `base`, or the first of base-2, base-3, ... (cut to stay a valid id)

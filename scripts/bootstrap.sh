@@ -11,6 +11,8 @@ packages=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libpqxx-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev libre2-dev
   libpsl-dev publicsuffix libidn2-dev nlohmann-json3-dev libboost1.81-dev
+  # Unicode folding of names (accents, case) and transliterated ids
+  libicu-dev
   # an HTTP client for the tests
   libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev

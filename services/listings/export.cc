@@ -76,12 +76,33 @@ Row ListingRow(const Snapshot& s, const v1::Listing& l) {
           {"confidence", Confidence(l.confidence())}};
 }
 
+// "complete", "incomplete" or "unknown".
+std::string CompletenessWord(const v1::KindCompleteness& c) {
+  switch (c.state()) {
+    case v1::COMPLETENESS_COMPLETE:
+      return "complete";
+    case v1::COMPLETENESS_INCOMPLETE:
+      return "incomplete";
+    default:
+      return "unknown";
+  }
+}
+
+// The declared counts and an operator's declarations are what the import
+// reads back; the loaded counts and completeness are computed, for readers.
 Row ReviewRow(const v1::Review& r) {
-  return {{"year", absl::StrCat(r.year())},
-          {"online_count", Number(r.declared_online_count())},
-          {"physical_count", Number(r.declared_physical_count())},
-          {"published_date", common::DateText(r.published_on())},
-          {"source_url", r.source_url()}};
+  return {
+      {"year", absl::StrCat(r.year())},
+      {"online_count", Number(r.declared_online_count())},
+      {"physical_count", Number(r.declared_physical_count())},
+      {"published_date", common::DateText(r.published_on())},
+      {"source_url", r.source_url()},
+      {"online_complete_source_url", r.online_complete_source_url()},
+      {"physical_complete_source_url", r.physical_complete_source_url()},
+      {"online_loaded", absl::StrCat(r.online_count())},
+      {"physical_loaded", absl::StrCat(r.physical_count())},
+      {"online_completeness", CompletenessWord(r.online_completeness())},
+      {"physical_completeness", CompletenessWord(r.physical_completeness())}};
 }
 
 }  // namespace
@@ -148,7 +169,10 @@ absl::StatusOr<std::vector<google::api::HttpBody>> ExportData(
       request.table() == v1::EXPORT_TABLE_LISTINGS
           ? "year,name,kind,country,city,operator,infringement,"
             "first_listed_year,domains,source_url,confidence"
-          : "year,online_count,physical_count,published_date,source_url",
+          : "year,online_count,physical_count,published_date,source_url,"
+            "online_complete_source_url,physical_complete_source_url,"
+            "online_loaded,physical_loaded,online_completeness,"
+            "physical_completeness",
       rows, ndjson);
 }
 

@@ -81,12 +81,16 @@ absl::StatusOr<Plan<v1::ImportReviewResponse>> PlanImportReview(
     year = *parsed;
   }
   if (auto st = CheckReviewYear(year, "review.year"); !st.ok()) return st;
-  if (auto st = ValidateReviewFields(in, "review"); !st.ok()) return st;
 
   Plan<v1::ImportReviewResponse> plan;
   ChangeSet& changes = plan.changes;
   changes.is_import = true;
   auto& response = plan.response;
+  // A problem of the review's own fields is reported like a row's (row -1),
+  // and every row is still checked: one answer lists every problem.
+  if (auto st = ValidateReviewFields(in, "review"); !st.ok()) {
+    AddProblem(response, -1, common::Std(st.message()));
+  }
   // The markets as the import goes (rows may update one more than once).
   std::vector<v1::Market> markets = current.markets;
 

@@ -1,11 +1,14 @@
 #include "services/listings/market_names.h"
 
+#include <absl/container/flat_hash_set.h>
 #include <absl/strings/ascii.h>
+#include <absl/strings/str_join.h>
 
 #include <array>
 
 #include "common/parentheticals.h"
 #include "common/strings.h"
+#include "common/text_fold.h"
 
 namespace nml::listings {
 
@@ -22,7 +25,8 @@ std::string NormalizeName(std::string_view name) {
     }
     spaced.push_back(name[i]);
   }
-  std::string lower = absl::AsciiStrToLower(spaced);
+  // Accents and case by Unicode's rules: "Pagé" and "PAGE" are "page".
+  std::string lower = common::FoldForMatching(spaced);
   // Possessive "'s" goes before punctuation is dropped.
   for (size_t pos; (pos = lower.find("'s")) != std::string::npos;) {
     lower.erase(pos, 2);
@@ -42,6 +46,29 @@ std::string NormalizeName(std::string_view name) {
     if (c != ' ') compact.push_back(c);
   }
   return compact;
+}
+
+std::string OperatorCoreName(std::string_view name) {
+  // Legal forms and corporate words that sources add or leave out.
+  static const absl::flat_hash_set<std::string_view> kLegalForm = {
+      "ab",           "ag",      "bv",    "co",      "company",  "corp",
+      "corporation",  "gmbh",    "group", "holding", "holdings", "inc",
+      "incorporated", "limited", "llc",   "ltd",     "nv",       "plc",
+      "pte",          "pty",     "sa",    "sarl",    "spa",      "srl"};
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : common::FoldForMatching(name) + " ") {
+    if (absl::ascii_isalnum(c) || static_cast<unsigned char>(c) >= 0x80) {
+      word.push_back(c);
+    } else if (c != '\'' && c != '.' && !word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  while (words.size() > 1 && kLegalForm.contains(words.back())) {
+    words.pop_back();
+  }
+  return absl::StrJoin(words, "");
 }
 
 NameParts SplitName(std::string_view name) {

@@ -55,6 +55,8 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
         TimeUtil::MicrosecondsToTimestamp(row[11].as<int64_t>());
     *r.mutable_update_time() =
         TimeUtil::MicrosecondsToTimestamp(row[12].as<int64_t>());
+    r.set_online_complete_source_url(row[13].as<std::string>());
+    r.set_physical_complete_source_url(row[14].as<std::string>());
   }
   for (const auto& row : tx.exec_prepared("load_operators")) {
     v1::Operator& o = data.operators.emplace_back();
@@ -195,7 +197,9 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
                      r.declared_online_count(), r.declared_physical_count(),
                      static_cast<int>(r.state()), r.source_url(),
                      r.comment_docket_id(), std::stoll(r.etag()),
-                     ToMicros(r.create_time()), ToMicros(r.update_time()));
+                     ToMicros(r.create_time()), ToMicros(r.update_time()),
+                     r.online_complete_source_url(),
+                     r.physical_complete_source_url());
   }
   if (!c.delete_listings.empty()) {
     Json keys = Json::array();
@@ -250,7 +254,9 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "declared_online_count, declared_physical_count, state, source_url, "
       "comment_docket_id, revision, " +
           common::MicrosSql("create_time") + ", " +
-          common::MicrosSql("update_time") + " FROM reviews ORDER BY year");
+          common::MicrosSql("update_time") +
+          ", online_complete_source_url, physical_complete_source_url "
+          "FROM reviews ORDER BY year");
   c.prepare("load_operators",
             "SELECT id, display_name, to_json(aliases)::text, country_code, "
             "revision, " +
@@ -326,11 +332,15 @@ void PgListingsStore::PrepareStatements(pqxx::connection& c) {
       "upsert_review",
       "INSERT INTO reviews (year, title, published_on, declared_online_count, "
       "declared_physical_count, state, source_url, comment_docket_id, "
-      "revision, "
-      "create_time, update_time) VALUES ($1, $2, NULLIF($3, '')::date, $4, $5, "
-      "$6, $7, $8, $9, " +
+      "revision, create_time, update_time, online_complete_source_url, "
+      "physical_complete_source_url) VALUES ($1, $2, NULLIF($3, '')::date, "
+      "$4, $5, $6, $7, $8, $9, " +
           common::FromMicrosSql(10) + ", " + common::FromMicrosSql(11) +
-          ") ON CONFLICT (year) DO UPDATE SET title = EXCLUDED.title, "
+          ", $12, $13) ON CONFLICT (year) DO UPDATE SET title = "
+          "EXCLUDED.title, "
+          "online_complete_source_url = EXCLUDED.online_complete_source_url, "
+          "physical_complete_source_url = "
+          "EXCLUDED.physical_complete_source_url, "
           "published_on = EXCLUDED.published_on, "
           "declared_online_count = EXCLUDED.declared_online_count, "
           "declared_physical_count = EXCLUDED.declared_physical_count, "

@@ -186,9 +186,13 @@ absl::Status ValidateReviewFields(const v1::Review& review,
   if (!v1::ReviewState_IsValid(review.state())) {
     return FieldError(field + ".state", "is not a review state");
   }
-  if (auto st = CheckUrl(review.source_url(), field + ".source_url", false);
-      !st.ok()) {
-    return st;
+  for (const auto& [url, name] :
+       {std::pair{&review.source_url(), ".source_url"},
+        std::pair{&review.online_complete_source_url(),
+                  ".online_complete_source_url"},
+        std::pair{&review.physical_complete_source_url(),
+                  ".physical_complete_source_url"}}) {
+    if (auto st = CheckUrl(*url, field + name, false); !st.ok()) return st;
   }
   return CheckText(review.comment_docket_id(), field + ".comment_docket_id",
                    100, false);
@@ -270,6 +274,9 @@ v1::Review StoredReviewFields(const v1::Review& review) {
   stored.set_state(review.state());
   stored.set_source_url(review.source_url());
   stored.set_comment_docket_id(review.comment_docket_id());
+  stored.set_online_complete_source_url(review.online_complete_source_url());
+  stored.set_physical_complete_source_url(
+      review.physical_complete_source_url());
   return stored;
 }
 

@@ -383,6 +383,15 @@ absl::Status GetMarketHistory(const Snapshot& s,
     response.set_first_year(listed.front());
     response.set_last_year(listed.back());
   }
+  for (const v1::Review& review : s.reviews()) {
+    const StatusAnswer answer =
+        s.StatusIn(review.year(), market_id, market->kind());
+    v1::ReviewListingStatus* status = response.add_review_statuses();
+    status->set_year(review.year());
+    status->set_status(answer.status);
+    status->set_rule(answer.rule);
+    status->set_reason(answer.reason);
+  }
   response.set_data_version(s.version());
   return absl::OkStatus();
 }
@@ -425,15 +434,30 @@ absl::Status DiffReviews(const Snapshot& s,
       change.set_kind(market->kind());
       change.set_country_code(market->country_code());
     }
+    const v1::MarketKind kind =
+        market != nullptr ? market->kind() : v1::MARKET_KIND_ONLINE;
     if (in.first && in.second) {
       change.set_change(v1::CHANGE_TYPE_RETAINED);
+      change.set_reason("listed in both reviews");
     } else if (in.first) {
-      change.set_change(v1::CHANGE_TYPE_REMOVED);
+      // Absent from the target: removed only if the target says so.
+      const StatusAnswer target_status = s.StatusIn(target->year(), id, kind);
+      change.set_change(target_status.status == v1::LISTING_STATUS_NOT_LISTED
+                            ? v1::CHANGE_TYPE_REMOVED
+                            : v1::CHANGE_TYPE_NOT_LOADED);
+      change.set_reason(target_status.reason);
     } else {
+      // New in the target: added or relisted only if the base says so.
+      const StatusAnswer base_status = s.StatusIn(base->year(), id, kind);
       const auto years = s.ListedYears(id);
-      change.set_change(!years.empty() && years.front() < base->year()
-                            ? v1::CHANGE_TYPE_RELISTED
-                            : v1::CHANGE_TYPE_ADDED);
+      if (base_status.status != v1::LISTING_STATUS_NOT_LISTED) {
+        change.set_change(v1::CHANGE_TYPE_NOT_LOADED);
+      } else if (!years.empty() && years.front() < base->year()) {
+        change.set_change(v1::CHANGE_TYPE_RELISTED);
+      } else {
+        change.set_change(v1::CHANGE_TYPE_ADDED);
+      }
+      change.set_reason(base_status.reason);
     }
     switch (change.change()) {
       case v1::CHANGE_TYPE_ADDED:
@@ -447,6 +471,9 @@ absl::Status DiffReviews(const Snapshot& s,
         break;
       case v1::CHANGE_TYPE_RELISTED:
         response.set_relisted_count(response.relisted_count() + 1);
+        break;
+      case v1::CHANGE_TYPE_NOT_LOADED:
+        response.set_not_loaded_count(response.not_loaded_count() + 1);
         break;
       default:
         break;
@@ -464,6 +491,11 @@ absl::Status DiffReviews(const Snapshot& s,
   response.set_base_year(base->year());
   response.set_target_year(target->year());
   response.set_incomplete_data(!base->complete() || !target->complete());
+  for (const v1::MarketKind kind :
+       {v1::MARKET_KIND_ONLINE, v1::MARKET_KIND_PHYSICAL}) {
+    *response.add_base_completeness() = CompletenessOf(*base, kind);
+    *response.add_target_completeness() = CompletenessOf(*target, kind);
+  }
   response.set_data_version(s.version());
   return absl::OkStatus();
 }
@@ -498,10 +530,9 @@ absl::Status GetReviewStats(const Snapshot& s,
   const v1::Review* review = s.FindReview(*year);
   if (review == nullptr) return NotFound(request.name());
   *response.mutable_review() = *review;
-  std::map<std::string, int> kinds, countries, operators, types;
+  std::map<std::string, int> countries, operators, types;
   std::map<std::string, std::string> labels;
   for (const v1::Listing* listing : s.ListingsOf(*year)) {
-    ++kinds[v1::MarketKind_Name(listing->market_kind())];
     const v1::Market* market =
         s.FindMarket(*ParseMarketName(listing->market()));
     ++countries[market ? market->country_code() : ""];
@@ -526,7 +557,16 @@ absl::Status GetReviewStats(const Snapshot& s,
       response.set_relisted_count(response.relisted_count() + 1);
     }
   }
-  AddCounts(kinds, labels, response.mutable_by_kind());
+  // Both kinds, each with its declared count and completeness.
+  for (const v1::MarketKind kind :
+       {v1::MARKET_KIND_ONLINE, v1::MARKET_KIND_PHYSICAL}) {
+    const v1::KindCompleteness& c = CompletenessOf(*review, kind);
+    v1::KeyCount* kc = response.add_by_kind();
+    kc->set_key(v1::MarketKind_Name(kind));
+    kc->set_count(c.loaded_count());
+    kc->set_declared_count(c.declared_count());
+    kc->set_completeness(c.state());
+  }
   AddCounts(countries, labels, response.mutable_by_country());
   AddCounts(operators, labels, response.mutable_by_operator());
   AddCounts(types, labels, response.mutable_by_infringement_type());

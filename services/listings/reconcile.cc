@@ -175,6 +175,9 @@ void OperatorResolver::Index(const v1::Operator& op) {
     if (const std::string normalized = NormalizeName(n); !normalized.empty()) {
       by_name_.emplace("n:" + normalized, std::pair{position, op.name()});
     }
+    if (const std::string core = OperatorCoreName(n); !core.empty()) {
+      by_name_.emplace("c:" + core, std::pair{position, op.name()});
+    }
   }
 }
 
@@ -182,16 +185,16 @@ std::string OperatorResolver::Resolve(const std::string& display_name,
                                       const std::string& country,
                                       absl::Time now, int& created) {
   const std::string normalized = NormalizeName(display_name);
-  const std::pair<size_t, std::string>* first = nullptr;
+  const std::string core = OperatorCoreName(display_name);
+  // The most exact rule that matches decides: the same spelling, then the
+  // same normalised name, then the same name without its legal form.
   for (const std::string& key :
        {"l:" + LowerTrim(display_name),
-        normalized.empty() ? std::string() : "n:" + normalized}) {
+        normalized.empty() ? std::string() : "n:" + normalized,
+        core.empty() ? std::string() : "c:" + core}) {
     const auto it = by_name_.find(key);
-    if (it != by_name_.end() && (!first || it->second.first < first->first)) {
-      first = &it->second;
-    }
+    if (it != by_name_.end()) return it->second.second;
   }
-  if (first != nullptr) return first->second;
   v1::Operator op;
   op.set_name(OperatorName(UniqueId(Slugify(display_name), ids_)));
   op.set_display_name(std::string(absl::StripAsciiWhitespace(display_name)));

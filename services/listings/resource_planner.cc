@@ -70,7 +70,8 @@ absl::StatusOr<Plan<v1::UpdateReviewResponse>> PlanUpdateReview(
           request.update_mask(), request.review(),
           {"title", "published_on", "declared_online_count",
            "declared_physical_count", "state", "source_url",
-           "comment_docket_id"},
+           "comment_docket_id", "online_complete_source_url",
+           "physical_complete_source_url"},
           updated);
       !st.ok()) {
     return st;

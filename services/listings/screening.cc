@@ -45,6 +45,61 @@ const v1::Review* InForceOn(const Snapshot& s, const nml::type::v1::Date& day) {
   return in_force;
 }
 
+// LISTED, NOT_LISTED or UNKNOWN for a screened host, and the rule: a
+// missing listing proves "not listed" only where the review's online list is
+// complete, or where a source reports every market the host matched first
+// listed after the review.
+void DecideScreenStatus(const Snapshot& s, int year,
+                        const std::vector<const v1::Market*>& unlisted,
+                        const v1::ScreenOptions& options,
+                        v1::ScreenResult& result) {
+  const v1::Review* review = s.FindReview(year);
+  if (review == nullptr) return;
+  *result.mutable_online_completeness() = review->online_completeness();
+  if (result.matches_size() > 0) {
+    result.set_status(v1::LISTING_STATUS_LISTED);
+    result.set_status_rule(v1::STATUS_RULE_LISTING_RECORDED);
+    result.set_status_reason(absl::StrCat(
+        "listed: ", result.matches(0).market_display_name(), " (",
+        result.matches(0).pattern(), ") in the ", year, " review"));
+    return;
+  }
+  StatusAnswer answer =
+      DecideStatus(year, review, v1::MARKET_KIND_ONLINE, false, 0);
+  if (answer.status != v1::LISTING_STATUS_NOT_LISTED && !unlisted.empty()) {
+    // Every market the host belongs to first listed later?
+    std::vector<std::string> reasons;
+    for (const v1::Market* market : unlisted) {
+      const StatusAnswer one =
+          s.StatusIn(year, *ParseMarketName(market->name()), market->kind());
+      if (one.status != v1::LISTING_STATUS_NOT_LISTED) {
+        reasons.clear();
+        break;
+      }
+      reasons.push_back(absl::StrCat(market->display_name(), ": ", one.reason));
+    }
+    if (!reasons.empty()) {
+      answer = {v1::LISTING_STATUS_NOT_LISTED,
+                v1::STATUS_RULE_FIRST_LISTED_LATER,
+                absl::StrJoin(reasons, "; ")};
+    }
+  }
+  if (answer.status == v1::LISTING_STATUS_UNKNOWN &&
+      options.definitive_only()) {
+    result.mutable_error()->set_code(
+        static_cast<int>(absl::StatusCode::kFailedPrecondition));
+    result.mutable_error()->set_message(
+        absl::StrCat("no definitive answer: ", answer.reason));
+    return;
+  }
+  result.set_status(answer.status);
+  result.set_status_rule(answer.rule);
+  result.set_status_reason(absl::StrCat(
+      answer.status == v1::LISTING_STATUS_NOT_LISTED ? "not listed: "
+                                                     : "unknown: ",
+      answer.reason));
+}
+
 void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
                const v1::ScreenOptions& options, v1::ScreenResult& result) {
   result.set_input(item.input());
@@ -89,12 +144,17 @@ void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
   }
   result.set_host(canonical->host);
   result.set_registrable_domain(canonical->registrable_domain);
-  if (canonical->is_ip) return;
+  if (canonical->is_ip) {
+    DecideScreenStatus(s, year, {}, options, result);
+    return;
+  }
 
   std::set<std::string> seen_markets;
+  std::vector<const v1::Market*> unlisted;  // matched a domain, not listed
   auto add_match = [&](const v1::Market& market, v1::MatchRule rule,
                        const std::string& pattern) {
     if (!seen_markets.insert(market.name()).second) return;
+    unlisted.push_back(&market);
     const std::string id = *ParseMarketName(market.name());
     if (s.FindListing(year, id) != nullptr) {
       v1::ScreenMatch* match = result.add_matches();
@@ -104,6 +164,7 @@ void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
       match->set_rule(rule);
       match->set_pattern(pattern);
       match->set_operator_(market.operator_());
+      unlisted.pop_back();
       return;
     }
     if (!options.operator_rollup() || market.operator_().empty()) return;
@@ -151,6 +212,7 @@ void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,
     if (dot == std::string_view::npos) break;
     candidate.remove_prefix(dot + 1);
   }
+  DecideScreenStatus(s, year, unlisted, options, result);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "services/listings/snapshot.h"
 
+#include <absl/strings/str_cat.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "common/parentheticals.h"
+#include "services/listings/completeness.h"
 #include "services/listings/market_names.h"
 
 namespace nml::listings {
@@ -49,30 +52,15 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
     std::sort(market_years.begin(), market_years.end());
   }
 
-  // Derived listing fields, over the years that have data.
   for (v1::Listing& listing : s->listings_) {
     const auto key = *ParseListingName(listing.name());
-    const auto& listed = s->years_by_market_[key.market_id];
-    const auto year_pos =
-        std::lower_bound(s->years_.begin(), s->years_.end(), key.year);
-    const bool listed_before = !listed.empty() && listed.front() < key.year;
-    bool listed_in_previous = false;
-    int consecutive = 1;
-    for (auto it = year_pos; it != s->years_.begin();) {
-      --it;
-      if (!std::binary_search(listed.begin(), listed.end(), *it)) break;
-      if (it == year_pos - 1) listed_in_previous = true;
-      ++consecutive;
-    }
-    listing.set_consecutive_years(consecutive);
-    listing.set_relisted_after_gap(listed_before && !listed_in_previous);
     if (const v1::Market* market = s->FindMarket(key.market_id)) {
       listing.set_market_display_name(market->display_name());
       listing.set_market_kind(market->kind());
     }
   }
 
-  // Reviews with their recorded counts and completeness.
+  // Reviews with their loaded counts and completeness per kind.
   s->reviews_ = d.reviews;
   std::sort(s->reviews_.begin(), s->reviews_.end(),
             [](const auto& a, const auto& b) { return a.year() < b.year(); });
@@ -91,38 +79,75 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
         std::max(0, review.declared_online_count() - online));
     review.set_missing_physical_count(
         std::max(0, review.declared_physical_count() - physical));
-    review.set_complete(review.declared_online_count() > 0 &&
-                        review.declared_physical_count() > 0 &&
-                        review.declared_online_count() == online &&
-                        review.declared_physical_count() == physical);
+    *review.mutable_online_completeness() =
+        ComputeCompleteness(review, v1::MARKET_KIND_ONLINE, online);
+    *review.mutable_physical_completeness() =
+        ComputeCompleteness(review, v1::MARKET_KIND_PHYSICAL, physical);
+    review.set_complete(
+        review.online_completeness().state() == v1::COMPLETENESS_COMPLETE &&
+        review.physical_completeness().state() == v1::COMPLETENESS_COMPLETE);
   }
 
-  // first_time only where the data can tell (see Listing.first_time).
-  std::map<std::string, int> reported_first;  // market id -> earliest
+  // The earliest first year a source reports for each market.
   for (const v1::Listing& listing : s->listings_) {
     if (listing.reported_first_year() == 0) continue;
-    int& first = reported_first[*ParseMarketName(listing.market())];
+    int& first = s->reported_first_[*ParseMarketName(listing.market())];
     if (first == 0 || listing.reported_first_year() < first) {
       first = listing.reported_first_year();
     }
   }
+
+  // Derived listing fields, over the years that have data; a review
+  // without a listing of the market breaks a run for certain only where it
+  // does NOT_LIST it (see Listing.consecutive_years).
   for (v1::Listing& listing : s->listings_) {
     const auto key = *ParseListingName(listing.name());
     const auto& listed = s->years_by_market_[key.market_id];
-    const auto reported = reported_first.find(key.market_id);
-    if (listed.front() < key.year ||
-        (reported != reported_first.end() && reported->second < key.year)) {
+    const v1::MarketKind kind = listing.market_kind();
+    const auto year_pos =
+        std::lower_bound(s->years_.begin(), s->years_.end(), key.year);
+    const bool listed_before = !listed.empty() && listed.front() < key.year;
+    int consecutive = 1;
+    int run_start = key.year;
+    bool gap_before = false;
+    for (auto it = year_pos; it != s->years_.begin();) {
+      --it;
+      if (!std::binary_search(listed.begin(), listed.end(), *it)) {
+        gap_before = it == year_pos - 1 &&
+                     s->StatusIn(*it, key.market_id, kind).status ==
+                         v1::LISTING_STATUS_NOT_LISTED;
+        break;
+      }
+      ++consecutive;
+      run_start = *it;
+    }
+    // The whole run only if the loaded review before it settles "not
+    // listed" (or, before the first loaded review, the source's first year).
+    const auto before_run =
+        std::lower_bound(s->years_.begin(), s->years_.end(), run_start);
+    const bool exact =
+        s->StatusIn(before_run == s->years_.begin() ? run_start - 1
+                                                    : *(before_run - 1),
+                    key.market_id, kind)
+            .status == v1::LISTING_STATUS_NOT_LISTED;
+    listing.set_consecutive_years(consecutive);
+    listing.set_consecutive_years_exact(exact);
+    listing.set_relisted_after_gap(listed_before && gap_before);
+  }
+
+  // first_time only where the data can tell (see Listing.first_time).
+  for (v1::Listing& listing : s->listings_) {
+    const auto key = *ParseListingName(listing.name());
+    const auto& listed = s->years_by_market_[key.market_id];
+    const int reported = s->ReportedFirstYear(key.market_id);
+    if (listed.front() < key.year || (reported != 0 && reported < key.year)) {
       listing.set_first_time(false);
-    } else if (reported != reported_first.end() &&
-               reported->second == key.year) {
+    } else if (reported == key.year) {
       listing.set_first_time(true);
     } else if (const v1::Review* previous = s->FindReview(key.year - 1);
                previous != nullptr &&
-               (listing.market_kind() == v1::MARKET_KIND_PHYSICAL
-                    ? previous->declared_physical_count() > 0 &&
-                          previous->missing_physical_count() == 0
-                    : previous->declared_online_count() > 0 &&
-                          previous->missing_online_count() == 0)) {
+               CompletenessOf(*previous, listing.market_kind()).state() ==
+                   v1::COMPLETENESS_COMPLETE) {
       // The review before lists every market of this kind, not this one.
       listing.set_first_time(true);
     }
@@ -142,6 +167,18 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
     for (const std::string& alias : market.aliases()) add_name(alias);
   }
   return s;
+}
+
+int Snapshot::ReportedFirstYear(std::string_view market_id) const {
+  const auto it = reported_first_.find(market_id);
+  return it == reported_first_.end() ? 0 : it->second;
+}
+
+StatusAnswer Snapshot::StatusIn(int year, std::string_view market_id,
+                                v1::MarketKind kind) const {
+  return DecideStatus(year, FindReview(year), kind,
+                      FindListing(year, market_id) != nullptr,
+                      ReportedFirstYear(market_id));
 }
 
 const v1::Review* Snapshot::FindReview(int year) const {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "services/listings/completeness.h"
 #include "services/listings/model.h"
 
 namespace nml::listings {
@@ -48,6 +49,12 @@ class Snapshot final {
   // Years that list the market, ascending.
   std::vector<int> ListedYears(std::string_view market_id) const;
   std::vector<const v1::Listing*> ListingsOf(int year) const;
+  // The earliest first year a source reports for the market, 0 if none.
+  int ReportedFirstYear(std::string_view market_id) const;
+  // Whether the `year` review lists the market (of `kind`), and why: see
+  // DecideStatus. UNKNOWN when no such review is recorded.
+  StatusAnswer StatusIn(int year, std::string_view market_id,
+                        v1::MarketKind kind) const;
   std::vector<const v1::Market*> MarketsOfOperator(
       std::string_view operator_name) const;
 
@@ -86,6 +93,7 @@ class Snapshot final {
   std::map<std::string, size_t, std::less<>> operator_index_;
   std::map<std::pair<int, std::string>, size_t, std::less<>> listing_index_;
   std::map<std::string, std::vector<int>, std::less<>> years_by_market_;
+  std::map<std::string, int, std::less<>> reported_first_;
   std::unordered_map<std::string, DomainRuleRef> domains_;
   std::vector<SearchName> search_names_;
 };

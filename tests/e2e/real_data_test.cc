@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -134,15 +135,37 @@ TEST_F(RealData, AnImportReportsEveryProblemThenReconcilesInEitherOrder) {
       Nmlctl({"import", DataWith(std::string(kGoodRows) + kBadRows)});
   EXPECT_EQ(refused.exit_status, 1);
   EXPECT_TRUE(absl::StrContains(refused.err,
-                                "markets.csv:248: country 'Atlantis': "
+                                "markets.csv:283: country 'Atlantis': "
                                 "'Atlantis' is not a known country"))
       << refused.err;
   EXPECT_TRUE(absl::StrContains(refused.err,
-                                "markets.csv:249: kind 'offline': is not "
+                                "markets.csv:284: kind 'offline': is not "
                                 "online or physical"))
       << refused.err;
   EXPECT_TRUE(absl::StrContains(refused.err, "2 problems; nothing written"))
       << refused.err;
+  EXPECT_EQ(Get("/v1/status")["dataVersion"], before["dataVersion"]);
+
+  // A problem of review_counts.csv does not hide those of markets.csv:
+  // both files' problems, each at its line, with and without
+  // --validate-only.
+  std::string counts = ReadAll(dir_.File("review_counts.csv"));
+  counts = absl::StrReplaceAll(
+      counts, {{"http://www.buenosairesherald.com", "ftp://example.org"}});
+  std::ofstream(dir_.File("review_counts.csv")) << counts;
+  for (const bool validate_only : {false, true}) {
+    std::vector<std::string> args{"import", dir_.path()};
+    if (validate_only) args.insert(args.begin() + 1, "--validate-only");
+    const auto both = Nmlctl(args);
+    EXPECT_EQ(both.exit_status, 1);
+    EXPECT_TRUE(absl::StrContains(
+        both.err, "review_counts.csv:14: source_url 'ftp://example.org/"))
+        << both.err;
+    EXPECT_TRUE(absl::StrContains(both.err, "markets.csv:283: country"))
+        << both.err;
+    EXPECT_TRUE(absl::StrContains(both.err, "3 problems; nothing written"))
+        << both.err;
+  }
   EXPECT_EQ(Get("/v1/status")["dataVersion"], before["dataVersion"]);
 
   // --validate-only: the plan, its reconciliations, nothing written.
@@ -157,12 +180,12 @@ TEST_F(RealData, AnImportReportsEveryProblemThenReconcilesInEitherOrder) {
   // Each automatic reconciliation with its rule, in both orders.
   EXPECT_TRUE(absl::StrContains(
       imported.out,
-      "markets.csv:244: 'rarbg.to' -> markets/rarbg ('RARBG') by HOST_NAME: "
+      "markets.csv:279: 'rarbg.to' -> markets/rarbg ('RARBG') by HOST_NAME: "
       "the row's name is the market's domain rarbg.to"))
       << imported.out;
   EXPECT_TRUE(absl::StrContains(
       imported.out,
-      "markets.csv:246: 'Example Pirate' -> markets/example-pirate-to "
+      "markets.csv:281: 'Example Pirate' -> markets/example-pirate-to "
       "('example-pirate.to') by HOST_NAME: the row's domain "
       "example-pirate.to is the market's name"))
       << imported.out;
@@ -240,6 +263,228 @@ TEST_F(RealData, FirstTimeIsWhatTheDataCanTell) {
   // Only Amazon's foreign domains, whose source says 2019 was its first.
   EXPECT_EQ(stats["firstTimeCount"], 1);
   EXPECT_GT(stats["firstTimeUnknownCount"].get<int>(), 40);
+}
+
+// Issue 26: a row nml lacks is unknown, not absent. 2021's online list is
+// whole (42 of 42), its physical list 12 of 35; 2022's are 26 of 39 and 12
+// of 33.
+TEST_F(RealData, ADiffClaimsNoRemovalOrAdditionAnIncompleteListCannotProve) {
+  const json diff = Get("/v1/reviews:diff?baseYear=2021&targetYear=2022");
+  std::map<std::string, json> by_name;
+  for (const json& c : diff["changes"]) by_name[c["market"]] = c;
+  EXPECT_FALSE(diff.contains("removedCount")) << "no REMOVED: 2022 incomplete";
+  for (const json& c : diff["changes"]) {
+    const std::string type = c["change"];
+    EXPECT_NE(type, "CHANGE_TYPE_REMOVED") << c.dump();
+    // Added needs the base's list of the kind complete: online only.
+    if (type == "CHANGE_TYPE_ADDED" || type == "CHANGE_TYPE_RELISTED") {
+      EXPECT_EQ(c["kind"], "MARKET_KIND_ONLINE") << c.dump();
+    }
+    EXPECT_FALSE(c.value("reason", "").empty()) << c.dump();
+  }
+  // In 2021, no 2022 row: unknown, with the list that cannot tell.
+  const json& bukalapak = by_name["markets/bukalapak"];
+  EXPECT_EQ(bukalapak["change"], "CHANGE_TYPE_NOT_LOADED");
+  EXPECT_EQ(bukalapak["reason"],
+            "not among the 26 of 39 online markets loaded for the 2022 "
+            "review");
+  // New in 2022's rows, but 2021's physical list is 12 of 35.
+  const json& mbk = by_name["markets/mbk-center"];
+  EXPECT_EQ(mbk["change"], "CHANGE_TYPE_NOT_LOADED");
+  EXPECT_EQ(mbk["reason"],
+            "not among the 12 of 35 physical markets loaded for the 2021 "
+            "review");
+  EXPECT_GT(diff["notLoadedCount"].get<int>(), 20);
+  EXPECT_EQ(diff["baseCompleteness"][0]["state"], "COMPLETENESS_COMPLETE");
+  EXPECT_EQ(diff["targetCompleteness"][0]["state"], "COMPLETENESS_INCOMPLETE");
+
+  // nmlctl says the same, over gRPC.
+  const auto text = Nmlctl({"diff", "2021", "2022"});
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_FALSE(absl::StrContains(text.out, "\nREMOVED")) << text.out;
+  EXPECT_TRUE(absl::StrContains(text.out, "removed 0,")) << text.out;
+  EXPECT_TRUE(absl::StrContains(
+      text.out, "2022 online list not complete: 26 of 39 online markets "
+                "loaded"))
+      << text.out;
+}
+
+TEST_F(RealData, ScreeningSaysUnknownWhereTheOnlineListIsIncomplete) {
+  const auto screen = [&](const json& options) {
+    return Post("/v1/domains:screen",
+                {{"items", {{{"input", "aliexpress.com"}},
+                            {{"input", "https://example.org/shop"}},
+                            {{"input", "www.taobao.com"}}}},
+                 {"options", options}})["results"];
+  };
+  // 2021: online 42 of 42, so a host with no listing is NOT_LISTED.
+  const json y2021 = screen({{"reviewYear", 2021}});
+  EXPECT_EQ(y2021[0]["status"], "LISTING_STATUS_LISTED");
+  EXPECT_EQ(y2021[1]["status"], "LISTING_STATUS_NOT_LISTED");
+  EXPECT_EQ(y2021[1]["statusRule"], "STATUS_RULE_COMPLETE_LIST");
+  // 2024: 23 of 38 online loaded. example.org is UNKNOWN, with the
+  // coverage; taobao.com is listed; aliexpress.com (no 2024 row) unknown.
+  const json y2024 = screen({{"reviewYear", 2024}});
+  EXPECT_EQ(y2024[1]["status"], "LISTING_STATUS_UNKNOWN");
+  EXPECT_EQ(y2024[1]["statusRule"], "STATUS_RULE_LIST_INCOMPLETE");
+  EXPECT_EQ(y2024[1]["statusReason"],
+            "unknown: not among the 23 of 38 online markets loaded for the "
+            "2024 review");
+  EXPECT_EQ(y2024[1]["onlineCompleteness"]["loadedCount"], 23);
+  EXPECT_EQ(y2024[1]["onlineCompleteness"]["declaredCount"], 38);
+  EXPECT_EQ(y2024[0]["status"], "LISTING_STATUS_UNKNOWN");
+  EXPECT_EQ(y2024[2]["status"], "LISTING_STATUS_LISTED");
+  // The latest review (2025, 8 of 37 online) likewise.
+  const json latest = screen(json::object());
+  EXPECT_EQ(latest[1]["reviewYear"], 2025);
+  EXPECT_EQ(latest[1]["status"], "LISTING_STATUS_UNKNOWN");
+  EXPECT_EQ(latest[2]["status"], "LISTING_STATUS_LISTED");
+  // 2020 (38 of 39): AliExpress is not listed all the same, because its
+  // source says it was first listed in 2021.
+  const json y2020 = screen({{"reviewYear", 2020}});
+  EXPECT_EQ(y2020[0]["status"], "LISTING_STATUS_NOT_LISTED");
+  EXPECT_EQ(y2020[0]["statusRule"], "STATUS_RULE_FIRST_LISTED_LATER");
+  EXPECT_EQ(y2020[1]["status"], "LISTING_STATUS_UNKNOWN");
+  // Definitive answers only: the unknown one is an error naming the list.
+  const json definitive =
+      screen({{"reviewYear", 2024}, {"definitiveOnly", true}});
+  EXPECT_EQ(definitive[1]["error"]["code"], 9);
+  EXPECT_EQ(definitive[1]["error"]["message"],
+            "no definitive answer: not among the 23 of 38 online markets "
+            "loaded for the 2024 review");
+  EXPECT_EQ(definitive[2]["status"], "LISTING_STATUS_LISTED");
+
+  // nmlctl, and its bulk CSV, carry the same states.
+  const auto text = Nmlctl({"screen", "--year", "2024", "example.org"});
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_TRUE(absl::StrContains(
+      text.out, "example.org: UNKNOWN in reviews/2024 (DRAFT, published "
+                "2025-01-08) (host example.org): unknown: not among the 23 "
+                "of 38 online markets loaded for the 2024 review"))
+      << text.out;
+  std::ofstream(dir_.File("few.txt")) << "example.org\ntaobao.com\n";
+  const auto bulk = Nmlctl({"screen", "--year", "2024", "--file",
+                            dir_.File("few.txt"), "--output",
+                            dir_.File("few.csv")});
+  ASSERT_EQ(bulk.exit_status, 0) << bulk.err;
+  const std::string csv = ReadAll(dir_.File("few.csv"));
+  EXPECT_TRUE(absl::StrContains(csv, "example.org,example.org,,UNKNOWN,"))
+      << csv;
+  EXPECT_TRUE(absl::StrContains(csv, "taobao.com,taobao.com,true,LISTED,"))
+      << csv;
+}
+
+TEST_F(RealData, AHistorySaysListedNotListedOrUnknownAndWhy) {
+  const auto check = [](const json& statuses) {
+    std::map<int, json> by_year;
+    for (const json& s : statuses) by_year[s["year"].get<int>()] = s;
+    EXPECT_EQ(by_year[2021]["status"], "LISTING_STATUS_LISTED");
+    EXPECT_EQ(by_year[2022]["status"], "LISTING_STATUS_LISTED");
+    EXPECT_EQ(by_year[2020]["status"], "LISTING_STATUS_NOT_LISTED");
+    EXPECT_EQ(by_year[2020]["rule"], "STATUS_RULE_FIRST_LISTED_LATER");
+    EXPECT_EQ(by_year[2020]["reason"],
+              "a source reports it first listed in 2021");
+    for (const int year : {2023, 2024, 2025}) {
+      EXPECT_EQ(by_year[year]["status"], "LISTING_STATUS_UNKNOWN") << year;
+      EXPECT_EQ(by_year[year]["rule"], "STATUS_RULE_LIST_INCOMPLETE");
+    }
+  };
+  // REST: the history and the gateway's dossier.
+  check(Get("/v1/markets/aliexpress:history")["reviewStatuses"]);
+  check(Get("/v1/markets/aliexpress:dossier")["history"]["reviewStatuses"]);
+  // gRPC, through nmlctl.
+  const auto json_out = Nmlctl({"--json", "history", "aliexpress"});
+  ASSERT_EQ(json_out.exit_status, 0) << json_out.err;
+  check(json::parse(json_out.out)["reviewStatuses"]);
+  const auto text = Nmlctl({"history", "aliexpress"});
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_TRUE(absl::StrContains(text.out, "listed: 2021-2022\n")) << text.out;
+  EXPECT_TRUE(absl::StrContains(text.out, "unknown: 2023-2025\n")) << text.out;
+  EXPECT_TRUE(absl::StrContains(
+      text.out, "  2020  NOT LISTED  a source reports it first listed in "
+                "2021\n"))
+      << text.out;
+}
+
+TEST_F(RealData, StatsGiveDeclaredBesideLoadedAndOneAlibaba) {
+  const json stats = Get("/v1/reviews/2021:stats");
+  ASSERT_EQ(stats["byKind"].size(), 2u) << stats.dump();
+  EXPECT_EQ(stats["byKind"][0]["key"], "MARKET_KIND_ONLINE");
+  EXPECT_EQ(stats["byKind"][0]["count"], 42);
+  EXPECT_EQ(stats["byKind"][0]["declaredCount"], 42);
+  EXPECT_EQ(stats["byKind"][0]["completeness"], "COMPLETENESS_COMPLETE");
+  EXPECT_EQ(stats["byKind"][1]["count"], 12);
+  EXPECT_EQ(stats["byKind"][1]["declaredCount"], 35);
+  EXPECT_EQ(stats["byKind"][1]["completeness"], "COMPLETENESS_INCOMPLETE");
+  // "Alibaba Group" (2021) and "Alibaba Group Holding Ltd" (2025's Taobao
+  // row) are one operator, running AliExpress and Taobao.
+  int alibaba = 0;
+  for (const json& c : stats["byOperator"]) {
+    if (absl::StrContains(c["key"].get<std::string>(), "alibaba")) {
+      EXPECT_EQ(c["key"], "operators/alibaba-group") << c.dump();
+      alibaba += c["count"].get<int>();
+    }
+  }
+  EXPECT_EQ(alibaba, 2) << stats["byOperator"].dump();
+  const auto text = Nmlctl({"stats", "2021"});
+  ASSERT_EQ(text.exit_status, 0) << text.err;
+  EXPECT_TRUE(absl::StrContains(text.out, "physical: 12 loaded of 35 declared"))
+      << text.out;
+  EXPECT_TRUE(absl::StrContains(text.out, "Alibaba Group=2")) << text.out;
+}
+
+TEST_F(RealData, AnOperatorDeclaringAListCompleteSettlesItsUnknowns) {
+  const auto status_of = [&](const std::string& input) {
+    return Post("/v1/domains:screen",
+                {{"items", {{{"input", input}}}},
+                 {"options", {{"reviewYear", 2024}}}})["results"][0];
+  };
+  ASSERT_EQ(status_of("example.org")["status"], "LISTING_STATUS_UNKNOWN");
+  const std::string since = Get("/v1/status")["dataVersion"];
+  // review_counts.csv with 2024's online list declared complete.
+  std::string counts = ReadAll(NML_SOURCE_DIR "/data/review_counts.csv");
+  counts = absl::StrReplaceAll(
+      counts, {{"year,online_count,physical_count,published_date,source_url",
+                "year,online_count,physical_count,published_date,source_url,"
+                "online_complete_source_url"}});
+  const std::string row2024 = "2024,38,33,2025-01-08,";
+  const size_t at = counts.find(row2024);
+  ASSERT_NE(at, std::string::npos);
+  const size_t eol = counts.find('\n', at);
+  counts.insert(eol, ",https://example.org/all-2024-online-markets-loaded");
+  std::ofstream(dir_.File("review_counts.csv")) << counts;
+  std::ofstream(dir_.File("markets.csv"))
+      << ReadAll(NML_SOURCE_DIR "/data/markets.csv");
+  const auto imported = Nmlctl({"import", dir_.path()});
+  ASSERT_EQ(imported.exit_status, 0) << imported.err << imported.out;
+
+  const json now = status_of("example.org");
+  EXPECT_EQ(now["status"], "LISTING_STATUS_NOT_LISTED");
+  EXPECT_EQ(now["statusRule"], "STATUS_RULE_COMPLETE_LIST");
+  EXPECT_EQ(now["onlineCompleteness"]["state"], "COMPLETENESS_COMPLETE");
+  EXPECT_TRUE(absl::StrContains(now["statusReason"].get<std::string>(),
+                                "declared complete by an operator "
+                                "(https://example.org/all-2024-online-"
+                                "markets-loaded)"))
+      << now.dump();
+  // The change feed records the declaration on the review.
+  const json changes = Get("/v1/changes?sinceDataVersion=" + since);
+  bool recorded = false;
+  for (const json& c : changes["changes"]) {
+    if (c["name"] == "reviews/2024" && c.contains("review")) {
+      recorded = c["review"].value("onlineCompleteSourceUrl", "") ==
+                 "https://example.org/all-2024-online-markets-loaded";
+    }
+  }
+  EXPECT_TRUE(recorded) << changes.dump();
+  // The export carries it, for the import to read back.
+  const auto exported = Nmlctl({"export", "--review", "2024",
+                                dir_.File("out")});
+  ASSERT_EQ(exported.exit_status, 0) << exported.err;
+  EXPECT_TRUE(absl::StrContains(
+      ReadAll(dir_.File("out") + "/review_counts.csv"),
+      "https://example.org/all-2024-online-markets-loaded,,23,17,complete,"
+      "incomplete\n"));
 }
 
 TEST_F(RealData, ResponsesCountForTheirMarketAndReview) {
@@ -405,17 +650,22 @@ TEST_F(RealData, ScreeningAFileOfAHundredThousandUrls) {
   std::getline(in, first);
   std::getline(in, second);
   EXPECT_EQ(header,
-            "input,host,listed,listings,markets,rules,patterns,review,"
-            "review_state,review_published_on,data_version,error");
+            "input,host,listed,status,status_reason,listings,markets,rules,"
+            "patterns,review,review_state,review_published_on,data_version,"
+            "error");
   const std::string version = Get("/v1/status")["dataVersion"];
   EXPECT_EQ(first,
             "https://www.aliexpress.com/item/0,www.aliexpress.com,true,"
+            "LISTED,listed: AliExpress (aliexpress.com) in the 2021 review,"
             "reviews/2021/listings/aliexpress,markets/aliexpress,"
             "HOST_AND_SUBDOMAINS,aliexpress.com,reviews/2021,DRAFT,"
             "2022-02-17," +
                 version + ",");
+  // 2021's online list is complete (42 of 42): "not listed" is a fact.
   EXPECT_EQ(second,
-            "https://shop.example.com/item/1,shop.example.com,false,,,,,"
+            "https://shop.example.com/item/1,shop.example.com,false,"
+            "NOT_LISTED,not listed: the 2021 review's online list is "
+            "complete (42 of 42 online markets loaded) without it,,,,,"
             "reviews/2021,DRAFT,2022-02-17," +
                 version + ",");
   int rows = 2;

@@ -76,8 +76,8 @@ describe('the 2021 review', () => {
     await load(page, '/reviews/2021');
     assert.match(await text(page, 'h1'), /2021 Review of Notorious Markets/);
     const counts = await rowsOf(page, 'Markets the review declared and the listings loaded in nml');
-    assert.deepEqual(counts[0], ['Online', '42', '42', 'Complete']);
-    assert.deepEqual(counts[1], ['Physical', '35', '12', '23 missing']);
+    assert.deepEqual(counts[0], ['Online', '42', '42', 'Complete: 42 of 42 online markets loaded']);
+    assert.deepEqual(counts[1], ['Physical', '35', '12', 'Incomplete: 12 of 35 physical markets loaded']);
 
     const listings = await rowsOf(page, 'Listings of this review');
     assert.equal(listings.length, 54);
@@ -126,7 +126,9 @@ describe('the 2021 review', () => {
     assert.equal(await page.evaluate(() => document.activeElement.dataset.key), 'years',
                  'focus stays on the sort button');
     assert.equal(await page.$eval('th[aria-sort]', (th) => th.getAttribute('aria-sort')), 'descending');
-    const sorted = (await rowsOf(page, 'Listings of this review')).map((r) => Number(r[5]));
+    // "At least 3" where an unknown year before the run may extend it.
+    const sorted = (await rowsOf(page, 'Listings of this review'))
+        .map((r) => Number(r[5].replace(/^At least /, '')));
     assert.deepEqual(sorted, [...sorted].sort((a, b) => b - a));
 
     await page.goto(base + '/reviews/2021?kind=MARKET_KIND_ONLINE&first=1');
@@ -136,13 +138,33 @@ describe('the 2021 review', () => {
   }));
 });
 
+describe('the 2022 review', () => {
+  test('claims no removal its incomplete lists cannot prove', () => inPage(async (page) => {
+    await load(page, '/reviews/2022');
+    const changes = await text(page, 'section[aria-labelledby="changes-since-2021"]');
+    assert.ok(changes.includes('Removed (0)'), changes);
+    const report = await (await fetch(base + '/v1/reviews/2022:report')).json();
+    const notLoaded = report.diff.notLoadedCount;
+    assert.ok(notLoaded > 20, JSON.stringify(report.diff));
+    assert.ok(changes.includes(`Not loaded (${notLoaded})`), changes);
+    assert.match(changes, /MBK Center · Physical, Thailand · not among the 12 of 35 physical markets loaded for the 2021 review/);
+  }));
+});
+
 describe('a market dossier', () => {
   test('AliExpress: its years on the list and the Ministry of Commerce and Alibaba responses', () => inPage(async (page) => {
     await load(page, '/markets/aliexpress');
     assert.equal(await text(page, 'h1'), 'AliExpress');
     const years = await texts(page, '.timeline li');
     assert.ok(years.includes('2021\nListed') && years.includes('2022\nListed'), JSON.stringify(years));
-    assert.ok(years.includes('2020\nNot listed') && years.includes('2023\nNot listed'), 'gaps show');
+    // 2020 is settled by the source's first year; 2023 has no row in an
+    // incomplete list, so it is unknown, not "not listed".
+    assert.ok(years.includes('2020\nNot listed'), JSON.stringify(years));
+    assert.ok(years.includes('2023\nUnknown') && years.includes('2025\nUnknown'), JSON.stringify(years));
+    const why = await text(page, 'details');
+    assert.match(why, /2020: Not listed — a source reports it first listed in 2021/);
+    assert.match(why, /2024: Unknown — not among the 23 of 38 online markets loaded for the 2024 review/);
+    assert.match(await text(page, 'p.lede'), /Listed in 2 reviews: 2021–2022\. Unknown for 2023–2025/);
     const responses = await texts(page, 'ol.responses article');
     const ministry = responses.find((r) => r.startsWith('Ministry of Commerce of the People\'s Republic of China'));
     assert.ok(ministry, JSON.stringify(responses));
@@ -215,7 +237,9 @@ describe('screening', () => {
     assert.deepEqual(rows[0], ['https://www.aliexpress.com/item/1.html', 'www.aliexpress.com', 'Listed',
                                'AliExpress', 'Host and subdomains aliexpress.com']);
     assert.equal(rows[1][2], 'Listed');
+    // 2021's online list is complete: a host with no row is not listed.
     assert.equal(rows[2][2], 'Not listed');
+    assert.match(rows[2][4], /online list is complete \(42 of 42/);
     assert.match(rows[3][2], /^Not screened: /);
     assert.match(await text(page, '#screen-results [role="status"]'), /^2 of 4 listed in the 2021 review/);
 
@@ -239,8 +263,14 @@ describe('screening', () => {
     await page.click('.screen-form button[type="submit"]');
     await page.waitForFunction(() => location.search.includes('asOf='));
     await ready(page);
-    assert.match(await text(page, '#screen-results [role="status"]'), /^0 of 2 listed in the 2020 review/);
-    assert.equal((await rowsOf(page, 'Each URL and what it matched'))[0][2], 'Not listed');
+    assert.match(await text(page, '#screen-results [role="status"]'), /^0 of 2 listed, 1 unknown in the 2020 review/);
+    const rows = await rowsOf(page, 'Each URL and what it matched');
+    // AliExpress: its source says it was first listed in 2021.
+    assert.equal(rows[0][2], 'Not listed');
+    assert.match(rows[0][4], /first listed in 2021/);
+    // example.org: 38 of 39 online loaded, so nml cannot say.
+    assert.equal(rows[1][2], 'Unknown');
+    assert.match(rows[1][4], /not among the 38 of 39 online markets loaded/);
   }));
 });
 
@@ -278,7 +308,7 @@ describe('history and status', () => {
     assert.equal(await text(page, '#data-version'), `Data version ${api.dataVersion}`);
     const missing = await rowsOf(page, 'Listings each review declared that nml does not hold yet');
     assert.deepEqual(missing.find((r) => r[0] === '2021 review'),
-                     ['2021 review', '0 of 42', '23 of 35', 'Incomplete']);
+                     ['2021 review', '0 of 42', '23 of 35', 'Online complete, physical incomplete']);
   }));
 });
 

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& import : built->imports) {
           LocateImportError(counts, import, "markets.csv");
           problem.set_row(import.request.listings_size() - 1);
-          LocateProblem(problem, import, "markets.csv");
+          LocateProblem(problem, import, "markets.csv", "review_counts.csv");
         }
       }
       break;

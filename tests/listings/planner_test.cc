@@ -5,6 +5,9 @@
 #include <absl/strings/match.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "services/listings/snapshot.h"
 
 namespace nml::listings {
@@ -146,6 +149,65 @@ TEST(PlanImportReview, NamesTheRowAndFieldOfABadRow) {
   EXPECT_EQ(error.message(),
             "listings[0].country: 'Narnia' is not a known country (and 1 "
             "more problems; validate_only lists them all)");
+}
+
+TEST(PlanImportReview, ReportsTheReviewsOwnProblemsWithEveryRowsProblem) {
+  SnapshotData data;
+  auto request = Review(2014, {Row("AliExpress", kOnline)});
+  request.mutable_review()->set_source_url("ftp://example.org/2014");
+  request.mutable_review()->mutable_published_on()->set_year(2015);
+  request.mutable_review()->mutable_published_on()->set_month(2);
+  request.mutable_review()->mutable_published_on()->set_day(30);
+  auto bad = Row("Narnia Bazaar", kPhysical);
+  bad.set_country("Narnia");
+  *request.add_listings() = bad;
+  request.set_validate_only(true);
+  // An answer (not an error) listing the review's problem (row -1) and the
+  // row's: a bad review field does not hide the rest.
+  auto plan = PlanImportReview(data, request, absl::Now());
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  ASSERT_EQ(plan->response.problems_size(), 2);
+  EXPECT_EQ(plan->response.problems(0).row(), -1);
+  EXPECT_EQ(plan->response.problems(0).field(), "review.published_on");
+  EXPECT_EQ(plan->response.problems(1).row(), 1);
+  EXPECT_EQ(plan->response.problems(1).field(), "listings[1].country");
+  EXPECT_TRUE(plan->changes.empty());
+}
+
+TEST(PlanImportReview, AccentsAndCaseDoNotSplitAMarket) {
+  SnapshotData data;
+  Import(data, Review(2022, {Row("Galeria Pagé", kPhysical)}));
+  ASSERT_EQ(data.markets.size(), 1u);
+  // Transliterated, not truncated.
+  EXPECT_EQ(data.markets[0].name(), "markets/galeria-page");
+  const auto answer = Import(data, Review(2023, {Row("GALERIA PAGE", kPhysical)}));
+  EXPECT_EQ(data.markets.size(), 1u);
+  EXPECT_EQ(answer.reconciliations(0).market(), "markets/galeria-page");
+  EXPECT_EQ(answer.reconciliations(0).rule(),
+            v1::RECONCILIATION_RULE_NORMALISED_NAME);
+  // Other scripts get an ASCII id too.
+  Import(data, Review(2024, {Row("Горбушкин Двор", kPhysical)}));
+  EXPECT_EQ(data.markets.size(), 2u);
+  EXPECT_TRUE(std::any_of(
+      data.markets.begin(), data.markets.end(),
+      [](const v1::Market& m) { return m.name() == "markets/gorbuskin-dvor"; }));
+}
+
+TEST(PlanImportReview, OperatorsReconcileWithoutTheirLegalForm) {
+  SnapshotData data;
+  auto taobao = Row("Taobao", kOnline);
+  taobao.set_operator_display_name("Alibaba Group");
+  auto aliexpress = Row("AliExpress", kOnline);
+  aliexpress.set_operator_display_name("Alibaba Group Holding Ltd");
+  auto baidu = Row("Baidu Wangpan", kOnline);
+  baidu.set_operator_display_name("Baidu, Inc.");
+  auto baidu_tieba = Row("Baidu Tieba", kOnline);
+  baidu_tieba.set_operator_display_name("Baidu");
+  Import(data, Review(2021, {taobao, aliexpress, baidu, baidu_tieba}));
+  ASSERT_EQ(data.operators.size(), 2u);
+  std::set<std::string> operators;
+  for (const auto& m : data.markets) operators.insert(m.operator_());
+  EXPECT_EQ(operators.size(), 2u);
 }
 
 TEST(PlanImportReview, KeepsAnIncompleteReviewDraftAndSaysWhatIsMissing) {

@@ -94,5 +94,67 @@ TEST_F(SnapshotTest, ReviewCountsSayWhatIsMissing) {
   EXPECT_EQ(s->FindDomain("taobao.com"), nullptr);
 }
 
+TEST_F(SnapshotTest, AMissingRowIsUnknownUnlessTheListIsCompleteOrLater) {
+  Market("aliexpress", v1::MARKET_KIND_ONLINE, "aliexpress.com");
+  Market("taobao", v1::MARKET_KIND_ONLINE, "taobao.com");
+  Market("silk", v1::MARKET_KIND_PHYSICAL);
+  Review(2020, 2, 5);  // online 1 of 2, physical 1 of 5
+  Review(2021, 2, 0);  // online 2 of 2, physical count not recorded
+  Review(2022, 3, 1);  // online 1 of 3, physical 1 of 1
+  List(2020, "taobao");
+  List(2020, "silk");
+  List(2021, "taobao");
+  List(2021, "aliexpress");
+  data_.listings.back().set_reported_first_year(2021);
+  List(2021, "silk");
+  List(2022, "taobao");
+  List(2022, "silk");
+  const auto s = Build();
+
+  const v1::Review* r2021 = s->FindReview(2021);
+  EXPECT_EQ(r2021->online_completeness().state(), v1::COMPLETENESS_COMPLETE);
+  EXPECT_EQ(r2021->online_completeness().reason(),
+            "2 of 2 online markets loaded");
+  EXPECT_EQ(r2021->physical_completeness().state(), v1::COMPLETENESS_UNKNOWN);
+  EXPECT_EQ(s->FindReview(2020)->online_completeness().state(),
+            v1::COMPLETENESS_INCOMPLETE);
+  EXPECT_FALSE(r2021->complete());
+
+  const auto status = [&](int year, const char* id, v1::MarketKind kind) {
+    return s->StatusIn(year, id, kind);
+  };
+  // A source's first year settles earlier reviews.
+  EXPECT_EQ(status(2020, "aliexpress", v1::MARKET_KIND_ONLINE).rule,
+            v1::STATUS_RULE_FIRST_LISTED_LATER);
+  // A row nml lacks in an incomplete list proves nothing.
+  const StatusAnswer y2022 = status(2022, "aliexpress", v1::MARKET_KIND_ONLINE);
+  EXPECT_EQ(y2022.status, v1::LISTING_STATUS_UNKNOWN);
+  EXPECT_EQ(y2022.reason,
+            "not among the 1 of 3 online markets loaded for the 2022 review");
+  EXPECT_EQ(status(2021, "taobao", v1::MARKET_KIND_ONLINE).status,
+            v1::LISTING_STATUS_LISTED);
+  EXPECT_EQ(status(2016, "taobao", v1::MARKET_KIND_ONLINE).status,
+            v1::LISTING_STATUS_UNKNOWN);
+
+  // Years in a row end at the first review without a listing; exact only
+  // where that review settles it.
+  const v1::Listing* taobao = s->FindListing(2022, "taobao");
+  EXPECT_EQ(taobao->consecutive_years(), 3);
+  EXPECT_FALSE(taobao->consecutive_years_exact())
+      << "no review before 2020 is loaded";
+
+  // An operator declares 2022's online list complete: now it settles.
+  data_.reviews[2].set_online_complete_source_url("https://example.org/all");
+  const auto declared = Build();
+  const StatusAnswer settled =
+      declared->StatusIn(2022, "aliexpress", v1::MARKET_KIND_ONLINE);
+  EXPECT_EQ(settled.status, v1::LISTING_STATUS_NOT_LISTED);
+  EXPECT_EQ(settled.rule, v1::STATUS_RULE_COMPLETE_LIST);
+  EXPECT_EQ(settled.reason,
+            "the 2022 review's online list is complete (declared complete by "
+            "an operator (https://example.org/all); 1 online markets loaded) "
+            "without it");
+}
+
 }  // namespace
 }  // namespace nml::listings

@@ -114,7 +114,8 @@ TEST(LocateImportError, PointsAServerErrorAtTheCsvLine) {
   problem.set_field("listings[0].domains[0].pattern");
   problem.set_description("is not a host name");
   EXPECT_EQ(
-      FormatProblem(LocateProblem(problem, built->imports[1], "markets.csv")),
+      FormatProblem(LocateProblem(problem, built->imports[1], "markets.csv",
+                                   "review_counts.csv")),
       "markets.csv:2: domains 'aliexpress.com': is not a host name");
 }
 

@@ -127,10 +127,7 @@ int Dossier(const GlobalOptions& options, const std::string& market) {
   const auto& h = response.history();
   std::printf("%s (%s)\n", h.market().display_name().c_str(),
               h.market().name().c_str());
-  std::vector<std::string> years;
-  for (const int y : h.years_listed()) years.push_back(absl::StrCat(y));
-  std::printf("listed: %s\n",
-              years.empty() ? "never" : absl::StrJoin(years, ", ").c_str());
+  PrintReviewStatuses(h);
   for (const auto& r : response.responses().responses()) PrintResponse(r);
   PrintUnavailableSections(response.sections());
   return 0;

@@ -114,6 +114,13 @@ absl::StatusOr<ReviewImports> BuildReviewImports(
     review->set_declared_online_count(*online);
     review->set_declared_physical_count(*physical);
     review->set_source_url(f["source_url"]);
+    // An operator's declaration that a kind's list is complete: its source.
+    review->set_online_complete_source_url(std::string(
+        absl::StripAsciiWhitespace(f["online_complete_source_url"])));
+    review->set_physical_complete_source_url(std::string(
+        absl::StripAsciiWhitespace(f["physical_complete_source_url"])));
+    by_year[*year].counts_line = row.line;
+    by_year[*year].counts_fields = f;
     if (!date.empty()) {
       review->mutable_published_on()->set_year(y);
       review->mutable_published_on()->set_month(m);
@@ -198,7 +205,29 @@ absl::StatusOr<ReviewImports> BuildReviewImports(
 
 ImportProblem LocateProblem(const v1::ImportProblem& problem,
                             const ReviewImport& import,
-                            const std::string& markets_path) {
+                            const std::string& markets_path,
+                            const std::string& counts_path) {
+  // The review_counts.csv column of each Review field.
+  static const std::map<std::string, std::string> kCountColumns = {
+      {"review.declared_online_count", "online_count"},
+      {"review.declared_physical_count", "physical_count"},
+      {"review.published_on", "published_date"},
+      {"review.source_url", "source_url"},
+      {"review.online_complete_source_url", "online_complete_source_url"},
+      {"review.physical_complete_source_url", "physical_complete_source_url"}};
+  if (problem.row() < 0 && import.counts_line > 0) {
+    ImportProblem located{counts_path, import.counts_line, "", "",
+                          problem.description()};
+    const auto column = kCountColumns.find(problem.field());
+    if (column != kCountColumns.end()) {
+      located.column = column->second;
+      const auto value = import.counts_fields.find(column->second);
+      if (value != import.counts_fields.end()) located.value = value->second;
+    } else {
+      located.why = absl::StrCat(problem.field(), ": ", problem.description());
+    }
+    return located;
+  }
   // The CSV column of each ImportedListing field.
   static const std::map<std::string, std::string> kColumns = {
       {"market_display_name", "name"},

@@ -16,6 +16,9 @@ struct ReviewImport {
   listings::v1::ImportReviewRequest request;
   std::vector<int> lines;
   std::vector<std::map<std::string, std::string>> fields;
+  // The review's line and fields in review_counts.csv; 0 when it has none.
+  int counts_line = 0;
+  std::map<std::string, std::string> counts_fields;
 };
 
 // One problem of an input file, as the import report prints it.
@@ -47,9 +50,12 @@ absl::StatusOr<ReviewImports> BuildReviewImports(
 
 // A server's problem with row `problem.row()` of `import`, pointed at the
 // file's line, column and value.
+// A problem of the review itself (row -1, "review.source_url") is pointed
+// at review_counts.csv's line.
 ImportProblem LocateProblem(const listings::v1::ImportProblem& problem,
                             const ReviewImport& import,
-                            const std::string& markets_path);
+                            const std::string& markets_path,
+                            const std::string& counts_path);
 
 // Rewrites a server error about "listings[N].field" as "file:line: field".
 std::string LocateImportError(const std::string& message,

@@ -165,7 +165,7 @@ int Import(ListingsClient& client, const std::string& markets_path,
       v1::ImportReviewResponse response;
       if (int rc = send(import, /*check_only=*/true, &response)) return rc;
       for (const v1::ImportProblem& p : response.problems()) {
-        problems.push_back(LocateProblem(p, import, markets_path));
+        problems.push_back(LocateProblem(p, import, markets_path, counts_path));
       }
       if (validate_only && response.problems_size() == 0) {
         const v1::Review& r = response.review();
@@ -345,14 +345,7 @@ int History(ListingsClient& client, const std::string& market) {
   }
   std::printf("%s (%s)\n", response.market().display_name().c_str(),
               response.market().name().c_str());
-  std::vector<std::string> periods;
-  for (const auto& p : response.periods()) {
-    periods.push_back(p.first_year() == p.last_year()
-                          ? absl::StrCat(p.first_year())
-                          : absl::StrCat(p.first_year(), "-", p.last_year()));
-  }
-  std::printf("listed: %s\n",
-              periods.empty() ? "never" : absl::StrJoin(periods, ", ").c_str());
+  PrintReviewStatuses(response);
   return 0;
 }
 
@@ -370,14 +363,26 @@ int Diff(ListingsClient& client, int base, int target) {
     return 0;
   }
   for (const auto& c : response.changes()) {
-    std::printf("%-9s %-9s %s\n",
+    std::printf("%-10s %-9s %-40s %s\n",
                 EnumLabel(v1::ChangeType_descriptor(), c.change()).c_str(),
-                KindName(c.kind()).c_str(), c.market_display_name().c_str());
+                KindName(c.kind()).c_str(), c.market_display_name().c_str(),
+                c.reason().c_str());
   }
-  std::printf("added %d, removed %d, retained %d, relisted %d%s\n",
+  std::printf("added %d, removed %d, retained %d, relisted %d, not loaded %d\n",
               response.added_count(), response.removed_count(),
               response.retained_count(), response.relisted_count(),
-              response.incomplete_data() ? " (incomplete data)" : "");
+              response.not_loaded_count());
+  for (const auto* side :
+       {&response.base_completeness(), &response.target_completeness()}) {
+    for (const auto& c : *side) {
+      if (c.state() == v1::COMPLETENESS_COMPLETE) continue;
+      std::printf("%d %s list not complete: %s\n",
+                  side == &response.base_completeness()
+                      ? response.base_year()
+                      : response.target_year(),
+                  KindName(c.kind()).c_str(), c.reason().c_str());
+    }
+  }
   return 0;
 }
 
@@ -394,6 +399,18 @@ int Stats(ListingsClient& client, int year) {
     return 0;
   }
   PrintReviewLine(response.review());
+  for (const auto& c : response.by_kind()) {
+    const std::string declared =
+        c.declared_count() > 0 ? absl::StrCat(c.declared_count()) : "?";
+    std::printf("%s: %d loaded of %s declared\n",
+                c.key() == "MARKET_KIND_PHYSICAL" ? "physical" : "online",
+                c.count(), declared.c_str());
+  }
+  if (!response.review().complete()) {
+    std::printf(
+        "(counts below are of the listings loaded, not all the review "
+        "names)\n");
+  }
   auto print = [](const char* title, const auto& counts) {
     std::printf("%s:", title);
     for (const auto& c : counts) {
@@ -415,10 +432,12 @@ int Stats(ListingsClient& client, int year) {
 
 absl::StatusOr<v1::ScreenOptions> MakeScreenOptions(int year,
                                                     const std::string& as_of,
-                                                    bool rollup) {
+                                                    bool rollup,
+                                                    bool definitive_only) {
   v1::ScreenOptions options;
   options.set_review_year(year);
   options.set_operator_rollup(rollup);
+  options.set_definitive_only(definitive_only);
   if (!as_of.empty()) {
     int y = 0, m = 0, d = 0;
     char tail = 0;
@@ -463,8 +482,10 @@ int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
       std::printf("%s: error: %s\n", r.input().c_str(),
                   r.error().message().c_str());
     } else if (r.matches().empty()) {
-      std::printf("%s: not listed in %s (host %s)\n", r.input().c_str(),
-                  review.c_str(), r.host().c_str());
+      // NOT LISTED or UNKNOWN, with the rule that decided it.
+      std::printf("%s: %s in %s (host %s): %s\n", r.input().c_str(),
+                  StatusName(r.status()).c_str(), review.c_str(),
+                  r.host().c_str(), r.status_reason().c_str());
     } else {
       for (const auto& m : r.matches()) {
         std::printf("%s: LISTED %s in %s (%s via %s)\n", r.input().c_str(),

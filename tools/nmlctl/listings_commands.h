@@ -28,7 +28,7 @@ int Stats(ListingsClient& client, int year);
 // Screening options from the command line; `as_of` ("2022-02-01", may be
 // empty) picks the review in force that day.
 absl::StatusOr<listings::v1::ScreenOptions> MakeScreenOptions(
-    int year, const std::string& as_of, bool rollup);
+    int year, const std::string& as_of, bool rollup, bool definitive_only);
 // `data_version`: the data as it was then, to reproduce an answer (0: now).
 int Screen(ListingsClient& client, const std::vector<std::string>& inputs,
            const listings::v1::ScreenOptions& options, int64_t data_version);

@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
                      "published last on or before it)");
   screen->add_flag("--operator-rollup", rollup,
                    "Match any market of a listed operator");
+  bool definitive_only = false;
+  screen->add_flag("--definitive-only", definitive_only,
+                   "Fail an input the data cannot settle (an incomplete "
+                   "list) instead of answering UNKNOWN");
   int64_t screen_version = 0;
   screen->add_option("--data-version", screen_version,
                      "Screen the data as it was at this version (as an "
@@ -256,7 +260,7 @@ int main(int argc, char** argv) {
   if (*diff) return Diff(client, base, target);
   if (*stats) return Stats(client, year);
   if (*screen) {
-    auto options = MakeScreenOptions(year, as_of, rollup);
+    auto options = MakeScreenOptions(year, as_of, rollup, definitive_only);
     if (!options.ok()) {
       std::fprintf(stderr, "nmlctl: %s\n",
                    std::string(options.status().message()).c_str());

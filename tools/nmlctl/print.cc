@@ -24,12 +24,71 @@ std::string StateName(v1::ReviewState state) {
   return state == v1::REVIEW_STATE_PUBLISHED ? "PUBLISHED" : "DRAFT";
 }
 
+namespace {
+
+// "complete", "incomplete", "unknown".
+std::string CompletenessName(v1::Completeness c) {
+  return c == v1::COMPLETENESS_COMPLETE     ? "complete"
+         : c == v1::COMPLETENESS_INCOMPLETE ? "incomplete"
+                                            : "unknown";
+}
+
+// "42/42 complete", "5/? unknown".
+std::string KindCell(const v1::KindCompleteness& c) {
+  return absl::StrFormat(
+      "%3d/%-3s %-10s", c.loaded_count(),
+      c.declared_count() > 0 ? absl::StrCat(c.declared_count()) : "?",
+      CompletenessName(c.state()));
+}
+
+// "2013-2020, 2023": runs of consecutive years.
+std::string YearRuns(const std::vector<int>& years) {
+  std::vector<std::string> runs;
+  for (size_t i = 0; i < years.size();) {
+    size_t j = i;
+    while (j + 1 < years.size() && years[j + 1] == years[j] + 1) ++j;
+    runs.push_back(i == j ? absl::StrCat(years[i])
+                          : absl::StrCat(years[i], "-", years[j]));
+    i = j + 1;
+  }
+  return absl::StrJoin(runs, ", ");
+}
+
+}  // namespace
+
 void PrintReviewLine(const v1::Review& r) {
-  std::printf("%-6d %-10s online %3d/%-3d physical %3d/%-3d %s\n", r.year(),
-              StateName(r.state()).c_str(), r.online_count(),
-              r.declared_online_count(), r.physical_count(),
-              r.declared_physical_count(),
-              r.complete() ? "complete" : "incomplete");
+  std::printf("%-6d %-10s online %s physical %s\n", r.year(),
+              StateName(r.state()).c_str(),
+              KindCell(r.online_completeness()).c_str(),
+              KindCell(r.physical_completeness()).c_str());
+}
+
+std::string StatusName(v1::ListingStatus status) {
+  return status == v1::LISTING_STATUS_LISTED       ? "LISTED"
+         : status == v1::LISTING_STATUS_NOT_LISTED ? "NOT LISTED"
+                                                   : "UNKNOWN";
+}
+
+void PrintReviewStatuses(const v1::GetMarketHistoryResponse& h) {
+  for (const v1::ListingStatus status :
+       {v1::LISTING_STATUS_LISTED, v1::LISTING_STATUS_NOT_LISTED,
+        v1::LISTING_STATUS_UNKNOWN}) {
+    std::vector<int> years;
+    for (const auto& s : h.review_statuses()) {
+      if (s.status() == status) years.push_back(s.year());
+    }
+    const char* label = status == v1::LISTING_STATUS_LISTED       ? "listed"
+                        : status == v1::LISTING_STATUS_NOT_LISTED ? "not listed"
+                                                                  : "unknown";
+    if (status == v1::LISTING_STATUS_LISTED || !years.empty()) {
+      std::printf("%s: %s\n", label,
+                  years.empty() ? "never" : YearRuns(years).c_str());
+    }
+  }
+  for (const auto& s : h.review_statuses()) {
+    std::printf("  %d  %-10s  %s\n", s.year(), StatusName(s.status()).c_str(),
+                s.reason().c_str());
+  }
 }
 
 std::string Date(const nml::type::v1::Date& d) {

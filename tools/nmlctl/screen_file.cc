@@ -37,19 +37,20 @@ std::string CsvRow(const v1::ScreenResult& r) {
     patterns.push_back(m.pattern());
   }
   const std::vector<std::string> fields = {
-      r.input(),
-      r.host(),
-      r.has_error() ? "" : (r.matches().empty() ? "false" : "true"),
-      absl::StrJoin(listings, ";"),
-      absl::StrJoin(markets, ";"),
-      absl::StrJoin(rules, ";"),
-      absl::StrJoin(patterns, ";"),
-      r.review(),
+      r.input(), r.host(),
+      // true, false, or empty where the data cannot tell (see status).
+      r.has_error() || r.status() == v1::LISTING_STATUS_UNKNOWN
+          ? ""
+          : (r.matches().empty() ? "false" : "true"),
+      r.has_error() ? ""
+                    : EnumLabel(v1::ListingStatus_descriptor(), r.status()),
+      r.status_reason(), absl::StrJoin(listings, ";"),
+      absl::StrJoin(markets, ";"), absl::StrJoin(rules, ";"),
+      absl::StrJoin(patterns, ";"), r.review(),
       r.review().empty()
           ? ""
           : EnumLabel(v1::ReviewState_descriptor(), r.review_state()),
-      common::DateText(r.review_published_on()),
-      absl::StrCat(r.data_version()),
+      common::DateText(r.review_published_on()), absl::StrCat(r.data_version()),
       r.has_error() ? r.error().message() : ""};
   std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -131,7 +132,8 @@ int ScreenFile(ListingsClient& client, const ScreenFileOptions& options) {
   };
   if (options.format == "csv") {
     write(
-        "input,host,listed,listings,markets,rules,patterns,review,"
+        "input,host,listed,status,status_reason,listings,markets,rules,"
+        "patterns,review,"
         "review_state,review_published_on,data_version,error");
   }
   const auto start = std::chrono::steady_clock::now();

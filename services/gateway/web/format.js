@@ -62,6 +62,15 @@ export function label(value) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// A KindCompleteness's state in words: 'complete', 'incomplete' or
+// 'unknown' (what the API leaves out is unknown too).
+export function completeness(c) {
+  return {
+    COMPLETENESS_COMPLETE: 'complete',
+    COMPLETENESS_INCOMPLETE: 'incomplete',
+  }[c?.state] ?? 'unknown';
+}
+
 // 'markets/aliexpress' -> 'aliexpress'
 export function id(name) {
   return String(name ?? '').split('/').pop();

@@ -23,7 +23,10 @@ export async function render() {
         declared(r.declaredOnlineCount), number(r.onlineCount),
         declared(r.declaredPhysicalCount), number(r.physicalCount),
       ]))),
-    section('By country', countryBars(reviews, stats), byCountry(reviews, stats)));
+    section('By country',
+      h('p', {}, 'Counts of the listings loaded. Where a review’s lists are incomplete (declared ' +
+        'beside loaded above), the review names more markets than these bars show.'),
+      countryBars(reviews, stats), byCountry(reviews, stats)));
   return {title: 'History', node, dataVersion: status.dataVersion};
 }
 

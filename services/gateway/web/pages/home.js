@@ -1,7 +1,7 @@
 // The reviews recorded, newest first, with how much of each is loaded.
 import {get} from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {date, number, partOf} from '../format.js';
+import {completeness, date, number, partOf} from '../format.js';
 
 export async function render() {
   const status = await get('/v1/status');
@@ -23,13 +23,16 @@ export async function render() {
           date(r.publishedOn),
           partOf(r.onlineCount, r.declaredOnlineCount),
           partOf(r.physicalCount, r.declaredPhysicalCount),
-          completeness(r),
+          reviewCompleteness(r),
         ]))));
   return {title: 'Reviews', node, dataVersion: status.dataVersion};
 }
 
-function completeness(r) {
+// Each kind's completeness in words: a missing row is not an absent market.
+function reviewCompleteness(r) {
   if (r.complete) return 'Yes';
-  if (!r.declaredOnlineCount && !r.declaredPhysicalCount) return 'Unknown: no declared counts';
-  return `No, ${number(r.missingOnlineCount + r.missingPhysicalCount)} missing`;
+  const kind = (word, c) => `${word} ${completeness(c)}`;
+  const missing = r.missingOnlineCount + r.missingPhysicalCount;
+  return `No: ${kind('online', r.onlineCompleteness)}, ${kind('physical', r.physicalCompleteness)}` +
+    (missing ? ` (${number(missing)} missing)` : '');
 }

@@ -1,15 +1,13 @@
-// A market's dossier: the years it was listed (gaps shown) against every
-// review recorded, its operator and domains, each year's listing and every
+// A market's dossier: for every review recorded, whether it listed the
+// market (listed, not listed, or unknown where nml lacks rows, with the rule
+// that decided it), its operator and domains, each year's listing and every
 // response about it.
 import * as api from '../api.js';
 import {h, pageLink, section, sourceLink, table, notAnswered} from '../dom.js';
 import {country, date, id, label, number} from '../format.js';
 
 export async function render([market]) {
-  const [dossier, status] = await Promise.all([
-    api.get(`/v1/markets/${encodeURIComponent(market)}:dossier`),
-    api.get('/v1/status'),
-  ]);
+  const dossier = await api.get(`/v1/markets/${encodeURIComponent(market)}:dossier`);
   const history = dossier.history;
   const down = notAnswered(dossier.sections, 'history', 'This market');
   if (down) throw Object.assign(new Error(down.textContent), {status: 503});
@@ -26,7 +24,7 @@ export async function render([market]) {
       m.city ? ` in ${m.city}, ${country(m.countryCode)}` : m.countryCode ? `, ${country(m.countryCode)}` : '',
       '. ', listedSummary(history),
     ]),
-    timeline(history, (status.reviews ?? []).map((r) => r.year)),
+    timeline(history),
     section('About',
       h('dl', {class: 'facts'},
         h('dt', {}, 'Operator'), h('dd', {}, operatorFacts(m, operator)),
@@ -41,8 +39,9 @@ export async function render([market]) {
       ], (history.listings ?? []).map((l) => [
         reviewLink(l.name),
         (l.infringementTypes ?? []).map(label).join(', ') || '—',
-        l.firstTime ? 'Yes' : l.relistedAfterGap ? 'Relisted after a gap' : 'No',
-        number(l.consecutiveYears),
+        l.firstTime === true ? 'Yes' : l.relistedAfterGap ? 'Relisted after a gap'
+          : l.firstTime === false ? 'No' : 'Unknown',
+        l.consecutiveYearsExact ? number(l.consecutiveYears) : `At least ${number(l.consecutiveYears)}`,
         sourceLink(l.sourceUrl),
       ]))),
     responsesSection(dossier));
@@ -52,22 +51,54 @@ export async function render([market]) {
   };
 }
 
-function listedSummary(history) {
-  const years = history.yearsListed ?? [];
-  if (years.length === 0) return 'Not listed in any review recorded.';
-  const periods = (history.periods ?? []).map((p) =>
-    p.firstYear === p.lastYear ? `${p.firstYear}` : `${p.firstYear}–${p.lastYear}`);
-  return `Listed in ${number(years.length)} review${years.length === 1 ? '' : 's'}: ${periods.join(', ')}.`;
+const STATUS_TEXT = {
+  LISTING_STATUS_LISTED: 'Listed',
+  LISTING_STATUS_NOT_LISTED: 'Not listed',
+  LISTING_STATUS_UNKNOWN: 'Unknown',
+};
+const STATUS_CLASS = {
+  LISTING_STATUS_LISTED: 'listed',
+  LISTING_STATUS_NOT_LISTED: 'absent',
+  LISTING_STATUS_UNKNOWN: 'unknown',
+};
+
+// "2013–2020, 2023": runs of consecutive years.
+function runs(years) {
+  const out = [];
+  for (let i = 0; i < years.length;) {
+    let j = i;
+    while (j + 1 < years.length && years[j + 1] === years[j] + 1) j++;
+    out.push(i === j ? `${years[i]}` : `${years[i]}–${years[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ');
 }
 
-function timeline(history, reviewYears) {
-  const listed = new Set(history.yearsListed ?? []);
-  const years = [...new Set([...reviewYears, ...listed])].sort((a, b) => a - b);
+function listedSummary(history) {
+  const statuses = history.reviewStatuses ?? [];
+  const of = (s) => statuses.filter((r) => r.status === s).map((r) => r.year);
+  const listed = of('LISTING_STATUS_LISTED');
+  const unknown = of('LISTING_STATUS_UNKNOWN');
+  const parts = [listed.length === 0
+    ? 'No review recorded here lists it.'
+    : `Listed in ${number(listed.length)} review${listed.length === 1 ? '' : 's'}: ${runs(listed)}.`];
+  if (unknown.length > 0) {
+    parts.push(` Unknown for ${runs(unknown)}: nml does not hold every market of those reviews.`);
+  }
+  return parts.join('');
+}
+
+function timeline(history) {
+  const statuses = history.reviewStatuses ?? [];
   return section('Timeline',
     h('ol', {class: 'timeline', 'aria-label': 'Reviews recorded, oldest first'},
-      years.map((year) => h('li', {class: listed.has(year) ? 'listed' : 'absent'},
-        pageLink(`/reviews/${year}`, String(year)),
-        h('span', {}, listed.has(year) ? 'Listed' : 'Not listed')))));
+      statuses.map((s) => h('li', {class: STATUS_CLASS[s.status] ?? 'unknown', title: s.reason},
+        pageLink(`/reviews/${s.year}`, String(s.year)),
+        h('span', {}, STATUS_TEXT[s.status] ?? 'Unknown')))),
+    h('details', {},
+      h('summary', {}, 'Why each year reads as it does'),
+      h('ul', {class: 'compact'}, statuses.map((s) =>
+        h('li', {}, `${s.year}: ${STATUS_TEXT[s.status] ?? 'Unknown'} — ${s.reason}`)))));
 }
 
 function responsesSection(dossier) {

@@ -3,7 +3,7 @@
 // previous review, the stakeholders' stances and the sources.
 import * as api from '../api.js';
 import {h, pageLink, section, sourceLink, table, tableRow, notAnswered} from '../dom.js';
-import {country, date, declared, id, label, number} from '../format.js';
+import {completeness, country, date, declared, id, label, number} from '../format.js';
 import {navigate} from '../nav.js';
 
 const columns = [
@@ -69,17 +69,17 @@ async function marketCountries(report, listings) {
 }
 
 function counts(r) {
-  const row = (kind, loaded, declaredCount, missing) => [
+  const row = (kind, loaded, declaredCount, c) => [
     kind, declared(declaredCount), number(loaded),
-    !declaredCount ? 'Unknown' : missing ? `${number(missing)} missing` : 'Complete',
+    `${label(completeness(c))}: ${c?.reason ?? 'not computed'}`,
   ];
   return section('Declared and loaded',
     table(`Markets the review declared and the listings loaded in nml`, [
       {label: 'Kind', rowHeader: true}, {label: 'Declared', numeric: true},
       {label: 'Loaded', numeric: true}, {label: 'Completeness'},
     ], [
-      row('Online', r.onlineCount, r.declaredOnlineCount, r.missingOnlineCount),
-      row('Physical', r.physicalCount, r.declaredPhysicalCount, r.missingPhysicalCount),
+      row('Online', r.onlineCount, r.declaredOnlineCount, r.onlineCompleteness),
+      row('Physical', r.physicalCount, r.declaredPhysicalCount, r.physicalCompleteness),
     ], {class: 'counts'}));
 }
 
@@ -136,9 +136,9 @@ function listingsSection(rows, url) {
       label(r.marketKind),
       country(r.countryCode),
       r.infringementTypes.map(label).join(', ') || '—',
-      r.firstTime ? h('strong', {class: 'badge'}, 'First time')
-                  : r.relistedAfterGap ? 'Relisted' : 'No',
-      number(r.consecutiveYears),
+      r.firstTime === true ? h('strong', {class: 'badge'}, 'First time')
+        : r.relistedAfterGap ? 'Relisted' : r.firstTime === false ? 'No' : 'Unknown',
+      r.consecutiveYearsExact ? number(r.consecutiveYears) : `At least ${number(r.consecutiveYears)}`,
       sourceLink(r.sourceUrl),
     ])));
     summary.textContent = `${number(shown.length)} of ${number(rows.length)} listings shown.`;
@@ -170,18 +170,24 @@ function diffSection(report) {
     return section('Changes', h('p', {}, 'There is no earlier review to compare with.'));
   }
   const groups = ['CHANGE_TYPE_ADDED', 'CHANGE_TYPE_REMOVED', 'CHANGE_TYPE_RELISTED',
-                  'CHANGE_TYPE_RETAINED'];
+                  'CHANGE_TYPE_RETAINED', 'CHANGE_TYPE_NOT_LOADED'];
   const changes = diff.changes ?? [];
+  const notLoaded = diff.notLoadedCount ?? 0;
   return section(`Changes since ${diff.baseYear}`,
+    notLoaded > 0 ? h('p', {class: 'warning'},
+      `${number(notLoaded)} market${notLoaded === 1 ? '' : 's'} in one review have no row in the other, `,
+      'whose list of that kind nml does not hold in full: whether they were added, removed or ',
+      'retained is unknown (listed under Not loaded, each with the reason).') : null,
     h('div', {class: 'columns'}, groups.map((type) => {
       const items = changes.filter((c) => c.change === type);
       return h('div', {},
         h('h3', {}, `${label(type)} (${number(items.length)})`),
         items.length === 0 ? h('p', {class: 'muted'}, 'None')
           : h('ul', {class: 'compact'}, items.map((c) =>
-              h('li', {}, pageLink(`/markets/${id(c.market)}`, c.marketDisplayName),
+              h('li', {title: c.reason ?? ''}, pageLink(`/markets/${id(c.market)}`, c.marketDisplayName),
                 h('span', {class: 'muted'}, ` · ${label(c.kind)}`,
-                  c.countryCode ? `, ${country(c.countryCode)}` : '')))));
+                  c.countryCode ? `, ${country(c.countryCode)}` : '',
+                  type === 'CHANGE_TYPE_NOT_LOADED' ? ` · ${c.reason}` : '')))));
     })));
 }
 

@@ -97,25 +97,32 @@ async function answer(urls, params) {
     return h('p', {role: 'alert', class: 'warning'}, `Not screened: ${e.message}`);
   }
   const results = response.results ?? [];
-  const listed = results.filter((r) => (r.matches ?? []).length > 0).length;
+  const count = (s) => results.filter((r) => r.status === s).length;
+  const listed = count('LISTING_STATUS_LISTED');
+  const unknown = count('LISTING_STATUS_UNKNOWN');
   const first = results.find((r) => r.review);
   const node = section('Results',
     h('p', {role: 'status'},
       `${number(listed)} of ${number(results.length)} listed`,
+      unknown > 0 ? `, ${number(unknown)} unknown` : '',
       first ? [' in the ', pageLink(`/reviews/${first.reviewYear}`, `${first.reviewYear} review`),
                ` (published ${date(first.reviewPublishedOn)})`] : '', '.'),
+    unknown > 0 && first?.onlineCompleteness ? h('p', {class: 'warning'},
+      `Unknown means nml has no row for the host while the review’s online list is incomplete `,
+      `(${first.onlineCompleteness.reason}): it may belong to a listed market not loaded yet.`) : null,
     table('Each URL and what it matched', [
       {label: 'Input', rowHeader: true}, {label: 'Host'}, {label: 'Result'},
-      {label: 'Market'}, {label: 'Rule that matched'},
+      {label: 'Market'}, {label: 'Rule that decided'},
     ], results.map((r) => {
       const match = (r.matches ?? [])[0];
       return [
         h('span', {class: 'break'}, r.input),
         r.host || '—',
         r.error?.message ? h('span', {class: 'warning'}, `Not screened: ${r.error.message}`)
-          : match ? h('strong', {class: 'badge'}, 'Listed') : 'Not listed',
+          : match ? h('strong', {class: 'badge'}, 'Listed')
+          : r.status === 'LISTING_STATUS_NOT_LISTED' ? 'Not listed' : h('em', {}, 'Unknown'),
         match ? pageLink(`/markets/${id(match.market)}`, match.marketDisplayName) : '—',
-        match ? [label(match.rule), ' ', h('code', {}, match.pattern)] : '—',
+        match ? [label(match.rule), ' ', h('code', {}, match.pattern)] : (r.statusReason || '—'),
       ];
     })));
   node.dataset.version = response.dataVersion ?? '';

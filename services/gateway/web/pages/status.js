@@ -2,7 +2,7 @@
 // review what is still missing.
 import * as api from '../api.js';
 import {h, pageLink, section, table} from '../dom.js';
-import {number, timestamp} from '../format.js';
+import {completeness, number, timestamp} from '../format.js';
 
 export async function render() {
   const status = await api.get('/v1/status');
@@ -27,7 +27,7 @@ export async function render() {
         missingOf(r.missingOnlineCount, r.declaredOnlineCount),
         missingOf(r.missingPhysicalCount, r.declaredPhysicalCount),
         r.complete ? 'Complete'
-          : r.declaredOnlineCount || r.declaredPhysicalCount ? 'Incomplete' : 'Unknown',
+          : `Online ${completeness(r.onlineCompleteness)}, physical ${completeness(r.physicalCompleteness)}`,
       ]))));
   return {title: 'Data status', node, dataVersion: status.dataVersion};
 }
