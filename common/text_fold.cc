@@ -68,4 +68,14 @@ std::string TransliterateToAscii(std::string_view utf8) {
   return out;
 }
 
+std::u32string CodePoints(std::string_view utf8) {
+  const icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  std::u32string out(static_cast<size_t>(text.countChar32()), U'\0');
+  UErrorCode status = U_ZERO_ERROR;
+  text.toUTF32(reinterpret_cast<UChar32*>(out.data()),
+               static_cast<int32_t>(out.size()), status);
+  return out;
+}
+
 }  // namespace nml::common

@@ -17,4 +17,7 @@ std::string FoldForMatching(std::string_view utf8);
 // dropped. ASCII input is returned unchanged.
 std::string TransliterateToAscii(std::string_view utf8);
 
+// The Unicode code points of UTF-8 text (invalid bytes become U+FFFD).
+std::u32string CodePoints(std::string_view utf8);
+
 }  // namespace nml::common

@@ -4,6 +4,7 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_join.h>
 
+#include <algorithm>
 #include <array>
 
 #include "common/parentheticals.h"
@@ -81,9 +82,12 @@ NameParts SplitName(std::string_view name) {
   return parts;
 }
 
+namespace {
+
 // Optimal string alignment distance (Damerau-Levenshtein with adjacent
-// transpositions), bounded to short strings by the caller.
-int EditDistance(std::string_view a, std::string_view b) {
+// transpositions) over code units, bounded to short strings by the caller.
+template <typename Char>
+int Distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   // Three rolling rows on the stack: a search computes thousands of these,
   // and a heap matrix each was most of its time.
   constexpr size_t kMax = 255;
@@ -106,6 +110,21 @@ int EditDistance(std::string_view a, std::string_view b) {
     previous = current;
   }
   return previous[m];
+}
+
+bool HasNonAscii(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
+}  // namespace
+
+int EditDistance(std::string_view a, std::string_view b) {
+  if (!HasNonAscii(a) && !HasNonAscii(b)) return Distance(a, b);
+  // Letters, not bytes: "ж" is one edit from "з", not two.
+  const std::u32string x = common::CodePoints(a), y = common::CodePoints(b);
+  return Distance(std::u32string_view(x), std::u32string_view(y));
 }
 
 }  // namespace nml::listings

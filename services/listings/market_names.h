@@ -27,7 +27,7 @@ struct NameParts {
 NameParts SplitName(std::string_view name);
 
 // Optimal string alignment distance (Damerau-Levenshtein with adjacent
-// transpositions) over the first 255 bytes of each.
+// transpositions) over the first 255 letters (Unicode code points) of each.
 int EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace nml::listings

@@ -114,7 +114,7 @@ TEST_F(Metrics, EveryServiceServesValidPrometheusMetrics) {
     }
   }
   // The snapshot: its age, size and rebuild time.
-  EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_listings 242")) << l;
+  EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_listings 277")) << l;
   EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_reload_seconds ")) << l;
   EXPECT_TRUE(absl::StrContains(l, "nml_snapshot_age_seconds ")) << l;
 

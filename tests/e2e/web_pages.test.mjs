@@ -161,7 +161,8 @@ describe('a market dossier', () => {
     // incomplete list, so it is unknown, not "not listed".
     assert.ok(years.includes('2020\nNot listed'), JSON.stringify(years));
     assert.ok(years.includes('2023\nUnknown') && years.includes('2025\nUnknown'), JSON.stringify(years));
-    const why = await text(page, 'details');
+    // The rules behind each year, in a closed details element.
+    const why = await page.$eval('details', (d) => d.textContent);
     assert.match(why, /2020: Not listed — a source reports it first listed in 2021/);
     assert.match(why, /2024: Unknown — not among the 23 of 38 online markets loaded for the 2024 review/);
     assert.match(await text(page, 'p.lede'), /Listed in 2 reviews: 2021–2022\. Unknown for 2023–2025/);

@@ -317,7 +317,7 @@ TEST_F(SharedData, LoadingTheSameFilesAgainChangesNothing) {
   v1::GetDataStatusResponse after;
   ASSERT_TRUE(server_->stub().GetDataStatus(Context().get(), {}, &after).ok());
   EXPECT_EQ(after.data_version(), before.data_version());
-  EXPECT_EQ(after.listing_count(), 242);
+  EXPECT_EQ(after.listing_count(), 277);
 }
 
 TEST_F(SharedData, PagesCoverEveryListingOnceAndTokensAreChecked) {
@@ -337,8 +337,8 @@ TEST_F(SharedData, PagesCoverEveryListingOnceAndTokensAreChecked) {
     if (page.next_page_token().empty()) break;
     request.set_page_token(page.next_page_token());
   }
-  EXPECT_EQ(seen.size(), 242u);
-  EXPECT_EQ(pages, 10);
+  EXPECT_EQ(seen.size(), 277u);
+  EXPECT_EQ(pages, 12);
 
   request.set_page_token("forged");
   v1::ListListingsResponse page;

@@ -180,7 +180,8 @@ TEST(PlanImportReview, AccentsAndCaseDoNotSplitAMarket) {
   ASSERT_EQ(data.markets.size(), 1u);
   // Transliterated, not truncated.
   EXPECT_EQ(data.markets[0].name(), "markets/galeria-page");
-  const auto answer = Import(data, Review(2023, {Row("GALERIA PAGE", kPhysical)}));
+  const auto answer =
+      Import(data, Review(2023, {Row("GALERIA PAGE", kPhysical)}));
   EXPECT_EQ(data.markets.size(), 1u);
   EXPECT_EQ(answer.reconciliations(0).market(), "markets/galeria-page");
   EXPECT_EQ(answer.reconciliations(0).rule(),
@@ -188,9 +189,10 @@ TEST(PlanImportReview, AccentsAndCaseDoNotSplitAMarket) {
   // Other scripts get an ASCII id too.
   Import(data, Review(2024, {Row("Горбушкин Двор", kPhysical)}));
   EXPECT_EQ(data.markets.size(), 2u);
-  EXPECT_TRUE(std::any_of(
-      data.markets.begin(), data.markets.end(),
-      [](const v1::Market& m) { return m.name() == "markets/gorbuskin-dvor"; }));
+  EXPECT_TRUE(std::any_of(data.markets.begin(), data.markets.end(),
+                          [](const v1::Market& m) {
+                            return m.name() == "markets/gorbuskin-dvor";
+                          }));
 }
 
 TEST(PlanImportReview, OperatorsReconcileWithoutTheirLegalForm) {

@@ -113,10 +113,9 @@ TEST(LocateImportError, PointsAServerErrorAtTheCsvLine) {
   problem.set_row(0);
   problem.set_field("listings[0].domains[0].pattern");
   problem.set_description("is not a host name");
-  EXPECT_EQ(
-      FormatProblem(LocateProblem(problem, built->imports[1], "markets.csv",
-                                   "review_counts.csv")),
-      "markets.csv:2: domains 'aliexpress.com': is not a host name");
+  EXPECT_EQ(FormatProblem(LocateProblem(problem, built->imports[1],
+                                        "markets.csv", "review_counts.csv")),
+            "markets.csv:2: domains 'aliexpress.com': is not a host name");
 }
 
 TEST(BuildResponsesImport, KeepsTheFreeTextForTheServer) {
