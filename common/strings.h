@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nml::common {
 
@@ -28,6 +29,21 @@ inline std::string CsvField(std::string_view value) {
     quoted += c;
   }
   return quoted + '"';
+}
+
+// Ascending years as runs of consecutive ones: {2013, ..., 2020, 2023} ->
+// "2013-2020, 2023".
+inline std::string YearRuns(const std::vector<int>& years) {
+  std::string text;
+  for (size_t i = 0; i < years.size();) {
+    size_t j = i;
+    while (j + 1 < years.size() && years[j + 1] == years[j] + 1) ++j;
+    if (!text.empty()) text += ", ";
+    text += std::to_string(years[i]);
+    if (j != i) text += "-" + std::to_string(years[j]);
+    i = j + 1;
+  }
+  return text;
 }
 
 }  // namespace nml::common

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "common/status.h"
+#include "common/strings.h"
 #include "services/listings/market_names.h"
 #include "services/listings/reads.h"
 
@@ -83,15 +84,7 @@ constexpr size_t kMaxKeyMembers = 32;
 
 std::string Years(const std::vector<int>& years) {
   if (years.empty()) return "never listed";
-  std::vector<std::string> runs;
-  for (size_t i = 0; i < years.size();) {
-    size_t j = i;
-    while (j + 1 < years.size() && years[j + 1] == years[j] + 1) ++j;
-    runs.push_back(i == j ? absl::StrCat(years[i])
-                          : absl::StrCat(years[i], "-", years[j]));
-    i = j + 1;
-  }
-  return absl::StrCat("listed ", absl::StrJoin(runs, ", "));
+  return absl::StrCat("listed ", common::YearRuns(years));
 }
 
 // A market's names, split and normalised once.

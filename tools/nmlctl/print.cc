@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "common/strings.h"
 #include "common/validation.h"
 #include "tools/nmlctl/client.h"
 
@@ -41,19 +42,6 @@ std::string KindCell(const v1::KindCompleteness& c) {
       CompletenessName(c.state()));
 }
 
-// "2013-2020, 2023": runs of consecutive years.
-std::string YearRuns(const std::vector<int>& years) {
-  std::vector<std::string> runs;
-  for (size_t i = 0; i < years.size();) {
-    size_t j = i;
-    while (j + 1 < years.size() && years[j + 1] == years[j] + 1) ++j;
-    runs.push_back(i == j ? absl::StrCat(years[i])
-                          : absl::StrCat(years[i], "-", years[j]));
-    i = j + 1;
-  }
-  return absl::StrJoin(runs, ", ");
-}
-
 }  // namespace
 
 void PrintReviewLine(const v1::Review& r) {
@@ -82,7 +70,7 @@ void PrintReviewStatuses(const v1::GetMarketHistoryResponse& h) {
                                                                   : "unknown";
     if (status == v1::LISTING_STATUS_LISTED || !years.empty()) {
       std::printf("%s: %s\n", label,
-                  years.empty() ? "never" : YearRuns(years).c_str());
+                  years.empty() ? "never" : common::YearRuns(years).c_str());
     }
   }
   for (const auto& s : h.review_statuses()) {
