@@ -1,11 +1,13 @@
 #include "common/logging.h"
 
+#include <absl/strings/ascii.h>
 #include <absl/strings/str_format.h>
 #include <grpcpp/server_context.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <string_view>
@@ -75,8 +77,8 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
     spdlog::log(probe ? spdlog::level::debug : spdlog::level::info,
                 "rpc method={} code={} latency_ms={:.3f} request_id={} "
                 "peer={}",
-                method_, GrpcCodeName(code_), seconds * 1000.0, request_id_,
-                peer_);
+                LogField(method_), GrpcCodeName(code_), seconds * 1000.0,
+                LogField(request_id_), LogField(peer_));
   }
 
   void Intercept(
@@ -87,11 +89,13 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
       auto* metadata = methods->GetRecvInitialMetadata();
       if (metadata != nullptr) {
         const auto it = metadata->find("x-request-id");
-        if (it != metadata->end() && it->second.size() <= 128) {
-          request_id_.assign(it->second.data(), it->second.size());
-        }
+        request_id_ = AcceptRequestId(
+            it == metadata->end()
+                ? std::string_view()
+                : std::string_view(it->second.data(), it->second.size()));
+      } else {
+        request_id_ = NewRequestId();
       }
-      if (request_id_.empty()) request_id_ = NewRequestId();
       if (info_->server_context() != nullptr) {
         peer_ = info_->server_context()->peer();
       }
@@ -158,6 +162,44 @@ void InitLogging(const LogOptions& options, const std::string& service) {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 MakeRpcLogInterceptorFactory(RpcMetrics* metrics) {
   return std::make_unique<RpcLogInterceptorFactory>(metrics);
+}
+
+namespace {
+
+bool IsPlainLogChar(char c) {
+  return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+         c == ':' || c == '/' || c == '[' || c == ']' || c == '@' || c == '+';
+}
+
+}  // namespace
+
+std::string AcceptRequestId(std::string_view given) {
+  const bool safe = !given.empty() && given.size() <= 128 &&
+                    std::all_of(given.begin(), given.end(), [](char c) {
+                      return absl::ascii_isalnum(c) || c == '-' || c == '_' ||
+                             c == '.' || c == ':';
+                    });
+  return safe ? std::string(given) : NewRequestId();
+}
+
+std::string LogField(std::string_view value) {
+  if (!value.empty() &&
+      std::all_of(value.begin(), value.end(), IsPlainLogChar)) {
+    return std::string(value);
+  }
+  std::string quoted = "\"";
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (byte < 0x20 || byte >= 0x7f) {
+      quoted += absl::StrFormat("\\x%02x", byte);
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + '"';
 }
 
 std::string NewRequestId() {

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
+  # a compiler cache that outlives a checkout (scripts/build.sh)
+  ccache
   # libraries (DESIGN.md section 2)
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   libpqxx-dev libspdlog-dev libfmt-dev libcli11-dev libabsl-dev libre2-dev

@@ -153,6 +153,37 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     return absl::StrCat("malformed HTTP request: ", ec.message());
   }
 
+  // Why a request's framing or host is ambiguous (RFC 9112 sections 3.2 and
+  // 6.3), or nullopt. Beast reads a Transfer-Encoding that does not end in
+  // "chunked" as "no body" and would then parse the body as the next
+  // request (request smuggling); nml takes only "chunked" itself, never
+  // with Content-Length, and exactly one Host on HTTP/1.1.
+  static std::optional<std::string> FramingProblem(
+      const http::request<http::string_body>& request) {
+    const size_t encodings = request.count(http::field::transfer_encoding);
+    if (encodings > 0) {
+      // Beast hands the value over without its surrounding white space.
+      if (encodings > 1 ||
+          !beast::iequals(request[http::field::transfer_encoding], "chunked")) {
+        return "malformed HTTP request: Transfer-Encoding must be exactly "
+               "'chunked'";
+      }
+      if (request.count(http::field::content_length) > 0) {
+        return "malformed HTTP request: Content-Length and "
+               "Transfer-Encoding together";
+      }
+    }
+    const size_t hosts = request.count(http::field::host);
+    if (hosts > 1) {
+      return "malformed HTTP request: more than one Host header";
+    }
+    if (hosts == 0 && request.version() >= 11) {
+      return "malformed HTTP request: an HTTP/1.1 request needs a Host "
+             "header";
+    }
+    return std::nullopt;
+  }
+
   // A failed read is answered (and the connection closed after the answer)
   // when the client can still be told why, else just closed.
   void FailRead(beast::error_code ec) {
@@ -169,6 +200,12 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     if (request.target().size() > options().max_request_line) {
       keep_alive_ = false;
       return WriteTransportError(ErrorReply(3, "request line too long", 414));
+    }
+    if (const auto problem = FramingProblem(request)) {
+      // The request's end cannot be known for certain, so whatever follows
+      // it must never be read as another request: 400, then close.
+      keep_alive_ = false;
+      return WriteTransportError(ErrorReply(3, *problem, 400));
     }
     if (beast::iequals(request[http::field::expect], "100-continue") &&
         !parser_->is_done()) {

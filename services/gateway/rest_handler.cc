@@ -118,10 +118,9 @@ void RestHandler::Finish(const std::shared_ptr<Call>& call, RestReply reply) {
                              .count();
   http_metrics_.Record(reply.route, reply.status, seconds);
   spdlog::info(
-      "http method={} route=\"{}\" status={} latency_ms={:.3f} "
-      "request_id={}",
-      common::EchoInput(call->method, 20), reply.route, reply.status,
-      seconds * 1000, call->request_id);
+      "http method={} route={} status={} latency_ms={:.3f} request_id={}",
+      common::LogField(call->method), common::LogField(reply.route),
+      reply.status, seconds * 1000, common::LogField(call->request_id));
   call->done(std::move(reply));
 }
 
@@ -133,21 +132,9 @@ void RestHandler::Handle(RestRequest request,
   call->method = request.method;
   call->origin = request.Header("origin");
 
-  // The request id comes back on every answer, so it is settled first.
-  call->request_id = request.Header("x-request-id");
-  const bool id_ok = IsMetadataValue(call->request_id) &&
-                     call->request_id.size() <= kMaxRequestIdBytes;
-  if (call->request_id.empty() || !id_ok) {
-    const std::string given = call->request_id;
-    call->request_id = common::NewRequestId();
-    if (!id_ok) {
-      return Finish(call,
-                    ErrorReply(3, absl::StrCat("header x-request-id: '",
-                                               common::EchoInput(given, 40),
-                                               "' must be 1 to 128 printable "
-                                               "ASCII characters")));
-    }
-  }
+  // The request id comes back on every answer, so it is settled first; an
+  // unsafe one is replaced (common::AcceptRequestId), not refused.
+  call->request_id = common::AcceptRequestId(request.Header("x-request-id"));
   const size_t question = request.target.find('?');
   const std::string path = request.target.substr(0, question);
   const std::string query =

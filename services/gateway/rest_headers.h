@@ -14,11 +14,9 @@ namespace nml::gateway {
 
 // The request headers with a meaning of their own on the REST side.
 
-// The longest x-request-id kept; a longer one is refused.
-inline constexpr size_t kMaxRequestIdBytes = 128;
-
 // Printable ASCII: what a gRPC metadata value (not -bin) may hold, so what
-// `authorization` and `x-request-id` may hold to be passed on.
+// `authorization` may hold to be passed on (`x-request-id` is held to
+// common::AcceptRequestId's stricter rule).
 bool IsMetadataValue(std::string_view value);
 
 // A caller's bound on the call: `grpc-timeout` ("250m", "5S": 1..8 digits and
