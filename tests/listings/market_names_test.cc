@@ -1,10 +1,10 @@
 // Names folded and transliterated by Unicode's rules, as sources spell them.
-#include "common/text_fold.h"
+#include "services/listings/market_names.h"
 
 #include <gtest/gtest.h>
 
 #include "common/names.h"
-#include "services/listings/market_names.h"
+#include "common/text_fold.h"
 
 namespace nml::common {
 namespace {
