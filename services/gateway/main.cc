@@ -2,14 +2,13 @@
 // side in rest_handler.h (semantics) and http_server.h (transport).
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_split.h>
-#include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 
 #include "common/auth.h"
+#include "common/backend_channel.h"
 #include "common/config.h"
 #include "common/logging.h"
 #include "common/server.h"
@@ -130,18 +129,16 @@ int main(int argc, char** argv) {
     rest.cors_origins.emplace_back(absl::StripAsciiWhitespace(origin));
   }
 
-  // One channel per backend for the life of the process, round-robin over
-  // every address a name resolves to (a headless Kubernetes Service's pods).
+  // One channel per backend for the life of the process
+  // (common::MakeBackendChannel: round-robin, in-cluster reconnect backoff).
   auto backend_credentials = nml::common::MakeChannelCredentials(backend_tls);
   if (!backend_credentials.ok()) {
     nml::common::ExitWithError(program, backend_credentials.status(), 2);
   }
-  grpc::ChannelArguments balanced;
-  balanced.SetLoadBalancingPolicyName("round_robin");
   auto listings =
-      grpc::CreateCustomChannel(listings_addr, *backend_credentials, balanced);
+      nml::common::MakeBackendChannel(listings_addr, *backend_credentials);
   auto responses =
-      grpc::CreateCustomChannel(responses_addr, *backend_credentials, balanced);
+      nml::common::MakeBackendChannel(responses_addr, *backend_credentials);
   nml::gateway::Composer composer(listings, responses);
   nml::gateway::GatewayServiceImpl service(
       &composer, std::chrono::milliseconds(backend_timeout_ms));

@@ -2,9 +2,7 @@
 
 #include <absl/strings/str_cat.h>
 #include <grpcpp/client_context.h>
-#include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -12,6 +10,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/backend_channel.h"
 #include "common/names.h"
 #include "common/status.h"
 
@@ -76,11 +75,8 @@ void ListingsTargetChecker::Prepare(
 std::shared_ptr<grpc::Channel> ListingsTargetChecker::MakeChannel(
     const std::string& address,
     std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  grpc::ChannelArguments args;
-  args.SetServiceConfigJSON(kRetryServiceConfig);
-  // Every address the name resolves to (a headless Service's pods) in turn.
-  args.SetLoadBalancingPolicyName("round_robin");
-  return grpc::CreateCustomChannel(address, std::move(credentials), args);
+  return common::MakeBackendChannel(address, std::move(credentials),
+                                    kRetryServiceConfig);
 }
 
 namespace {

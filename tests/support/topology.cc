@@ -2,6 +2,7 @@
 
 #include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <vector>
@@ -27,11 +28,11 @@ std::map<std::string, std::string> Env(
 }  // namespace
 
 void Topology::Start(const TopologyOptions& options) {
+  listings_env_ = Env(
+      {{"NML_DATABASE_URL", listings_db_.url()}, {"NML_LISTEN", "127.0.0.1:0"}},
+      options.all_env, options.listings_env);
   listings_ = std::make_unique<Subprocess>(
-      NML_LISTINGS_BIN, std::vector<std::string>{},
-      Env({{"NML_DATABASE_URL", listings_db_.url()},
-           {"NML_LISTEN", "127.0.0.1:0"}},
-          options.all_env, options.listings_env));
+      NML_LISTINGS_BIN, std::vector<std::string>{}, listings_env_);
   listings_port_ = listings_->WaitForListeningPort(30s);
   ASSERT_GT(listings_port_, 0) << listings_->Stderr();
 
@@ -76,6 +77,20 @@ void Topology::LoadData() {
                   "import-responses", NML_SOURCE_DIR "/data/responses.csv"},
                  {}, 180s);
   ASSERT_EQ(responses.exit_status, 0) << responses.err;
+}
+
+void Topology::StopListings() {
+  listings_->Signal(SIGKILL);
+  listings_->Wait(10s);
+}
+
+void Topology::StartListingsAgain() {
+  auto env = listings_env_;
+  env["NML_LISTEN"] = listings_address();
+  listings_ = std::make_unique<Subprocess>(NML_LISTINGS_BIN,
+                                           std::vector<std::string>{}, env);
+  ASSERT_EQ(listings_->WaitForListeningPort(30s), listings_port_)
+      << listings_->Stderr();
 }
 
 std::string Topology::listings_address() const {

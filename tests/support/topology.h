@@ -40,6 +40,12 @@ class Topology final {
   // with nmlctl, as a user would.
   void LoadData();
 
+  // Kills nml-listings (SIGKILL), then starts it again on the same port and
+  // database, as an outage and a restart by the orchestrator would; the
+  // other processes keep running.
+  void StopListings();
+  void StartListingsAgain();
+
   Subprocess& listings() { return *listings_; }
   Subprocess& responses() { return *responses_; }
   Subprocess& gateway() { return *gateway_; }
@@ -51,6 +57,7 @@ class Topology final {
 
  private:
   TestDatabase listings_db_;
+  std::map<std::string, std::string> listings_env_;
   TestDatabase responses_db_;
   std::unique_ptr<Subprocess> listings_;
   std::unique_ptr<Subprocess> responses_;
