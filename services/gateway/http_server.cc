@@ -244,11 +244,20 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
       const auto it = message.find(name);
       if (it != message.end()) request.headers[name] = std::string(it->value());
     }
-    if (server_->requests_in_flight_.fetch_add(1) >= options().max_in_flight) {
+    // The probes and the scraper are answered whatever the load: a full
+    // cap must not make an orchestrator restart a busy gateway.
+    const std::string_view path =
+        std::string_view(request.target).substr(0, request.target.find('?'));
+    const bool ops =
+        path == "/healthz" || path == "/readyz" || path == "/metrics";
+    if (server_->requests_in_flight_.fetch_add(1) >= options().max_in_flight &&
+        !ops) {
       server_->requests_in_flight_.fetch_sub(1);
       RestReply reply = ErrorReply(14, "too many requests in flight", 503);
       reply.headers.emplace_back("Retry-After", "1");
       reply.headers.emplace_back("X-Request-Id", common::NewRequestId());
+      // Counted like every answer, under a route of its own.
+      server_->handler_->http_metrics().Record("shed", reply.status, 0);
       return Write(std::move(reply));
     }
     server_->handler_->Handle(

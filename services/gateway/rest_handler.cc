@@ -91,7 +91,7 @@ RestHandler::RestHandler(
       openapi_(OpenApiDocument(routes_).dump(1)) {
   for (auto& [service, channel] : channels) {
     stubs_[service] = std::make_unique<grpc::GenericStub>(channel);
-    health_.push_back(grpc::health::v1::Health::NewStub(channel));
+    health_.emplace_back(service, grpc::health::v1::Health::NewStub(channel));
   }
 }
 
@@ -434,7 +434,7 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
         std::make_unique<grpc::health::v1::HealthCheckResponse>());
   }
   for (size_t i = 0; i < health_.size(); ++i) {
-    health_[i]->async()->Check(
+    health_[i].second->async()->Check(
         probe->contexts[i].get(), probe->requests[i].get(),
         probe->answers[i].get(), [this, call, probe, i](grpc::Status status) {
           bool last = false;
@@ -446,13 +446,22 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
                 health.status() ==
                     grpc::health::v1::HealthCheckResponse::SERVING;
             probe->ready &= serving;
+            // The backend by name and a word for its state; what went wrong
+            // (addresses, TLS or channel text) is for the operator's log
+            // only, not for anyone who can reach /readyz.
+            const std::string& name = health_[i].first;
             probe->backends.push_back(
-                {{"serving", serving},
-                 {"detail",
-                  status.ok()
-                      ? grpc::health::v1::HealthCheckResponse::
-                            ServingStatus_Name(health.status())
-                      : common::EchoInput(status.error_message(), 200)}});
+                {{"name", name},
+                 {"serving", serving},
+                 {"status", status.ok()
+                                ? grpc::health::v1::HealthCheckResponse::
+                                      ServingStatus_Name(health.status())
+                                : "UNREACHABLE"}});
+            if (!status.ok()) {
+              spdlog::warn("readyz backend={} code={} error={}", name,
+                           common::GrpcCodeName(status.error_code()),
+                           common::LogField(status.error_message()));
+            }
             last = --probe->pending == 0;
           }
           if (!last) return;

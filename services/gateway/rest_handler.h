@@ -74,7 +74,10 @@ class RestHandler final {
   const RouteTable routes_;
   std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
   // One health stub per backend, for /readyz.
-  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> health_;
+  // Each backend's service name and health stub, for /readyz.
+  std::vector<
+      std::pair<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>>>
+      health_;
   Composer* composer_;
   std::shared_ptr<const common::AuthPolicy> policy_;
   common::RpcMetrics* grpc_metrics_;

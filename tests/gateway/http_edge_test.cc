@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -594,6 +595,36 @@ TEST_F(HttpEdge, AForgedRequestIdNeverBecomesALogField) {
   EXPECT_EQ(common::LogField("a\"b\n"), "\"a\\\"b\\x0a\"");
   EXPECT_EQ(common::LogField("/nml.listings.v1.ListingsService/GetReview"),
             "/nml.listings.v1.ListingsService/GetReview");
+}
+
+// Issue 27: with the in-flight cap full, the probes and the scraper are
+// still answered, every shed request is counted, and /readyz names each
+// backend with a word for its state, never an address or error text.
+TEST_F(HttpEdge, AFullInFlightCapShedsCountsAndLeavesTheOpsEndpoints) {
+  Start({{"NML_HTTP_MAX_IN_FLIGHT", "1"}}, /*listings_delay_ms=*/"1500");
+  std::thread slow([&] { RawHttp(port_, Get("/v1/reviews/2021"), 10s); });
+  std::this_thread::sleep_for(300ms);  // the one slot is taken
+  const auto shed = RawHttp(port_, Get("/v1/reviews/2020"));
+  EXPECT_EQ(shed.status, 503) << shed.body;
+  EXPECT_TRUE(absl::StrContains(shed.body, "too many requests in flight"));
+  EXPECT_EQ(RawHttp(port_, Get("/healthz")).status, 200);
+  const auto metrics = RawHttp(port_, Get("/metrics"));
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_TRUE(RE2::PartialMatch(
+      metrics.body, R"(nml_http_requests_total\{[^}]*"shed"[^}]*\} 1)"))
+      << metrics.body;
+  // nml-responses is not running: /readyz says which backend, not where.
+  const auto ready = RawHttp(port_, Get("/readyz"));
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  slow.join();
+  const json body = json::parse(ready.body, nullptr, false);
+  ASSERT_TRUE(body.is_object()) << ready.body;
+  std::map<std::string, std::string> status;
+  for (const json& b : body["backends"]) status[b["name"]] = b["status"];
+  EXPECT_EQ(status["nml.listings.v1.ListingsService"], "SERVING");
+  EXPECT_EQ(status["nml.responses.v1.ResponsesService"], "UNREACHABLE");
+  EXPECT_FALSE(absl::StrContains(ready.body, "127.0.0.1")) << ready.body;
+  EXPECT_FALSE(absl::StrContains(ready.body, "ipv4")) << ready.body;
 }
 
 TEST_F(HttpEdge, HeadGetsTheHeadOfGetAndNoBodyOnAKeptConnection) {
