@@ -69,6 +69,7 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
         start_(std::chrono::steady_clock::now()) {}
 
   ~RpcLogInterceptor() override {
+    if (cancelled_) code_ = grpc::StatusCode::CANCELLED;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
             .count();
@@ -112,6 +113,16 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       code_ = methods->GetSendStatus().error_code();
     }
+    // The call's close, once the transport knows how it ended: a client that
+    // cancelled it (RST_STREAM, perhaps mid-request) never sees the status
+    // the server sends, so the call counts as CANCELLED, not as, say, the
+    // INVALID_ARGUMENT its cut-off request message would decode to.
+    if (methods->QueryInterceptionHookPoint(
+            InterceptionHookPoints::POST_RECV_CLOSE) &&
+        info_->server_context() != nullptr &&
+        info_->server_context()->IsCancelled()) {
+      cancelled_ = true;
+    }
     methods->Proceed();
   }
 
@@ -124,6 +135,7 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
   std::string peer_ = "-";
   // A call that ends without sending a status was cancelled.
   int code_ = grpc::StatusCode::CANCELLED;
+  bool cancelled_ = false;
 };
 
 class RpcLogInterceptorFactory final

@@ -17,6 +17,9 @@ packages=(
   libicu-dev
   # an HTTP client for the tests
   libcpp-httplib-dev
+  # an HTTP/2 client below gRPC, for calls cut off mid-request
+  # (tests/support/h2_cut_off.py, run with Debian's /usr/bin/python3)
+  python3-h2
   libgtest-dev libgmock-dev libbenchmark-dev
   # a private PostgreSQL for development and tests
   postgresql postgresql-contrib
