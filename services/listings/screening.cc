@@ -64,9 +64,9 @@ void DecideScreenStatus(const Snapshot& s, int year,
         result.matches(0).pattern(), ") in the ", year, " review"));
     return;
   }
-  StatusAnswer answer =
-      DecideStatus(year, review, v1::MARKET_KIND_ONLINE, false, 0);
-  if (answer.status != v1::LISTING_STATUS_NOT_LISTED && !unlisted.empty()) {
+  const StatusAnswer* answer = &s.AbsentFromOnlineList(year);
+  StatusAnswer first_listed_later;
+  if (answer->status != v1::LISTING_STATUS_NOT_LISTED && !unlisted.empty()) {
     // Every market the host belongs to first listed later?
     std::vector<std::string> reasons;
     for (const v1::Market* market : unlisted) {
@@ -79,25 +79,26 @@ void DecideScreenStatus(const Snapshot& s, int year,
       reasons.push_back(absl::StrCat(market->display_name(), ": ", one.reason));
     }
     if (!reasons.empty()) {
-      answer = {v1::LISTING_STATUS_NOT_LISTED,
-                v1::STATUS_RULE_FIRST_LISTED_LATER,
-                absl::StrJoin(reasons, "; ")};
+      first_listed_later = {v1::LISTING_STATUS_NOT_LISTED,
+                            v1::STATUS_RULE_FIRST_LISTED_LATER,
+                            absl::StrJoin(reasons, "; ")};
+      answer = &first_listed_later;
     }
   }
-  if (answer.status == v1::LISTING_STATUS_UNKNOWN &&
+  if (answer->status == v1::LISTING_STATUS_UNKNOWN &&
       options.definitive_only()) {
     result.mutable_error()->set_code(
         static_cast<int>(absl::StatusCode::kFailedPrecondition));
     result.mutable_error()->set_message(
-        absl::StrCat("no definitive answer: ", answer.reason));
+        absl::StrCat("no definitive answer: ", answer->reason));
     return;
   }
-  result.set_status(answer.status);
-  result.set_status_rule(answer.rule);
+  result.set_status(answer->status);
+  result.set_status_rule(answer->rule);
   result.set_status_reason(absl::StrCat(
-      answer.status == v1::LISTING_STATUS_NOT_LISTED ? "not listed: "
-                                                     : "unknown: ",
-      answer.reason));
+      answer->status == v1::LISTING_STATUS_NOT_LISTED ? "not listed: "
+                                                      : "unknown: ",
+      answer->reason));
 }
 
 void ScreenOne(const Snapshot& s, const v1::ScreenItem& item,

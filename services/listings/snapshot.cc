@@ -88,6 +88,11 @@ std::shared_ptr<const Snapshot> Snapshot::Build(SnapshotData data,
         review.physical_completeness().state() == v1::COMPLETENESS_COMPLETE);
   }
 
+  for (const v1::Review& review : s->reviews_) {
+    s->absent_online_[review.year()] =
+        DecideStatus(review.year(), &review, v1::MARKET_KIND_ONLINE, false, 0);
+  }
+
   // The earliest first year a source reports for each market.
   for (const v1::Listing& listing : s->listings_) {
     if (listing.reported_first_year() == 0) continue;
@@ -179,6 +184,14 @@ StatusAnswer Snapshot::StatusIn(int year, std::string_view market_id,
   return DecideStatus(year, FindReview(year), kind,
                       FindListing(year, market_id) != nullptr,
                       ReportedFirstYear(market_id));
+}
+
+const StatusAnswer& Snapshot::AbsentFromOnlineList(int year) const {
+  static const StatusAnswer kNoReview{v1::LISTING_STATUS_UNKNOWN,
+                                      v1::STATUS_RULE_LIST_INCOMPLETE,
+                                      "no such review is recorded"};
+  const auto it = absent_online_.find(year);
+  return it == absent_online_.end() ? kNoReview : it->second;
 }
 
 const v1::Review* Snapshot::FindReview(int year) const {

@@ -55,6 +55,10 @@ class Snapshot final {
   // DecideStatus. UNKNOWN when no such review is recorded.
   StatusAnswer StatusIn(int year, std::string_view market_id,
                         v1::MarketKind kind) const;
+  // What the `year` review's online list says of a market it has no
+  // listing of and no source dates: NOT_LISTED where the list is complete,
+  // else UNKNOWN. Computed once per review here, not per screened host.
+  const StatusAnswer& AbsentFromOnlineList(int year) const;
   std::vector<const v1::Market*> MarketsOfOperator(
       std::string_view operator_name) const;
 
@@ -94,6 +98,7 @@ class Snapshot final {
   std::map<std::pair<int, std::string>, size_t, std::less<>> listing_index_;
   std::map<std::string, std::vector<int>, std::less<>> years_by_market_;
   std::map<std::string, int, std::less<>> reported_first_;
+  std::map<int, StatusAnswer> absent_online_;
   std::unordered_map<std::string, DomainRuleRef> domains_;
   std::vector<SearchName> search_names_;
 };
