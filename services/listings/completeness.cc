@@ -25,12 +25,9 @@ v1::KindCompleteness ComputeCompleteness(const v1::Review& review,
     c.set_state(v1::COMPLETENESS_COMPLETE);
     c.set_reason(absl::StrCat("declared complete by an operator (", declared_by,
                               "); ", loaded, " ", word, " markets loaded"));
-  } else if (declared > 0 && loaded >= declared) {
-    c.set_state(v1::COMPLETENESS_COMPLETE);
-    c.set_reason(
-        absl::StrCat(loaded, " of ", declared, " ", word, " markets loaded"));
   } else if (declared > 0) {
-    c.set_state(v1::COMPLETENESS_INCOMPLETE);
+    c.set_state(loaded >= declared ? v1::COMPLETENESS_COMPLETE
+                                   : v1::COMPLETENESS_INCOMPLETE);
     c.set_reason(
         absl::StrCat(loaded, " of ", declared, " ", word, " markets loaded"));
   } else {
@@ -50,7 +47,7 @@ const v1::KindCompleteness& CompletenessOf(const v1::Review& review,
 std::string NotLoadedReason(const v1::Review& review, v1::MarketKind kind) {
   const v1::KindCompleteness& c = CompletenessOf(review, kind);
   const std::string word = KindWord(kind);
-  if (c.declared_count() > 0 || c.state() == v1::COMPLETENESS_INCOMPLETE) {
+  if (c.declared_count() > 0) {
     return absl::StrCat("not among the ", c.loaded_count(), " of ",
                         c.declared_count(), " ", word,
                         " markets loaded for the ", review.year(), " review");
