@@ -12,6 +12,7 @@
 #include <random>
 #include <string_view>
 
+#include "common/grpc_front.h"
 #include "common/status.h"
 
 namespace nml::common {
@@ -98,7 +99,7 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
         request_id_ = NewRequestId();
       }
       if (info_->server_context() != nullptr) {
-        peer_ = info_->server_context()->peer();
+        peer_ = CallPeer(info_->server_context()->peer());
       }
     }
     if (methods->QueryInterceptionHookPoint(

@@ -4,7 +4,6 @@
 #include <absl/strings/str_replace.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 #include <pthread.h>
 #include <signal.h>
@@ -18,7 +17,6 @@
 #include "common/logging.h"
 #include "common/request_check.h"
 #include "common/timed_check.h"
-#include "common/tls.h"
 
 namespace nml::common {
 namespace {
@@ -53,10 +51,18 @@ ServerRunner::ServerRunner(std::string service_name, ServerOptions options)
 ServerRunner::~ServerRunner() {
   RequestShutdown();
   if (readiness_thread_.joinable()) readiness_thread_.join();
+  StopNow();
+}
+
+void ServerRunner::StopNow() {
+  if (front_ != nullptr) front_->StopAccepting();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
+  // The front stays (stopped) for the metrics that read it.
+  if (front_ != nullptr) front_->Stop();
+  server_.reset();
 }
 
 void ServerRunner::AddService(grpc::Service* service) {
@@ -84,13 +90,9 @@ absl::Status ServerRunner::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  auto credentials = MakeServerCredentials(options_.tls);
-  if (!credentials.ok()) return credentials.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen->ToString(), *credentials, &port_);
-  // gRPC sets SO_REUSEPORT by default: a second instance would silently
-  // share the port instead of failing.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // No listening port: the port is the front's (common/grpc_front.h), which
+  // hands gRPC each connection it accepts.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              options_.max_concurrent_streams);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
@@ -115,12 +117,23 @@ absl::Status ServerRunner::Start() {
   builder.experimental().SetInterceptorCreators(std::move(factories));
 
   server_ = builder.BuildAndStart();
-  if (server_ == nullptr || port_ == 0) {
-    server_.reset();
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen->ToString(),
-                     " (address in use or not available)"));
+  if (server_ == nullptr) return absl::InternalError("gRPC did not start");
+  // A client may leave this many streams unanswered (cancelled ones the
+  // server has not caught up with included) before it is taken to ignore
+  // MAX_CONCURRENT_STREAMS.
+  front_ = std::make_unique<GrpcFront>(
+      server_.get(), 8 * static_cast<size_t>(options_.max_concurrent_streams));
+  auto bound = front_->Start(*listen, options_.tls);
+  if (!bound.ok()) {
+    StopNow();
+    return bound.status();
   }
+  port_ = *bound;
+  metrics_.AddCounter(
+      "nml_grpc_connections_closed_abusive_total",
+      "Client connections closed with GOAWAY for resetting streams as fast "
+      "as they opened them (HTTP/2 rapid reset)",
+      [this] { return static_cast<double>(front_->abusive_closed()); });
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus(false);
   health->SetServingStatus(service_name_, false);
@@ -132,9 +145,7 @@ absl::Status ServerRunner::Start() {
         [this] { return metrics_.RenderPrometheus(); });
     auto bound = metrics_server_->Start(options_.metrics_listen);
     if (!bound.ok()) {
-      server_->Shutdown(std::chrono::system_clock::now());
-      server_->Wait();
-      server_.reset();
+      StopNow();
       return bound.status();
     }
     metrics_port_ = *bound;
@@ -238,9 +249,11 @@ void ServerRunner::Wait() {
   server_->GetHealthCheckService()->Shutdown();
   const auto started = std::chrono::steady_clock::now();
   for (const auto& hook : shutdown_hooks_) hook();
+  front_->StopAccepting();
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(options_.shutdown_grace_ms));
   server_->Wait();
+  front_->Stop();
   // Scrapes answer until the end, so the last figures can be read.
   if (metrics_server_ != nullptr) metrics_server_->Stop();
   spdlog::info("shut down in {} ms",

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/grpc_front.h"
 #include "common/metrics.h"
 #include "common/metrics_server.h"
 
@@ -82,6 +83,8 @@ class ServerRunner final {
 
  private:
   void ReadinessLoop();
+  // Closes the port and the server at once (no grace).
+  void StopNow();
 
   const std::string service_name_;
   const ServerOptions options_;
@@ -94,6 +97,8 @@ class ServerRunner final {
   std::function<absl::Status()> database_check_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  // Owns the port; declared after server_ so that it stops first.
+  std::unique_ptr<GrpcFront> front_;
   int port_ = 0;
   std::unique_ptr<MetricsServer> metrics_server_;
   int metrics_port_ = 0;

@@ -18,6 +18,7 @@
 #include "common/logging.h"
 #include "common/percent_encoding.h"
 #include "common/strings.h"
+#include "common/tls.h"
 
 namespace nml::gateway {
 
@@ -449,23 +450,9 @@ absl::Status HttpServer::Start() {
   RaiseFileLimit();
   if (options_.tls.enabled()) {
     impl_->tls.emplace(ssl::context::tls_server);
-    beast::error_code ec;
-    impl_->tls->set_options(ssl::context::default_workarounds |
-                            ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                            ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    impl_->tls->use_certificate_chain_file(options_.tls.cert, ec);
-    if (!ec)
-      impl_->tls->use_private_key_file(options_.tls.key, ssl::context::pem, ec);
-    if (!ec && !options_.tls.client_ca.empty()) {
-      impl_->tls->load_verify_file(options_.tls.client_ca, ec);
-      impl_->tls->set_verify_mode(ssl::verify_peer |
-                                  ssl::verify_fail_if_no_peer_cert);
-    }
-    if (ec) {
-      return absl::InvalidArgumentError(
-          "--http-tls-cert/--http-tls-key/--http-tls-client-ca: cannot load "
-          "the certificates");
-    }
+    const absl::Status loaded =
+        common::ConfigureServerTls(options_.tls, "--http-tls", *impl_->tls);
+    if (!loaded.ok()) return loaded;
   }
   beast::error_code ec;
   const auto address = net::ip::make_address(
