@@ -120,8 +120,37 @@ void AddExecutorMetrics(RpcMetrics& metrics, const Executor& executor) {
       [&executor] { return static_cast<double>(executor.shed()); });
 }
 
+void Executor::SetDependency(std::string what, std::function<bool()> up) {
+  dependency_ = std::move(what);
+  dependency_up_ = std::move(up);
+}
+
+absl::Status Executor::DependencyStatus() {
+  std::lock_guard lock(mu_);
+  return DependencyStatusLocked();
+}
+
+absl::Status Executor::DependencyStatusLocked() {
+  if (!dependency_up_) return absl::OkStatus();
+  if (!dependency_up_()) {
+    dependency_was_down_ = true;
+    return absl::UnavailableError(absl::StrCat(
+        dependency_, " is not answering (health: NOT_SERVING); retry later"));
+  }
+  if (dependency_was_down_) {
+    // Runs that hung on the outage say nothing of the load after it.
+    dependency_was_down_ = false;
+    mean_run_us_ = 0;
+    saturated_windows_ = 0;
+    all_busy_ = {};
+    window_start_ = accounted_ = std::chrono::steady_clock::now();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Executor::Admit(std::chrono::system_clock::time_point deadline) {
   std::lock_guard lock(mu_);
+  if (absl::Status up = DependencyStatusLocked(); !up.ok()) return up;
   AccountLocked(std::chrono::steady_clock::now());
   const auto wait = EstimatedWaitLocked();
   if (wait.count() == 0) return absl::OkStatus();

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -42,7 +43,16 @@ class Executor final {
   // until a task has run, and while a worker is idle.
   std::chrono::microseconds EstimatedWait() const;
 
-  // Whether a task submitted now is taken: RESOURCE_EXHAUSTED, saying why,
+  // What every task needs (the database), and whether it answers now (the
+  // health loop's verdict, ServerRunner::database_up). While it does not,
+  // calls are UNAVAILABLE at once, naming it, instead of queueing behind
+  // workers stuck on it; when it answers again the load estimate, which
+  // the stuck runs inflated, starts afresh, so refusals end with the
+  // outage. Call before the first task.
+  void SetDependency(std::string what, std::function<bool()> up);
+
+  // Whether a task submitted now is taken: UNAVAILABLE while the dependency
+  // is down; RESOURCE_EXHAUSTED, saying why,
   // when its estimated wait would pass `deadline` (refused now, while the
   // caller can still try elsewhere), or when the executor is overloaded and
   // the wait would exceed kWaitRuns runs of work (so an admitted call
@@ -54,6 +64,9 @@ class Executor final {
   // worker idle under sustained load do not end it. Under overload the
   // excess is refused on arrival instead of queued.
   absl::Status Admit(std::chrono::system_clock::time_point deadline);
+  // UNAVAILABLE while the dependency is down (a queued task checks again
+  // before it runs); OK otherwise.
+  absl::Status DependencyStatus();
   static constexpr int kWaitRuns = 2;
   static constexpr std::chrono::microseconds kMinWait{2000};
   static constexpr std::chrono::milliseconds kWindow{50};
@@ -67,6 +80,7 @@ class Executor final {
   // windows that ended. Call it before `busy_` changes.
   void AccountLocked(std::chrono::steady_clock::time_point now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DependencyStatusLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t queue_limit_;
   mutable std::mutex mu_;
@@ -81,6 +95,9 @@ class Executor final {
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::string dependency_;
+  std::function<bool()> dependency_up_;
+  bool dependency_was_down_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

@@ -95,6 +95,12 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
             it == metadata->end()
                 ? std::string_view()
                 : std::string_view(it->second.data(), it->second.size()));
+        // The handler reads the id this line logs, never the one given: a
+        // gateway passes it on to its legs, so one id follows a request
+        // through every log. (The map holds references; request_id_ lives
+        // as long as the call.)
+        if (it != metadata->end()) metadata->erase(it);
+        metadata->emplace("x-request-id", request_id_);
       } else {
         request_id_ = NewRequestId();
       }

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/executor.h"
 #include "common/fault_drill.h"
 #include "common/logging.h"
 #include "common/request_check.h"
@@ -77,6 +78,11 @@ void ServerRunner::AddInterceptorFactory(
 
 void ServerRunner::SetReadinessCheck(std::function<absl::Status()> check) {
   readiness_check_ = std::move(check);
+}
+
+void ServerRunner::GateOnDatabase(Executor& executor) {
+  executor.SetDependency("the database",
+                         [this] { return database_up_.load(); });
 }
 
 void ServerRunner::SetDatabaseCheck(std::function<absl::Status()> check) {
@@ -178,6 +184,7 @@ void ServerRunner::ReadinessLoop() {
     if (shutdown_requested_) return;
     if (database && (first || database_status.ok() != database_up)) {
       database_up = database_status.ok();
+      database_up_ = database_up;
       health->SetServingStatus(std::string(kDatabaseService), database_up);
       if (!first || !database_up) {
         spdlog::log(

@@ -44,6 +44,8 @@ void BlockTerminationSignals();
 //    not one whose database is down.
 // Each check runs with a client-side limit (--health-timeout-ms): a
 // database that hangs is NOT_SERVING within that, not never (TimedCheck).
+class Executor;
+
 class ServerRunner final {
  public:
   static constexpr std::string_view kLivenessService = "liveness";
@@ -74,6 +76,10 @@ class ServerRunner final {
   // The bound port of --metrics-listen, 0 when metrics are not served.
   int metrics_port() const { return metrics_port_; }
   bool serving() const { return serving_.load(); }
+  // Every task on `executor`'s workers needs the database: while the health
+  // loop finds it down, calls are UNAVAILABLE at once instead of queued
+  // behind workers stuck on it (Executor::SetDependency). Before Start().
+  void GateOnDatabase(Executor& executor);
 
   // Blocks until SIGTERM/SIGINT or RequestShutdown(), then shuts down:
   // health turns NOT_SERVING, new calls are refused, in-flight calls get up
@@ -107,6 +113,7 @@ class ServerRunner final {
   std::condition_variable changed_;
   bool shutdown_requested_ = false;
   std::atomic<bool> serving_{false};
+  std::atomic<bool> database_up_{true};
   std::thread readiness_thread_;
 };
 

@@ -25,8 +25,9 @@ struct CallInfo {
 
 // Runs `handler(call)` for a call on a worker of `executor`, and hands its
 // status to `finish`, exactly once. A call the executor does not admit
-// (Executor::Admit) or has no room for is refused at once with
-// RESOURCE_EXHAUSTED; one cancelled or past its deadline while queued is
+// (Executor::Admit: UNAVAILABLE while the database is down, else
+// RESOURCE_EXHAUSTED) or has no room for is refused at once; one cancelled,
+// past its deadline, or whose database went down while it was queued is
 // not run. ServeUnary and the streaming reactors share it.
 template <typename Handler, typename Finish>
 void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
@@ -38,8 +39,9 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
   // The task holds `finish` only until it calls it; TrySubmit refuses
   // without running (or keeping) the task.
   auto shared_finish = std::make_shared<Finish>(std::move(finish));
-  const bool accepted = executor.TrySubmit(
-      [context, call, shared_finish, handler = std::move(handler)]() mutable {
+  const bool accepted =
+      executor.TrySubmit([context, &executor, call, shared_finish,
+                          handler = std::move(handler)]() mutable {
         if (context->IsCancelled()) {
           (*shared_finish)(grpc::Status(grpc::StatusCode::CANCELLED,
                                         "call cancelled before it ran"));
@@ -48,6 +50,12 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
         if (call.deadline < std::chrono::system_clock::now()) {
           (*shared_finish)(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                                         "deadline passed while queued"));
+          return;
+        }
+        // The database stopped answering while it waited: running it would
+        // only hang one more worker.
+        if (absl::Status up = executor.DependencyStatus(); !up.ok()) {
+          (*shared_finish)(ToGrpcStatus(up));
           return;
         }
         (*shared_finish)(ToGrpcStatus(handler(call)));

@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
       "How long the last reload took (read everything, build the snapshot)",
       [&] { return refresher.last_reload_seconds(); });
   nml::common::AddChangeWatchMetrics(runner.metrics(), service.watches());
+  runner.GateOnDatabase(executor);
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   runner.SetDatabaseCheck([&probe] { return probe.Check(); });
   runner.OnShutdown([&service] { service.StopWatches(); });
   nml::common::AddChangeWatchMetrics(runner.metrics(), service.watches());
+  runner.GateOnDatabase(executor);
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
   if (auto status = runner.Start(); !status.ok()) {

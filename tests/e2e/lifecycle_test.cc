@@ -11,17 +11,20 @@
 #include <re2/re2.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
 #include "nml/listings/v1/listings_service.grpc.pb.h"
+#include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/health.h"
 #include "tests/support/private_cluster.h"
 #include "tests/support/subprocess.h"
@@ -217,6 +220,108 @@ TEST(Health, AHungDatabaseIsNotServingWithinASecondAndBackWhenItAnswers) {
   const auto up = WaitForHealth(address, "SERVING", 10s);
   EXPECT_GE(up.count(), 0) << "health never came back";
   EXPECT_TRUE(service.Running());
+}
+
+// Issue 27: under load, a hung database made workers stick on their queries
+// and the calls behind them were refused as overload (RESOURCE_EXHAUSTED,
+// REST 429) until 2.9 s after it answered again. Now calls are UNAVAILABLE
+// (503) at once while health finds it down, and refusals end within 0.5 s
+// of it answering.
+TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
+  PrivateCluster cluster("27434");
+  auto env = ServiceEnv(cluster.url());
+  env["NML_HEALTH_INTERVAL_MS"] = "250";
+  Subprocess service(NML_RESPONSES_BIN, {}, env);
+  const int port = service.WaitForListeningPort(20s);
+  ASSERT_GT(port, 0) << service.Stderr();
+  const std::string address = Address(port);
+  ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
+
+  using Clock = std::chrono::steady_clock;
+  struct Call {
+    Clock::time_point start;
+    Clock::duration took;
+    grpc::StatusCode code;
+  };
+  std::mutex mu;
+  std::vector<Call> calls;
+  std::atomic<bool> running{true};
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 12; ++i) {
+    clients.emplace_back([&] {
+      auto stub = nml::responses::v1::ResponsesService::NewStub(channel);
+      // Bounded: at most 2,000 calls per client, and the test stops them.
+      for (int n = 0; n < 2000 && running; ++n) {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + 1500ms);
+        nml::responses::v1::ListStakeholdersRequest request;
+        request.set_page_size(10);
+        nml::responses::v1::ListStakeholdersResponse response;
+        const auto start = Clock::now();
+        const grpc::Status status =
+            stub->ListStakeholders(&context, request, &response);
+        std::lock_guard lock(mu);
+        calls.push_back({start, Clock::now() - start, status.error_code()});
+        if (!status.ok()) std::this_thread::sleep_for(5ms);
+      }
+    });
+  }
+  std::this_thread::sleep_for(500ms);
+  cluster.Signal(SIGSTOP);
+  const auto down = WaitForHealth(address, "NOT_SERVING", 5s, "database");
+  const auto hung_seen = Clock::now();
+  std::this_thread::sleep_for(2s);
+  cluster.Signal(SIGCONT);
+  const auto resumed = Clock::now();
+  std::this_thread::sleep_for(1500ms);
+  running = false;
+  for (auto& client : clients) client.join();
+  ASSERT_GE(down.count(), 0) << "a hung database was never NOT_SERVING";
+
+  int during = 0, unavailable = 0, exhausted = 0, slow = 0, late_failures = 0,
+      after = 0;
+  Clock::time_point last_refusal{};
+  Clock::duration slowest{};
+  for (const Call& call : calls) {
+    if (call.start >= hung_seen && call.start < resumed) {
+      ++during;
+      unavailable += call.code == grpc::StatusCode::UNAVAILABLE;
+      exhausted += call.code == grpc::StatusCode::RESOURCE_EXHAUSTED;
+      slow += call.took > 250ms;
+      slowest = std::max(slowest, call.took);
+    }
+    if (call.start >= resumed) {
+      ++after;
+      if (call.code != grpc::StatusCode::OK) {
+        last_refusal = std::max(last_refusal, call.start);
+        late_failures += call.start >= resumed + 500ms;
+      }
+    }
+  }
+  const long long refusals_for =
+      last_refusal == Clock::time_point{}
+          ? 0
+          : std::chrono::duration_cast<std::chrono::milliseconds>(last_refusal -
+                                                                  resumed)
+                .count();
+  std::printf(
+      "hung database under load: %d calls while it hung (%d UNAVAILABLE, %d "
+      "RESOURCE_EXHAUSTED, %d over 250 ms, the slowest %lld ms); after it "
+      "answered, %d calls, the last refused %lld ms after\n",
+      during, unavailable, exhausted, slow,
+      static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(slowest)
+              .count()),
+      after, refusals_for);
+  EXPECT_GT(during, 0);
+  EXPECT_EQ(exhausted, 0) << "a hung database is not overload";
+  EXPECT_EQ(unavailable, during);
+  EXPECT_EQ(slow, 0) << "refused at once, not after waiting on a worker";
+  EXPECT_GT(after, 0);
+  EXPECT_EQ(late_failures, 0) << "refusals went on " << refusals_for
+                              << " ms after the database answered";
 }
 
 // ------------------------------------------------------------ shutdown

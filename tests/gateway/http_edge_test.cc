@@ -5,6 +5,8 @@
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <re2/re2.h>
@@ -19,6 +21,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "tests/support/raw_http.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/topology.h"
@@ -591,6 +594,40 @@ TEST_F(HttpEdge, AForgedRequestIdNeverBecomesALogField) {
     EXPECT_FALSE(absl::StrContains(log, "code=INTERNAL peer=ipv4:10.6.6.6"))
         << log;
   }
+  // Over the gateway's gRPC port the id its log line holds is the one its
+  // legs carry: one id follows a call into nml-listings' log.
+  auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
+      system_.gateway_address(), grpc::InsecureChannelCredentials()));
+  for (const std::string& given : {std::string("grpc-trace-7"), forged}) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", given);
+    nml::gateway::v1::GetReviewReportRequest request;
+    request.set_review("reviews/1999");
+    nml::gateway::v1::GetReviewReportResponse response;
+    stub->GetReviewReport(&context, request, &response);
+    // The newest GetReviewReport line's id.
+    const std::string log = gateway().Stderr();
+    re2::StringPiece rest(log);
+    std::string id;
+    for (std::string found; RE2::FindAndConsume(
+             &rest,
+             R"(method=/nml.gateway.v1.GatewayService/GetReviewReport .*)"
+             R"(request_id=(\S+))",
+             &found);) {
+      id = found;
+    }
+    ASSERT_FALSE(id.empty()) << log;
+    if (given != forged) {
+      EXPECT_EQ(id, given);
+    }
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(absl::StrContains(system_.listings().Stderr(),
+                                  absl::StrCat("request_id=", id, " ")))
+        << id << "\n"
+        << system_.listings().Stderr();
+  }
+  EXPECT_FALSE(absl::StrContains(system_.listings().Stderr(),
+                                 "code=INTERNAL peer=ipv4:10.6.6.6"));
   EXPECT_EQ(common::LogField("abc code=X"), "\"abc code=X\"");
   EXPECT_EQ(common::LogField("a\"b\n"), "\"a\\\"b\\x0a\"");
   EXPECT_EQ(common::LogField("/nml.listings.v1.ListingsService/GetReview"),
