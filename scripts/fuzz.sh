@@ -15,7 +15,7 @@ shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(filter_fuzz list_params_fuzz domain_fuzz csv_import_fuzz
-           response_rules_fuzz api_keys_fuzz rest_request_fuzz)
+           response_rules_fuzz api_keys_fuzz rest_request_fuzz h2_frames_fuzz)
 fi
 artifacts=${NML_FUZZ_ARTIFACTS:-/tmp/nml-fuzz-artifacts}
 mkdir -p "$artifacts"
