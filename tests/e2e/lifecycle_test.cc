@@ -289,7 +289,9 @@ TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
       ++during;
       unavailable += call.code == grpc::StatusCode::UNAVAILABLE;
       exhausted += call.code == grpc::StatusCode::RESOURCE_EXHAUSTED;
-      slow += call.took > 250ms;
+      // Refused, not held until the 1.5 s deadline (on a loaded 2-core
+      // machine a refusal has taken up to 0.3 s).
+      slow += call.took > 1s;
       slowest = std::max(slowest, call.took);
     }
     if (call.start >= resumed) {
@@ -308,7 +310,7 @@ TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
                 .count();
   std::printf(
       "hung database under load: %d calls while it hung (%d UNAVAILABLE, %d "
-      "RESOURCE_EXHAUSTED, %d over 250 ms, the slowest %lld ms); after it "
+      "RESOURCE_EXHAUSTED, %d over 1 s, the slowest %lld ms); after it "
       "answered, %d calls, the last refused %lld ms after\n",
       during, unavailable, exhausted, slow,
       static_cast<long long>(
