@@ -38,6 +38,11 @@ inline constexpr char kResponsesPrefix[] = "responses/";
 // carries the data version of an answer that is a file (ExportData), which
 // has no message of its own to carry it.
 inline constexpr char kDataVersionMetadata[] = "x-data-version";
+// The request metadata (and, through the gateway, the HTTP header) that asks
+// for an answer from data at least this version of the service that answers
+// (read-your-writes across replicas: pass the data_version a write
+// answered with).
+inline constexpr char kMinDataVersionMetadata[] = "x-nml-min-data-version";
 
 std::string MarketName(std::string_view id);
 std::string OperatorName(std::string_view id);

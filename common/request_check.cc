@@ -1,5 +1,6 @@
 #include "common/request_check.h"
 
+#include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <google/protobuf/stubs/logging.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "common/auth.h"
+#include "common/names.h"
 #include "common/status.h"
 
 namespace nml::common {
@@ -65,6 +67,23 @@ absl::Status CheckNoNul(const Message& message) {
   std::string field;
   if (!FindNul(message, &field)) return absl::OkStatus();
   return FieldError(field, "must not contain NUL characters");
+}
+
+absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  const auto it = metadata.find(kMinDataVersionMetadata);
+  if (it == metadata.end()) return 0;
+  const std::string given(it->second.data(), it->second.size());
+  int64_t version = 0;
+  if (given.empty() || given.size() > 19 ||
+      given.find_first_not_of("0123456789") != std::string::npos ||
+      !absl::SimpleAtoi(given, &version)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kMinDataVersionMetadata, ": '", given.substr(0, 40),
+                     "' is not a data version (a whole number, 0 or more: the "
+                     "data_version a write answered with)"));
+  }
+  return version;
 }
 
 absl::Status CheckCall(const grpc::ServerContextBase& context,

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace nml::common {
@@ -19,6 +21,11 @@ absl::Status CheckNoNul(const google::protobuf::Message& message);
 // decision (AuthDecision), then CheckNoNul of its request.
 absl::Status CheckCall(const grpc::ServerContextBase& context,
                        const google::protobuf::Message& request);
+
+// The data version a call asks for at least (kMinDataVersionMetadata): 0
+// without the header; INVALID_ARGUMENT naming it when it is not a whole
+// number >= 0.
+absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context);
 
 // An interceptor for what gRPC answers before any handler runs: a request
 // that does not decode (a string field holding invalid UTF-8, or bytes that

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <utility>
+#include <variant>
 
 #include "common/executor.h"
 #include "common/request_check.h"
@@ -81,31 +82,84 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
 //  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
 //  - finishing the call exactly once.
 // The log line and the metrics are the RPC interceptor's (common/logging).
+// The answer for a call refused before any work: its auth decision or a NUL
+// in its request (CheckCall) and, for one answered on gRPC's thread, a
+// deadline already passed (under overload that work would only make the
+// next call late too). OK when the call goes on.
+inline grpc::Status RefuseEarly(const grpc::ServerContextBase& context,
+                                const google::protobuf::Message& request,
+                                bool on_grpc_thread) {
+  if (absl::Status refused = CheckCall(context, request); !refused.ok()) {
+    return ToGrpcStatus(refused);
+  }
+  if (on_grpc_thread && context.deadline() < std::chrono::system_clock::now()) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "deadline passed before the call ran");
+  }
+  return grpc::Status::OK;
+}
+
 template <typename Handler>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                      Executor* executor,
                                      const google::protobuf::Message& request,
                                      Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status refused = CheckCall(*context, request); !refused.ok()) {
-    reactor->Finish(ToGrpcStatus(refused));
+  if (grpc::Status refused =
+          RefuseEarly(*context, request, executor == nullptr);
+      !refused.ok()) {
+    reactor->Finish(refused);
     return reactor;
   }
   const CallInfo call{context->deadline()};
   if (executor == nullptr) {
-    // A call that waited in gRPC past its deadline gets no work: under
-    // overload that work would only make the next call late too.
-    if (call.deadline < std::chrono::system_clock::now()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                                   "deadline passed before the call ran"));
-      return reactor;
-    }
     reactor->Finish(ToGrpcStatus(handler(call)));
     return reactor;
   }
   RunOnWorker(
       context, *executor, call, std::move(handler),
       [reactor](const grpc::Status& status) { reactor->Finish(status); });
+  return reactor;
+}
+
+// What a handler on gRPC's thread decides when it cannot answer there: the
+// call goes to a worker, and if the executor refuses it (busy, or its
+// database down) `if_refused` is the answer.
+struct Defer {
+  absl::Status if_refused;
+};
+
+// ServeUnary for a call usually answered on gRPC's thread that sometimes
+// needs a worker: `fast(call)` returns the answer (an absl::Status) or a
+// Defer, and then `slow(call)` answers on a worker of `executor`.
+template <typename Fast, typename Slow>
+grpc::ServerUnaryReactor* ServeUnaryOrDefer(
+    grpc::CallbackServerContext* context, Executor& executor,
+    const google::protobuf::Message& request, Fast fast, Slow slow) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status refused = RefuseEarly(*context, request, true);
+      !refused.ok()) {
+    reactor->Finish(refused);
+    return reactor;
+  }
+  const CallInfo call{context->deadline()};
+  std::variant<absl::Status, Defer> answer = fast(call);
+  if (const auto* status = std::get_if<absl::Status>(&answer)) {
+    reactor->Finish(ToGrpcStatus(*status));
+    return reactor;
+  }
+  auto ran = std::make_shared<bool>(false);
+  RunOnWorker(
+      context, executor, call,
+      [ran, slow = std::move(slow)](const CallInfo& on_worker) mutable {
+        *ran = true;
+        return slow(on_worker);
+      },
+      [reactor, ran,
+       if_refused = std::get<Defer>(std::move(answer)).if_refused](
+          const grpc::Status& status) {
+        reactor->Finish(*ran ? status : ToGrpcStatus(if_refused));
+      });
   return reactor;
 }
 

@@ -29,6 +29,13 @@ void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,
       ->envname("NML_WATCH_HEARTBEAT_MS")
       ->check(CLI::Range(100, 3600 * 1000))
       ->capture_default_str();
+  app.add_option("--read-wait-ms", config.read_wait_ms,
+                 "How long a read asking for a data version this instance "
+                 "has not caught up with (x-nml-min-data-version) waits for "
+                 "it before UNAVAILABLE, so the client retries elsewhere")
+      ->envname("NML_READ_WAIT_MS")
+      ->check(CLI::Range(0, 60 * 1000))
+      ->capture_default_str();
 }
 
 void MigrateOrExit(const std::string& program,

@@ -23,6 +23,9 @@ struct DatabaseServiceConfig {
   // WatchChanges stream goes without a message before a heartbeat.
   int64_t changes_retained_versions = 100000;
   int watch_heartbeat_ms = 15000;
+  // How long a read that asks for a data version this instance has not yet
+  // served (x-nml-min-data-version) may wait for it before UNAVAILABLE.
+  int read_wait_ms = 1000;
 };
 
 void AddDatabaseServiceFlags(CLI::App& app, DatabaseServiceConfig& config,

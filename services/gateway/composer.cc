@@ -7,6 +7,7 @@
 
 #include <mutex>
 
+#include "common/names.h"
 #include "common/status.h"
 
 namespace nml::gateway {
@@ -27,12 +28,17 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
     pending_ = static_cast<int>(names_.size());
   }
 
-  // A client context for a leg: the shared deadline and forwarded metadata.
-  grpc::ClientContext* Context() {
+  // A client context for a leg: the shared deadline and forwarded metadata
+  // (with the minimum data version on a leg to nml-listings).
+  grpc::ClientContext* Context(bool to_listings = false) {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(options_.deadline);
     for (const auto& [key, value] : options_.metadata)
       context->AddMetadata(key, value);
+    if (to_listings && !options_.min_listings_version.empty()) {
+      context->AddMetadata(common::kMinDataVersionMetadata,
+                           options_.min_listings_version);
+    }
     std::lock_guard lock(mu_);
     contexts_.push_back(std::move(context));
     return contexts_.back().get();
@@ -128,7 +134,7 @@ void Composer::GetMarketDossier(const LegOptions& options,
   stances->set_target(request.market());
 
   listings_->async()->GetMarketHistory(
-      fanout->Context(), history.get(), response->mutable_history(),
+      fanout->Context(true), history.get(), response->mutable_history(),
       [done = fanout->Done(
            0, [response] { response->clear_history(); }, true),
        history](grpc::Status s) { done(s); });
@@ -175,7 +181,7 @@ void Composer::GetReviewReport(const LegOptions& options,
   auto review = std::make_shared<listings::v1::GetReviewResponse>();
 
   listings_->async()->GetReview(
-      fanout->Context(), get.get(), review.get(),
+      fanout->Context(true), get.get(), review.get(),
       [done = fanout->Done(
            0, [response] { response->clear_review(); }, true),
        get, review, response](grpc::Status s) {
@@ -183,12 +189,12 @@ void Composer::GetReviewReport(const LegOptions& options,
         done(s);
       });
   listings_->async()->GetReviewStats(
-      fanout->Context(), stats.get(), response->mutable_stats(),
+      fanout->Context(true), stats.get(), response->mutable_stats(),
       [done = fanout->Done(
            1, [response] { response->clear_stats(); }, false),
        stats](grpc::Status s) { done(s); });
   listings_->async()->DiffReviews(
-      fanout->Context(), diff.get(), response->mutable_diff(),
+      fanout->Context(true), diff.get(), response->mutable_diff(),
       [done = fanout->Done(
            2, [response] { response->clear_diff(); }, false),
        diff](grpc::Status s) { done(s); });

@@ -1,5 +1,6 @@
 #include "services/gateway/gateway_service.h"
 
+#include "common/names.h"
 #include "common/request_check.h"
 #include "common/status.h"
 
@@ -10,12 +11,17 @@ LegOptions GatewayServiceImpl::OptionsFor(
   LegOptions options;
   options.deadline = std::min(
       context.deadline(), std::chrono::system_clock::now() + default_deadline_);
+  const auto& given = context.client_metadata();
   for (const char* key : {"authorization", "x-request-id"}) {
-    const auto it = context.client_metadata().find(key);
-    if (it != context.client_metadata().end()) {
+    const auto it = given.find(key);
+    if (it != given.end()) {
       options.metadata.emplace_back(
           key, std::string(it->second.data(), it->second.size()));
     }
+  }
+  if (const auto it = given.find(common::kMinDataVersionMetadata);
+      it != given.end()) {
+    options.min_listings_version.assign(it->second.data(), it->second.size());
   }
   return options;
 }

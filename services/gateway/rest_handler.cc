@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/logging.h"
+#include "common/names.h"
 #include "common/percent_encoding.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -72,6 +73,8 @@ struct RestHandler::Call {
   std::unique_ptr<Message> response;
   std::chrono::system_clock::time_point deadline;
   std::string authorization;
+  // x-nml-min-data-version as given (empty: none).
+  std::string min_data_version;
   // For remote calls.
   grpc::ClientContext context;
   grpc::ByteBuffer request_buffer;
@@ -192,7 +195,8 @@ void RestHandler::Handle(RestRequest request,
       reply.headers.emplace_back(
           "Access-Control-Allow-Headers",
           "authorization, content-type, if-match, if-none-match, "
-          "x-request-id, grpc-timeout, x-server-timeout");
+          "x-request-id, grpc-timeout, x-server-timeout, "
+          "x-nml-min-data-version");
       reply.headers.emplace_back("Access-Control-Max-Age", "600");
     }
     call->origin = origin;
@@ -226,6 +230,17 @@ void RestHandler::HandleRoute(const RestRequest& request,
                                    "header authorization: only printable "
                                    "ASCII is allowed (it becomes gRPC "
                                    "metadata)"));
+  }
+
+  // Read-your-writes: the backend checks the number (INVALID_ARGUMENT
+  // naming the header); here only that it can be metadata.
+  call->min_data_version = request.Header(common::kMinDataVersionMetadata);
+  if (!IsMetadataValue(call->min_data_version)) {
+    return Finish(
+        call,
+        ErrorReply(3, absl::StrCat("header ", common::kMinDataVersionMetadata,
+                                   ": only printable ASCII is allowed "
+                                   "(it becomes gRPC metadata)")));
   }
 
   auto timeout = CallerTimeout(request);
@@ -335,6 +350,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
     if (!call->authorization.empty())
       legs.metadata.emplace_back("authorization", call->authorization);
     legs.metadata.emplace_back("x-request-id", call->request_id);
+    legs.min_listings_version = call->min_data_version;
     if (route.method->name() == "GetMarketDossier") {
       composer_->GetMarketDossier(
           legs, static_cast<const v1::GetMarketDossierRequest&>(*call->request),
@@ -358,6 +374,10 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   if (!call->authorization.empty())
     call->context.AddMetadata("authorization", call->authorization);
   call->context.AddMetadata("x-request-id", call->request_id);
+  if (!call->min_data_version.empty()) {
+    call->context.AddMetadata(common::kMinDataVersionMetadata,
+                              call->min_data_version);
+  }
   // gRPC's own protobuf codec, straight into and out of its buffers.
   bool own_buffer = false;
   if (grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(

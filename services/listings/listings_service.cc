@@ -79,11 +79,13 @@ void FitReport(v1::ImportReviewResponse& report, size_t max_bytes) {
 
 ListingsServiceImpl::ListingsServiceImpl(
     ListingsStore& store, SnapshotHolder& snapshots, common::Executor& executor,
-    size_t max_answer_bytes, std::chrono::milliseconds watch_heartbeat)
+    size_t max_answer_bytes, std::chrono::milliseconds watch_heartbeat,
+    std::chrono::milliseconds read_wait)
     : store_(store),
       snapshots_(snapshots),
       executor_(executor),
       max_answer_bytes_(max_answer_bytes),
+      read_wait_(read_wait),
       past_(store),
       watches_(
           [&store](common::FeedCursor& cursor, v1::WatchChangesResponse& out) {
@@ -106,17 +108,69 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
                                                         const Request* request,
                                                         Response* response,
                                                         Handler handler) {
-  // Snapshot reads never block, so they run on gRPC's thread.
-  return common::ServeUnary(
-      context, nullptr, *request,
-      [this, request, response, handler](const common::CallInfo&) {
+  const absl::StatusOr<int64_t> min_version = common::MinDataVersion(*context);
+  // Snapshot reads never block, so they run on gRPC's thread, unless this
+  // replica is behind the version asked for, or has a miss it must first
+  // check against the database; then a worker waits for the refresher.
+  return common::ServeUnaryOrDefer(
+      context, executor_, *request,
+      [this, request, response, handler, min_version](const common::CallInfo&)
+          -> std::variant<absl::Status, common::Defer> {
+        if (!min_version.ok()) return min_version.status();
         const auto snapshot = snapshots_.Get();
         if (snapshot == nullptr) {
           return absl::UnavailableError(
               "the data is not loaded yet; retry shortly");
         }
-        return handler(*snapshot, *request, *response);
+        if (snapshot->version() < *min_version) {
+          return common::Defer{BehindError(snapshot->version(), *min_version)};
+        }
+        absl::Status answer = handler(*snapshot, *request, *response);
+        // A miss is never stale: another replica may have written it a
+        // moment ago. If the check cannot run (the database is down, so no
+        // write can be newer), the snapshot's answer stands.
+        if (absl::IsNotFound(answer)) return common::Defer{answer};
+        return answer;
+      },
+      [this, request, response, handler,
+       min_version](const common::CallInfo& call) -> absl::Status {
+        auto snapshot = CatchUp(*min_version, call.deadline);
+        if (!snapshot.ok()) return snapshot.status();
+        response->Clear();
+        return handler(**snapshot, *request, *response);
       });
+}
+
+absl::Status ListingsServiceImpl::BehindError(int64_t serving,
+                                              int64_t asked) const {
+  return absl::UnavailableError(absl::StrCat(
+      "this replica serves data version ", serving, ", behind the ", asked,
+      " asked for (", common::kMinDataVersionMetadata,
+      ") and did not catch up within ", read_wait_.count(),
+      " ms; retry, another replica may have it"));
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> ListingsServiceImpl::CatchUp(
+    int64_t min_version, std::chrono::system_clock::time_point deadline) {
+  int64_t target = min_version;
+  // The version the database holds now: a miss answered from anything
+  // older could be a row another replica has just written. When the
+  // database does not answer, no write can be newer than what is served.
+  if (const auto current = store_.CurrentVersion(); current.ok()) {
+    target = std::max(target, *current);
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::system_clock::now());
+  if (snapshots_.version() < target &&
+      !snapshots_.AwaitVersion(target, std::min(read_wait_, left)) &&
+      snapshots_.version() < min_version) {
+    return BehindError(snapshots_.version(), min_version);
+  }
+  auto snapshot = snapshots_.Get();
+  if (snapshot == nullptr) {
+    return absl::UnavailableError("the data is not loaded yet; retry shortly");
+  }
+  return snapshot;
 }
 
 template <typename Request, typename Response, typename PlanFn>

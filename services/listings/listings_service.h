@@ -28,7 +28,8 @@ class ListingsServiceImpl final
   ListingsServiceImpl(
       ListingsStore& store, SnapshotHolder& snapshots,
       common::Executor& executor, size_t max_answer_bytes,
-      std::chrono::milliseconds watch_heartbeat = std::chrono::seconds(15));
+      std::chrono::milliseconds watch_heartbeat = std::chrono::seconds(15),
+      std::chrono::milliseconds read_wait = std::chrono::seconds(1));
   ~ListingsServiceImpl() override;
 
   // Ends every WatchChanges stream (UNAVAILABLE); before the server shuts
@@ -139,6 +140,15 @@ class ListingsServiceImpl final
   template <typename Request, typename Response, typename PlanFn>
   absl::Status WriteNow(const Request& request, Response& response,
                         const std::string& request_id, PlanFn plan);
+  // UNAVAILABLE: this replica serves `serving`, behind the `asked` version.
+  absl::Status BehindError(int64_t serving, int64_t asked) const;
+  // The snapshot to answer a deferred read from, on a worker: at least
+  // `min_version` and at least the database's current version, waiting
+  // for the refresher up to --read-wait-ms (or the deadline). Behind
+  // `min_version` after that is UNAVAILABLE; behind only the database's
+  // version (a write not yet followed) answers from what is served.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> CatchUp(
+      int64_t min_version, std::chrono::system_clock::time_point deadline);
   // The data at `version` (0: the current data): the current snapshot, or
   // one rebuilt from the change log, which blocks (call on a worker).
   absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version);
@@ -150,6 +160,7 @@ class ListingsServiceImpl final
   SnapshotHolder& snapshots_;
   common::Executor& executor_;
   const size_t max_answer_bytes_;
+  const std::chrono::milliseconds read_wait_;
   PastSnapshots past_;  // for screening pinned to a data version
   common::ChangeWatchHub<v1::WatchChangesResponse> watches_;
 };

@@ -53,6 +53,10 @@ class ListingsStore {
                                             const Planner& plan,
                                             const SnapshotData* known) = 0;
 
+  // The data version the database holds now (a one-row read): what a
+  // replica compares its snapshot with before it answers NOT_FOUND.
+  virtual absl::StatusOr<int64_t> CurrentVersion() = 0;
+
   // The change feed: what each write did, recorded with it.
   struct Change {
     int64_t seq = 0;

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   nml::listings::ListingsServiceImpl service(
       store, snapshots, executor,
       static_cast<size_t>(config.server.max_message_bytes),
-      std::chrono::milliseconds(config.watch_heartbeat_ms));
+      std::chrono::milliseconds(config.watch_heartbeat_ms),
+      std::chrono::milliseconds(config.read_wait_ms));
   nml::common::DatabaseProbe probe(config.database, program + "-health");
 
   nml::common::ServerRunner runner("nml.listings.v1.ListingsService",

@@ -54,6 +54,10 @@ class MemoryListingsStore final : public ListingsStore {
     return result;
   }
 
+  absl::StatusOr<int64_t> CurrentVersion() override {
+    std::lock_guard lock(mu_);
+    return data_.version;
+  }
   absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
                                          int limit) override {
     std::lock_guard lock(mu_);

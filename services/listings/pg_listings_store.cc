@@ -462,6 +462,13 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
       });
 }
 
+absl::StatusOr<int64_t> PgListingsStore::CurrentVersion() {
+  return common::Transact<pqxx::read_transaction>(
+      pool_, [](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
+        return tx.exec_prepared1("read_version")[0].as<int64_t>();
+      });
+}
+
 absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
     int64_t since, int64_t after_seq, int limit) {
   return common::Transact<pqxx::read_transaction>(

@@ -24,6 +24,7 @@ class PgListingsStore final : public ListingsStore {
   absl::StatusOr<WriteResult> Write(const WriteRequest& request,
                                     const Planner& plan,
                                     const SnapshotData* known) override;
+  absl::StatusOr<int64_t> CurrentVersion() override;
   absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
                                          int limit) override;
 

@@ -56,6 +56,13 @@ bool SnapshotHolder::AwaitPublished(int64_t version,
   return this->version() >= version;
 }
 
+bool SnapshotHolder::AwaitVersion(int64_t version,
+                                  std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, timeout,
+                           [&] { return this->version() >= version; });
+}
+
 namespace {
 
 // How long a notification waits for this instance's own write to publish.

@@ -46,6 +46,9 @@ class SnapshotHolder final {
   // Waits until `version` is served, no write is publishing, or `timeout`;
   // true when `version` is served.
   bool AwaitPublished(int64_t version, std::chrono::milliseconds timeout);
+  // Waits until `version` (or a newer one) is served, or `timeout`; true
+  // when it is.
+  bool AwaitVersion(int64_t version, std::chrono::milliseconds timeout);
 
  private:
   std::atomic<std::shared_ptr<const Snapshot>> current_;

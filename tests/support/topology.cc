@@ -35,13 +35,21 @@ void Topology::Start(const TopologyOptions& options) {
       NML_LISTINGS_BIN, std::vector<std::string>{}, listings_env_);
   listings_port_ = listings_->WaitForListeningPort(30s);
   ASSERT_GT(listings_port_, 0) << listings_->Stderr();
+  for (int i = 1; i < options.listings_replicas; ++i) {
+    more_listings_.push_back(std::make_unique<Subprocess>(
+        NML_LISTINGS_BIN, std::vector<std::string>{}, listings_env_));
+    more_listings_ports_.push_back(
+        more_listings_.back()->WaitForListeningPort(30s));
+    ASSERT_GT(more_listings_ports_.back(), 0)
+        << more_listings_.back()->Stderr();
+  }
 
   if (options.with_responses) {
     responses_ = std::make_unique<Subprocess>(
         NML_RESPONSES_BIN, std::vector<std::string>{},
         Env({{"NML_DATABASE_URL", responses_db_.url()},
              {"NML_LISTEN", "127.0.0.1:0"},
-             {"NML_LISTINGS_ADDR", listings_address()}},
+             {"NML_LISTINGS_ADDR", listings_target()}},
             options.all_env, options.responses_env));
     responses_port_ = responses_->WaitForListeningPort(30s);
     ASSERT_GT(responses_port_, 0) << responses_->Stderr();
@@ -53,7 +61,7 @@ void Topology::Start(const TopologyOptions& options) {
       Env({{"NML_LISTEN", "127.0.0.1:0"},
            // Never the default :8080, which may be taken.
            {"NML_HTTP_LISTEN", "127.0.0.1:0"},
-           {"NML_LISTINGS_ADDR", listings_address()},
+           {"NML_LISTINGS_ADDR", listings_target()},
            // Port 1 refuses connections: responses is down.
            {"NML_RESPONSES_ADDR",
             options.with_responses ? responses_address() : "127.0.0.1:1"}},
@@ -95,6 +103,16 @@ void Topology::StartListingsAgain() {
 
 std::string Topology::listings_address() const {
   return Loopback(listings_port_);
+}
+std::string Topology::listings_replica_address(int i) const {
+  return Loopback(i == 0 ? listings_port_ : more_listings_ports_[i - 1]);
+}
+std::string Topology::listings_target() const {
+  if (more_listings_ports_.empty()) return listings_address();
+  std::string target = "ipv4:" + listings_address();
+  for (int port : more_listings_ports_)
+    absl::StrAppend(&target, ",", Loopback(port));
+  return target;
 }
 std::string Topology::responses_address() const {
   return Loopback(responses_port_);

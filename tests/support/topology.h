@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"
@@ -21,6 +22,9 @@ struct TopologyOptions {
   // connections (a backend that is down).
   bool with_responses = true;
   bool with_gateway = true;
+  // nml-listings instances on the one database, as deploy/k8s runs them;
+  // nml-responses and the gateway balance over all of them (round_robin).
+  int listings_replicas = 1;
 };
 
 // nml-listings, nml-responses and nml-gateway as `scripts/up.sh` runs them,
@@ -47,6 +51,13 @@ class Topology final {
   void StartListingsAgain();
 
   Subprocess& listings() { return *listings_; }
+  // Replica `i` (0 is listings()) and its address.
+  Subprocess& listings_replica(int i) {
+    return i == 0 ? *listings_ : *more_listings_[i - 1];
+  }
+  std::string listings_replica_address(int i) const;
+  // What the other services are given: every replica, balanced.
+  std::string listings_target() const;
   Subprocess& responses() { return *responses_; }
   Subprocess& gateway() { return *gateway_; }
   // host:port of each gRPC listener; the gateway's REST port.
@@ -60,6 +71,8 @@ class Topology final {
   std::map<std::string, std::string> listings_env_;
   TestDatabase responses_db_;
   std::unique_ptr<Subprocess> listings_;
+  std::vector<std::unique_ptr<Subprocess>> more_listings_;
+  std::vector<int> more_listings_ports_;
   std::unique_ptr<Subprocess> responses_;
   std::unique_ptr<Subprocess> gateway_;
   int listings_port_ = 0;
