@@ -25,6 +25,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/acceptor.h"
 #include "common/h2_watch.h"
 #include "common/logging.h"
 #include "common/tls.h"
@@ -371,10 +372,7 @@ absl::StatusOr<int> GrpcFront::Start(const HostPort& listen,
   }
   const tcp::endpoint endpoint(address, static_cast<uint16_t>(listen.port));
   auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  ec = OpenAcceptor(acceptor, endpoint);
   if (ec) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", listen.ToString(), ": ", ec.message()));

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <memory>
 
+#include "common/acceptor.h"
+
 namespace nml::common {
 
 namespace asio = boost::asio;
@@ -123,10 +125,7 @@ absl::StatusOr<int> MetricsServer::Start(const std::string& listen) {
   }
   const tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
   auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  ec = OpenAcceptor(acceptor, endpoint);
   if (ec) {
     return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ",
                                                listen, ": ", ec.message()));

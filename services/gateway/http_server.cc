@@ -15,6 +15,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
+#include "common/acceptor.h"
 #include "common/logging.h"
 #include "common/percent_encoding.h"
 #include "common/strings.h"
@@ -465,10 +466,7 @@ absl::Status HttpServer::Start() {
   }
   const tcp::endpoint endpoint(address, static_cast<uint16_t>(listen->port));
   auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  ec = common::OpenAcceptor(acceptor, endpoint);
   if (ec) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", listen->ToString(),

@@ -197,15 +197,26 @@ TEST(Health, ListingsServesItsSnapshotThroughADatabaseOutage) {
   EXPECT_TRUE(written.ok()) << written.error_message();
 }
 
+// A service probing its database every 250 ms (the default).
+std::map<std::string, std::string> HealthEnv(const std::string& db_url) {
+  auto env = ServiceEnv(db_url);
+  env["NML_HEALTH_INTERVAL_MS"] = "250";
+  return env;
+}
+
+// The address of `service` once it listens and is SERVING; empty if not.
+std::string WaitServing(Subprocess& service) {
+  const int port = service.WaitForListeningPort(20s);
+  if (port <= 0) return "";
+  const std::string address = Address(port);
+  return WaitForHealth(address, "SERVING", 10s).count() >= 0 ? address : "";
+}
+
 TEST(Health, AHungDatabaseIsNotServingWithinASecondAndBackWhenItAnswers) {
   PrivateCluster cluster("27433");
-  auto env = ServiceEnv(cluster.url());
-  env["NML_HEALTH_INTERVAL_MS"] = "250";
-  Subprocess service(NML_RESPONSES_BIN, {}, env);
-  const int port = service.WaitForListeningPort(20s);
-  ASSERT_GT(port, 0) << service.Stderr();
-  const std::string address = Address(port);
-  ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
+  Subprocess service(NML_RESPONSES_BIN, {}, HealthEnv(cluster.url()));
+  const std::string address = WaitServing(service);
+  ASSERT_FALSE(address.empty()) << service.Stderr();
 
   cluster.Signal(SIGSTOP);
   const auto down = WaitForHealth(address, "NOT_SERVING", 5s);
@@ -229,13 +240,9 @@ TEST(Health, AHungDatabaseIsNotServingWithinASecondAndBackWhenItAnswers) {
 // of it answering.
 TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
   PrivateCluster cluster("27434");
-  auto env = ServiceEnv(cluster.url());
-  env["NML_HEALTH_INTERVAL_MS"] = "250";
-  Subprocess service(NML_RESPONSES_BIN, {}, env);
-  const int port = service.WaitForListeningPort(20s);
-  ASSERT_GT(port, 0) << service.Stderr();
-  const std::string address = Address(port);
-  ASSERT_GE(WaitForHealth(address, "SERVING", 10s).count(), 0);
+  Subprocess service(NML_RESPONSES_BIN, {}, HealthEnv(cluster.url()));
+  const std::string address = WaitServing(service);
+  ASSERT_FALSE(address.empty()) << service.Stderr();
 
   using Clock = std::chrono::steady_clock;
   struct Call {
