@@ -598,6 +598,7 @@ TEST_F(HttpEdge, AForgedRequestIdNeverBecomesALogField) {
   // legs carry: one id follows a call into nml-listings' log.
   auto stub = nml::gateway::v1::GatewayService::NewStub(grpc::CreateChannel(
       system_.gateway_address(), grpc::InsecureChannelCredentials()));
+  int calls = 0;
   for (const std::string& given : {std::string("grpc-trace-7"), forged}) {
     grpc::ClientContext context;
     context.AddMetadata("x-request-id", given);
@@ -605,24 +606,38 @@ TEST_F(HttpEdge, AForgedRequestIdNeverBecomesALogField) {
     request.set_review("reviews/1999");
     nml::gateway::v1::GetReviewReportResponse response;
     stub->GetReviewReport(&context, request, &response);
-    // The newest GetReviewReport line's id.
-    const std::string log = gateway().Stderr();
-    re2::StringPiece rest(log);
+    // The id of this call's GetReviewReport line, which the gateway writes
+    // once the call is over (after the client has its answer): polled.
+    std::string log;
     std::string id;
-    for (std::string found; RE2::FindAndConsume(
-             &rest,
-             R"(method=/nml.gateway.v1.GatewayService/GetReviewReport .*)"
-             R"(request_id=(\S+))",
-             &found);) {
-      id = found;
+    for (int tries = 0; tries < 100; ++tries) {
+      log = gateway().Stderr();
+      re2::StringPiece rest(log);
+      int lines = 0;
+      for (std::string found; RE2::FindAndConsume(
+               &rest,
+               R"(method=/nml.gateway.v1.GatewayService/GetReviewReport .*)"
+               R"(request_id=(\S+))",
+               &found);) {
+        id = found;
+        ++lines;
+      }
+      if (lines == calls + 1) break;
+      id.clear();
+      std::this_thread::sleep_for(20ms);
     }
+    ++calls;
     ASSERT_FALSE(id.empty()) << log;
     if (given != forged) {
       EXPECT_EQ(id, given);
     }
-    std::this_thread::sleep_for(200ms);
-    EXPECT_TRUE(absl::StrContains(system_.listings().Stderr(),
-                                  absl::StrCat("request_id=", id, " ")))
+    const std::string leg = absl::StrCat("request_id=", id, " ");
+    for (int tries = 0;
+         tries < 100 && !absl::StrContains(system_.listings().Stderr(), leg);
+         ++tries) {
+      std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(absl::StrContains(system_.listings().Stderr(), leg))
         << id << "\n"
         << system_.listings().Stderr();
   }
