@@ -10,14 +10,18 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/names.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
+#include "tests/support/health.h"
 #include "tests/support/topology.h"
 
 namespace nml {
@@ -214,6 +218,65 @@ TEST_F(Replicas, AResponseAboutAMarketJustCreatedIsNeverRefused) {
   std::printf("200 responses about markets just created: %d refused\n",
               refused);
   EXPECT_EQ(refused, 0) << "first refusal: " << first_error;
+}
+
+// Issue 28: one replica of three killed under a bounded read load through
+// the gateway: only the requests in flight on it may fail; the replica
+// restarted on its port serves the current data before it says SERVING.
+TEST(ReplicaKilled, ReadsGoOnAndTheRestartedReplicaIsCurrentWhenServing) {
+  nml::testing::Topology system;
+  nml::testing::TopologyOptions options;
+  options.listings_replicas = 3;
+  options.with_responses = false;
+  ASSERT_NO_FATAL_FAILURE(system.Start(options));
+  ASSERT_NO_FATAL_FAILURE(system.LoadData());
+
+  constexpr int kClients = 4;
+  std::atomic<bool> running{true};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", system.http_port());
+      client.set_read_timeout(10, 0);
+      // Bounded: 20,000 requests per client at most, and the test stops it.
+      for (int n = 0; n < 20000 && running; ++n) {
+        const auto r = client.Get("/v1/reviews/2021");
+        (r && r->status == 200 ? ok : failed)++;
+      }
+    });
+  }
+  std::this_thread::sleep_for(1s);
+  const int before_kill = ok.load();
+  ASSERT_NO_FATAL_FAILURE(system.StopListingsReplica(1));
+  std::this_thread::sleep_for(1s);
+  // A write while it is down: the restarted replica must have it.
+  auto writer = ListingsStub(system.listings_replica_address(0));
+  const int64_t version = CreateMarket(*writer, "written-while-down");
+  ASSERT_GT(version, 0);
+  ASSERT_NO_FATAL_FAILURE(system.StartListingsReplicaAgain(1));
+  const auto serving = nml::testing::WaitForHealth(
+      system.listings_replica_address(1), "SERVING", 30s);
+  ASSERT_GE(serving.count(), 0);
+  {
+    // Asked right away, with no header: the data it serves on SERVING.
+    auto restarted = ListingsStub(system.listings_replica_address(1));
+    grpc::ClientContext context;
+    Deadline(context);
+    lv1::GetDataStatusResponse status;
+    ASSERT_TRUE(restarted->GetDataStatus(&context, {}, &status).ok());
+    EXPECT_GE(status.data_version(), version);
+  }
+  std::this_thread::sleep_for(1s);
+  running = false;
+  for (auto& client : clients) client.join();
+  std::printf(
+      "3 replicas, one killed and restarted under load: %d reads ok (%d "
+      "before the kill), %d failed\n",
+      ok.load(), before_kill, failed.load());
+  EXPECT_GT(ok.load(), before_kill);
+  // At most the requests in flight on the killed replica: one a client.
+  EXPECT_LE(failed.load(), kClients);
 }
 
 }  // namespace

@@ -87,18 +87,20 @@ void Topology::LoadData() {
   ASSERT_EQ(responses.exit_status, 0) << responses.err;
 }
 
-void Topology::StopListings() {
-  listings_->Signal(SIGKILL);
-  listings_->Wait(10s);
+void Topology::StopListingsReplica(int i) {
+  listings_replica(i).Signal(SIGKILL);
+  listings_replica(i).Wait(10s);
 }
 
-void Topology::StartListingsAgain() {
+void Topology::StartListingsReplicaAgain(int i) {
   auto env = listings_env_;
-  env["NML_LISTEN"] = listings_address();
-  listings_ = std::make_unique<Subprocess>(NML_LISTINGS_BIN,
-                                           std::vector<std::string>{}, env);
-  ASSERT_EQ(listings_->WaitForListeningPort(30s), listings_port_)
-      << listings_->Stderr();
+  env["NML_LISTEN"] = listings_replica_address(i);
+  auto& slot = i == 0 ? listings_ : more_listings_[i - 1];
+  slot = std::make_unique<Subprocess>(NML_LISTINGS_BIN,
+                                      std::vector<std::string>{}, env);
+  ASSERT_EQ(slot->WaitForListeningPort(30s),
+            i == 0 ? listings_port_ : more_listings_ports_[i - 1])
+      << slot->Stderr();
 }
 
 std::string Topology::listings_address() const {

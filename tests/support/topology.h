@@ -47,8 +47,11 @@ class Topology final {
   // Kills nml-listings (SIGKILL), then starts it again on the same port and
   // database, as an outage and a restart by the orchestrator would; the
   // other processes keep running.
-  void StopListings();
-  void StartListingsAgain();
+  void StopListings() { StopListingsReplica(0); }
+  void StartListingsAgain() { StartListingsReplicaAgain(0); }
+  // The same for replica `i` (listings_replicas).
+  void StopListingsReplica(int i);
+  void StartListingsReplicaAgain(int i);
 
   Subprocess& listings() { return *listings_; }
   // Replica `i` (0 is listings()) and its address.
