@@ -30,8 +30,9 @@ inline bool FieldValueLess(const FieldValue& a, const FieldValue& b) {
 // The one implementation of an in-memory list page (AIP-132/158/160):
 // filters, orders and pages `items` (each exposed through `get`, which gives
 // a field's value by name), copying the page into `out`. The page token is
-// an offset bound to `parent`, the filter and the order; `total_size` may be
-// null.
+// an offset bound to `parent`, the filter and the order, and to
+// `data_version`, the version of `items` (the caller answers a token from
+// the data at its version); `total_size` may be null.
 template <typename T, typename Getter>
 absl::Status ListPage(const std::vector<const T*>& items, Getter get,
                       const FilterSchema& schema, std::string_view filter_text,
@@ -39,6 +40,7 @@ absl::Status ListPage(const std::vector<const T*>& items, Getter get,
                       std::vector<OrderKey> default_order,
                       std::string_view order_text, int page_size_requested,
                       std::string_view page_token, std::string_view parent,
+                      int64_t data_version,
                       google::protobuf::RepeatedPtrField<T>* out,
                       std::string* next_page_token, int32_t* total_size) {
   auto filter = Filter::Parse(filter_text, schema);
@@ -52,7 +54,13 @@ absl::Status ListPage(const std::vector<const T*>& items, Getter get,
   if (!page_token.empty()) {
     auto decoded = DecodePageToken(page_token, fingerprint);
     if (!decoded.ok()) return decoded.status();
-    offset = *decoded;
+    if (decoded->data_version != data_version) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "page_token: the list was read at data version ",
+          decoded->data_version, ", not ", data_version,
+          "; start the list again"));
+    }
+    offset = decoded->offset;
   }
 
   std::vector<const T*> matched;
@@ -79,7 +87,8 @@ absl::Status ListPage(const std::vector<const T*>& items, Getter get,
       std::min(matched.size(), begin + static_cast<size_t>(*page_size));
   for (size_t i = begin; i < end; ++i) *out->Add() = *matched[i];
   if (end < matched.size()) {
-    *next_page_token = EncodePageToken(fingerprint, static_cast<int64_t>(end));
+    *next_page_token =
+        EncodePageToken(fingerprint, static_cast<int64_t>(end), data_version);
   }
   return absl::OkStatus();
 }

@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include <optional>
 #include <openssl/sha.h>
 
 #include <algorithm>
@@ -19,7 +21,8 @@
 namespace nml::common {
 namespace {
 
-constexpr std::string_view kVersion = "p2";
+// p3: with the data version (p2 tokens, without it, are refused).
+constexpr std::string_view kVersion = "p3";
 // Bytes of HMAC-SHA256 kept in a token: 128 bits, beyond guessing.
 constexpr size_t kMacBytes = 16;
 
@@ -85,33 +88,61 @@ uint64_t Fingerprint(std::initializer_list<std::string_view> parts) {
   return hash;
 }
 
-std::string EncodePageToken(uint64_t fingerprint, int64_t offset) {
-  const std::string body =
-      absl::StrCat(Absl(kVersion), ".", fingerprint, ".", offset);
+std::string EncodePageToken(uint64_t fingerprint, int64_t offset,
+                            int64_t data_version) {
+  const std::string body = absl::StrCat(Absl(kVersion), ".", fingerprint, ".",
+                                        offset, ".", data_version);
   return absl::WebSafeBase64Escape(absl::StrCat(body, ".", Mac(body)));
 }
 
-absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
-                                        uint64_t fingerprint) {
+namespace {
+
+// The parts of an offset token whose signature holds:
+// version, fingerprint, offset, data version; nullopt otherwise.
+std::optional<std::vector<std::string>> SignedOffsetParts(
+    std::string_view token) {
+  if (token.size() > 512) return std::nullopt;
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(std::string(token), &decoded)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> parts = absl::StrSplit(decoded, '.');
+  if (parts.size() != 5 || parts[0] != kVersion) return std::nullopt;
+  const std::string body =
+      absl::StrCat(parts[0], ".", parts[1], ".", parts[2], ".", parts[3]);
+  if (!MacMatches(body, parts[4])) return std::nullopt;
+  return parts;
+}
+
+}  // namespace
+
+absl::StatusOr<OffsetToken> DecodePageToken(std::string_view token,
+                                            uint64_t fingerprint) {
   const auto invalid = absl::InvalidArgumentError(
       "page_token: not a token from this list (it must come from the previous "
       "response, with the same filter and order_by)");
-  if (token.size() > 512) return invalid;
-  std::string decoded;
-  if (!absl::WebSafeBase64Unescape(std::string(token), &decoded))
-    return invalid;
-  std::vector<std::string> parts = absl::StrSplit(decoded, '.');
-  if (parts.size() != 4 || parts[0] != kVersion) return invalid;
-  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", parts[2]);
-  if (!MacMatches(body, parts[3])) return invalid;
+  const auto parts = SignedOffsetParts(token);
+  if (!parts.has_value()) return invalid;
   uint64_t token_fingerprint = 0;
-  int64_t offset = 0;
-  if (!absl::SimpleAtoi(parts[1], &token_fingerprint) ||
-      !absl::SimpleAtoi(parts[2], &offset) || offset < 0 ||
-      token_fingerprint != fingerprint) {
+  OffsetToken decoded;
+  if (!absl::SimpleAtoi((*parts)[1], &token_fingerprint) ||
+      !absl::SimpleAtoi((*parts)[2], &decoded.offset) || decoded.offset < 0 ||
+      !absl::SimpleAtoi((*parts)[3], &decoded.data_version) ||
+      decoded.data_version < 0 || token_fingerprint != fingerprint) {
     return invalid;
   }
-  return offset;
+  return decoded;
+}
+
+int64_t PageTokenDataVersion(std::string_view token) {
+  if (token.empty()) return 0;
+  const auto parts = SignedOffsetParts(token);
+  int64_t version = 0;
+  if (!parts.has_value() || !absl::SimpleAtoi((*parts)[3], &version) ||
+      version < 0) {
+    return 0;
+  }
+  return version;
 }
 
 std::string EncodeCursorToken(uint64_t fingerprint, const Cursor& cursor) {

@@ -13,9 +13,22 @@ namespace nml::common {
 // shape the list (parent, filter, order_by) and signed with HMAC-SHA256
 // under the page token key: one presented with other parameters, or
 // altered, or made up, is INVALID_ARGUMENT.
-std::string EncodePageToken(uint64_t fingerprint, int64_t offset);
-absl::StatusOr<int64_t> DecodePageToken(std::string_view token,
-                                        uint64_t fingerprint);
+//
+// A token also holds the data version its list was read at (0: none), so
+// the next page is cut from the same data, on whichever replica takes it:
+// an offset into other data would skip or repeat rows.
+struct OffsetToken {
+  int64_t offset = 0;
+  int64_t data_version = 0;
+};
+std::string EncodePageToken(uint64_t fingerprint, int64_t offset,
+                            int64_t data_version = 0);
+absl::StatusOr<OffsetToken> DecodePageToken(std::string_view token,
+                                            uint64_t fingerprint);
+// The data version of an offset token whose signature holds, before the
+// request it belongs to is known (to choose the data to answer from); 0 for
+// an empty token or one that is not valid (the list refuses it then).
+int64_t PageTokenDataVersion(std::string_view token);
 
 // Sets the page token key from a secret (--page-token-key; the replicas of
 // a service share it, so a token from one is good on another). Until it is

@@ -6,6 +6,7 @@
 
 #include "common/idempotency.h"
 #include "common/names.h"
+#include "common/page_token.h"
 #include "common/status.h"
 #include "common/streamed_answer.h"
 #include "common/streamed_import.h"
@@ -109,12 +110,20 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
                                                         Response* response,
                                                         Handler handler) {
   const absl::StatusOr<int64_t> min_version = common::MinDataVersion(*context);
+  // A list's next page is cut from the data its first page was read at,
+  // whichever replica answers (its version is in the page token).
+  int64_t list_version = 0;
+  if constexpr (requires { request->page_token(); }) {
+    list_version = common::PageTokenDataVersion(request->page_token());
+  }
   // Snapshot reads never block, so they run on gRPC's thread, unless this
-  // replica is behind the version asked for, or has a miss it must first
-  // check against the database; then a worker waits for the refresher.
+  // replica is behind the version asked for, serves another version than
+  // the list's, or has a miss it must first check against the database;
+  // then a worker waits for the refresher, or rebuilds the list's data.
   return common::ServeUnaryOrDefer(
       context, executor_, *request,
-      [this, request, response, handler, min_version](const common::CallInfo&)
+      [this, request, response, handler, min_version,
+       list_version](const common::CallInfo&)
           -> std::variant<absl::Status, common::Defer> {
         if (!min_version.ok()) return min_version.status();
         const auto snapshot = snapshots_.Get();
@@ -125,6 +134,11 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
         if (snapshot->version() < *min_version) {
           return common::Defer{BehindError(snapshot->version(), *min_version)};
         }
+        if (list_version != 0 && list_version != snapshot->version()) {
+          return common::Defer{absl::UnavailableError(
+              "page_token: the data version of this list cannot be read "
+              "here now; retry")};
+        }
         absl::Status answer = handler(*snapshot, *request, *response);
         // A miss is never stale: another replica may have written it a
         // moment ago. If the check cannot run (the database is down, so no
@@ -132,10 +146,21 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
         if (absl::IsNotFound(answer)) return common::Defer{answer};
         return answer;
       },
-      [this, request, response, handler,
-       min_version](const common::CallInfo& call) -> absl::Status {
-        auto snapshot = CatchUp(*min_version, call.deadline);
+      [this, request, response, handler, min_version,
+       list_version](const common::CallInfo& call) -> absl::Status {
+        auto snapshot =
+            CatchUp(std::max(*min_version, list_version), call.deadline);
         if (!snapshot.ok()) return snapshot.status();
+        if (list_version != 0 && (*snapshot)->version() != list_version) {
+          snapshot = SnapshotAt(list_version);  // rebuilt from the change log
+          if (absl::IsOutOfRange(snapshot.status())) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "page_token: the list was read at data version ",
+                list_version,
+                ", which can no longer be rebuilt; start the list again"));
+          }
+          if (!snapshot.ok()) return snapshot.status();
+        }
         response->Clear();
         return handler(**snapshot, *request, *response);
       });

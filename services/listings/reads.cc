@@ -196,7 +196,7 @@ absl::Status ListReviews(const Snapshot& s,
       Pointers(s.reviews()), ReviewField, ReviewSchema(), request.filter(),
       {"year", "published_on"}, {{"year", true}}, request.order_by(),
       request.page_size(), request.page_token(), "reviews",
-      response.mutable_reviews(), response.mutable_next_page_token(), &total);
+      s.version(), response.mutable_reviews(), response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());
   return status;
@@ -236,7 +236,7 @@ absl::Status ListMarkets(const Snapshot& s,
       Pointers(s.markets()), MarketField, MarketSchema(), request.filter(),
       {"name", "display_name", "country_code"}, {{"name", false}},
       request.order_by(), request.page_size(), request.page_token(), "markets",
-      response.mutable_markets(), response.mutable_next_page_token(), &total);
+      s.version(), response.mutable_markets(), response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());
   return status;
@@ -265,7 +265,7 @@ absl::Status ListOperators(const Snapshot& s,
       ListPage(Pointers(s.operators()), OperatorField, OperatorSchema(),
                request.filter(), {"name", "display_name"}, {{"name", false}},
                request.order_by(), request.page_size(), request.page_token(),
-               "operators", response.mutable_operators(),
+               "operators", s.version(), response.mutable_operators(),
                response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());
@@ -345,7 +345,7 @@ absl::Status ListListings(const Snapshot& s,
       ListPage(items, get, ListingSchema(), request.filter(),
                {"name", "market_display_name", "year"}, {{"name", false}},
                request.order_by(), request.page_size(), request.page_token(),
-               request.parent(), response.mutable_listings(),
+               request.parent(), s.version(), response.mutable_listings(),
                response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());

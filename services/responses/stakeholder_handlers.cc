@@ -46,7 +46,9 @@ absl::Status ResponsesHandlers::ListStakeholders(
           common::Pointers(*all), field, StakeholderFilterSchema(),
           request.filter(), {"name", "display_name"}, {{"name", false}},
           request.order_by(), request.page_size(), request.page_token(),
-          "stakeholders", response.mutable_stakeholders(),
+          // Read from the database as it is now: an offset into the
+          // current rows, not bound to a data version (0).
+          "stakeholders", /*data_version=*/0, response.mutable_stakeholders(),
           response.mutable_next_page_token(), nullptr);
       !st.ok()) {
     return st;

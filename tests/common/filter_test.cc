@@ -137,10 +137,13 @@ TEST(OrderBy, AcceptsOnlyAllowedFields) {
 
 TEST(PageToken, RoundTripsAndRejectsForgedOrForeignTokens) {
   const uint64_t fp = Fingerprint({"reviews/2021", "year = 2021", ""});
-  const std::string token = EncodePageToken(fp, 50);
+  const std::string token = EncodePageToken(fp, 50, 7);
   auto offset = DecodePageToken(token, fp);
   ASSERT_TRUE(offset.ok());
-  EXPECT_EQ(*offset, 50);
+  EXPECT_EQ(offset->offset, 50);
+  EXPECT_EQ(offset->data_version, 7);
+  EXPECT_EQ(PageTokenDataVersion(token), 7);
+  EXPECT_EQ(PageTokenDataVersion("not a token"), 0);
   // Another filter, a flipped character, garbage: all INVALID_ARGUMENT.
   EXPECT_EQ(DecodePageToken(token, Fingerprint({"reviews/2021", "", ""}))
                 .status()
@@ -161,13 +164,15 @@ TEST(PageToken, AForgedOffsetOrCursorIsRefusedAndReplicasShareAKey) {
   const std::string token = EncodePageToken(fp, 50);
   std::string decoded;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &decoded));
-  // Whoever reads a token knows its layout: "p2.<fingerprint>.<offset>.<mac>".
-  // Moving the offset, keeping or recomputing any unkeyed check, fails.
+  // Whoever reads a token knows its layout:
+  // "p3.<fingerprint>.<offset>.<data version>.<mac>". Moving the offset,
+  // keeping or recomputing any unkeyed check, fails.
   std::vector<std::string> parts = absl::StrSplit(decoded, '.');
-  ASSERT_EQ(parts.size(), 4u);
-  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", 5000);
+  ASSERT_EQ(parts.size(), 5u);
+  const std::string body =
+      absl::StrCat(parts[0], ".", parts[1], ".", 5000, ".", parts[3]);
   for (const std::string& mac :
-       {parts[3], absl::StrCat(Fingerprint({body, "nml-page-token"})),
+       {parts[4], absl::StrCat(Fingerprint({body, "nml-page-token"})),
         std::string(32, '0')}) {
     EXPECT_FALSE(
         DecodePageToken(absl::WebSafeBase64Escape(absl::StrCat(body, ".", mac)),
@@ -187,7 +192,7 @@ TEST(PageToken, AForgedOffsetOrCursorIsRefusedAndReplicasShareAKey) {
   // Another replica with the same secret takes the tokens; another secret
   // (or none: a random key) does not.
   SetPageTokenKey("replica secret");
-  EXPECT_EQ(*DecodePageToken(token, fp), 50);
+  EXPECT_EQ(DecodePageToken(token, fp)->offset, 50);
   EXPECT_EQ(DecodeCursorToken(keyset, fp)->seq, 7);
   SetPageTokenKey("another secret");
   EXPECT_FALSE(DecodePageToken(token, fp).ok());

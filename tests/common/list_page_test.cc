@@ -46,13 +46,14 @@ struct Page {
 };
 
 Page List(const std::vector<Stakeholder>& items, std::string_view filter,
-          std::string_view order, int size, std::string_view token) {
+          std::string_view order, int size, std::string_view token,
+          int64_t data_version = 0) {
   google::protobuf::RepeatedPtrField<Stakeholder> out;
   Page page;
   page.status =
       ListPage(Pointers(items), Field, Schema(), filter,
                {"name", "country_code"}, {{"name", false}}, order, size, token,
-               "stakeholders", &out, &page.next, nullptr);
+               "stakeholders", data_version, &out, &page.next, nullptr);
   for (const auto& s : out) page.names.push_back(s.display_name());
   return page;
 }
@@ -80,6 +81,19 @@ TEST(ListPage, ATokenOnlyContinuesTheListItCameFrom) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(List(items, "", "", 2, "garbage").status.code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ListPage, ATokenContinuesOnlyTheDataVersionItWasReadAt) {
+  const auto items = Items();
+  const Page first = List(items, "", "", 2, "", /*data_version=*/5);
+  ASSERT_FALSE(first.next.empty());
+  EXPECT_EQ(PageTokenDataVersion(first.next), 5);
+  EXPECT_TRUE(List(items, "", "", 2, first.next, 5).status.ok());
+  const Page moved = List(items, "", "", 2, first.next, 6);
+  EXPECT_EQ(moved.status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(moved.status.message(),
+            "page_token: the list was read at data version 5, not 6; start "
+            "the list again");
 }
 
 TEST(ListPage, OrdersByTheKeysInTurnAndKeepsTiesStable) {
