@@ -24,6 +24,7 @@
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/health.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/topology.h"
 
 namespace nml {
@@ -408,6 +409,40 @@ TEST(ReplicaWatch, AWatchResumedOnAnotherReplicaGetsEachChangeOnce) {
               seen.size(), twice);
   EXPECT_EQ(seen.size(), 40u);
   EXPECT_EQ(twice, 0);
+}
+
+// Issue 28: nmlctl asks for a version on every call (--min-data-version,
+// NML_MIN_DATA_VERSION, and the newest version an answer gave it).
+TEST(ReplicaNmlctl, AVersionAskedForIsWaitedForAndGarbageIsAUsageError) {
+  nml::testing::Topology system;
+  nml::testing::TopologyOptions options;
+  options.listings_replicas = 2;
+  options.with_responses = false;
+  options.with_gateway = false;
+  ASSERT_NO_FATAL_FAILURE(system.Start(options));
+  auto a = ListingsStub(system.listings_replica_address(0));
+  const int64_t version = CreateMarket(*a, "asked-for");
+  ASSERT_GT(version, 0);
+  const std::string other = system.listings_replica_address(1);
+  const auto met =
+      nml::testing::RunProcess(NML_NMLCTL_BIN,
+                               {"--addr", other, "--min-data-version",
+                                std::to_string(version), "--json", "status"},
+                               {}, 30s);
+  EXPECT_EQ(met.exit_status, 0) << met.err;
+  EXPECT_NE(met.out.find(absl::StrCat("\"dataVersion\": \"", version)),
+            std::string::npos)
+      << met.out;
+  const auto unmet =
+      nml::testing::RunProcess(NML_NMLCTL_BIN, {"--addr", other, "status"},
+                               {{"NML_MIN_DATA_VERSION", "999999"}}, 30s);
+  EXPECT_EQ(unmet.exit_status, 3) << unmet.err;  // UNAVAILABLE: retry
+  EXPECT_NE(unmet.err.find("behind the 999999 asked for"), std::string::npos)
+      << unmet.err;
+  const auto garbage = nml::testing::RunProcess(
+      NML_NMLCTL_BIN, {"--addr", other, "--min-data-version", "x", "status"},
+      {}, 30s);
+  EXPECT_EQ(garbage.exit_status, 2) << garbage.err;
 }
 
 }  // namespace

@@ -44,6 +44,16 @@ std::unique_ptr<grpc::ClientContext> NewContext(
   return context;
 }
 
+int64_t DataVersionOf(const google::protobuf::Message& answer) {
+  const auto* field = answer.GetDescriptor()->FindFieldByName("data_version");
+  if (field == nullptr ||
+      field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_INT64 ||
+      field->is_repeated()) {
+    return 0;
+  }
+  return answer.GetReflection()->GetInt64(answer, field);
+}
+
 int ExitCodeFor(const grpc::Status& status) {
   if (status.ok()) return 0;
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||

@@ -7,12 +7,14 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/sync_stream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "common/names.h"
 #include "common/tls.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
@@ -34,6 +36,8 @@ struct GlobalOptions {
   common::ClientTlsOptions tls;
   int timeout_ms = 10000;
   bool json = false;
+  // Sent as x-nml-min-data-version on every call (0: not sent).
+  int64_t min_data_version = 0;
 };
 
 // A channel to `address`, with TLS when --tls-ca is given (exits with
@@ -62,6 +66,8 @@ inline constexpr size_t kImportPartBytes = 64 << 10;
 inline std::chrono::milliseconds ImportTime(int rows) {
   return std::chrono::milliseconds(rows);
 }
+// The answer's `data_version` field, 0 when it has none.
+int64_t DataVersionOf(const google::protobuf::Message& answer);
 int ExitCodeFor(const grpc::Status& status);
 // Prints "nmlctl: <address>: <message> (<code>)"; returns the exit code.
 int ReportError(const std::string& address, const grpc::Status& status);
@@ -93,7 +99,11 @@ class Client {
       const Request& request, Response* response,
       std::chrono::milliseconds extra_time = std::chrono::milliseconds(0)) {
     auto context = NewContext(options_, extra_time);
-    return ((*stub_).*method)(context.get(), request, response);
+    AskForVersion(*context);
+    const grpc::Status status =
+        ((*stub_).*method)(context.get(), request, response);
+    if (status.ok()) Saw(*response);
+    return status;
   }
 
   // Invoke, printing an error; returns the exit code.
@@ -124,6 +134,7 @@ class Client {
     google::protobuf::RepeatedPtrField<Row> all;
     all.Swap((part.mutable_import()->*rows)());
     auto context = NewContext(options_, ImportTime(all.size()));
+    AskForVersion(*context);
     auto stream = ((*stub_).*method)(context.get(), answer);
     int sent = 0;
     int in_part = 0;
@@ -153,7 +164,9 @@ class Client {
     part.set_last_part(true);
     if (open) flush();
     if (open) stream->WritesDone();
-    return stream->Finish();
+    const grpc::Status status = stream->Finish();
+    if (status.ok()) Saw(*answer);
+    return status;
   }
 
   // Calls the server-streaming `method` and hands `each` every message in
@@ -169,6 +182,7 @@ class Client {
       std::map<std::string, std::string>* head = nullptr) {
     auto context =
         open_ended ? NewOpenEndedContext(options_) : NewContext(options_);
+    AskForVersion(*context);
     auto stream = ((*stub_).*method)(context.get(), request);
     Item item;
     while (stream->Read(&item)) {
@@ -193,9 +207,24 @@ class Client {
   const std::string& address() const { return address_; }
 
  private:
+  // Each call asks for at least --min-data-version and the newest version
+  // an answer of this service gave so far (a write's, above all): a command
+  // that writes and then reads sees its write on any replica.
+  void AskForVersion(grpc::ClientContext& context) const {
+    const int64_t version = std::max(options_.min_data_version, seen_version_);
+    if (version > 0) {
+      context.AddMetadata(common::kMinDataVersionMetadata,
+                          std::to_string(version));
+    }
+  }
+  void Saw(const google::protobuf::Message& answer) {
+    seen_version_ = std::max(seen_version_, DataVersionOf(answer));
+  }
+
   const GlobalOptions& options_;
   const std::string address_;
   std::unique_ptr<Stub> stub_;
+  int64_t seen_version_ = 0;
 };
 
 using ListingsClient = Client<listings::v1::ListingsService>;

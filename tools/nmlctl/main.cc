@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
   app.add_flag("--json", options.json, "Print protobuf JSON instead of tables");
+  app.add_option("--min-data-version", options.min_data_version,
+                 "Answer from at least this data version (the data_version a "
+                 "write answered with): read-your-writes across replicas")
+      ->envname("NML_MIN_DATA_VERSION")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62));
 
   auto* status =
       app.add_subcommand("status", "Data version and review completeness");
