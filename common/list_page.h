@@ -55,10 +55,10 @@ absl::Status ListPage(const std::vector<const T*>& items, Getter get,
     auto decoded = DecodePageToken(page_token, fingerprint);
     if (!decoded.ok()) return decoded.status();
     if (decoded->data_version != data_version) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "page_token: the list was read at data version ",
-          decoded->data_version, ", not ", data_version,
-          "; start the list again"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("page_token: the list was read at data version ",
+                       decoded->data_version, ", not ", data_version,
+                       "; start the list again"));
     }
     offset = decoded->offset;
   }

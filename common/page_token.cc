@@ -9,12 +9,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-
-#include <optional>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "common/strings.h"
 

@@ -155,8 +155,7 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
           snapshot = SnapshotAt(list_version);  // rebuilt from the change log
           if (absl::IsOutOfRange(snapshot.status())) {
             return absl::FailedPreconditionError(absl::StrCat(
-                "page_token: the list was read at data version ",
-                list_version,
+                "page_token: the list was read at data version ", list_version,
                 ", which can no longer be rebuilt; start the list again"));
           }
           if (!snapshot.ok()) return snapshot.status();

@@ -195,8 +195,8 @@ absl::Status ListReviews(const Snapshot& s,
   auto status = ListPage(
       Pointers(s.reviews()), ReviewField, ReviewSchema(), request.filter(),
       {"year", "published_on"}, {{"year", true}}, request.order_by(),
-      request.page_size(), request.page_token(), "reviews",
-      s.version(), response.mutable_reviews(), response.mutable_next_page_token(), &total);
+      request.page_size(), request.page_token(), "reviews", s.version(),
+      response.mutable_reviews(), response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());
   return status;
@@ -236,7 +236,8 @@ absl::Status ListMarkets(const Snapshot& s,
       Pointers(s.markets()), MarketField, MarketSchema(), request.filter(),
       {"name", "display_name", "country_code"}, {{"name", false}},
       request.order_by(), request.page_size(), request.page_token(), "markets",
-      s.version(), response.mutable_markets(), response.mutable_next_page_token(), &total);
+      s.version(), response.mutable_markets(),
+      response.mutable_next_page_token(), &total);
   response.set_total_size(total);
   response.set_data_version(s.version());
   return status;

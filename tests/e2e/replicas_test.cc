@@ -59,6 +59,15 @@ int64_t CreateMarket(lv1::ListingsService::Stub& stub, const std::string& id) {
   return status.ok() ? response.data_version() : -1;
 }
 
+// Two nml-listings replicas, with neither nml-responses nor the gateway.
+nml::testing::TopologyOptions TwoReplicasAlone() {
+  nml::testing::TopologyOptions options;
+  options.listings_replicas = 2;
+  options.with_responses = false;
+  options.with_gateway = false;
+  return options;
+}
+
 class Replicas : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -287,10 +296,7 @@ TEST(ReplicaKilled, ReadsGoOnAndTheRestartedReplicaIsCurrentWhenServing) {
 // version, and a replica that has moved on rebuilds that version.
 TEST(ReplicaPaging, AListPagedAcrossReplicasDuringWritesHasEachRowOnce) {
   nml::testing::Topology system;
-  nml::testing::TopologyOptions options;
-  options.listings_replicas = 2;
-  options.with_responses = false;
-  options.with_gateway = false;
+  nml::testing::TopologyOptions options = TwoReplicasAlone();
   // Replicas share the key that signs page tokens (deploy/k8s: a secret).
   options.all_env["NML_PAGE_TOKEN_KEY"] = "replicas share this key";
   ASSERT_NO_FATAL_FAILURE(system.Start(options));
@@ -362,10 +368,7 @@ int64_t ReadChangesUntil(grpc::ClientReader<lv1::WatchChangesResponse>& reader,
 // another from the last version it had, and gets each change once.
 TEST(ReplicaWatch, AWatchResumedOnAnotherReplicaGetsEachChangeOnce) {
   nml::testing::Topology system;
-  nml::testing::TopologyOptions options;
-  options.listings_replicas = 2;
-  options.with_responses = false;
-  options.with_gateway = false;
+  nml::testing::TopologyOptions options = TwoReplicasAlone();
   ASSERT_NO_FATAL_FAILURE(system.Start(options));
   auto a = ListingsStub(system.listings_replica_address(0));
   auto b = ListingsStub(system.listings_replica_address(1));
@@ -415,10 +418,7 @@ TEST(ReplicaWatch, AWatchResumedOnAnotherReplicaGetsEachChangeOnce) {
 // NML_MIN_DATA_VERSION, and the newest version an answer gave it).
 TEST(ReplicaNmlctl, AVersionAskedForIsWaitedForAndGarbageIsAUsageError) {
   nml::testing::Topology system;
-  nml::testing::TopologyOptions options;
-  options.listings_replicas = 2;
-  options.with_responses = false;
-  options.with_gateway = false;
+  nml::testing::TopologyOptions options = TwoReplicasAlone();
   ASSERT_NO_FATAL_FAILURE(system.Start(options));
   auto a = ListingsStub(system.listings_replica_address(0));
   const int64_t version = CreateMarket(*a, "asked-for");
