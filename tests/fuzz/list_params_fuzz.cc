@@ -23,8 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       .IgnoreError();
   const std::string token = in.ConsumeRemainingBytesAsString();
   if (auto offset = DecodePageToken(token, fingerprint); offset.ok()) {
-    // A token that decodes is one this fingerprint made: it round-trips.
-    if (*offset < 0) __builtin_trap();
+    // A token that decodes is one this fingerprint made: it round-trips,
+    // and its data version is the one read without the fingerprint.
+    if (offset->offset < 0 || offset->data_version < 0) __builtin_trap();
+    if (EncodePageToken(fingerprint, offset->offset, offset->data_version) !=
+        token) {
+      __builtin_trap();
+    }
+    if (PageTokenDataVersion(token) != offset->data_version) __builtin_trap();
   }
   if (auto cursor = DecodeCursorToken(token, fingerprint); cursor.ok()) {
     if (EncodeCursorToken(fingerprint, *cursor) != token) __builtin_trap();
