@@ -361,19 +361,10 @@ absl::StatusOr<int> GrpcFront::Start(const HostPort& listen,
     if (!loaded.ok()) return loaded;
     SSL_CTX_set_alpn_select_cb(state_->tls->native_handle(), SelectH2, nullptr);
   }
-  error_code ec;
-  const std::string host = listen.host == "localhost" ? "127.0.0.1"
-                           : listen.host.empty()      ? "0.0.0.0"
-                                                      : listen.host;
-  const auto address = asio::ip::make_address(host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen: '", listen.host, "' is not an IP address"));
-  }
-  const tcp::endpoint endpoint(address, static_cast<uint16_t>(listen.port));
+  const auto endpoint = ListenEndpoint(listen, "--listen");
+  if (!endpoint.ok()) return endpoint.status();
   auto& acceptor = state_->acceptor;
-  ec = OpenAcceptor(acceptor, endpoint);
-  if (ec) {
+  if (const error_code ec = OpenAcceptor(acceptor, *endpoint); ec) {
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", listen.ToString(), ": ", ec.message()));
   }

@@ -106,34 +106,23 @@ MetricsServer::MetricsServer(std::function<std::string()> render)
 MetricsServer::~MetricsServer() { Stop(); }
 
 absl::StatusOr<int> MetricsServer::Start(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
+  const auto parsed = ParseHostPort(listen);
+  if (!parsed.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("metrics listen address '", listen, "' is not host:port"));
+        absl::StrCat("metrics listen address: ", parsed.status().message()));
   }
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[')
-    host = host.substr(1, host.size() - 2);
-  beast::error_code ec;
-  const auto address =
-      asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metrics listen address '", listen, "': ", ec.message()));
-  }
-  const tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  const auto endpoint = ListenEndpoint(*parsed, "--metrics-listen");
+  if (!endpoint.ok()) return endpoint.status();
   auto& acceptor = state_->acceptor;
-  ec = OpenAcceptor(acceptor, endpoint);
-  if (ec) {
+  if (const auto ec = OpenAcceptor(acceptor, *endpoint); ec) {
     return absl::UnavailableError(absl::StrCat("cannot listen for metrics on ",
                                                listen, ": ", ec.message()));
   }
   const int bound = acceptor.local_endpoint().port();
   Accept(acceptor, render_);
   thread_ = std::thread([this] { state_->io.run(); });
-  spdlog::info("metrics on {}:{}/metrics", address.to_string(), bound);
+  spdlog::info("metrics on {}:{}/metrics", endpoint->address().to_string(),
+               bound);
   return bound;
 }
 

@@ -457,17 +457,10 @@ absl::Status HttpServer::Start() {
         common::ConfigureServerTls(options_.tls, "--http-tls", *impl_->tls);
     if (!loaded.ok()) return loaded;
   }
-  beast::error_code ec;
-  const auto address = net::ip::make_address(
-      listen->host == "localhost" ? "127.0.0.1" : listen->host, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--http-listen: '", listen->host, "' is not an IP address"));
-  }
-  const tcp::endpoint endpoint(address, static_cast<uint16_t>(listen->port));
+  const auto endpoint = common::ListenEndpoint(*listen, "--http-listen");
+  if (!endpoint.ok()) return endpoint.status();
   auto& acceptor = impl_->acceptor;
-  ec = common::OpenAcceptor(acceptor, endpoint);
-  if (ec) {
+  if (common::OpenAcceptor(acceptor, *endpoint)) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", listen->ToString(),
                      " (HTTP; address in use or not available)"));

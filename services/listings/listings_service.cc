@@ -120,10 +120,12 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
   // replica is behind the version asked for, serves another version than
   // the list's, or has a miss it must first check against the database;
   // then a worker waits for the refresher, or rebuilds the list's data.
+  // Only a miss costs the database a read (the version it holds).
+  auto missed = std::make_shared<bool>(false);
   return common::ServeUnaryOrDefer(
       context, executor_, *request,
-      [this, request, response, handler, min_version,
-       list_version](const common::CallInfo&)
+      [this, request, response, handler, min_version, list_version,
+       missed](const common::CallInfo&)
           -> std::variant<absl::Status, common::Defer> {
         if (!min_version.ok()) return min_version.status();
         const auto snapshot = snapshots_.Get();
@@ -143,13 +145,16 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
         // A miss is never stale: another replica may have written it a
         // moment ago. If the check cannot run (the database is down, so no
         // write can be newer), the snapshot's answer stands.
-        if (absl::IsNotFound(answer)) return common::Defer{answer};
+        if (absl::IsNotFound(answer)) {
+          *missed = true;
+          return common::Defer{answer};
+        }
         return answer;
       },
-      [this, request, response, handler, min_version,
-       list_version](const common::CallInfo& call) -> absl::Status {
-        auto snapshot =
-            CatchUp(std::max(*min_version, list_version), call.deadline);
+      [this, request, response, handler, min_version, list_version,
+       missed](const common::CallInfo& call) -> absl::Status {
+        auto snapshot = CatchUp(std::max(*min_version, list_version), *missed,
+                                call.deadline);
         if (!snapshot.ok()) return snapshot.status();
         if (list_version != 0 && (*snapshot)->version() != list_version) {
           snapshot = SnapshotAt(list_version);  // rebuilt from the change log
@@ -175,13 +180,16 @@ absl::Status ListingsServiceImpl::BehindError(int64_t serving,
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> ListingsServiceImpl::CatchUp(
-    int64_t min_version, std::chrono::system_clock::time_point deadline) {
+    int64_t min_version, bool missed,
+    std::chrono::system_clock::time_point deadline) {
   int64_t target = min_version;
-  // The version the database holds now: a miss answered from anything
-  // older could be a row another replica has just written. When the
-  // database does not answer, no write can be newer than what is served.
-  if (const auto current = store_.CurrentVersion(); current.ok()) {
-    target = std::max(target, *current);
+  // After a miss, the version the database holds now: a miss answered from
+  // anything older could be a row another replica has just written. When
+  // the database does not answer, no write can be newer than what is served.
+  if (missed) {
+    if (const auto current = store_.CurrentVersion(); current.ok()) {
+      target = std::max(target, *current);
+    }
   }
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::system_clock::now());

@@ -143,12 +143,14 @@ class ListingsServiceImpl final
   // UNAVAILABLE: this replica serves `serving`, behind the `asked` version.
   absl::Status BehindError(int64_t serving, int64_t asked) const;
   // The snapshot to answer a deferred read from, on a worker: at least
-  // `min_version` and at least the database's current version, waiting
-  // for the refresher up to --read-wait-ms (or the deadline). Behind
-  // `min_version` after that is UNAVAILABLE; behind only the database's
-  // version (a write not yet followed) answers from what is served.
+  // `min_version` and, after a miss (`missed`), at least the database's
+  // current version, waiting for the refresher up to --read-wait-ms (or the
+  // deadline). Behind `min_version` after that is UNAVAILABLE; behind only
+  // the database's version (a write not yet followed) answers from what is
+  // served.
   absl::StatusOr<std::shared_ptr<const Snapshot>> CatchUp(
-      int64_t min_version, std::chrono::system_clock::time_point deadline);
+      int64_t min_version, bool missed,
+      std::chrono::system_clock::time_point deadline);
   // The data at `version` (0: the current data): the current snapshot, or
   // one rebuilt from the change log, which blocks (call on a worker).
   absl::StatusOr<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version);
