@@ -58,8 +58,8 @@ class ChangeWatchHub final {
     auto* reactor = new Reactor(*this, slot);
     slot->reactor = reactor;
     slot->cursor.delivered = slot->cursor.since = since;
-    if (absl::Status refused = CheckCall(*context, request); !refused.ok()) {
-      EndIdle(*slot, ToGrpcStatus(refused));
+    if (const auto call = CheckCall(*context, request); !call.ok()) {
+      EndIdle(*slot, ToGrpcStatus(call.status()));
       return reactor;
     }
     if (since < 0) {

@@ -69,6 +69,8 @@ absl::Status CheckNoNul(const Message& message) {
   return FieldError(field, "must not contain NUL characters");
 }
 
+namespace {
+
 absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   const auto it = metadata.find(kMinDataVersionMetadata);
@@ -86,10 +88,16 @@ absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context) {
   return version;
 }
 
-absl::Status CheckCall(const grpc::ServerContextBase& context,
-                       const Message& request) {
+}  // namespace
+
+absl::StatusOr<CallInfo> CheckCall(const grpc::ServerContextBase& context,
+                                   const Message& request) {
   if (absl::Status auth = AuthDecision(context); !auth.ok()) return auth;
-  return CheckNoNul(request);
+  if (absl::Status nul = CheckNoNul(request); !nul.ok()) return nul;
+  const absl::StatusOr<int64_t> min_version = MinDataVersion(context);
+  if (!min_version.ok()) return min_version.status();
+  return CallInfo{.deadline = context.deadline(),
+                  .min_data_version = *min_version};
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -17,15 +18,22 @@ namespace nml::common {
 // a C string would end there). Bytes fields may.
 absl::Status CheckNoNul(const google::protobuf::Message& message);
 
-// What every call is checked for before its handler runs: the auth
-// decision (AuthDecision), then CheckNoNul of its request.
-absl::Status CheckCall(const grpc::ServerContextBase& context,
-                       const google::protobuf::Message& request);
+// What a handler may know of its call. Handlers take this instead of a gRPC
+// context so that tests call them as plain functions.
+struct CallInfo {
+  std::chrono::system_clock::time_point deadline =
+      std::chrono::system_clock::time_point::max();
+  // The least data version the answer must reflect
+  // (kMinDataVersionMetadata, what an earlier write answered); 0 for any.
+  int64_t min_data_version = 0;
+};
 
-// The data version a call asks for at least (kMinDataVersionMetadata): 0
-// without the header; INVALID_ARGUMENT naming it when it is not a whole
-// number >= 0.
-absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context);
+// What every call is checked for before its handler runs: the auth
+// decision (AuthDecision), CheckNoNul of its request, and its
+// x-nml-min-data-version (INVALID_ARGUMENT naming the header when it is
+// not a whole number >= 0). Its CallInfo when it may go on.
+absl::StatusOr<CallInfo> CheckCall(const grpc::ServerContextBase& context,
+                                   const google::protobuf::Message& request);
 
 // An interceptor for what gRPC answers before any handler runs: a request
 // that does not decode (a string field holding invalid UTF-8, or bytes that

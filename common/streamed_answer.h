@@ -61,23 +61,25 @@ template <typename Item>
 grpc::ServerWriteReactor<Item>* ServeItems(
     grpc::CallbackServerContext* context,
     const google::protobuf::Message& request,
-    std::function<absl::StatusOr<std::vector<Item>>()> produce,
+    std::function<absl::StatusOr<std::vector<Item>>(const CallInfo&)> produce,
     Executor* executor = nullptr) {
   auto* writer = new ItemsWriter<Item>();
   // Until Begin finishes the call the writer lives: OnDone comes after.
-  const auto run = [writer, produce = std::move(produce)](const CallInfo&) {
-    auto items = produce();
+  const auto run = [writer,
+                    produce = std::move(produce)](const CallInfo& call) {
+    auto items = produce(call);
     if (!items.ok()) return items.status();
     writer->items() = *std::move(items);
     return absl::OkStatus();
   };
-  if (absl::Status refused = CheckCall(*context, request); !refused.ok()) {
-    writer->Begin(ToGrpcStatus(refused));
+  if (const absl::StatusOr<CallInfo> call = CheckCall(*context, request);
+      !call.ok()) {
+    writer->Begin(ToGrpcStatus(call.status()));
   } else if (executor == nullptr) {
-    writer->Begin(ToGrpcStatus(run(CallInfo{})));
+    writer->Begin(ToGrpcStatus(run(*call)));
   } else {
     RunOnWorker(
-        context, *executor, CallInfo{context->deadline()}, run,
+        context, *executor, *call, run,
         [writer](const grpc::Status& status) { writer->Begin(status); });
   }
   return writer;

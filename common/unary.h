@@ -17,13 +17,6 @@
 
 namespace nml::common {
 
-// What a handler may know of its call. Handlers take this instead of a gRPC
-// context so that tests call them as plain functions.
-struct CallInfo {
-  std::chrono::system_clock::time_point deadline =
-      std::chrono::system_clock::time_point::max();
-};
-
 // Runs `handler(call)` for a call on a worker of `executor`, and hands its
 // status to `finish`, exactly once. A call the executor does not admit
 // (Executor::Admit: UNAVAILABLE while the database is down, else
@@ -73,7 +66,8 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
 // The one way every service serves a unary RPC. `handler(const CallInfo&)`
 // fills the response and returns an absl::Status; ServeUnary does the rest:
 //  - CheckCall: the auth decision the auth interceptor made (the only place
-//    a handler is refused for auth), and no NUL in any string of `request`;
+//    a handler is refused for auth), no NUL in any string of `request`, and
+//    a well-formed x-nml-min-data-version;
 //  - where it runs: on gRPC's thread when `executor` is null (the handler
 //    must not block), otherwise on a worker. A call already past its
 //    deadline is not run. A full queue, or one the call would wait in too
@@ -82,21 +76,19 @@ void RunOnWorker(const grpc::ServerContextBase* context, Executor& executor,
 //  - the status, mapped by ToGrpcStatus (with its ErrorInfo detail);
 //  - finishing the call exactly once.
 // The log line and the metrics are the RPC interceptor's (common/logging).
-// The answer for a call refused before any work: its auth decision or a NUL
-// in its request (CheckCall) and, for one answered on gRPC's thread, a
-// deadline already passed (under overload that work would only make the
-// next call late too). OK when the call goes on.
-inline grpc::Status RefuseEarly(const grpc::ServerContextBase& context,
-                                const google::protobuf::Message& request,
-                                bool on_grpc_thread) {
-  if (absl::Status refused = CheckCall(context, request); !refused.ok()) {
-    return ToGrpcStatus(refused);
+// The call's CallInfo, or the answer for a call refused before any work:
+// what CheckCall refuses and, for one answered on gRPC's thread, a deadline
+// already passed (under overload that work would only make the next call
+// late too).
+inline absl::StatusOr<CallInfo> StartCall(
+    const grpc::ServerContextBase& context,
+    const google::protobuf::Message& request, bool on_grpc_thread) {
+  absl::StatusOr<CallInfo> call = CheckCall(context, request);
+  if (call.ok() && on_grpc_thread &&
+      call->deadline < std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline passed before the call ran");
   }
-  if (on_grpc_thread && context.deadline() < std::chrono::system_clock::now()) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "deadline passed before the call ran");
-  }
-  return grpc::Status::OK;
+  return call;
 }
 
 template <typename Handler>
@@ -105,19 +97,18 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                      const google::protobuf::Message& request,
                                      Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (grpc::Status refused =
-          RefuseEarly(*context, request, executor == nullptr);
-      !refused.ok()) {
-    reactor->Finish(refused);
+  const absl::StatusOr<CallInfo> call =
+      StartCall(*context, request, executor == nullptr);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpcStatus(call.status()));
     return reactor;
   }
-  const CallInfo call{context->deadline()};
   if (executor == nullptr) {
-    reactor->Finish(ToGrpcStatus(handler(call)));
+    reactor->Finish(ToGrpcStatus(handler(*call)));
     return reactor;
   }
   RunOnWorker(
-      context, *executor, call, std::move(handler),
+      context, *executor, *call, std::move(handler),
       [reactor](const grpc::Status& status) { reactor->Finish(status); });
   return reactor;
 }
@@ -137,20 +128,19 @@ grpc::ServerUnaryReactor* ServeUnaryOrDefer(
     grpc::CallbackServerContext* context, Executor& executor,
     const google::protobuf::Message& request, Fast fast, Slow slow) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (grpc::Status refused = RefuseEarly(*context, request, true);
-      !refused.ok()) {
-    reactor->Finish(refused);
+  const absl::StatusOr<CallInfo> call = StartCall(*context, request, true);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpcStatus(call.status()));
     return reactor;
   }
-  const CallInfo call{context->deadline()};
-  std::variant<absl::Status, Defer> answer = fast(call);
+  std::variant<absl::Status, Defer> answer = fast(*call);
   if (const auto* status = std::get_if<absl::Status>(&answer)) {
     reactor->Finish(ToGrpcStatus(*status));
     return reactor;
   }
   auto ran = std::make_shared<bool>(false);
   RunOnWorker(
-      context, executor, call,
+      context, executor, *call,
       [ran, slow = std::move(slow)](const CallInfo& on_worker) mutable {
         *ran = true;
         return slow(on_worker);

@@ -3,6 +3,10 @@
 # its own, listening on 127.0.0.1 only.
 #
 #   scripts/pg.sh start DIR [PORT]   create (first time) and start; prints the superuser URL
+#   scripts/pg.sh standby DIR PRIMARY_URL [PORT]
+#                                    a hot standby of PRIMARY_URL: copied with
+#                                    pg_basebackup (first time), then streaming
+#                                    replication; started as `start` does
 #   scripts/pg.sh stop DIR [MODE]    shutdown: fast (default) or immediate (as a crash)
 #   scripts/pg.sh url DIR            the superuser URL of a started cluster
 #
@@ -54,6 +58,21 @@ dir=$(cd "$dir" && pwd)
 data="$dir/data"
 bin=$(bindir)
 
+# Starts the cluster in $data (unless it runs) on the first free port from
+# $1 and prints its superuser URL.
+run() {
+  if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    cat "$dir/url"
+    exit 0
+  fi
+  port=$(free_port "$1")
+  as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
+    >/dev/null || { tail -n 20 "$dir/postgresql.log" >&2; die "postgres did not start"; }
+  echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
+  cat "$dir/url"
+}
+
 case "$cmd" in
   start)
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
@@ -62,16 +81,21 @@ case "$cmd" in
         --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     fi
-    if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-      cat "$dir/url"
-      exit 0
+    run "${3:-55432}"
+    ;;
+  standby)
+    primary=${3:-}
+    [[ -n "$primary" ]] || die "usage: pg.sh standby DIR PRIMARY_URL [PORT]"
+    if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
+    if [[ ! -f "$data/PG_VERSION" ]]; then
+      # -R writes standby.signal and primary_conninfo; -X stream copies the
+      # WAL written meanwhile. initdb's pg_hba.conf trusts replication
+      # connections from 127.0.0.1.
+      as_owner "$bin/pg_basebackup" -d "$primary" -D "$data" -R -X stream \
+        -c fast >"$dir/basebackup.log" 2>&1 \
+        || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
     fi
-    port=$(free_port "${3:-55432}")
-    as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgresql.log" -w -t 60 start \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" \
-      >/dev/null || { tail -n 20 "$dir/postgresql.log" >&2; die "postgres did not start"; }
-    echo "postgresql://postgres@127.0.0.1:$port/postgres" > "$dir/url"
-    cat "$dir/url"
+    run "${4:-55432}"
     ;;
   stop)
     if [[ -f "$data/PG_VERSION" ]] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then

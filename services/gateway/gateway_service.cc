@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetMarketDossier(
     const v1::GetMarketDossierRequest* request,
     v1::GetMarketDossierResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = common::CheckCall(*context, *request); !auth.ok()) {
-    reactor->Finish(common::ToGrpcStatus(auth));
+  if (const auto call = common::CheckCall(*context, *request); !call.ok()) {
+    reactor->Finish(common::ToGrpcStatus(call.status()));
     return reactor;
   }
   composer_->GetMarketDossier(
@@ -46,8 +46,8 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetReviewReport(
     const v1::GetReviewReportRequest* request,
     v1::GetReviewReportResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status auth = common::CheckCall(*context, *request); !auth.ok()) {
-    reactor->Finish(common::ToGrpcStatus(auth));
+  if (const auto call = common::CheckCall(*context, *request); !call.ok()) {
+    reactor->Finish(common::ToGrpcStatus(call.status()));
     return reactor;
   }
   composer_->GetReviewReport(

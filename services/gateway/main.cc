@@ -129,16 +129,25 @@ int main(int argc, char** argv) {
     rest.cors_origins.emplace_back(absl::StripAsciiWhitespace(origin));
   }
 
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  auto routes = nml::gateway::RouteTable::FromServices(
+      {pool->FindServiceByName("nml.listings.v1.ListingsService"),
+       pool->FindServiceByName("nml.responses.v1.ResponsesService"),
+       pool->FindServiceByName("nml.gateway.v1.GatewayService")});
+  if (!routes.ok()) nml::common::ExitWithError(program, routes.status());
+
   // One channel per backend for the life of the process
-  // (common::MakeBackendChannel: round-robin, in-cluster reconnect backoff).
+  // (common::MakeBackendChannel: round-robin, in-cluster reconnect backoff),
+  // reads retried on another replica (ReadRetryServiceConfig).
   auto backend_credentials = nml::common::MakeChannelCredentials(backend_tls);
   if (!backend_credentials.ok()) {
     nml::common::ExitWithError(program, backend_credentials.status(), 2);
   }
-  auto listings =
-      nml::common::MakeBackendChannel(listings_addr, *backend_credentials);
-  auto responses =
-      nml::common::MakeBackendChannel(responses_addr, *backend_credentials);
+  const std::string retry = nml::gateway::ReadRetryServiceConfig(*routes);
+  auto listings = nml::common::MakeBackendChannel(listings_addr,
+                                                  *backend_credentials, retry);
+  auto responses = nml::common::MakeBackendChannel(responses_addr,
+                                                   *backend_credentials, retry);
   nml::gateway::Composer composer(listings, responses);
   nml::gateway::GatewayServiceImpl service(
       &composer, std::chrono::milliseconds(backend_timeout_ms));
@@ -150,12 +159,6 @@ int main(int argc, char** argv) {
     nml::common::ExitWithError(program, status);
   }
 
-  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
-  auto routes = nml::gateway::RouteTable::FromServices(
-      {pool->FindServiceByName("nml.listings.v1.ListingsService"),
-       pool->FindServiceByName("nml.responses.v1.ResponsesService"),
-       pool->FindServiceByName("nml.gateway.v1.GatewayService")});
-  if (!routes.ok()) nml::common::ExitWithError(program, routes.status());
   nml::gateway::RestHandler handler(
       rest, std::move(*routes),
       {{"nml.listings.v1.ListingsService", listings},

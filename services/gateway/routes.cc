@@ -558,4 +558,29 @@ absl::Status BuildRequest(const Match& match, const QueryParams& query,
   return absl::OkStatus();
 }
 
+std::string ReadRetryServiceConfig(const RouteTable& routes) {
+  std::map<const google::protobuf::MethodDescriptor*, bool> reads;
+  for (const Route& route : routes.routes()) {
+    const auto [it, added] =
+        reads.emplace(route.method, route.http_method == "GET");
+    if (!added) it->second = it->second && route.http_method == "GET";
+  }
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& [method, read] : reads) {
+    if (!read) continue;
+    names.push_back({{"service", method->service()->full_name()},
+                     {"method", method->name()}});
+  }
+  const nlohmann::json config = {
+      {"methodConfig",
+       {{{"name", names},
+         {"retryPolicy",
+          {{"maxAttempts", 3},
+           {"initialBackoff", "0.02s"},
+           {"maxBackoff", "0.2s"},
+           {"backoffMultiplier", 2},
+           {"retryableStatusCodes", {"UNAVAILABLE"}}}}}}}};
+  return config.dump();
+}
+
 }  // namespace nml::gateway

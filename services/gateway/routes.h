@@ -98,4 +98,12 @@ absl::Status BuildRequest(const Match& match, const QueryParams& query,
                           std::string_view body,
                           google::protobuf::Message& request);
 
+// The gRPC service config of the gateway's backend channels: a read (an RPC
+// every binding of which is a GET) that fails UNAVAILABLE is tried again,
+// up to 3 times in all, on the next replica round_robin picks: a replica
+// killed with the call in flight, or one behind the data version asked for
+// (x-nml-min-data-version), costs the caller nothing. A write is never
+// retried here: it may have committed before the failure.
+std::string ReadRetryServiceConfig(const RouteTable& routes);
+
 }  // namespace nml::gateway

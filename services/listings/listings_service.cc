@@ -109,7 +109,6 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
                                                         const Request* request,
                                                         Response* response,
                                                         Handler handler) {
-  const absl::StatusOr<int64_t> min_version = common::MinDataVersion(*context);
   // A list's next page is cut from the data its first page was read at,
   // whichever replica answers (its version is in the page token).
   int64_t list_version = 0;
@@ -124,17 +123,17 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
   auto missed = std::make_shared<bool>(false);
   return common::ServeUnaryOrDefer(
       context, executor_, *request,
-      [this, request, response, handler, min_version, list_version,
-       missed](const common::CallInfo&)
+      [this, request, response, handler, list_version,
+       missed](const common::CallInfo& call)
           -> std::variant<absl::Status, common::Defer> {
-        if (!min_version.ok()) return min_version.status();
         const auto snapshot = snapshots_.Get();
         if (snapshot == nullptr) {
           return absl::UnavailableError(
               "the data is not loaded yet; retry shortly");
         }
-        if (snapshot->version() < *min_version) {
-          return common::Defer{BehindError(snapshot->version(), *min_version)};
+        if (snapshot->version() < call.min_data_version) {
+          return common::Defer{
+              BehindError(snapshot->version(), call.min_data_version)};
         }
         if (list_version != 0 && list_version != snapshot->version()) {
           return common::Defer{absl::UnavailableError(
@@ -151,10 +150,10 @@ ListingsServiceImpl::Reactor* ListingsServiceImpl::Read(Context* context,
         }
         return answer;
       },
-      [this, request, response, handler, min_version, list_version,
+      [this, request, response, handler, list_version,
        missed](const common::CallInfo& call) -> absl::Status {
-        auto snapshot = CatchUp(std::max(*min_version, list_version), *missed,
-                                call.deadline);
+        auto snapshot = CatchUp(std::max(call.min_data_version, list_version),
+                                *missed, call.deadline);
         if (!snapshot.ok()) return snapshot.status();
         if (list_version != 0 && (*snapshot)->version() != list_version) {
           snapshot = SnapshotAt(list_version);  // rebuilt from the change log
@@ -395,10 +394,15 @@ ListingsServiceImpl::ExportData(Context* context,
   const bool pinned = request->data_version() != 0;
   return common::ServeItems<google::api::HttpBody>(
       context, *request,
-      [this, context,
-       request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
+      [this, context, request](const common::CallInfo& call)
+          -> absl::StatusOr<std::vector<google::api::HttpBody>> {
         auto snapshot = SnapshotAt(request->data_version());
         if (!snapshot.ok()) return snapshot.status();
+        // Unpinned, it runs on gRPC's thread, which must not wait for the
+        // refresher: a replica behind the version asked for says so.
+        if ((*snapshot)->version() < call.min_data_version) {
+          return BehindError((*snapshot)->version(), call.min_data_version);
+        }
         auto chunks = listings::ExportData(**snapshot, *request);
         if (chunks.ok()) {
           context->AddInitialMetadata(std::string(common::kDataVersionMetadata),

@@ -35,13 +35,18 @@ ResponsesHandlers::ExportResponses(const v1::ExportResponsesRequest& request,
     query.filter = *filter;
     query.order = ResponseQuery::Order::kCreated;
     query.limit = 1000;
+    query.min_version = call.min_data_version;
     std::vector<v1::Response> responses;
     int64_t first = -1;
     bool moved = false;
     for (;;) {
       auto page = store_.ListResponses(query);
       if (!page.ok()) return page.status();
-      if (first < 0) first = page->data_version;
+      if (first < 0) {
+        first = page->data_version;
+        // Later pages no older than the first, wherever they are read.
+        query.min_version = first;
+      }
       moved |= page->data_version != first;
       for (auto& r : page->responses) responses.push_back(std::move(r));
       if (!page->next.has_value()) break;

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "common/auth.h"
 #include "common/executor.h"
@@ -40,6 +41,13 @@ int main(int argc, char** argv) {
                  "Address of nml-listings, used to check response targets")
       ->envname("NML_LISTINGS_ADDR")
       ->capture_default_str();
+  std::string read_database_url;
+  app.add_option("--read-database-url", read_database_url,
+                 "A hot standby of --database-url (PostgreSQL streaming "
+                 "replication) to read from; reads it has not replayed the "
+                 "version of, misses and reads while it is down go to the "
+                 "primary. Empty: every read goes to the primary")
+      ->envname("NML_READ_DATABASE_URL");
   nml::common::ParseOrExit(app, argc, argv);
   nml::common::InitLogging(config.log, program);
   const auto policy = nml::common::LoadAuthPolicyOrExit(program, auth);
@@ -51,7 +59,17 @@ int main(int argc, char** argv) {
 
   nml::common::PgPool pool(config.database, program,
                            nml::responses::PgResponsesStore::PrepareStatements);
-  nml::responses::PgResponsesStore store(pool);
+  // The standby's pool opens its connections when reads first need them:
+  // a standby that is down at start-up costs nothing but a fallback.
+  std::unique_ptr<nml::common::PgPool> standby;
+  if (!read_database_url.empty()) {
+    nml::common::DatabaseOptions options = config.database;
+    options.url = read_database_url;
+    standby = std::make_unique<nml::common::PgPool>(
+        options, program + "-standby",
+        nml::responses::PgResponsesStore::PrepareStatements);
+  }
+  nml::responses::PgResponsesStore store(pool, standby.get());
   if (auto kept = store.KeepChanges(config.changes_retained_versions);
       !kept.ok()) {
     nml::common::ExitWithError(program, kept);
@@ -89,6 +107,7 @@ int main(int argc, char** argv) {
   runner.GateOnDatabase(executor);
   nml::common::AddExecutorMetrics(runner.metrics(), executor);
   nml::common::AddPoolMetrics(runner.metrics(), pool);
+  store.reads().AddMetrics(runner.metrics());
   if (auto status = runner.Start(); !status.ok()) {
     nml::common::ExitWithError(program, status);
   }

@@ -85,18 +85,34 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "$1");
 }
 
-absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
-    const std::string& id, int64_t* data_version) {
-  return common::Transact<pqxx::nontransaction>(
-      pool_,
-      [&](pqxx::nontransaction& tx)
-          -> absl::StatusOr<std::optional<v1::Response>> {
-        const VersionedRows read =
-            SplitVersion(tx.exec_prepared("read_response", id));
-        *data_version = read.version;
-        if (read.rows.empty()) return std::nullopt;
-        return ReadResponse(read.rows[0]);
+absl::StatusOr<VersionedRows> PgResponsesStore::ReadRows(
+    int64_t min_version, bool empty_is_miss,
+    const std::function<pqxx::result(pqxx::nontransaction&)>& exec) {
+  return reads_.Read(
+      min_version,
+      [&](common::PgPool& pool) {
+        return common::Transact<pqxx::nontransaction>(
+            pool,
+            [&](pqxx::nontransaction& tx) -> absl::StatusOr<VersionedRows> {
+              return SplitVersion(exec(tx));
+            });
+      },
+      [empty_is_miss](const VersionedRows& read) {
+        return common::ReadRouter::Seen{
+            .version = read.version,
+            .miss = empty_is_miss && read.rows.empty()};
       });
+}
+
+absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
+    const std::string& id, int64_t min_version, int64_t* data_version) {
+  const auto read = ReadRows(min_version, true, [&](pqxx::nontransaction& tx) {
+    return tx.exec_prepared("read_response", id);
+  });
+  if (!read.ok()) return read.status();
+  *data_version = read->version;
+  if (read->rows.empty()) return std::nullopt;
+  return ReadResponse(read->rows[0]);
 }
 
 absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
@@ -178,27 +194,28 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
   params.push_back(std::to_string(q.limit + 1));
   absl::StrAppend(&sql, " LIMIT $", params.size(), "::int");
 
-  return common::Transact<pqxx::nontransaction>(
-      pool_, [&](pqxx::nontransaction& tx) -> absl::StatusOr<ResponsePage> {
-        const VersionedRows read = SplitVersion(common::ExecPrepared(
-            tx, WithVersion(sql), pqxx::prepare::make_dynamic_params(params)));
-        ResponsePage page;
-        page.data_version = read.version;
-        for (size_t i = 0; i < read.rows.size(); ++i) {
-          if (static_cast<int>(i) == q.limit) {
-            const pqxx::row& last = read.rows[i - 1];
-            common::Cursor cursor;
-            cursor.seq = last[19].as<int64_t>();
-            cursor.key = q.order == ResponseQuery::Order::kReviewYear
-                             ? last[21].as<std::string>()
-                             : last[20].as<std::string>();
-            page.next = cursor;
-            break;
-          }
-          page.responses.push_back(ReadResponse(read.rows[i]));
-        }
-        return page;
+  const auto read =
+      ReadRows(q.min_version, false, [&](pqxx::nontransaction& tx) {
+        return common::ExecPrepared(tx, WithVersion(sql),
+                                    pqxx::prepare::make_dynamic_params(params));
       });
+  if (!read.ok()) return read.status();
+  ResponsePage page;
+  page.data_version = read->version;
+  for (size_t i = 0; i < read->rows.size(); ++i) {
+    if (static_cast<int>(i) == q.limit) {
+      const pqxx::row& last = read->rows[i - 1];
+      common::Cursor cursor;
+      cursor.seq = last[19].as<int64_t>();
+      cursor.key = q.order == ResponseQuery::Order::kReviewYear
+                       ? last[21].as<std::string>()
+                       : last[20].as<std::string>();
+      page.next = cursor;
+      break;
+    }
+    page.responses.push_back(ReadResponse(read->rows[i]));
+  }
+  return page;
 }
 
 absl::StatusOr<std::optional<ResponsesStore::StoredAnswer>>
@@ -291,8 +308,6 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
 
 absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
     const Scope& scope) {
-  // (`value` is captured by an init-capture: clang 14 cannot capture a
-  // structured binding.)
   const auto [condition, value] = ScopeCondition(scope);
   const std::string from = absl::StrCat(
       " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id WHERE ",
@@ -305,29 +320,28 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
       "count(DISTINCT r.stakeholder_id)",
       from,
       " GROUP BY GROUPING SETS ((r.stance, s.type), ()) ORDER BY 1, 2, 3"));
-  return common::Transact<pqxx::nontransaction>(
-      pool_,
-      [&, &value = value](
-          pqxx::nontransaction& tx) -> absl::StatusOr<StanceSummary> {
-        const VersionedRows read =
-            SplitVersion(common::ExecPrepared(tx, sql, value));
-        StanceSummary summary;
-        summary.counts.clear();
-        summary.data_version = read.version;
-        for (const pqxx::row& row : read.rows) {
-          if (row[0].as<int>() != 0) {  // the totals
-            summary.total = row[3].as<int>();
-            summary.stakeholders = row[4].as<int>();
-            continue;
-          }
-          v1::StanceCount& count = summary.counts.emplace_back();
-          count.set_stance(static_cast<v1::Stance>(row[1].as<int>()));
-          count.set_stakeholder_type(
-              static_cast<v1::StakeholderType>(row[2].as<int>()));
-          count.set_count(row[3].as<int>());
-        }
-        return summary;
-      });
+  const auto read =
+      // (clang 14 cannot capture a structured binding: an init-capture.)
+      ReadRows(scope.min_version, false,
+               [&, &value = value](pqxx::nontransaction& tx) {
+                 return common::ExecPrepared(tx, sql, value);
+               });
+  if (!read.ok()) return read.status();
+  StanceSummary summary;
+  summary.data_version = read->version;
+  for (const pqxx::row& row : read->rows) {
+    if (row[0].as<int>() != 0) {  // the totals
+      summary.total = row[3].as<int>();
+      summary.stakeholders = row[4].as<int>();
+      continue;
+    }
+    v1::StanceCount& count = summary.counts.emplace_back();
+    count.set_stance(static_cast<v1::Stance>(row[1].as<int>()));
+    count.set_stakeholder_type(
+        static_cast<v1::StakeholderType>(row[2].as<int>()));
+    count.set_count(row[3].as<int>());
+  }
+  return summary;
 }
 
 absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
@@ -337,19 +351,17 @@ absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
       absl::StrCat("SELECT ", ResponseColumns(), " WHERE ", condition,
                    " AND r.delete_time IS NULL ORDER BY r.stated_on_key, r.seq "
                    "LIMIT 10000"));
-  return common::Transact<pqxx::nontransaction>(
-      pool_,
-      [&, &value = value](pqxx::nontransaction& tx)
-          -> absl::StatusOr<std::vector<v1::Response>> {
-        const VersionedRows read =
-            SplitVersion(common::ExecPrepared(tx, sql, value));
-        std::vector<v1::Response> result;
-        for (const pqxx::row& row : read.rows) {
-          result.push_back(ReadResponse(row));
-        }
-        *data_version = read.version;
-        return result;
-      });
+  const auto read =
+      // (clang 14 cannot capture a structured binding: an init-capture.)
+      ReadRows(scope.min_version, false,
+               [&, &value = value](pqxx::nontransaction& tx) {
+                 return common::ExecPrepared(tx, sql, value);
+               });
+  if (!read.ok()) return read.status();
+  std::vector<v1::Response> result;
+  for (const pqxx::row& row : read->rows) result.push_back(ReadResponse(row));
+  *data_version = read->version;
+  return result;
 }
 
 }  // namespace nml::responses

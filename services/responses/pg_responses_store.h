@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "common/pg/pool.h"
+#include "common/pg/read_router.h"
+#include "services/responses/pg_responses_rows.h"
 #include "services/responses/responses_store.h"
 
 namespace nml::responses {
@@ -13,14 +15,20 @@ namespace nml::responses {
 // every value bound as a parameter.
 class PgResponsesStore final : public ResponsesStore {
  public:
-  explicit PgResponsesStore(common::PgPool& pool) : pool_(pool) {}
+  // Writes, and reads without a standby, go to `pool`; reads go to
+  // `standby` (a hot standby, --read-database-url) when it may answer them
+  // (common::ReadRouter).
+  explicit PgResponsesStore(common::PgPool& pool,
+                            common::PgPool* standby = nullptr)
+      : pool_(pool), reads_(pool, standby) {}
 
   static void PrepareStatements(pqxx::connection& connection);
 
   absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
-      int64_t* data_version) override;
+      int64_t min_version, int64_t* data_version) override;
   absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
-      const std::string& id, int64_t* data_version) override;
+      const std::string& id, int64_t min_version,
+      int64_t* data_version) override;
   absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
       const v1::Stakeholder& stakeholder,
       const Idempotency& idempotency) override;
@@ -30,7 +38,8 @@ class PgResponsesStore final : public ResponsesStore {
   absl::StatusOr<int64_t> DeleteStakeholder(const std::string& id,
                                             const std::string& etag) override;
   absl::StatusOr<std::optional<v1::Response>> GetResponse(
-      const std::string& id, int64_t* data_version) override;
+      const std::string& id, int64_t min_version,
+      int64_t* data_version) override;
   absl::StatusOr<ResponsePage> ListResponses(
       const ResponseQuery& query) override;
   absl::StatusOr<Written<v1::Response>> CreateResponse(
@@ -56,13 +65,23 @@ class PgResponsesStore final : public ResponsesStore {
   // the triggers prune to it.
   absl::Status KeepChanges(int64_t versions);
 
+  const common::ReadRouter& reads() const { return reads_; }
+
  private:
   // pg_responses_import.cc
   static void PrepareImportStatements(pqxx::connection& connection);
   // pg_responses_changes.cc
   static void PrepareChangeStatements(pqxx::connection& connection);
 
+  // One statement's rows at a data version (built with WithVersion), read
+  // where reads_ sends it. `empty_is_miss`: no row means the one row asked
+  // for is not there (a Get), which only the primary may say.
+  absl::StatusOr<VersionedRows> ReadRows(
+      int64_t min_version, bool empty_is_miss,
+      const std::function<pqxx::result(pqxx::nontransaction&)>& exec);
+
   common::PgPool& pool_;
+  common::ReadRouter reads_;
 };
 
 }  // namespace nml::responses

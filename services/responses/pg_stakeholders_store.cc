@@ -14,34 +14,28 @@
 namespace nml::responses {
 
 absl::StatusOr<std::vector<v1::Stakeholder>> PgResponsesStore::AllStakeholders(
-    int64_t* data_version) {
-  return common::Transact<pqxx::nontransaction>(
-      pool_,
-      [&](pqxx::nontransaction& tx)
-          -> absl::StatusOr<std::vector<v1::Stakeholder>> {
-        const VersionedRows read =
-            SplitVersion(tx.exec_prepared("read_all_stakeholders"));
-        std::vector<v1::Stakeholder> result;
-        for (const pqxx::row& row : read.rows) {
-          result.push_back(ReadStakeholder(row));
-        }
-        *data_version = read.version;
-        return result;
-      });
+    int64_t min_version, int64_t* data_version) {
+  const auto read = ReadRows(min_version, false, [](pqxx::nontransaction& tx) {
+    return tx.exec_prepared("read_all_stakeholders");
+  });
+  if (!read.ok()) return read.status();
+  std::vector<v1::Stakeholder> result;
+  for (const pqxx::row& row : read->rows) {
+    result.push_back(ReadStakeholder(row));
+  }
+  *data_version = read->version;
+  return result;
 }
 
 absl::StatusOr<std::optional<v1::Stakeholder>> PgResponsesStore::GetStakeholder(
-    const std::string& id, int64_t* data_version) {
-  return common::Transact<pqxx::nontransaction>(
-      pool_,
-      [&](pqxx::nontransaction& tx)
-          -> absl::StatusOr<std::optional<v1::Stakeholder>> {
-        const VersionedRows read =
-            SplitVersion(tx.exec_prepared("read_stakeholder", id));
-        *data_version = read.version;
-        if (read.rows.empty()) return std::nullopt;
-        return ReadStakeholder(read.rows[0]);
-      });
+    const std::string& id, int64_t min_version, int64_t* data_version) {
+  const auto read = ReadRows(min_version, true, [&](pqxx::nontransaction& tx) {
+    return tx.exec_prepared("read_stakeholder", id);
+  });
+  if (!read.ok()) return read.status();
+  *data_version = read->version;
+  if (read->rows.empty()) return std::nullopt;
+  return ReadStakeholder(read->rows[0]);
 }
 
 absl::StatusOr<Written<v1::Stakeholder>> PgResponsesStore::CreateStakeholder(

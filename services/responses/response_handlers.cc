@@ -16,11 +16,12 @@ using common::kStakeholdersPrefix;
 
 absl::Status ResponsesHandlers::GetResponse(
     const v1::GetResponseRequest& request, v1::GetResponseResponse& response,
-    const Call&) {
+    const Call& call) {
   auto id = common::ParseIdName(request.name(), kResponsesPrefix, "name");
   if (!id.ok()) return id.status();
   int64_t version = 0;
-  auto found = Found(store_.GetResponse(*id, &version), request.name());
+  auto found = Found(store_.GetResponse(*id, call.min_data_version, &version),
+                     request.name());
   if (!found.ok()) return found.status();
   *response.mutable_response() = std::move(*found);
   response.set_data_version(version);
@@ -63,6 +64,7 @@ absl::Status ResponsesHandlers::ListResponses(
   query.limit = *page_size;
   query.show_deleted = request.show_deleted();
   query.exact_targets = request.exact_targets();
+  query.min_version = call.min_data_version;
   if (!query.exact_targets) {
     if (const auto target = query.filter.RequiredHas("targets")) {
       query.target_aliases = MergedInto(target->value, call);
@@ -177,6 +179,7 @@ absl::Status ResponsesHandlers::SummarizeStances(
       request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
   if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
+  scope->min_version = call.min_data_version;
   auto summary = store_.SummarizeStances(*scope);
   if (!summary.ok()) return summary.status();
   for (auto& c : summary->counts) *response.add_counts() = std::move(c);
@@ -194,6 +197,7 @@ absl::Status ResponsesHandlers::GetStanceTimeline(
               request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
   if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
+  scope->min_version = call.min_data_version;
   int64_t version = 0;
   auto entries = store_.Timeline(*scope, &version);
   if (!entries.ok()) return entries.status();

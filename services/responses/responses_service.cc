@@ -41,11 +41,10 @@ ResponsesServiceImpl::ExportResponses(
     Context* context, const v1::ExportResponsesRequest* request) {
   return common::ServeItems<google::api::HttpBody>(
       context, *request,
-      [this, context,
-       request]() -> absl::StatusOr<std::vector<google::api::HttpBody>> {
+      [this, context, request](const common::CallInfo& call)
+          -> absl::StatusOr<std::vector<google::api::HttpBody>> {
         int64_t version = 0;
-        auto chunks = handlers_.ExportResponses(
-            *request, common::CallInfo{context->deadline()}, version);
+        auto chunks = handlers_.ExportResponses(*request, call, version);
         if (chunks.ok()) {
           // As ListingsService.ExportData: the version and a file name.
           context->AddInitialMetadata(common::kDataVersionMetadata,

@@ -40,6 +40,7 @@ struct ResponseQuery {
   // Markets merged into the target the filter requires (RequiredHas):
   // responses filed on them match that term too.
   std::vector<std::string> target_aliases;
+  int64_t min_version = 0;  // see ResponsesStore
 };
 
 struct ResponsePage {
@@ -70,10 +71,14 @@ class ResponsesStore {
  public:
   virtual ~ResponsesStore() = default;
 
+  // Reads answer at a data version of at least `min_version` (or
+  // `min_version` of their query): what the caller asked for with
+  // x-nml-min-data-version, 0 for any. No version that high is
+  // FAILED_PRECONDITION.
   virtual absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
-      int64_t* data_version) = 0;
+      int64_t min_version, int64_t* data_version) = 0;
   virtual absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
-      const std::string& id, int64_t* data_version) = 0;
+      const std::string& id, int64_t min_version, int64_t* data_version) = 0;
   virtual absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
       const v1::Stakeholder& stakeholder, const Idempotency& idempotency) = 0;
   // Runs `update` on the current row (under a row lock) and stores it.
@@ -84,7 +89,7 @@ class ResponsesStore {
       const std::string& id, const std::string& etag) = 0;
 
   virtual absl::StatusOr<std::optional<v1::Response>> GetResponse(
-      const std::string& id, int64_t* data_version) = 0;
+      const std::string& id, int64_t min_version, int64_t* data_version) = 0;
   virtual absl::StatusOr<ResponsePage> ListResponses(
       const ResponseQuery& query) = 0;
   virtual absl::StatusOr<Written<v1::Response>> CreateResponse(
@@ -122,6 +127,7 @@ class ResponsesStore {
     std::optional<std::string> target;
     std::vector<std::string> target_aliases;
     std::optional<std::string> stakeholder_id;
+    int64_t min_version = 0;  // see AllStakeholders
   };
   virtual absl::StatusOr<StanceSummary> SummarizeStances(
       const Scope& scope) = 0;

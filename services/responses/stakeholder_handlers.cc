@@ -16,11 +16,13 @@ using common::kStakeholdersPrefix;
 
 absl::Status ResponsesHandlers::GetStakeholder(
     const v1::GetStakeholderRequest& request,
-    v1::GetStakeholderResponse& response, const Call&) {
+    v1::GetStakeholderResponse& response, const Call& call) {
   auto id = common::ParseIdName(request.name(), kStakeholdersPrefix, "name");
   if (!id.ok()) return id.status();
   int64_t version = 0;
-  auto found = Found(store_.GetStakeholder(*id, &version), request.name());
+  auto found =
+      Found(store_.GetStakeholder(*id, call.min_data_version, &version),
+            request.name());
   if (!found.ok()) return found.status();
   *response.mutable_stakeholder() = std::move(*found);
   response.set_data_version(version);
@@ -29,10 +31,10 @@ absl::Status ResponsesHandlers::GetStakeholder(
 
 absl::Status ResponsesHandlers::ListStakeholders(
     const v1::ListStakeholdersRequest& request,
-    v1::ListStakeholdersResponse& response, const Call&) {
+    v1::ListStakeholdersResponse& response, const Call& call) {
   // Stakeholders are few (hundreds): filtered and paged in memory.
   int64_t version = 0;
-  auto all = store_.AllStakeholders(&version);
+  auto all = store_.AllStakeholders(call.min_data_version, &version);
   if (!all.ok()) return all.status();
   auto field = [](const v1::Stakeholder& s,
                   std::string_view f) -> common::FieldValue {

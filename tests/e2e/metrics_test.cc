@@ -27,18 +27,8 @@ using nml::testing::RunProcess;
 using nml::testing::Subprocess;
 using nml::testing::TempDir;
 
-// The --metrics-listen port a service logged ("metrics on HOST:PORT/...").
-int MetricsPort(Subprocess& process) {
-  for (int i = 0; i < 100; ++i) {
-    int port = 0;
-    if (RE2::PartialMatch(process.Stderr(), R"(metrics on [^ ]+:(\d+)/metrics)",
-                          &port)) {
-      return port;
-    }
-    std::this_thread::sleep_for(50ms);
-  }
-  return 0;
-}
+// The --metrics-listen port a service logged.
+int MetricsPort(Subprocess& process) { return process.WaitForMetricsPort(5s); }
 
 class Metrics : public ::testing::Test {
  protected:

@@ -97,7 +97,7 @@ bool MemoryResponsesStore::InScope(const Scope& scope,
 }
 
 absl::StatusOr<std::vector<v1::Stakeholder>>
-MemoryResponsesStore::AllStakeholders(int64_t* data_version) {
+MemoryResponsesStore::AllStakeholders(int64_t, int64_t* data_version) {
   std::lock_guard lock(mu_);
   if (auto st = Enter(); !st.ok()) return st;
   std::vector<v1::Stakeholder> all;
@@ -107,7 +107,7 @@ MemoryResponsesStore::AllStakeholders(int64_t* data_version) {
 }
 
 absl::StatusOr<std::optional<v1::Stakeholder>>
-MemoryResponsesStore::GetStakeholder(const std::string& id,
+MemoryResponsesStore::GetStakeholder(const std::string& id, int64_t,
                                      int64_t* data_version) {
   std::lock_guard lock(mu_);
   if (auto st = Enter(); !st.ok()) return st;
@@ -185,7 +185,7 @@ absl::StatusOr<int64_t> MemoryResponsesStore::DeleteStakeholder(
 }
 
 absl::StatusOr<std::optional<v1::Response>> MemoryResponsesStore::GetResponse(
-    const std::string& id, int64_t* data_version) {
+    const std::string& id, int64_t, int64_t* data_version) {
   std::lock_guard lock(mu_);
   if (auto st = Enter(); !st.ok()) return st;
   *data_version = version_;

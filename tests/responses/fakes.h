@@ -26,10 +26,13 @@ class MemoryResponsesStore final : public ResponsesStore {
   int calls() const;
   size_t live_responses() const;
 
+  // One store, always current: `min_version` is met or is the caller's
+  // mistake, which the PostgreSQL store's tests cover.
   absl::StatusOr<std::vector<v1::Stakeholder>> AllStakeholders(
-      int64_t* data_version) override;
+      int64_t min_version, int64_t* data_version) override;
   absl::StatusOr<std::optional<v1::Stakeholder>> GetStakeholder(
-      const std::string& id, int64_t* data_version) override;
+      const std::string& id, int64_t min_version,
+      int64_t* data_version) override;
   absl::StatusOr<Written<v1::Stakeholder>> CreateStakeholder(
       const v1::Stakeholder& stakeholder,
       const Idempotency& idempotency) override;
@@ -39,7 +42,8 @@ class MemoryResponsesStore final : public ResponsesStore {
   absl::StatusOr<int64_t> DeleteStakeholder(const std::string& id,
                                             const std::string& etag) override;
   absl::StatusOr<std::optional<v1::Response>> GetResponse(
-      const std::string& id, int64_t* data_version) override;
+      const std::string& id, int64_t min_version,
+      int64_t* data_version) override;
   absl::StatusOr<ResponsePage> ListResponses(
       const ResponseQuery& query) override;
   absl::StatusOr<Written<v1::Response>> CreateResponse(

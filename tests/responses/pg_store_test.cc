@@ -96,7 +96,7 @@ TEST_F(PgResponsesStoreTest, ARefusedUpdateRollsBack) {
   });
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   int64_t version = 0;
-  auto stored = store_.GetResponse(id, &version);
+  auto stored = store_.GetResponse(id, 0, &version);
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->summary(), "Rejected the listing.");
   EXPECT_EQ(version, created->data_version);
@@ -355,7 +355,7 @@ TEST_F(PgResponsesStoreTest, AnImportWhoseAnswerWouldNotFitWritesNothing) {
   ResponseQuery all;
   EXPECT_TRUE(store_.ListResponses(all)->responses.empty());
   int64_t version = 0;
-  EXPECT_TRUE(store_.AllStakeholders(&version)->empty());
+  EXPECT_TRUE(store_.AllStakeholders(0, &version)->empty());
 }
 
 // The change feed is filled by triggers in the writing transaction: every

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 
@@ -19,8 +20,17 @@ namespace nml::testing {
 using namespace std::chrono_literals;
 
 PrivateCluster::PrivateCluster(const std::string& listen_port)
+    : PrivateCluster(listen_port, "") {}
+
+PrivateCluster::PrivateCluster(const std::string& listen_port,
+                               const PrivateCluster& primary)
+    : PrivateCluster(listen_port, primary.url()) {}
+
+PrivateCluster::PrivateCluster(const std::string& listen_port,
+                               const std::string& primary_url)
     : dir_(absl::StrCat(std::filesystem::temp_directory_path().string(),
-                        "/nml-private-pg-", getpid(), "-", listen_port)) {
+                        "/nml-private-pg-", getpid(), "-", listen_port)),
+      primary_url_(primary_url) {
   Start(listen_port);
   int port = 0;
   RE2::PartialMatch(url_, R"(:(\d+)/)", &port);
@@ -34,8 +44,12 @@ PrivateCluster::~PrivateCluster() {
 }
 
 void PrivateCluster::Start(const std::string& port) {
-  const auto result = RunProcess(NML_SOURCE_DIR "/scripts/pg.sh",
-                                 {"start", dir_, port}, {}, 120s);
+  const auto result = RunProcess(
+      NML_SOURCE_DIR "/scripts/pg.sh",
+      primary_url_.empty()
+          ? std::vector<std::string>{"start", dir_, port}
+          : std::vector<std::string>{"standby", dir_, primary_url_, port},
+      {}, 120s);
   ASSERT_EQ(result.exit_status, 0) << result.err;
   url_ = std::string(absl::StripTrailingAsciiWhitespace(result.out));
 }

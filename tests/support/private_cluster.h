@@ -12,6 +12,9 @@ class PrivateCluster final {
   // client socket can hold it while the cluster is down; one per test, as
   // tests run in parallel.
   explicit PrivateCluster(const std::string& listen_port);
+  // A hot standby of `primary` (scripts/pg.sh standby): a copy taken with
+  // pg_basebackup that follows it by streaming replication.
+  PrivateCluster(const std::string& listen_port, const PrivateCluster& primary);
   ~PrivateCluster();
   PrivateCluster(const PrivateCluster&) = delete;
   PrivateCluster& operator=(const PrivateCluster&) = delete;
@@ -29,9 +32,13 @@ class PrivateCluster final {
   const std::string& port() const { return port_; }
 
  private:
+  PrivateCluster(const std::string& listen_port,
+                 const std::string& primary_url);
+
   std::string dir_;
   std::string url_;
   std::string port_;
+  std::string primary_url_;  // set for a standby
 };
 
 }  // namespace nml::testing

@@ -155,6 +155,11 @@ int Subprocess::WaitForHttpPort(std::chrono::milliseconds timeout) {
   return WaitForPort(*this, kHttp, timeout);
 }
 
+int Subprocess::WaitForMetricsPort(std::chrono::milliseconds timeout) {
+  static const RE2 kMetrics(R"(metrics on \S*:(\d+)/metrics)");
+  return WaitForPort(*this, kMetrics, timeout);
+}
+
 RunResult RunProcess(const std::string& program,
                      const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env,

@@ -34,6 +34,8 @@ class Subprocess final {
   int WaitForListeningPort(std::chrono::milliseconds timeout);
   // The same for nml-gateway's REST side ("HTTP/JSON listening on ...").
   int WaitForHttpPort(std::chrono::milliseconds timeout);
+  // The same for --metrics-listen ("metrics on HOST:PORT/metrics").
+  int WaitForMetricsPort(std::chrono::milliseconds timeout);
 
  private:
   pid_t pid_ = -1;

@@ -28,31 +28,19 @@ std::map<std::string, std::string> Env(
 }  // namespace
 
 void Topology::Start(const TopologyOptions& options) {
-  listings_env_ = Env(
+  listings_.binary = NML_LISTINGS_BIN;
+  listings_.env = Env(
       {{"NML_DATABASE_URL", listings_db_.url()}, {"NML_LISTEN", "127.0.0.1:0"}},
       options.all_env, options.listings_env);
-  listings_ = std::make_unique<Subprocess>(
-      NML_LISTINGS_BIN, std::vector<std::string>{}, listings_env_);
-  listings_port_ = listings_->WaitForListeningPort(30s);
-  ASSERT_GT(listings_port_, 0) << listings_->Stderr();
-  for (int i = 1; i < options.listings_replicas; ++i) {
-    more_listings_.push_back(std::make_unique<Subprocess>(
-        NML_LISTINGS_BIN, std::vector<std::string>{}, listings_env_));
-    more_listings_ports_.push_back(
-        more_listings_.back()->WaitForListeningPort(30s));
-    ASSERT_GT(more_listings_ports_.back(), 0)
-        << more_listings_.back()->Stderr();
-  }
+  ASSERT_NO_FATAL_FAILURE(listings_.Start(options.listings_replicas));
 
   if (options.with_responses) {
-    responses_ = std::make_unique<Subprocess>(
-        NML_RESPONSES_BIN, std::vector<std::string>{},
-        Env({{"NML_DATABASE_URL", responses_db_.url()},
-             {"NML_LISTEN", "127.0.0.1:0"},
-             {"NML_LISTINGS_ADDR", listings_target()}},
-            options.all_env, options.responses_env));
-    responses_port_ = responses_->WaitForListeningPort(30s);
-    ASSERT_GT(responses_port_, 0) << responses_->Stderr();
+    responses_.binary = NML_RESPONSES_BIN;
+    responses_.env = Env({{"NML_DATABASE_URL", responses_db_.url()},
+                          {"NML_LISTEN", "127.0.0.1:0"},
+                          {"NML_LISTINGS_ADDR", listings_target()}},
+                         options.all_env, options.responses_env);
+    ASSERT_NO_FATAL_FAILURE(responses_.Start(options.responses_replicas));
   }
 
   if (!options.with_gateway) return;
@@ -64,7 +52,7 @@ void Topology::Start(const TopologyOptions& options) {
            {"NML_LISTINGS_ADDR", listings_target()},
            // Port 1 refuses connections: responses is down.
            {"NML_RESPONSES_ADDR",
-            options.with_responses ? responses_address() : "127.0.0.1:1"}},
+            options.with_responses ? responses_.target() : "127.0.0.1:1"}},
           options.all_env, options.gateway_env));
   gateway_port_ = gateway_->WaitForListeningPort(30s);
   ASSERT_GT(gateway_port_, 0) << gateway_->Stderr();
@@ -78,7 +66,7 @@ void Topology::LoadData() {
                                     "60000", "import", NML_SOURCE_DIR "/data"},
                                    {}, 180s);
   ASSERT_EQ(listings.exit_status, 0) << listings.err;
-  if (responses_ == nullptr) return;
+  if (responses_.processes.empty()) return;
   const auto responses =
       RunProcess(NML_NMLCTL_BIN,
                  {"--responses-addr", responses_address(), "--timeout", "60000",
@@ -87,38 +75,42 @@ void Topology::LoadData() {
   ASSERT_EQ(responses.exit_status, 0) << responses.err;
 }
 
-void Topology::StopListingsReplica(int i) {
-  listings_replica(i).Signal(SIGKILL);
-  listings_replica(i).Wait(10s);
+void Topology::Replicas::Start(int n) {
+  for (int i = 0; i < n; ++i) {
+    processes.push_back(
+        std::make_unique<Subprocess>(binary, std::vector<std::string>{}, env));
+    ports.push_back(processes.back()->WaitForListeningPort(30s));
+    ASSERT_GT(ports.back(), 0) << processes.back()->Stderr();
+  }
 }
 
-void Topology::StartListingsReplicaAgain(int i) {
-  auto env = listings_env_;
-  env["NML_LISTEN"] = listings_replica_address(i);
-  auto& slot = i == 0 ? listings_ : more_listings_[i - 1];
-  slot = std::make_unique<Subprocess>(NML_LISTINGS_BIN,
-                                      std::vector<std::string>{}, env);
-  ASSERT_EQ(slot->WaitForListeningPort(30s),
-            i == 0 ? listings_port_ : more_listings_ports_[i - 1])
-      << slot->Stderr();
+void Topology::Replicas::Stop(int i) {
+  processes[i]->Signal(SIGKILL);
+  processes[i]->Wait(10s);
 }
 
-std::string Topology::listings_address() const {
-  return Loopback(listings_port_);
+void Topology::Replicas::StartAgain(int i) {
+  auto again = env;
+  again["NML_LISTEN"] = address(i);
+  processes[i] =
+      std::make_unique<Subprocess>(binary, std::vector<std::string>{}, again);
+  ASSERT_EQ(processes[i]->WaitForListeningPort(30s), ports[i])
+      << processes[i]->Stderr();
 }
-std::string Topology::listings_replica_address(int i) const {
-  return Loopback(i == 0 ? listings_port_ : more_listings_ports_[i - 1]);
+
+std::string Topology::Replicas::address(int i) const {
+  return Loopback(ports[i]);
 }
-std::string Topology::listings_target() const {
-  if (more_listings_ports_.empty()) return listings_address();
-  std::string target = "ipv4:" + listings_address();
-  for (int port : more_listings_ports_)
-    absl::StrAppend(&target, ",", Loopback(port));
+
+std::string Topology::Replicas::target() const {
+  if (ports.size() == 1) return address(0);
+  std::string target = "ipv4:";
+  for (size_t i = 0; i < ports.size(); ++i) {
+    absl::StrAppend(&target, i == 0 ? "" : ",", Loopback(ports[i]));
+  }
   return target;
 }
-std::string Topology::responses_address() const {
-  return Loopback(responses_port_);
-}
+
 std::string Topology::gateway_address() const {
   return Loopback(gateway_port_);
 }

@@ -25,6 +25,9 @@ struct TopologyOptions {
   // nml-listings instances on the one database, as deploy/k8s runs them;
   // nml-responses and the gateway balance over all of them (round_robin).
   int listings_replicas = 1;
+  // nml-responses instances on the one database; the gateway balances over
+  // them.
+  int responses_replicas = 1;
 };
 
 // nml-listings, nml-responses and nml-gateway as `scripts/up.sh` runs them,
@@ -49,37 +52,55 @@ class Topology final {
   // other processes keep running.
   void StopListings() { StopListingsReplica(0); }
   void StartListingsAgain() { StartListingsReplicaAgain(0); }
-  // The same for replica `i` (listings_replicas).
-  void StopListingsReplica(int i);
-  void StartListingsReplicaAgain(int i);
+  // The same for replica `i` (listings_replicas, responses_replicas).
+  void StopListingsReplica(int i) { listings_.Stop(i); }
+  void StartListingsReplicaAgain(int i) { listings_.StartAgain(i); }
+  void StopResponsesReplica(int i) { responses_.Stop(i); }
+  void StartResponsesReplicaAgain(int i) { responses_.StartAgain(i); }
 
-  Subprocess& listings() { return *listings_; }
+  Subprocess& listings() { return listings_replica(0); }
   // Replica `i` (0 is listings()) and its address.
-  Subprocess& listings_replica(int i) {
-    return i == 0 ? *listings_ : *more_listings_[i - 1];
+  Subprocess& listings_replica(int i) { return *listings_.processes[i]; }
+  std::string listings_replica_address(int i) const {
+    return listings_.address(i);
   }
-  std::string listings_replica_address(int i) const;
   // What the other services are given: every replica, balanced.
-  std::string listings_target() const;
-  Subprocess& responses() { return *responses_; }
-  Subprocess& gateway() { return *gateway_; }
+  std::string listings_target() const { return listings_.target(); }
+  Subprocess& responses() { return responses_replica(0); }
+  Subprocess& responses_replica(int i) { return *responses_.processes[i]; }
+  std::string responses_replica_address(int i) const {
+    return responses_.address(i);
+  }
   // host:port of each gRPC listener; the gateway's REST port.
-  std::string listings_address() const;
-  std::string responses_address() const;
+  std::string listings_address() const { return listings_.address(0); }
+  std::string responses_address() const { return responses_.address(0); }
+  Subprocess& gateway() { return *gateway_; }
   std::string gateway_address() const;
   int http_port() const { return http_port_; }
 
  private:
+  // The instances of one service, alike but for their ports.
+  struct Replicas {
+    const char* binary = nullptr;
+    std::map<std::string, std::string> env;
+    std::vector<std::unique_ptr<Subprocess>> processes;
+    std::vector<int> ports;
+    // Starts `n` and waits for their ports (fatal failure if one does not
+    // come up).
+    void Start(int n);
+    void Stop(int i);
+    // On its former port.
+    void StartAgain(int i);
+    std::string address(int i) const;
+    // One address, or every replica's for round_robin ("ipv4:a,b").
+    std::string target() const;
+  };
+
   TestDatabase listings_db_;
-  std::map<std::string, std::string> listings_env_;
   TestDatabase responses_db_;
-  std::unique_ptr<Subprocess> listings_;
-  std::vector<std::unique_ptr<Subprocess>> more_listings_;
-  std::vector<int> more_listings_ports_;
-  std::unique_ptr<Subprocess> responses_;
+  Replicas listings_;
+  Replicas responses_;
   std::unique_ptr<Subprocess> gateway_;
-  int listings_port_ = 0;
-  int responses_port_ = 0;
   int gateway_port_ = 0;
   int http_port_ = 0;
 };
