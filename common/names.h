@@ -43,6 +43,11 @@ inline constexpr char kDataVersionMetadata[] = "x-data-version";
 // (read-your-writes across replicas: pass the data_version a write
 // answered with).
 inline constexpr char kMinDataVersionMetadata[] = "x-nml-min-data-version";
+// The same for the nml-responses legs of the gateway's composed reads
+// (dossier, review report): there kMinDataVersionMetadata is a version of
+// nml-listings, and each service counts its own.
+inline constexpr char kMinResponsesDataVersionMetadata[] =
+    "x-nml-min-responses-data-version";
 
 std::string MarketName(std::string_view id);
 std::string OperatorName(std::string_view id);

@@ -35,9 +35,11 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
     context->set_deadline(options_.deadline);
     for (const auto& [key, value] : options_.metadata)
       context->AddMetadata(key, value);
-    if (to_listings && !options_.min_listings_version.empty()) {
-      context->AddMetadata(common::kMinDataVersionMetadata,
-                           options_.min_listings_version);
+    const std::string& min_version = to_listings
+                                         ? options_.min_listings_version
+                                         : options_.min_responses_version;
+    if (!min_version.empty()) {
+      context->AddMetadata(common::kMinDataVersionMetadata, min_version);
     }
     std::lock_guard lock(mu_);
     contexts_.push_back(std::move(context));

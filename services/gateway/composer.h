@@ -21,10 +21,11 @@ struct LegOptions {
   std::chrono::system_clock::time_point deadline;
   // `authorization` and `x-request-id`, forwarded to the backends.
   std::vector<std::pair<std::string, std::string>> metadata;
-  // The caller's x-nml-min-data-version, for the nml-listings legs only:
-  // the composed answers are about listings' data, and a version is one
-  // service's own.
+  // The caller's x-nml-min-data-version, for the nml-listings legs, and
+  // x-nml-min-responses-data-version, for the nml-responses legs (sent
+  // there as x-nml-min-data-version): a version is one service's own.
   std::string min_listings_version;
+  std::string min_responses_version;
 };
 
 // The composed reads over the two backends, and nothing else: each section

@@ -19,9 +19,13 @@ LegOptions GatewayServiceImpl::OptionsFor(
           key, std::string(it->second.data(), it->second.size()));
     }
   }
-  if (const auto it = given.find(common::kMinDataVersionMetadata);
-      it != given.end()) {
-    options.min_listings_version.assign(it->second.data(), it->second.size());
+  for (auto [key, value] : {std::pair{common::kMinDataVersionMetadata,
+                                      &options.min_listings_version},
+                            std::pair{common::kMinResponsesDataVersionMetadata,
+                                      &options.min_responses_version}}) {
+    if (const auto it = given.find(key); it != given.end()) {
+      value->assign(it->second.data(), it->second.size());
+    }
   }
   return options;
 }

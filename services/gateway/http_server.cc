@@ -36,11 +36,15 @@ struct HttpServer::Impl {
 };
 
 // The headers the REST side reads; the rest are not copied.
-constexpr const char* kForwardedHeaders[] = {
-    "authorization",          "x-request-id",
-    "grpc-timeout",           "x-server-timeout",
-    "x-nml-min-data-version", "if-match",
-    "if-none-match",          "origin"};
+constexpr const char* kForwardedHeaders[] = {"authorization",
+                                             "x-request-id",
+                                             "grpc-timeout",
+                                             "x-server-timeout",
+                                             "x-nml-min-data-version",
+                                             "x-nml-min-responses-data-version",
+                                             "if-match",
+                                             "if-none-match",
+                                             "origin"};
 
 // One connection: requests are read and answered one at a time (pipelined
 // requests wait in the buffer), each within its timeouts.

@@ -73,8 +73,10 @@ struct RestHandler::Call {
   std::unique_ptr<Message> response;
   std::chrono::system_clock::time_point deadline;
   std::string authorization;
-  // x-nml-min-data-version as given (empty: none).
+  // x-nml-min-data-version as given (empty: none), and
+  // x-nml-min-responses-data-version (composed reads only).
   std::string min_data_version;
+  std::string min_responses_data_version;
   // For remote calls.
   grpc::ClientContext context;
   grpc::ByteBuffer request_buffer;
@@ -196,7 +198,7 @@ void RestHandler::Handle(RestRequest request,
           "Access-Control-Allow-Headers",
           "authorization, content-type, if-match, if-none-match, "
           "x-request-id, grpc-timeout, x-server-timeout, "
-          "x-nml-min-data-version");
+          "x-nml-min-data-version, x-nml-min-responses-data-version");
       reply.headers.emplace_back("Access-Control-Max-Age", "600");
     }
     call->origin = origin;
@@ -235,12 +237,18 @@ void RestHandler::HandleRoute(const RestRequest& request,
   // Read-your-writes: the backend checks the number (INVALID_ARGUMENT
   // naming the header); here only that it can be metadata.
   call->min_data_version = request.Header(common::kMinDataVersionMetadata);
-  if (!IsMetadataValue(call->min_data_version)) {
-    return Finish(
-        call,
-        ErrorReply(3, absl::StrCat("header ", common::kMinDataVersionMetadata,
-                                   ": only printable ASCII is allowed "
-                                   "(it becomes gRPC metadata)")));
+  call->min_responses_data_version =
+      request.Header(common::kMinResponsesDataVersionMetadata);
+  for (const auto& [header, value] :
+       {std::pair{common::kMinDataVersionMetadata, &call->min_data_version},
+        std::pair{common::kMinResponsesDataVersionMetadata,
+                  &call->min_responses_data_version}}) {
+    if (!IsMetadataValue(*value)) {
+      return Finish(
+          call, ErrorReply(3, absl::StrCat("header ", header,
+                                           ": only printable ASCII is allowed "
+                                           "(it becomes gRPC metadata)")));
+    }
   }
 
   auto timeout = CallerTimeout(request);
@@ -351,6 +359,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
       legs.metadata.emplace_back("authorization", call->authorization);
     legs.metadata.emplace_back("x-request-id", call->request_id);
     legs.min_listings_version = call->min_data_version;
+    legs.min_responses_version = call->min_responses_data_version;
     if (route.method->name() == "GetMarketDossier") {
       composer_->GetMarketDossier(
           legs, static_cast<const v1::GetMarketDossierRequest&>(*call->request),
