@@ -25,6 +25,9 @@ packages=(
   postgresql postgresql-contrib
   # deployment checks: compose file validation, manifest tests, TLS test certificates
   docker-compose python3 python3-yaml openssl curl ca-certificates
+  # a private Docker engine and the Debian base images for the container
+  # tests (scripts/docker.sh)
+  docker.io debootstrap
   # country names for imports
   iso-codes
   # load generators for bench/ (h2load)
