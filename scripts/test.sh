@@ -29,6 +29,14 @@ echo "== test database: $NML_TEST_DATABASE_URL"
 echo "== ctest"
 ctest --test-dir "${NML_BUILD_DIR:-build}" --output-on-failure -j2 --timeout 600
 
+# The images as shipped, in compose on a private Docker engine
+# (scripts/docker.sh). Not inside the Dockerfile's own test run, which has
+# no engine (NML_SKIP_CONTAINERS=1 there).
+if [[ "${NML_SKIP_CONTAINERS:-0}" != 1 ]]; then
+  echo "== containers (tests/deploy/containers_test.sh)"
+  tests/deploy/containers_test.sh
+fi
+
 # The same tests again in the sanitizer build (clang, AddressSanitizer and
 # UndefinedBehaviorSanitizer: any report fails the test), then each fuzz
 # target briefly from its seeds, so CI catches a regression in a parser.
