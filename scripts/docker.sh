@@ -16,8 +16,10 @@
 #
 # The base images stand in for a registry pull only: `debootstrap` builds
 # Debian 12 from the machine's apt mirror, and `docker import` tags it with
-# the names the Dockerfiles use. Where the registry answers, a plain
-# `docker pull debian:bookworm` gives the same system.
+# the names the Dockerfiles use; both names are one root file system, slim
+# as the official -slim (no documentation, manuals or translations). Where
+# the registry answers, a plain `docker pull debian:bookworm` gives the same
+# system.
 set -euo pipefail
 
 die() { echo "docker.sh: $*" >&2; exit 1; }
@@ -56,25 +58,41 @@ case "$cmd" in
     ;;
   base)
     running || die "no dockerd in $dir: scripts/docker.sh start $dir first"
-    # One root file system for both names: -slim differs upstream only in
-    # the documentation it leaves out, which the runtime image does not need.
-    if ! /usr/bin/docker image inspect debian:bookworm-slim >/dev/null 2>&1; then
-      cache="$(dirname "$dir")/debian-bookworm-minbase.tar"
+    # Made again when this recipe changes (the label below).
+    recipe=2
+    if [[ $(/usr/bin/docker image inspect -f '{{index .Config.Labels "nml.base"}}' \
+        debian:bookworm-slim 2>/dev/null) != "$recipe" ]]; then
+      cache="$(dirname "$dir")/debian-bookworm-minbase-$recipe.tar"
       if [[ ! -s "$cache" ]]; then
         mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
         rm -rf "$dir/rootfs"
         debootstrap --variant=minbase bookworm "$dir/rootfs" "${mirror:-http://deb.debian.org/debian}" \
           >"$dir/debootstrap.log" 2>&1 ||
           { tail -n 20 "$dir/debootstrap.log" >&2; die "debootstrap failed"; }
-        # The apt sources of the host (same mirror and security suite), and
-        # no package lists or caches in the image.
+        # The apt sources of the host (same mirror and security suite), no
+        # package lists or caches, and what the official -slim images leave
+        # out (documentation, manuals, translations), now and for every
+        # package installed later.
         cp /etc/apt/sources.list.d/debian.sources "$dir/rootfs/etc/apt/sources.list.d/" 2>/dev/null &&
           rm -f "$dir/rootfs/etc/apt/sources.list" || true
-        rm -rf "$dir/rootfs/var/lib/apt/lists/"* "$dir/rootfs/var/cache/apt/"*.bin
+        cat >"$dir/rootfs/etc/dpkg/dpkg.cfg.d/docker-slim" <<'CFG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+CFG
+        find "$dir/rootfs/usr/share/doc" -type f ! -name copyright -delete
+        rm -rf "$dir/rootfs/usr/share/man/"* "$dir/rootfs/usr/share/info/"* \
+          "$dir/rootfs/usr/share/locale/"* "$dir/rootfs/var/lib/apt/lists/"* \
+          "$dir/rootfs/var/cache/apt/"*.bin
         tar -C "$dir/rootfs" -cf "$cache.part" . && mv "$cache.part" "$cache"
         rm -rf "$dir/rootfs"
       fi
-      /usr/bin/docker import "$cache" debian:bookworm >/dev/null
+      /usr/bin/docker import --change "LABEL nml.base=$recipe" "$cache" debian:bookworm >/dev/null
       /usr/bin/docker tag debian:bookworm debian:bookworm-slim
     fi
     echo "debian:bookworm debian:bookworm-slim"

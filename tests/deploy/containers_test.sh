@@ -80,6 +80,43 @@ print(f"reviews/2021: {review['declaredOnlineCount']} online declared; "
       f"the AliExpress dossier: {len(dossier['responses']['responses'])} responses")
 PY
 
+step "read-your-writes across the replicas, through the gateway's container"
+python3 - "$base" <<'PY'
+import json, sys, urllib.error, urllib.request
+base = sys.argv[1]
+def call(path, body=None, headers={}):
+    req = urllib.request.Request(base + path, method="POST" if body else "GET",
+                                 data=json.dumps(body).encode() if body else None,
+                                 headers={"content-type": "application/json", **headers})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, None
+status, stakeholder = call("/v1/stakeholders", {"displayName": "Containers Watcher",
+                                                "type": "STAKEHOLDER_TYPE_OTHER"})
+assert status == 200, status
+missing = 0
+for i in range(50):
+    market = f"containers-{i}"
+    status, made = call(f"/v1/markets?marketId={market}",
+                        {"displayName": f"Containers {i}", "kind": "MARKET_KIND_ONLINE"})
+    assert status == 200, status
+    missing += call(f"/v1/markets/{market}")[0] != 200
+    status, filed = call("/v1/responses", {
+        "stakeholder": stakeholder["stakeholder"]["name"], "reviewYear": 2021,
+        "targets": [f"markets/{market}"], "stance": "STANCE_DISAGREES",
+        "summary": "Filed the moment the market was listed.",
+        "sourceUrl": f"https://example.org/containers/{market}"})
+    assert status == 200, f"a response about a market just created: {status}"
+    version = str(filed["dataVersion"])
+    missing += call("/v1/" + filed["response"]["name"],
+                    headers={"x-nml-min-data-version": version})[0] != 200
+print(f"50 markets and 50 responses about them over 3 listings and 2 responses containers: "
+      f"{missing} not read back")
+assert missing == 0
+PY
+
 step "the web view in chromium"
 NML_WEB_URL="$base" node --test --test-reporter=spec tests/deploy/containers_web.test.mjs
 
