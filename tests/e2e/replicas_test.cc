@@ -151,7 +151,7 @@ TEST_F(Replicas, ThroughRestACreatedMarketIsReadBackOnEitherReplica) {
   httplib::Client client("127.0.0.1", system_.http_port());
   client.set_read_timeout(10, 0);
   int not_found = 0, other = 0;
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 1000; ++i) {
     const std::string id = absl::StrCat("rest-", i);
     const auto created = client.Post(("/v1/markets?marketId=" + id).c_str(),
                                      json{{"displayName", "REST replica " + id},
@@ -166,7 +166,7 @@ TEST_F(Replicas, ThroughRestACreatedMarketIsReadBackOnEitherReplica) {
     other += read->status != 404 && read->status != 200;
     // A list asked for the write's version sees it.
     const auto version = json::parse(created->body)["dataVersion"];
-    if (i % 20 == 0) {
+    if (i % 100 == 0) {
       const auto list =
           client.Get("/v1/markets?pageSize=1",
                      {{common::kMinDataVersionMetadata,
@@ -180,7 +180,7 @@ TEST_F(Replicas, ThroughRestACreatedMarketIsReadBackOnEitherReplica) {
                                          : version.dump()));
     }
   }
-  std::printf("200 REST create-then-get pairs over 2 replicas: %d 404\n",
+  std::printf("1000 REST create-then-get pairs over 2 replicas: %d 404\n",
               not_found);
   EXPECT_EQ(not_found, 0);
   EXPECT_EQ(other, 0);
