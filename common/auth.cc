@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/server.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "nml/api/v1/auth.pb.h"
 
 namespace nml::common {
 
@@ -104,18 +104,54 @@ Role ApiKeys::RoleOf(std::string_view key) const {
   return found;
 }
 
+namespace {
+
+Role FromDeclared(const google::protobuf::MethodDescriptor& method) {
+  switch (method.options().GetExtension(api::v1::required_role)) {
+    case api::v1::ROLE_READER:
+      return Role::kReader;
+    case api::v1::ROLE_EDITOR:
+      return Role::kEditor;
+    case api::v1::ROLE_ADMIN:
+      return Role::kAdmin;
+    default:
+      return Role::kNone;
+  }
+}
+
+}  // namespace
+
 Role AuthPolicy::RequiredRole(std::string_view method) {
-  // "/nml.listings.v1.ListingsService/CreateMarket" -> "CreateMarket"
-  const size_t slash = method.rfind('/');
-  const std::string_view name =
-      slash == std::string_view::npos ? method : method.substr(slash + 1);
-  for (const char* prefix : {"Delete", "Import", "Merge", "Split"}) {
-    if (name.starts_with(prefix)) return Role::kAdmin;
+  // "/nml.listings.v1.ListingsService/CreateMarket" ->
+  // "nml.listings.v1.ListingsService.CreateMarket"
+  if (!method.starts_with('/')) return Role::kNone;
+  std::string full_name(method.substr(1));
+  const size_t slash = full_name.find('/');
+  if (slash == std::string::npos) return Role::kNone;
+  full_name[slash] = '.';
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+          full_name);
+  return descriptor == nullptr ? Role::kNone : FromDeclared(*descriptor);
+}
+
+absl::Status CheckRolesDeclared(
+    const google::protobuf::ServiceDescriptor* service) {
+  if (service == nullptr) {
+    return absl::FailedPreconditionError(
+        "the service is not in the descriptor pool: its methods' roles "
+        "cannot be read");
   }
-  for (const char* prefix : {"Create", "Update", "Undelete"}) {
-    if (name.starts_with(prefix)) return Role::kEditor;
+  for (int i = 0; i < service->method_count(); ++i) {
+    if (FromDeclared(*service->method(i)) == Role::kNone) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          service->method(i)->full_name(),
+          " declares no role (option (nml.api.v1.required_role)); a "
+          "method without one would be open to every key, so the server "
+          "does not start"));
+    }
   }
-  return Role::kReader;
+  return absl::OkStatus();
 }
 
 absl::Status AuthPolicy::Decide(std::string_view method,
@@ -124,6 +160,9 @@ absl::Status AuthPolicy::Decide(std::string_view method,
   // service says so loudly at start).
   if (keys_.empty()) return absl::OkStatus();
   const Role required = RequiredRole(method);
+  if (required == Role::kNone) {
+    return absl::PermissionDeniedError("this method declares no role");
+  }
   Role role = Role::kNone;
   if (!authorization.empty()) {
     std::string_view key = authorization;

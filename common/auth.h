@@ -2,6 +2,7 @@
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_interceptor.h>
 
@@ -41,16 +42,20 @@ class ApiKeys final {
   std::vector<Entry> entries_;
 };
 
-// Who may call what. Reads need `reader` (or nothing, with anonymous
-// reads on), creates and updates `editor`, imports, merges, splits and
-// deletes `admin`; the role follows from the method name. With no keys
-// configured at all, everything is allowed (local development; the service
-// warns at start).
+// Who may call what: the role each RPC declares in the contract
+// (`option (nml.api.v1.required_role)`, proto/nml/api/v1/auth.proto):
+// reads `reader` (or nothing, with anonymous reads on), creates and updates
+// `editor`, imports, merges, splits and deletes `admin`. A method that
+// declares none is refused to every key (and its server does not start:
+// CheckRolesDeclared). With no keys configured at all, everything is
+// allowed (local development; the service warns at start).
 class AuthPolicy final {
  public:
   AuthPolicy(ApiKeys keys, bool anonymous_reads)
       : keys_(std::move(keys)), anonymous_reads_(anonymous_reads) {}
 
+  // The role `method` ("/nml.listings.v1.ListingsService/GetReview")
+  // declares; kNone for a method that declares none or is unknown.
   static Role RequiredRole(std::string_view method);
   // No keys configured: every call is allowed.
   bool open() const { return keys_.empty(); }
@@ -64,6 +69,11 @@ class AuthPolicy final {
   ApiKeys keys_;
   bool anonymous_reads_;
 };
+
+// OK when every method of `service` declares its role; FAILED_PRECONDITION
+// naming the first that does not (or a service that is not known).
+absl::Status CheckRolesDeclared(
+    const google::protobuf::ServiceDescriptor* service);
 
 // The policy the options describe; INVALID_ARGUMENT names a bad entry.
 absl::StatusOr<std::shared_ptr<const AuthPolicy>> LoadAuthPolicy(

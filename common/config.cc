@@ -2,6 +2,7 @@
 
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
+#include <absl/strings/str_replace.h>
 #include <re2/re2.h>
 #include <spdlog/spdlog.h>
 
@@ -287,6 +288,15 @@ std::string RedactDatabaseUrl(std::string_view url) {
   RE2::Replace(&text, kUriPassword, "\\1:***@");
   RE2::GlobalReplace(&text, kKeywordPassword, "\\1***");
   return text;
+}
+
+void ExitWithError(const std::string& program, const absl::Status& status,
+                   int code) {
+  std::string message(status.message());
+  absl::StrReplaceAll({{"\n", " "}}, &message);
+  std::fprintf(stderr, "%s: %s\n", program.c_str(), message.c_str());
+  std::fflush(stderr);
+  std::exit(code);
 }
 
 }  // namespace nml::common

@@ -109,6 +109,11 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
 // help and exits 0.
 void ParseOrExit(CLI::App& app, int argc, char** argv);
 
+// Prints "<program>: <message>" as one line on stderr and exits with `code`:
+// how a program stops at start-up on what it cannot run with.
+[[noreturn]] void ExitWithError(const std::string& program,
+                                const absl::Status& status, int code = 1);
+
 // The URL with any password replaced by "***", safe to log.
 std::string RedactDatabaseUrl(std::string_view url);
 

@@ -1,7 +1,6 @@
 #include "common/server.h"
 
 #include <absl/strings/str_cat.h>
-#include <absl/strings/str_replace.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
@@ -13,6 +12,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/auth.h"
 #include "common/executor.h"
 #include "common/fault_drill.h"
 #include "common/logging.h"
@@ -35,15 +35,6 @@ sigset_t TerminationSignals() {
 void BlockTerminationSignals() {
   const sigset_t set = TerminationSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-void ExitWithError(const std::string& program, const absl::Status& status,
-                   int code) {
-  std::string message(status.message());
-  absl::StrReplaceAll({{"\n", " "}}, &message);
-  std::fprintf(stderr, "%s: %s\n", program.c_str(), message.c_str());
-  std::fflush(stderr);
-  std::exit(code);
 }
 
 ServerRunner::ServerRunner(std::string service_name, ServerOptions options)
@@ -92,6 +83,13 @@ void ServerRunner::SetDatabaseCheck(std::function<absl::Status()> check) {
 absl::Status ServerRunner::Start() {
   auto listen = ParseHostPort(options_.listen);
   if (!listen.ok()) return listen.status();
+  // Fail closed: every method says which role it needs.
+  if (absl::Status declared = CheckRolesDeclared(
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+              service_name_));
+      !declared.ok()) {
+    return declared;
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -26,10 +26,6 @@ namespace nml::common {
 // synchronously. Call first thing in main(), before any thread exists.
 void BlockTerminationSignals();
 
-// Prints "<program>: <message>" as one line on stderr and exits with `code`.
-[[noreturn]] void ExitWithError(const std::string& program,
-                                const absl::Status& status, int code = 1);
-
 // Runs one gRPC server: the services, grpc.health.v1, server reflection, RPC
 // logging and metrics, message-size limits, and a graceful shutdown.
 //
