@@ -4,7 +4,10 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
 #include <grpcpp/client_context.h>
+#include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <map>
 #include <mutex>
 
 #include "common/names.h"
@@ -103,6 +106,67 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
 };
 
 }  // namespace
+
+namespace {
+
+// A typed composed read as a Composer::Read, bound to its method's
+// descriptor; the casts hold because the registry is keyed by the method
+// whose input and output types are checked here.
+template <typename Request, typename Response>
+std::pair<const google::protobuf::MethodDescriptor*, Composer::Read> Bind(
+    const char* method,
+    void (Composer::*read)(const LegOptions&, const Request&, Response*,
+                           std::function<void(grpc::Status)>)) {
+  const auto* descriptor = Request::descriptor()
+                               ->file()
+                               ->FindServiceByName("GatewayService")
+                               ->FindMethodByName(method);
+  if (descriptor == nullptr ||
+      descriptor->input_type() != Request::descriptor() ||
+      descriptor->output_type() != Response::descriptor()) {
+    spdlog::critical("composed read {} does not match its method", method);
+    std::abort();
+  }
+  return {descriptor, [read](Composer& composer, const LegOptions& options,
+                             const google::protobuf::Message& request,
+                             google::protobuf::Message* response,
+                             std::function<void(grpc::Status)> done) {
+            (composer.*read)(options, static_cast<const Request&>(request),
+                             static_cast<Response*>(response), std::move(done));
+          }};
+}
+
+// Every composed read, by its method.
+const std::map<const google::protobuf::MethodDescriptor*, Composer::Read>&
+Registry() {
+  static const auto* registry =
+      new std::map<const google::protobuf::MethodDescriptor*, Composer::Read>{
+          Bind("GetMarketDossier", &Composer::GetMarketDossier),
+          Bind("GetReviewReport", &Composer::GetReviewReport)};
+  return *registry;
+}
+
+}  // namespace
+
+const Composer::Read* Composer::ReadFor(
+    const google::protobuf::MethodDescriptor* method) {
+  const auto it = Registry().find(method);
+  return it == Registry().end() ? nullptr : &it->second;
+}
+
+absl::Status Composer::CheckEveryMethodComposed() {
+  const auto* service =
+      v1::GetMarketDossierRequest::descriptor()->file()->FindServiceByName(
+          "GatewayService");
+  for (int i = 0; i < service->method_count(); ++i) {
+    if (ReadFor(service->method(i)) == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(service->method(i)->full_name(),
+                       " has no composed read (Composer's registry)"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 Composer::Composer(std::shared_ptr<grpc::Channel> listings,
                    std::shared_ptr<grpc::Channel> responses)

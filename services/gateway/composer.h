@@ -1,5 +1,7 @@
 #pragma once
 
+#include <absl/status/status.h>
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/channel.h>
 
 #include <chrono>
@@ -48,6 +50,20 @@ class Composer final {
                        const v1::GetReviewReportRequest& request,
                        v1::GetReviewReportResponse* response,
                        std::function<void(grpc::Status)> done);
+
+  // A composed read as the REST front calls it, on the method's own
+  // request and response messages (generic: the front holds them as
+  // google::protobuf::Message).
+  using Read = std::function<void(
+      Composer&, const LegOptions&, const google::protobuf::Message& request,
+      google::protobuf::Message* response, std::function<void(grpc::Status)>)>;
+  // The composed read of `method` (of nml.gateway.v1.GatewayService), or
+  // nullptr when there is none.
+  static const Read* ReadFor(const google::protobuf::MethodDescriptor* method);
+  // OK when every method of GatewayService has a composed read; else
+  // FAILED_PRECONDITION naming the first that has none, so the gateway
+  // fails at start, not on a request.
+  static absl::Status CheckEveryMethodComposed();
 
  private:
   std::unique_ptr<listings::v1::ListingsService::Stub> listings_;

@@ -61,7 +61,8 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
   void Run(bool over_capacity) {
     if (over_capacity) {
       keep_alive_ = false;
-      RestReply reply = ErrorReply(14, "too many open connections", 503);
+      RestReply reply = ErrorReply(grpc::StatusCode::UNAVAILABLE,
+                                   "too many open connections", 503);
       reply.headers.emplace_back("Retry-After", "1");
       return WriteTransportError(std::move(reply));
     }
@@ -115,12 +116,14 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
       // Beast consumes the request line once it has parsed it: no target
       // yet means the line itself did not fit.
       if (parser_->get().target().empty()) {
-        return ErrorReply(3, "request line too long", 414);
+        return ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
+                          "request line too long", 414);
       }
-      return ErrorReply(3, "request headers too large", 431);
+      return ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
+                        "request headers too large", 431);
     }
     if (ec == http::error::body_limit) {
-      return ErrorReply(3,
+      return ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("request body larger than ",
                                      options().max_body_bytes, " bytes"),
                         413);
@@ -131,7 +134,8 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
         ec != http::error::partial_message &&
         &ec.category() ==
             &http::make_error_code(http::error::bad_target).category()) {
-      return ErrorReply(3, MalformedRequestMessage(ec), 400);
+      return ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
+                        MalformedRequestMessage(ec), 400);
     }
     return std::nullopt;
   }
@@ -207,13 +211,15 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     keep_alive_ = request.keep_alive();
     if (request.target().size() > options().max_request_line) {
       keep_alive_ = false;
-      return WriteTransportError(ErrorReply(3, "request line too long", 414));
+      return WriteTransportError(ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
+                                            "request line too long", 414));
     }
     if (const auto problem = FramingProblem(request)) {
       // The request's end cannot be known for certain, so whatever follows
       // it must never be read as another request: 400, then close.
       keep_alive_ = false;
-      return WriteTransportError(ErrorReply(3, *problem, 400));
+      return WriteTransportError(
+          ErrorReply(grpc::StatusCode::INVALID_ARGUMENT, *problem, 400));
     }
     if (beast::iequals(request[http::field::expect], "100-continue") &&
         !parser_->is_done()) {
@@ -261,7 +267,8 @@ class Session final : public std::enable_shared_from_this<Session<Stream>> {
     if (server_->requests_in_flight_.fetch_add(1) >= options().max_in_flight &&
         !ops) {
       server_->requests_in_flight_.fetch_sub(1);
-      RestReply reply = ErrorReply(14, "too many requests in flight", 503);
+      RestReply reply = ErrorReply(grpc::StatusCode::UNAVAILABLE,
+                                   "too many requests in flight", 503);
       reply.headers.emplace_back("Retry-After", "1");
       reply.headers.emplace_back("X-Request-Id", common::NewRequestId());
       // Counted like every answer, under a route of its own.

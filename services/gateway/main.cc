@@ -148,6 +148,10 @@ int main(int argc, char** argv) {
                                                   *backend_credentials, retry);
   auto responses = nml::common::MakeBackendChannel(responses_addr,
                                                    *backend_credentials, retry);
+  if (auto composed = nml::gateway::Composer::CheckEveryMethodComposed();
+      !composed.ok()) {
+    nml::common::ExitWithError(program, composed);
+  }
   nml::gateway::Composer composer(listings, responses);
   nml::gateway::GatewayServiceImpl service(
       &composer, std::chrono::milliseconds(backend_timeout_ms));

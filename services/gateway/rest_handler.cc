@@ -153,7 +153,7 @@ void RestHandler::Handle(RestRequest request,
       path == "/openapi.json") {
     if (!get) {
       RestReply reply =
-          ErrorReply(12,
+          ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
                      absl::StrCat(common::EchoInput(request.method, 20),
                                   " is not allowed on ", path),
                      405);
@@ -183,8 +183,9 @@ void RestHandler::Handle(RestRequest request,
     const auto allowed = routes_.AllowedMethods(path);
     if (allowed.empty()) {
       return Finish(call,
-                    ErrorReply(5, absl::StrCat("no route for ",
-                                               common::EchoInput(path, 200))));
+                    ErrorReply(grpc::StatusCode::NOT_FOUND,
+                               absl::StrCat("no route for ",
+                                            common::EchoInput(path, 200))));
     }
     RestReply reply;
     reply.status = 204;
@@ -213,8 +214,8 @@ void RestHandler::HandleRoute(const RestRequest& request,
   auto match = routes_.Find(request.method, path);
   if (!match.ok()) {
     if (match.status().code() == absl::StatusCode::kUnimplemented) {
-      RestReply reply =
-          ErrorReply(12, common::Std(match.status().message()), 405);
+      RestReply reply = ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
+                                   common::Std(match.status().message()), 405);
       reply.headers.emplace_back(
           "Allow", absl::StrJoin(routes_.AllowedMethods(path), ", "));
       return Finish(call, std::move(reply));
@@ -228,7 +229,7 @@ void RestHandler::HandleRoute(const RestRequest& request,
   // metadata.
   call->authorization = request.Header("authorization");
   if (!IsMetadataValue(call->authorization)) {
-    return Finish(call, ErrorReply(3,
+    return Finish(call, ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
                                    "header authorization: only printable "
                                    "ASCII is allowed (it becomes gRPC "
                                    "metadata)"));
@@ -244,10 +245,11 @@ void RestHandler::HandleRoute(const RestRequest& request,
         std::pair{common::kMinResponsesDataVersionMetadata,
                   &call->min_responses_data_version}}) {
     if (!IsMetadataValue(*value)) {
-      return Finish(
-          call, ErrorReply(3, absl::StrCat("header ", header,
-                                           ": only printable ASCII is allowed "
-                                           "(it becomes gRPC metadata)")));
+      return Finish(call,
+                    ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
+                               absl::StrCat("header ", header,
+                                            ": only printable ASCII is allowed "
+                                            "(it becomes gRPC metadata)")));
     }
   }
 
@@ -282,7 +284,7 @@ void RestHandler::HandleRoute(const RestRequest& request,
           holder->GetReflection()->GetString(*holder, field);
       const std::string tag = Unquote(if_match);
       if (!given.empty() && given != tag) {
-        return Finish(call, ErrorReply(3,
+        return Finish(call, ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
                                        "header If-Match and the body's "
                                        "etag differ"));
       }
@@ -360,24 +362,24 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
     legs.metadata.emplace_back("x-request-id", call->request_id);
     legs.min_listings_version = call->min_data_version;
     legs.min_responses_version = call->min_responses_data_version;
-    if (route.method->name() == "GetMarketDossier") {
-      composer_->GetMarketDossier(
-          legs, static_cast<const v1::GetMarketDossierRequest&>(*call->request),
-          static_cast<v1::GetMarketDossierResponse*>(call->response.get()),
-          std::move(complete));
-    } else {
-      composer_->GetReviewReport(
-          legs, static_cast<const v1::GetReviewReportRequest&>(*call->request),
-          static_cast<v1::GetReviewReportResponse*>(call->response.get()),
-          std::move(complete));
+    // Every method has one: the gateway checks at start
+    // (Composer::CheckEveryMethodComposed).
+    const Composer::Read* read = Composer::ReadFor(route.method);
+    if (read == nullptr) {
+      in_flight_.fetch_sub(1);
+      return Finish(call, ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
+                                     "no composed read for this method"));
     }
+    (*read)(*composer_, legs, *call->request, call->response.get(),
+            std::move(complete));
     return;
   }
 
   const auto stub = stubs_.find(service->full_name());
   if (stub == stubs_.end()) {
     in_flight_.fetch_sub(1);
-    return Finish(call, ErrorReply(12, "no backend serves this method"));
+    return Finish(call, ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
+                                   "no backend serves this method"));
   }
   call->context.set_deadline(call->deadline);
   if (!call->authorization.empty())

@@ -46,8 +46,9 @@ int HttpStatusFor(int grpc_code) {
   }
 }
 
-RestReply ErrorReply(int grpc_code, std::string_view message, int http_status,
-                     nlohmann::json details) {
+RestReply ErrorReply(grpc::StatusCode code, std::string_view message,
+                     int http_status, nlohmann::json details) {
+  const int grpc_code = static_cast<int>(code);
   RestReply reply;
   reply.status = http_status != 0 ? http_status : HttpStatusFor(grpc_code);
   nlohmann::json body;
@@ -60,7 +61,7 @@ RestReply ErrorReply(int grpc_code, std::string_view message, int http_status,
 }
 
 RestReply ErrorReply(const absl::Status& status) {
-  return ErrorReply(static_cast<int>(status.code()),
+  return ErrorReply(static_cast<grpc::StatusCode>(status.code()),
                     common::Std(status.message()));
 }
 

@@ -62,7 +62,7 @@ int HttpStatusFor(int grpc_code);
 // {"error":{"code":<http>,"status":"<gRPC code name>","message":..,
 // "details":[..]}}. `message` is made valid UTF-8 and cut to a bound first;
 // `details` are google.rpc detail messages in protobuf JSON ("@type" first).
-RestReply ErrorReply(int grpc_code, std::string_view message,
+RestReply ErrorReply(grpc::StatusCode code, std::string_view message,
                      int http_status = 0,
                      nlohmann::json details = nlohmann::json::array());
 RestReply ErrorReply(const absl::Status& status);

@@ -82,7 +82,8 @@ std::optional<RestReply> WebView::Serve(const RestRequest& request,
     const auto it = assets_.find(path);
     if (it == assets_.end()) {
       RestReply reply =
-          ErrorReply(5, absl::StrCat("no file ", common::EchoInput(path, 200)));
+          ErrorReply(grpc::StatusCode::NOT_FOUND,
+                     absl::StrCat("no file ", common::EchoInput(path, 200)));
       reply.route = "GET web asset";
       return reply;
     }
@@ -97,7 +98,7 @@ std::optional<RestReply> WebView::Serve(const RestRequest& request,
   reply.route = std::move(route);
   if (request.method != "GET") {
     reply = ErrorReply(
-        12,
+        grpc::StatusCode::UNIMPLEMENTED,
         absl::StrCat(common::EchoInput(request.method, 20),
                      " is not allowed on ", common::EchoInput(path, 200)),
         405);

@@ -11,6 +11,7 @@
 #include "nml/gateway/v1/gateway_service.pb.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "nml/responses/v1/responses_service.pb.h"
+#include "services/gateway/composer.h"
 #include "services/gateway/openapi.h"
 
 namespace nml::gateway {
@@ -237,6 +238,42 @@ TEST(ProtoComments, AnUnreadableSetGivesNoCommentsAndNoCrash) {
   const ProtoComments broken("\xff\xff not a descriptor set");
   EXPECT_FALSE(broken.ok());
   EXPECT_EQ(broken.For(nml::listings::v1::Review::descriptor()), "");
+}
+
+// The REST front finds a composed read by its method, not by its name: every
+// GatewayService method has one (checked at start), and no other method
+// does.
+TEST(ComposedReads, EveryGatewayMethodIsRegisteredByItsDescriptor) {
+  EXPECT_TRUE(Composer::CheckEveryMethodComposed().ok());
+  const auto* gateway =
+      v1::GetMarketDossierRequest::descriptor()->file()->FindServiceByName(
+          "GatewayService");
+  for (int i = 0; i < gateway->method_count(); ++i) {
+    EXPECT_NE(Composer::ReadFor(gateway->method(i)), nullptr)
+        << gateway->method(i)->full_name();
+  }
+  const auto* get_review = nml::listings::v1::GetReviewRequest::descriptor()
+                               ->file()
+                               ->FindServiceByName("ListingsService")
+                               ->FindMethodByName("GetReview");
+  EXPECT_EQ(Composer::ReadFor(get_review), nullptr);
+}
+
+// The gateway's backend channels retry GET-bound reads on UNAVAILABLE (on
+// another replica) and never a write.
+TEST(ReadRetry, OnlyGetBoundMethodsAreRetried) {
+  const auto table = RouteTable::FromServices(
+      {nml::listings::v1::GetReviewRequest::descriptor()
+           ->file()
+           ->FindServiceByName("ListingsService")});
+  ASSERT_TRUE(table.ok()) << table.status();
+  const std::string config = ReadRetryServiceConfig(*table);
+  EXPECT_THAT(config, testing::HasSubstr(R"("method":"GetReview")"));
+  EXPECT_THAT(config, testing::HasSubstr(R"("UNAVAILABLE")"));
+  EXPECT_THAT(config,
+              testing::Not(testing::HasSubstr(R"("method":"CreateMarket")")));
+  EXPECT_THAT(config,
+              testing::Not(testing::HasSubstr(R"("method":"ImportReview")")));
 }
 
 }  // namespace
