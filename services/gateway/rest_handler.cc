@@ -298,8 +298,9 @@ void RestHandler::HandleRoute(const RestRequest& request,
 
 void RestHandler::Invoke(std::shared_ptr<Call> call) {
   const Route& route = *call->route;
-  in_flight_.fetch_add(1);
-  auto complete = [this, call](grpc::Status status) {
+  // Held by whatever finishes the call; any way out of here drops it.
+  auto in_flight = std::make_shared<InFlight>(in_flight_);
+  auto complete = [this, call, in_flight](grpc::Status status) mutable {
     {
       std::lock_guard lock(mu_);
       contexts_.erase(&call->context);
@@ -339,7 +340,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
       }
     }
     Finish(call, std::move(reply));
-    in_flight_.fetch_sub(1);
+    in_flight.reset();
   };
 
   const auto* service = route.method->service();
@@ -352,7 +353,6 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
                 ? absl::OkStatus()
                 : policy_->Decide(grpc_path, call->authorization);
         !auth.ok()) {
-      in_flight_.fetch_sub(1);
       return Finish(call, ErrorReply(auth));
     }
     LegOptions legs;
@@ -366,7 +366,6 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
     // (Composer::CheckEveryMethodComposed).
     const Composer::Read* read = Composer::ReadFor(route.method);
     if (read == nullptr) {
-      in_flight_.fetch_sub(1);
       return Finish(call, ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
                                      "no composed read for this method"));
     }
@@ -377,7 +376,6 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
 
   const auto stub = stubs_.find(service->full_name());
   if (stub == stubs_.end()) {
-    in_flight_.fetch_sub(1);
     return Finish(call, ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
                                    "no backend serves this method"));
   }
@@ -394,7 +392,6 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   if (grpc::Status serialized = grpc::SerializationTraits<Message>::Serialize(
           *call->request, &call->request_buffer, &own_buffer);
       !serialized.ok()) {
-    in_flight_.fetch_sub(1);
     return Finish(call, ErrorReply(serialized));
   }
   {
@@ -407,12 +404,12 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
         *stub->second, route.grpc_path, &call->context,
         std::move(call->request_buffer),
         [this, call](RestReply reply) { Finish(call, std::move(reply)); },
-        [this, call] {
+        [this, call, in_flight]() mutable {
           {
             std::lock_guard lock(mu_);
             contexts_.erase(&call->context);
           }
-          in_flight_.fetch_sub(1);
+          in_flight.reset();
         });
   }
   stub->second->UnaryCall(
@@ -444,17 +441,17 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
     std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckRequest>> requests;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckResponse>> answers;
+    std::unique_ptr<InFlight> in_flight;
   };
   auto probe = std::make_shared<Probe>();
   probe->pending = static_cast<int>(health_.size());
-  in_flight_.fetch_add(1);
   if (health_.empty()) {
-    in_flight_.fetch_sub(1);
     RestReply reply;
     reply.route = "GET /readyz";
     reply.body = R"({"ready":true,"backends":[]})";
     return Finish(call, std::move(reply));
   }
+  probe->in_flight = std::make_unique<InFlight>(in_flight_);
   for (size_t i = 0; i < health_.size(); ++i) {
     probe->contexts.push_back(std::make_unique<grpc::ClientContext>());
     probe->contexts.back()->set_deadline(std::chrono::system_clock::now() +
@@ -503,7 +500,7 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
                                  {"backends", probe->backends}};
           reply.body = body.dump();
           Finish(call, std::move(reply));
-          in_flight_.fetch_sub(1);
+          probe->in_flight.reset();
         });
   }
 }

@@ -62,6 +62,20 @@ class RestHandler final {
 
  private:
   struct Call;
+  // One call counted in `in_flight_` for as long as it lives: counted once,
+  // uncounted once, however the call ends.
+  class InFlight final {
+   public:
+    explicit InFlight(std::atomic<int>& count) : count_(count) {
+      count_.fetch_add(1);
+    }
+    ~InFlight() { count_.fetch_sub(1); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    std::atomic<int>& count_;
+  };
   // `path` and `query` are the request target's two parts.
   void HandleRoute(const RestRequest& request, const std::string& path,
                    std::string_view query, std::shared_ptr<Call> call);
