@@ -239,7 +239,8 @@ TEST(Health, AHungDatabaseIsNotServingWithinASecondAndBackWhenItAnswers) {
 // (503) at once while health finds it down, and refusals end within 0.5 s
 // of it answering.
 TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
-  PrivateCluster cluster("27434");
+  // Its own port: FaultDrill's cluster has 27434, and they may run at once.
+  PrivateCluster cluster("27435");
   Subprocess service(NML_RESPONSES_BIN, {}, HealthEnv(cluster.url()));
   const std::string address = WaitServing(service);
   ASSERT_FALSE(address.empty()) << service.Stderr();

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -27,6 +28,21 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace rv1 = nml::responses::v1;
+
+// Each case's own ports (ctest runs the cases in parallel; a cluster that
+// restarts needs its port back): the primary's, and the standby's next to it.
+std::string PortOf(bool standby) {
+  static const std::map<std::string, int> kBase = {
+      {"AReadCarryingAWritesVersionSeesTheWrite", 27450},
+      {"BehindTheVersionAskedForTheReadGoesToThePrimary", 27452},
+      {"AMissIsThePrimarysWordAndAnUnwrittenVersionIsRefused", 27454},
+      {"StoppedReadsGoOnAndRestartedItAnswersAgain", 27456}};
+  const std::string name =
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const auto it = kBase.find(name);
+  EXPECT_NE(it, kBase.end()) << "give the case " << name << " its ports";
+  return std::to_string((it == kBase.end() ? 27458 : it->second) + standby);
+}
 
 class Standby : public ::testing::Test {
  protected:
@@ -104,8 +120,8 @@ class Standby : public ::testing::Test {
   }
 
   // Declared first: they outlive the services that use them.
-  nml::testing::PrivateCluster primary_{"27440"};
-  nml::testing::PrivateCluster standby_{"27441", primary_};
+  nml::testing::PrivateCluster primary_{PortOf(false)};
+  nml::testing::PrivateCluster standby_{PortOf(true), primary_};
   nml::testing::Topology system_;
   int metrics_port_ = 0;
   std::unique_ptr<rv1::ResponsesService::Stub> stub_;
