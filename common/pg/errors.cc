@@ -24,7 +24,10 @@ absl::Status FromSqlState(const std::string& state, const char* what) {
     return absl::FailedPreconditionError(
         "resource is referenced by, or refers to, another resource");
   }
-  if (s.starts_with("08") || s.starts_with("57P") || s == "53300") {
+  // No SQLSTATE: the error came from the connection, not a statement (the
+  // server went away mid-query).
+  if (s.empty() || s.starts_with("08") || s.starts_with("57P") ||
+      s == "53300") {
     return absl::UnavailableError("database unavailable");
   }
   if (s.starts_with("22") || s == "23502" || s == "23514") {

@@ -180,8 +180,22 @@ absl::Status PgPool::Run(
       if (attempt > 0) return StatusFromException(e);
       spdlog::warn("database connection lost, retrying on a new one: {}",
                    OneLine(e.what()));
-    } catch (const std::exception& e) {
+    } catch (const pqxx::in_doubt_error& e) {
+      // Lost during the commit: running it again could write it twice.
+      lease->MarkBroken();
       return StatusFromException(e);
+    } catch (const std::exception& e) {
+      // A connection the server closed (a restart's "terminating
+      // connection", "server closed the connection unexpectedly") may
+      // surface as an SQL error rather than broken_connection: the same
+      // case, so the same retry.
+      if ((*lease)->is_open()) return StatusFromException(e);
+      lease->MarkBroken();
+      if (attempt > 0) {
+        return absl::UnavailableError("database unavailable");
+      }
+      spdlog::warn("database connection closed, retrying on a new one: {}",
+                   OneLine(e.what()));
     }
   }
 }
