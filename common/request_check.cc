@@ -69,23 +69,30 @@ absl::Status CheckNoNul(const Message& message) {
   return FieldError(field, "must not contain NUL characters");
 }
 
+absl::StatusOr<int64_t> ParseMinDataVersion(std::string_view header,
+                                            std::string_view value) {
+  const std::string given(value);
+  int64_t version = 0;
+  if (given.empty() || given.size() > 19 ||
+      given.find_first_not_of("0123456789") != std::string::npos ||
+      !absl::SimpleAtoi(given, &version)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(header), ": '", given.substr(0, 40),
+                     "' is not a data version (a whole number, 0 or more: the "
+                     "data_version a write answered with)"));
+  }
+  return version;
+}
+
 namespace {
 
 absl::StatusOr<int64_t> MinDataVersion(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   const auto it = metadata.find(kMinDataVersionMetadata);
   if (it == metadata.end()) return 0;
-  const std::string given(it->second.data(), it->second.size());
-  int64_t version = 0;
-  if (given.empty() || given.size() > 19 ||
-      given.find_first_not_of("0123456789") != std::string::npos ||
-      !absl::SimpleAtoi(given, &version)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kMinDataVersionMetadata, ": '", given.substr(0, 40),
-                     "' is not a data version (a whole number, 0 or more: the "
-                     "data_version a write answered with)"));
-  }
-  return version;
+  return ParseMinDataVersion(
+      kMinDataVersionMetadata,
+      std::string_view(it->second.data(), it->second.size()));
 }
 
 }  // namespace

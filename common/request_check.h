@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 namespace nml::common {
 
@@ -34,6 +35,13 @@ struct CallInfo {
 // not a whole number >= 0). Its CallInfo when it may go on.
 absl::StatusOr<CallInfo> CheckCall(const grpc::ServerContextBase& context,
                                    const google::protobuf::Message& request);
+
+// `value` of header `header` (x-nml-min-data-version or the gateway's
+// x-nml-min-responses-data-version) as a data version: INVALID_ARGUMENT
+// naming the header when it is not a whole number >= 0. CheckCall uses it;
+// the gateway checks its headers with it before any leg runs.
+absl::StatusOr<int64_t> ParseMinDataVersion(std::string_view header,
+                                            std::string_view value);
 
 // An interceptor for what gRPC answers before any handler runs: a request
 // that does not decode (a string field holding invalid UTF-8, or bytes that

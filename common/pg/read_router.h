@@ -57,8 +57,10 @@ class ReadRouter final {
       }
     }
     auto read = run(primary_);
-    if (read.ok() && seen(*read).version < min_version) {
-      return NoSuchVersion(seen(*read).version, min_version);
+    if (read.ok()) {
+      if (const int64_t holds = seen(*read).version; holds < min_version) {
+        return NoSuchVersion(holds, min_version);
+      }
     }
     return read;
   }

@@ -6,7 +6,7 @@
 
 namespace nml::gateway {
 
-LegOptions GatewayServiceImpl::OptionsFor(
+absl::StatusOr<LegOptions> GatewayServiceImpl::OptionsFor(
     const grpc::CallbackServerContext& context) const {
   LegOptions options;
   options.deadline = std::min(
@@ -25,6 +25,10 @@ LegOptions GatewayServiceImpl::OptionsFor(
                                       &options.min_responses_version}}) {
     if (const auto it = given.find(key); it != given.end()) {
       value->assign(it->second.data(), it->second.size());
+      if (auto version = common::ParseMinDataVersion(key, *value);
+          !version.ok()) {
+        return version.status();
+      }
     }
   }
   return options;
@@ -39,8 +43,13 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetMarketDossier(
     reactor->Finish(common::ToGrpcStatus(call.status()));
     return reactor;
   }
+  const auto options = OptionsFor(*context);
+  if (!options.ok()) {
+    reactor->Finish(common::ToGrpcStatus(options.status()));
+    return reactor;
+  }
   composer_->GetMarketDossier(
-      OptionsFor(*context), *request, response,
+      *options, *request, response,
       [reactor](grpc::Status status) { reactor->Finish(status); });
   return reactor;
 }
@@ -54,8 +63,13 @@ grpc::ServerUnaryReactor* GatewayServiceImpl::GetReviewReport(
     reactor->Finish(common::ToGrpcStatus(call.status()));
     return reactor;
   }
+  const auto options = OptionsFor(*context);
+  if (!options.ok()) {
+    reactor->Finish(common::ToGrpcStatus(options.status()));
+    return reactor;
+  }
   composer_->GetReviewReport(
-      OptionsFor(*context), *request, response,
+      *options, *request, response,
       [reactor](grpc::Status status) { reactor->Finish(status); });
   return reactor;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <chrono>
 
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
@@ -27,7 +29,10 @@ class GatewayServiceImpl final
       v1::GetReviewReportResponse* response) override;
 
  private:
-  LegOptions OptionsFor(const grpc::CallbackServerContext& context) const;
+  // INVALID_ARGUMENT for an x-nml-min-responses-data-version that is not a
+  // version (CheckCall has checked x-nml-min-data-version).
+  absl::StatusOr<LegOptions> OptionsFor(
+      const grpc::CallbackServerContext& context) const;
 
   Composer* composer_;
   const std::chrono::milliseconds default_deadline_;

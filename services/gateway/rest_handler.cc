@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/names.h"
 #include "common/percent_encoding.h"
+#include "common/request_check.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -240,16 +241,16 @@ void RestHandler::HandleRoute(const RestRequest& request,
   call->min_data_version = request.Header(common::kMinDataVersionMetadata);
   call->min_responses_data_version =
       request.Header(common::kMinResponsesDataVersionMetadata);
+  // Checked here, before any leg: a composed read would otherwise only
+  // lose the section whose backend refused it.
   for (const auto& [header, value] :
        {std::pair{common::kMinDataVersionMetadata, &call->min_data_version},
         std::pair{common::kMinResponsesDataVersionMetadata,
                   &call->min_responses_data_version}}) {
-    if (!IsMetadataValue(*value)) {
-      return Finish(call,
-                    ErrorReply(grpc::StatusCode::INVALID_ARGUMENT,
-                               absl::StrCat("header ", header,
-                                            ": only printable ASCII is allowed "
-                                            "(it becomes gRPC metadata)")));
+    if (value->empty()) continue;
+    if (auto version = common::ParseMinDataVersion(header, *value);
+        !version.ok()) {
+      return Finish(call, ErrorReply(version.status()));
     }
   }
 

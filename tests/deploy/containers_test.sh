@@ -144,7 +144,7 @@ base, docker, victim = sys.argv[1:]
 ok = failed = 0
 lock = threading.Lock()
 stop = time.monotonic() + 8
-def reader(n):
+def reader():
     global ok, failed
     for i in range(20000):  # bounded: and by the clock
         if time.monotonic() > stop: return
@@ -157,7 +157,7 @@ def reader(n):
         with lock:
             if good: ok += 1
             else: failed += 1
-threads = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
+threads = [threading.Thread(target=reader) for _ in range(4)]
 for t in threads: t.start()
 time.sleep(2)
 before = ok

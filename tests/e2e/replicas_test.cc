@@ -145,6 +145,19 @@ TEST_F(Replicas, AVersionNoReplicaReachesIsUnavailableAndGarbageIsNamed) {
               std::string::npos)
         << status.error_message();
   }
+  // Through the gateway, a composed read's bad responses version is a 400
+  // naming it, not a dossier missing its responses section.
+  httplib::Client client("127.0.0.1", system_.http_port());
+  for (const char* header : {common::kMinDataVersionMetadata,
+                             common::kMinResponsesDataVersionMetadata}) {
+    const auto dossier =
+        client.Get("/v1/markets/aliexpress:dossier", {{header, "zz"}});
+    ASSERT_TRUE(dossier);
+    EXPECT_EQ(dossier->status, 400) << header;
+    EXPECT_NE(dossier->body.find(std::string(header) + ": 'zz'"),
+              std::string::npos)
+        << dossier->body;
+  }
 }
 
 TEST_F(Replicas, ThroughRestACreatedMarketIsReadBackOnEitherReplica) {
