@@ -8,13 +8,13 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
-#include "common/executor.h"
+#include "common/grpc/executor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/listings/domain.h"
 #include "services/listings/listings_service.h"
-#include "services/listings/memory_listings_store.h"
 #include "services/listings/planner.h"
 #include "services/listings/reads.h"
+#include "tests/fakes/memory_listings_store.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
 

@@ -3,7 +3,6 @@
 #include <absl/strings/ascii.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_replace.h>
-#include <re2/re2.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -13,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/page_token.h"
+#include "common/api/page_token.h"
 
 namespace nml::common {
 
@@ -279,15 +278,6 @@ void ParseOrExit(CLI::App& app, int argc, char** argv) {
                  program.c_str(), message.c_str());
     std::exit(2);
   }
-}
-
-std::string RedactDatabaseUrl(std::string_view url) {
-  static const RE2 kUriPassword(R"(^([a-zA-Z]+://[^:/@]*):[^@]*@)");
-  static const RE2 kKeywordPassword(R"((password\s*=\s*)('[^']*'|\S+))");
-  std::string text(url);
-  RE2::Replace(&text, kUriPassword, "\\1:***@");
-  RE2::GlobalReplace(&text, kKeywordPassword, "\\1***");
-  return text;
 }
 
 void ExitWithError(const std::string& program, const absl::Status& status,

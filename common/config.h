@@ -61,7 +61,7 @@ struct ServerOptions {
   // counts as failed: a hung database is NOT_SERVING within this.
   int health_timeout_ms = 400;
   // Fault drills: every service call is held this long before its handler
-  // runs (common/fault_drill.h). Never set in production.
+  // runs (common/grpc/fault_drill.h). Never set in production.
   int inject_delay_ms = 0;
 };
 
@@ -88,7 +88,7 @@ void AddServerFlags(CLI::App& app, ServerOptions& options,
                     std::string default_listen);
 void AddDatabaseFlags(CLI::App& app, DatabaseOptions& options);
 // --page-token-key: the secret page tokens are signed with
-// (common/page_token.h), for the services that page.
+// (common/api/page_token.h), for the services that page.
 void AddPageTokenFlags(CLI::App& app, std::string& secret);
 // Sets the page token key from `secret`, or warns that tokens will hold only
 // in this process when it is empty.
@@ -113,8 +113,5 @@ void ParseOrExit(CLI::App& app, int argc, char** argv);
 // how a program stops at start-up on what it cannot run with.
 [[noreturn]] void ExitWithError(const std::string& program,
                                 const absl::Status& status, int code = 1);
-
-// The URL with any password replaced by "***", safe to log.
-std::string RedactDatabaseUrl(std::string_view url);
 
 }  // namespace nml::common

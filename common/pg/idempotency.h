@@ -6,7 +6,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "common/idempotency.h"
+#include "common/api/idempotency.h"
 
 namespace nml::common {
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/pg/database_url.h"
 #include "common/pg/errors.h"
 
 namespace nml::common {
@@ -22,7 +23,7 @@ namespace {
 // connection whose peer went away without a word (a network partition, a
 // host gone): libpq would otherwise wait on it forever. They cannot tell a
 // hung server on a live host (its kernel still acknowledges); the health
-// probe's own time limit does (common/timed_check.h).
+// probe's own time limit does (common/grpc/timed_check.h).
 std::string WithConnectOptions(const DatabaseOptions& options,
                                const std::string& app_name) {
   const std::string& url = options.url;
@@ -97,23 +98,16 @@ PgPool::Lease::~Lease() {
 
 absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
   const auto start = std::chrono::steady_clock::now();
-  const auto deadline =
-      start + std::chrono::milliseconds(options_.acquire_timeout_ms);
   {
-    std::unique_lock lock(mu_);
-    // Counted for the metrics when the wait ends, whichever way.
-    const auto waited = [&] {
-      ++acquires_total_;
-      acquire_wait_seconds_ += std::chrono::duration<double>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count();
-    };
+    absl::MutexLock lock(&mu_);
+    const absl::Time wait_deadline =
+        absl::Now() + absl::Milliseconds(options_.acquire_timeout_ms);
     for (;;) {
       while (!idle_.empty()) {
         std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
         idle_.pop_back();
         if (connection->is_open()) {
-          waited();
+          CountAcquireLocked(start);
           return Lease(this, std::move(connection));
         }
         --open_;
@@ -121,14 +115,14 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
       }
       if (open_ < options_.pool_size) {
         ++open_;  // reserve the slot; opened below without the lock
-        waited();
+        CountAcquireLocked(start);
         break;
       }
       ++waiting_;
-      const auto woke = released_.wait_until(lock, deadline);
+      const bool timed_out = released_.WaitWithDeadline(&mu_, wait_deadline);
       --waiting_;
-      if (woke == std::cv_status::timeout) {
-        waited();
+      if (timed_out) {
+        CountAcquireLocked(start);
         return absl::ResourceExhaustedError(
             "all database connections are busy; retry later");
       }
@@ -137,15 +131,15 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
   try {
     auto connection = OpenConnection(options_, app_name_);
     if (on_connect_) on_connect_(*connection);
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++opened_total_;
     return Lease(this, std::move(connection));
   } catch (const std::exception& e) {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       --open_;
     }
-    released_.notify_one();
+    released_.Signal();
     spdlog::warn("database connection failed: {}", OneLine(e.what()));
     if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
       return absl::UnavailableError("database unavailable");
@@ -157,7 +151,7 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
 void PgPool::Release(std::unique_ptr<pqxx::connection> connection,
                      bool broken) {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (broken || !connection->is_open()) {
       --open_;
       ++broken_total_;
@@ -165,7 +159,7 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> connection,
       idle_.push_back(std::move(connection));
     }
   }
-  released_.notify_one();
+  released_.Signal();
 }
 
 absl::Status PgPool::Run(
@@ -200,8 +194,16 @@ absl::Status PgPool::Run(
   }
 }
 
+// Counted for the metrics when a wait for a connection ends, whichever way.
+void PgPool::CountAcquireLocked(std::chrono::steady_clock::time_point start) {
+  ++acquires_total_;
+  acquire_wait_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+}
+
 PgPool::Stats PgPool::GetStats() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   Stats stats;
   stats.open = open_;
   stats.idle = static_cast<int>(idle_.size());

@@ -3,18 +3,17 @@
 #include <absl/base/thread_annotations.h>
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
+#include <absl/synchronization/mutex.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "common/config.h"
-#include "common/metrics.h"
+#include "common/grpc/metrics.h"
 
 namespace nml::common {
 
@@ -96,8 +95,11 @@ class PgPool final {
   const std::string app_name_;
   const OnConnect on_connect_;
 
-  mutable std::mutex mu_;
-  std::condition_variable released_;
+  void CountAcquireLocked(std::chrono::steady_clock::time_point start)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  absl::CondVar released_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t opened_total_ ABSL_GUARDED_BY(mu_) = 0;

@@ -3,7 +3,7 @@
 #include <absl/strings/str_cat.h>
 #include <spdlog/spdlog.h>
 
-#include "common/names.h"
+#include "common/api/names.h"
 
 namespace nml::common {
 namespace {

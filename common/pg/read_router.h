@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/metrics.h"
+#include "common/grpc/metrics.h"
 #include "common/pg/pool.h"
 
 namespace nml::common {

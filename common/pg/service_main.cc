@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/grpc/server.h"
 #include "common/pg/pool.h"
-#include "common/server.h"
 
 namespace nml::common {
 

@@ -2,8 +2,8 @@
 
 #include <absl/base/thread_annotations.h>
 #include <absl/strings/str_cat.h>
+#include <absl/synchronization/mutex.h>
 
-#include <mutex>
 #include <unordered_map>
 
 namespace nml::common {
@@ -12,11 +12,11 @@ std::optional<std::string> PreparedName(pqxx::transaction_base& tx,
                                         const std::string& sql) {
   // Process-wide, so every connection prepares the same bounded set; the
   // name is a sequence number, so two texts never share one.
-  static std::mutex mu;
+  static absl::Mutex mu;
   static std::unordered_map<std::string, std::string> names ABSL_GUARDED_BY(mu);
   std::string name;
   {
-    std::lock_guard lock(mu);
+    absl::MutexLock lock(&mu);
     auto it = names.find(sql);
     if (it == names.end()) {
       if (names.size() >= kMaxPreparedShapes) return std::nullopt;

@@ -3,15 +3,15 @@
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/client_context.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
 #include <map>
-#include <mutex>
 
-#include "common/names.h"
-#include "common/status.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
 
 namespace nml::gateway {
 
@@ -44,7 +44,7 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
     if (!min_version.empty()) {
       context->AddMetadata(common::kMinDataVersionMetadata, min_version);
     }
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     contexts_.push_back(std::move(context));
     return contexts_.back().get();
   }
@@ -65,9 +65,11 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
  private:
   void Finish(size_t leg, const grpc::Status& status,
               const std::function<void()>& clear, bool primary) {
-    bool last = false;
+    // The last leg back answers, with what it copied under the lock.
+    std::optional<grpc::Status> fatal;
+    std::vector<v1::SectionStatus> statuses;
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       v1::SectionStatus& s = statuses_[leg];
       s.set_section(names_[leg]);
       s.set_available(status.ok());
@@ -84,25 +86,27 @@ class Fanout final : public std::enable_shared_from_this<Fanout> {
           fatal_ = status;
         }
       }
-      last = --pending_ == 0;
+      if (--pending_ != 0) return;
+      fatal = fatal_;
+      statuses = statuses_;
     }
-    if (!last) return;
-    if (!fatal_.ok()) {
-      done_(fatal_);
+    if (!fatal->ok()) {
+      done_(*fatal);
       return;
     }
-    on_complete(statuses_);
+    on_complete(std::move(statuses));
     done_(grpc::Status::OK);
   }
 
   LegOptions options_;
   std::vector<std::string> names_;
   std::function<void(grpc::Status)> done_;
-  std::mutex mu_;
-  std::vector<v1::SectionStatus> statuses_;
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_;
-  int pending_ = 0;
-  grpc::Status fatal_ = grpc::Status::OK;
+  absl::Mutex mu_;
+  std::vector<v1::SectionStatus> statuses_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_
+      ABSL_GUARDED_BY(mu_);
+  int pending_ ABSL_GUARDED_BY(mu_) = 0;
+  grpc::Status fatal_ ABSL_GUARDED_BY(mu_) = grpc::Status::OK;
 };
 
 }  // namespace

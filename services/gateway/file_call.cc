@@ -3,7 +3,7 @@
 #include <google/api/httpbody.pb.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 
-#include "common/names.h"
+#include "common/api/names.h"
 
 namespace nml::gateway {
 
@@ -42,7 +42,7 @@ RestReply FileCall::Head(std::string content_type) {
 
 void FileCall::OnReadDone(bool ok) {
   if (!ok) {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     reads_done_ = true;  // OnDone says how the stream ended
     return;
   }
@@ -51,7 +51,7 @@ void FileCall::OnReadDone(bool ok) {
                                                                      &body)
            .ok()) {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       failed_ = true;
       reads_done_ = true;
     }
@@ -61,7 +61,7 @@ void FileCall::OnReadDone(bool ok) {
   std::function<void(RestReply)> head;
   std::function<void(std::optional<std::string>, bool)> waiter;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (head_) {
       head = std::exchange(head_, nullptr);
       ready_ = std::move(*body.mutable_data());
@@ -85,7 +85,7 @@ void FileCall::Next(
   bool read_on = false;
   bool ok = true;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (ready_.has_value()) {
       chunk = std::exchange(ready_, std::nullopt);
       read_on = !reads_done_ && !finished_;
@@ -107,7 +107,7 @@ void FileCall::OnDone(const grpc::Status& status) {
   std::function<void(std::optional<std::string>, bool)> waiter;
   bool ok = true;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     finished_ = true;
     if (!status.ok()) failed_ = true;
     ok = !failed_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -7,7 +8,6 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -56,13 +56,17 @@ class FileCall final
   std::function<void()> on_done_;
   std::shared_ptr<FileCall> self_;  // alive until OnDone
 
-  std::mutex mu_;
-  std::function<void(RestReply)> head_;  // empty once the head is sent
-  std::optional<std::string> ready_;     // a chunk read, not yet asked for
-  std::function<void(std::optional<std::string>, bool)> waiter_;
-  bool reads_done_ = false;
-  bool finished_ = false;
-  bool failed_ = false;  // finished with an error, or a chunk did not parse
+  absl::Mutex mu_;
+  // Empty once the head is sent.
+  std::function<void(RestReply)> head_ ABSL_GUARDED_BY(mu_);
+  // A chunk read, not yet asked for.
+  std::optional<std::string> ready_ ABSL_GUARDED_BY(mu_);
+  std::function<void(std::optional<std::string>, bool)> waiter_
+      ABSL_GUARDED_BY(mu_);
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // Finished with an error, or a chunk did not parse.
+  bool failed_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace nml::gateway

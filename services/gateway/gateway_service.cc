@@ -1,8 +1,8 @@
 #include "services/gateway/gateway_service.h"
 
-#include "common/names.h"
-#include "common/request_check.h"
-#include "common/status.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
+#include "common/grpc/request_check.h"
 
 namespace nml::gateway {
 

@@ -15,11 +15,11 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
-#include "common/acceptor.h"
-#include "common/logging.h"
-#include "common/percent_encoding.h"
-#include "common/strings.h"
-#include "common/tls.h"
+#include "common/api/percent_encoding.h"
+#include "common/api/strings.h"
+#include "common/grpc/acceptor.h"
+#include "common/grpc/logging.h"
+#include "common/grpc/server_tls.h"
 
 namespace nml::gateway {
 

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace nml::gateway {
 

@@ -7,11 +7,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/auth.h"
-#include "common/backend_channel.h"
 #include "common/config.h"
-#include "common/logging.h"
-#include "common/server.h"
+#include "common/grpc/auth.h"
+#include "common/grpc/backend_channel.h"
+#include "common/grpc/logging.h"
+#include "common/grpc/server.h"
 #include "common/tls.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"

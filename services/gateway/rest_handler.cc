@@ -10,12 +10,12 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "common/logging.h"
-#include "common/names.h"
-#include "common/percent_encoding.h"
-#include "common/request_check.h"
-#include "common/status.h"
-#include "common/strings.h"
+#include "common/api/names.h"
+#include "common/api/percent_encoding.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
+#include "common/grpc/logging.h"
+#include "common/grpc/request_check.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/file_call.h"
 #include "services/gateway/json_printer.h"
@@ -303,7 +303,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
   auto in_flight = std::make_shared<InFlight>(in_flight_);
   auto complete = [this, call, in_flight](grpc::Status status) mutable {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       contexts_.erase(&call->context);
     }
     RestReply reply;
@@ -396,7 +396,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
     return Finish(call, ErrorReply(serialized));
   }
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     contexts_.insert(&call->context);
   }
   if (IsFileRoute(route)) {
@@ -407,7 +407,7 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
         [this, call](RestReply reply) { Finish(call, std::move(reply)); },
         [this, call, in_flight]() mutable {
           {
-            std::lock_guard lock(mu_);
+            absl::MutexLock lock(&mu_);
             contexts_.erase(&call->context);
           }
           in_flight.reset();
@@ -428,24 +428,27 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
 }
 
 void RestHandler::CancelAll() {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (grpc::ClientContext* context : contexts_) context->TryCancel();
 }
 
 void RestHandler::Readyz(std::shared_ptr<Call> call) {
   // Every backend's health, asked at once; answered when the last is back.
   struct Probe {
-    std::mutex mu;
-    nlohmann::json backends = nlohmann::json::array();
-    bool ready = true;
-    int pending = 0;
+    absl::Mutex mu;
+    nlohmann::json backends ABSL_GUARDED_BY(mu) = nlohmann::json::array();
+    bool ready ABSL_GUARDED_BY(mu) = true;
+    int pending ABSL_GUARDED_BY(mu) = 0;
     std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckRequest>> requests;
     std::vector<std::unique_ptr<grpc::health::v1::HealthCheckResponse>> answers;
     std::unique_ptr<InFlight> in_flight;
   };
   auto probe = std::make_shared<Probe>();
-  probe->pending = static_cast<int>(health_.size());
+  {
+    absl::MutexLock lock(&probe->mu);  // not shared yet; for the analysis
+    probe->pending = static_cast<int>(health_.size());
+  }
   if (health_.empty()) {
     RestReply reply;
     reply.route = "GET /readyz";
@@ -466,9 +469,9 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
     health_[i].second->async()->Check(
         probe->contexts[i].get(), probe->requests[i].get(),
         probe->answers[i].get(), [this, call, probe, i](grpc::Status status) {
-          bool last = false;
+          RestReply reply;
           {
-            std::lock_guard lock(probe->mu);
+            absl::MutexLock lock(&probe->mu);
             const auto& health = *probe->answers[i];
             const bool serving =
                 status.ok() &&
@@ -491,15 +494,13 @@ void RestHandler::Readyz(std::shared_ptr<Call> call) {
                            common::GrpcCodeName(status.error_code()),
                            common::LogField(status.error_message()));
             }
-            last = --probe->pending == 0;
+            if (--probe->pending != 0) return;
+            reply.route = "GET /readyz";
+            reply.status = probe->ready ? 200 : 503;
+            const nlohmann::json body = {{"ready", probe->ready},
+                                         {"backends", probe->backends}};
+            reply.body = body.dump();
           }
-          if (!last) return;
-          RestReply reply;
-          reply.route = "GET /readyz";
-          reply.status = probe->ready ? 200 : 503;
-          nlohmann::json body = {{"ready", probe->ready},
-                                 {"backends", probe->backends}};
-          reply.body = body.dump();
           Finish(call, std::move(reply));
           probe->in_flight.reset();
         });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -10,14 +11,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "common/auth.h"
-#include "common/metrics.h"
+#include "common/grpc/auth.h"
+#include "common/grpc/metrics.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/composer.h"
 #include "services/gateway/rest_message.h"
@@ -99,7 +99,7 @@ class RestHandler final {
   const std::string openapi_;
   const WebView web_view_;
   std::atomic<int> in_flight_{0};
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::set<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -5,7 +5,7 @@
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_cat.h>
 
-#include "common/percent_encoding.h"
+#include "common/api/percent_encoding.h"
 
 namespace nml::gateway {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "common/percent_encoding.h"
-#include "common/status.h"
-#include "common/strings.h"
+#include "common/api/percent_encoding.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
 #include "google/rpc/status.pb.h"
 #include "services/gateway/json_printer.h"
 

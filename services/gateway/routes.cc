@@ -13,9 +13,9 @@
 #include <optional>
 #include <set>
 
-#include "common/percent_encoding.h"
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/percent_encoding.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "google/api/annotations.pb.h"
 #include "services/gateway/json_shape.h"
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "common/status.h"
+#include "common/api/status.h"
 
 namespace nml::listings {
 

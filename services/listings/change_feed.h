@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "common/change_watch.h"
+#include "common/grpc/change_watch.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "services/listings/listings_store.h"
 

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <memory>
 
-#include "common/percent_encoding.h"
-#include "common/strings.h"
+#include "common/api/percent_encoding.h"
+#include "common/api/strings.h"
 
 namespace nml::listings {
 

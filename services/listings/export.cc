@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "common/export_file.h"
-#include "common/status.h"
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/export_file.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "services/listings/reads.h"
 
 namespace nml::listings {

@@ -10,9 +10,9 @@
 #include <set>
 #include <unordered_map>
 
-#include "common/field_mask.h"
-#include "common/status.h"
-#include "common/strings.h"
+#include "common/api/field_mask.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
-#include "common/idempotency.h"
-#include "common/names.h"
-#include "common/page_token.h"
-#include "common/status.h"
-#include "common/streamed_answer.h"
-#include "common/streamed_import.h"
-#include "common/unary.h"
+#include "common/api/idempotency.h"
+#include "common/api/names.h"
+#include "common/api/page_token.h"
+#include "common/api/status.h"
+#include "common/grpc/streamed_answer.h"
+#include "common/grpc/streamed_import.h"
+#include "common/grpc/unary.h"
 #include "services/listings/change_feed.h"
 #include "services/listings/planner.h"
 #include "services/listings/reads.h"

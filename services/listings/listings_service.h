@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "common/change_watch.h"
-#include "common/executor.h"
+#include "common/grpc/change_watch.h"
+#include "common/grpc/executor.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "services/listings/listings_store.h"
 #include "services/listings/past_snapshots.h"

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/change_feed.h"
-#include "common/idempotency.h"
+#include "common/api/change_feed.h"
+#include "common/api/idempotency.h"
 #include "services/listings/model.h"
 
 namespace nml::listings {

@@ -3,12 +3,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/auth.h"
-#include "common/executor.h"
-#include "common/logging.h"
+#include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
+#include "common/grpc/logging.h"
+#include "common/grpc/server.h"
 #include "common/pg/pool.h"
 #include "common/pg/service_main.h"
-#include "common/server.h"
 #include "services/listings/listings_service.h"
 #include "services/listings/migrations.h"
 #include "services/listings/pg_listings_store.h"

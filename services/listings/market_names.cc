@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <array>
 
-#include "common/parentheticals.h"
-#include "common/strings.h"
-#include "common/text_fold.h"
+#include "common/api/parentheticals.h"
+#include "common/api/strings.h"
+#include "common/text/text_fold.h"
 
 namespace nml::listings {
 

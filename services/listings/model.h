@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "common/names.h"
+#include "common/api/names.h"
+#include "common/text/slug.h"
 #include "nml/listings/v1/resources.pb.h"
 
 namespace nml::listings {

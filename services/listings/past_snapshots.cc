@@ -46,7 +46,7 @@ absl::StatusOr<SnapshotData> Replay(const Latest& latest, int64_t version) {
 absl::StatusOr<std::shared_ptr<const Snapshot>> PastSnapshots::At(
     int64_t version) {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (auto it = kept_.find(version); it != kept_.end()) {
       used_[version] = ++uses_;
       return it->second;
@@ -85,7 +85,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> PastSnapshots::At(
   auto data = Replay(latest, version);
   if (!data.ok()) return data.status();
   auto snapshot = Snapshot::Build(*std::move(data), absl::Now());
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   kept_[version] = snapshot;
   used_[version] = ++uses_;
   while (kept_.size() > kKept) {

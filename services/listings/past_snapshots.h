@@ -1,11 +1,11 @@
 #pragma once
 
 #include <absl/status/statusor.h>
+#include <absl/synchronization/mutex.h>
 
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include "services/listings/listings_store.h"
 #include "services/listings/snapshot.h"
@@ -31,10 +31,12 @@ class PastSnapshots final {
   static constexpr size_t kKept = 4;
 
   ListingsStore& store_;
-  std::mutex mu_;
-  std::map<int64_t, std::shared_ptr<const Snapshot>> kept_;  // by version
-  std::map<int64_t, int64_t> used_;  // version -> last use (a counter)
-  int64_t uses_ = 0;
+  absl::Mutex mu_;
+  // By version.
+  std::map<int64_t, std::shared_ptr<const Snapshot>> kept_ ABSL_GUARDED_BY(mu_);
+  // Version -> last use (a counter).
+  std::map<int64_t, int64_t> used_ ABSL_GUARDED_BY(mu_);
+  int64_t uses_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace nml::listings

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "common/api/validation.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
-#include "common/validation.h"
 #include "services/listings/change_feed.h"
 
 namespace nml::listings {

@@ -4,8 +4,8 @@
 #include <absl/strings/str_join.h>
 #include <google/protobuf/util/time_util.h>
 
-#include "common/status.h"
-#include "common/strings.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/validation.h"
+#include "common/api/validation.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "services/listings/model.h"
 #include "services/listings/snapshot.h"

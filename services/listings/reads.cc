@@ -10,13 +10,13 @@
 #include <map>
 #include <set>
 
-#include "common/filter.h"
-#include "common/list_page.h"
-#include "common/page_token.h"
-#include "common/parentheticals.h"
-#include "common/status.h"
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/filter.h"
+#include "common/api/list_page.h"
+#include "common/api/page_token.h"
+#include "common/api/parentheticals.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"
 

@@ -9,8 +9,8 @@
 #include <map>
 #include <set>
 
-#include "common/field_mask.h"
-#include "common/status.h"
+#include "common/api/field_mask.h"
+#include "common/api/status.h"
 #include "services/listings/country.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"

@@ -10,10 +10,10 @@
 #include <set>
 #include <tuple>
 
-#include "common/parentheticals.h"
-#include "common/status.h"
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/parentheticals.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "services/listings/domain.h"
 #include "services/listings/market_names.h"
 #include "services/listings/reads.h"

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "common/parentheticals.h"
+#include "common/api/parentheticals.h"
 #include "services/listings/completeness.h"
 #include "services/listings/market_names.h"
 

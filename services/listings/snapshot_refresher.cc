@@ -18,49 +18,53 @@ bool SnapshotHolder::SetIfNewer(std::shared_ptr<const Snapshot> snapshot) {
   const int64_t version = snapshot->version();
   std::function<void(int64_t)> on_advance;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (this->version() >= version) return false;
     current_.store(std::move(snapshot));
     on_advance = on_advance_;
   }
-  changed_.notify_all();
+  changed_.SignalAll();
   if (on_advance) on_advance(version);
   return true;
 }
 
 void SnapshotHolder::OnAdvance(std::function<void(int64_t)> listener) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   on_advance_ = std::move(listener);
 }
 
 SnapshotHolder::Publishing::Publishing(SnapshotHolder& holder)
     : holder_(holder) {
-  std::lock_guard lock(holder_.mu_);
+  absl::MutexLock lock(&holder_.mu_);
   ++holder_.publishing_;
 }
 
 SnapshotHolder::Publishing::~Publishing() {
   {
-    std::lock_guard lock(holder_.mu_);
+    absl::MutexLock lock(&holder_.mu_);
     --holder_.publishing_;
   }
-  holder_.changed_.notify_all();
+  holder_.changed_.SignalAll();
 }
 
 bool SnapshotHolder::AwaitPublished(int64_t version,
                                     std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  changed_.wait_for(lock, timeout, [&] {
-    return this->version() >= version || publishing_ == 0;
-  });
+  absl::MutexLock lock(&mu_);
+  const absl::Time deadline = absl::Now() + absl::FromChrono(timeout);
+  while (this->version() < version && publishing_ != 0 &&
+         !changed_.WaitWithDeadline(&mu_, deadline)) {
+  }
   return this->version() >= version;
 }
 
 bool SnapshotHolder::AwaitVersion(int64_t version,
                                   std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return changed_.wait_for(lock, timeout,
-                           [&] { return this->version() >= version; });
+  absl::MutexLock lock(&mu_);
+  const absl::Time deadline = absl::Now() + absl::FromChrono(timeout);
+  while (this->version() < version &&
+         !changed_.WaitWithDeadline(&mu_, deadline)) {
+  }
+  return this->version() >= version;
 }
 
 namespace {
@@ -89,7 +93,7 @@ void SnapshotRefresher::Stop() {
 }
 
 absl::Status SnapshotRefresher::Reload() {
-  std::lock_guard lock(reload_mu_);
+  absl::MutexLock lock(&reload_mu_);
   const absl::Time start = absl::Now();
   auto data = store_.LoadAll();
   if (!data.ok()) return data.status();

@@ -2,13 +2,12 @@
 
 #include <absl/base/thread_annotations.h>
 #include <absl/status/status.h>
+#include <absl/synchronization/mutex.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "common/config.h"
@@ -52,10 +51,10 @@ class SnapshotHolder final {
 
  private:
   std::atomic<std::shared_ptr<const Snapshot>> current_;
-  std::mutex mu_;  // serialises SetIfNewer; guards the wait below
-  std::condition_variable changed_;
-  int publishing_ = 0;
-  std::function<void(int64_t)> on_advance_;
+  absl::Mutex mu_;  // serialises SetIfNewer; guards the wait below
+  absl::CondVar changed_;
+  int publishing_ ABSL_GUARDED_BY(mu_) = 0;
+  std::function<void(int64_t)> on_advance_ ABSL_GUARDED_BY(mu_);
 };
 
 // Keeps the holder in step with the database: LISTENs on its own connection
@@ -93,7 +92,7 @@ class SnapshotRefresher final {
   // The highest version a notification announced (0: one without).
   std::atomic<int64_t> announced_{0};
   std::atomic<double> last_reload_seconds_{0};
-  std::mutex reload_mu_;
+  absl::Mutex reload_mu_;  // one Reload at a time; guards no member
   std::thread thread_;
 };
 

@@ -11,8 +11,8 @@
 #include <map>
 #include <set>
 
-#include "common/status.h"
-#include "common/strings.h"
+#include "common/api/status.h"
+#include "common/api/strings.h"
 #include "services/listings/market_names.h"
 #include "services/listings/reads.h"
 

@@ -1,5 +1,5 @@
 // ListChanges and WatchChanges' reader: the store's change log, paged.
-#include "common/change_feed.h"
+#include "common/api/change_feed.h"
 #include "services/responses/responses_handlers.h"
 
 namespace nml::responses {

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <tuple>
 
-#include "common/export_file.h"
-#include "common/names.h"
+#include "common/api/export_file.h"
+#include "common/api/names.h"
 
 namespace nml::responses {
 

@@ -2,8 +2,8 @@
 // version, as the file of data/responses.csv.
 #include <absl/strings/str_cat.h>
 
-#include "common/status.h"
-#include "common/validation.h"
+#include "common/api/status.h"
+#include "common/api/validation.h"
 #include "services/responses/export.h"
 #include "services/responses/response_rules.h"
 #include "services/responses/responses_handlers.h"

@@ -1,10 +1,10 @@
 #include <absl/strings/str_cat.h>
 
-#include "common/field_mask.h"
-#include "common/names.h"
-#include "common/status.h"
-#include "common/streamed_import.h"
-#include "common/validation.h"
+#include "common/api/field_mask.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
+#include "common/api/validation.h"
+#include "common/grpc/streamed_import.h"
 #include "services/responses/import_rules.h"
 #include "services/responses/response_rules.h"
 #include "services/responses/responses_handlers.h"

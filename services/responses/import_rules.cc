@@ -8,7 +8,7 @@
 
 #include <map>
 
-#include "common/parentheticals.h"
+#include "common/api/parentheticals.h"
 
 namespace nml::responses {
 namespace {

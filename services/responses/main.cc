@@ -4,13 +4,13 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
-#include "common/auth.h"
-#include "common/executor.h"
-#include "common/logging.h"
+#include "common/grpc/auth.h"
+#include "common/grpc/executor.h"
+#include "common/grpc/logging.h"
+#include "common/grpc/server.h"
 #include "common/pg/pool.h"
 #include "common/pg/service_main.h"
 #include "common/pg/version_listener.h"
-#include "common/server.h"
 #include "common/tls.h"
 #include "services/responses/migrations.h"
 #include "services/responses/pg_responses_store.h"

@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "common/pg/transaction.h"
 #include "services/responses/pg_responses_rows.h"
 #include "services/responses/pg_responses_store.h"

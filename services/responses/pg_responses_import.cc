@@ -13,10 +13,11 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "common/names.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
-#include "common/status.h"
+#include "common/text/slug.h"
 #include "services/responses/pg_responses_rows.h"
 #include "services/responses/pg_responses_store.h"
 

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <random>
 
-#include "common/names.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
 #include "common/pg/columns.h"
-#include "common/status.h"
 
 namespace nml::responses {
 

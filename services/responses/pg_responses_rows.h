@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/filter.h"
+#include "common/api/filter.h"
 #include "common/pg/idempotency.h"
 #include "services/responses/responses_store.h"
 

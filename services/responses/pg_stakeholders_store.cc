@@ -3,11 +3,11 @@
 
 #include <pqxx/pqxx>
 
-#include "common/names.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/transaction.h"
-#include "common/status.h"
 #include "services/responses/pg_responses_rows.h"
 #include "services/responses/pg_responses_store.h"
 

@@ -4,9 +4,9 @@
 
 #include <set>
 
-#include "common/names.h"
-#include "common/status.h"
-#include "common/validation.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
+#include "common/api/validation.h"
 
 namespace nml::responses {
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "common/filter.h"
-#include "common/idempotency.h"
-#include "common/unary.h"
+#include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/grpc/unary.h"
 #include "nml/responses/v1/responses_service.pb.h"
 #include "services/responses/responses_store.h"
 

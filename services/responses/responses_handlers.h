@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "common/change_feed.h"
-#include "common/unary.h"
+#include "common/api/change_feed.h"
+#include "common/grpc/unary.h"
 #include "nml/responses/v1/responses_service.pb.h"
 #include "services/responses/responses_store.h"
 #include "services/responses/target_checker.h"

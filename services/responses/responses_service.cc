@@ -2,10 +2,10 @@
 
 #include <absl/strings/str_cat.h>
 
-#include "common/names.h"
-#include "common/streamed_answer.h"
-#include "common/streamed_import.h"
-#include "common/unary.h"
+#include "common/api/names.h"
+#include "common/grpc/streamed_answer.h"
+#include "common/grpc/streamed_import.h"
+#include "common/grpc/unary.h"
 #include "services/responses/export.h"
 
 namespace nml::responses {

@@ -3,8 +3,8 @@
 #include <atomic>
 #include <chrono>
 
-#include "common/change_watch.h"
-#include "common/executor.h"
+#include "common/grpc/change_watch.h"
+#include "common/grpc/executor.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "services/responses/responses_handlers.h"
 

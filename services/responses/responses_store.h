@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "common/change_feed.h"
-#include "common/filter.h"
-#include "common/idempotency.h"
-#include "common/page_token.h"
+#include "common/api/change_feed.h"
+#include "common/api/filter.h"
+#include "common/api/idempotency.h"
+#include "common/api/page_token.h"
 #include "nml/responses/v1/responses_service.pb.h"
 
 namespace nml::responses {

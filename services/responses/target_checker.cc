@@ -1,18 +1,17 @@
 #include "services/responses/target_checker.h"
 
 #include <absl/strings/str_cat.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/security/credentials.h>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 
-#include "common/backend_channel.h"
-#include "common/names.h"
-#include "common/status.h"
+#include "common/api/names.h"
+#include "common/api/status.h"
+#include "common/grpc/backend_channel.h"
 
 namespace nml::responses {
 
@@ -127,16 +126,16 @@ absl::Status ListingsTargetChecker::CheckTargets(
     if (kind == 2) batch->listings.add_names(target);
   }
 
-  std::mutex mu;
-  std::condition_variable done;
+  absl::Mutex mu;
+  absl::CondVar done;
   size_t pending = batches.size();
   for (const auto& owned : batches) {
     Batch* batch = owned.get();
     Prepare(batch->context, deadline);
     auto finish = [&, batch](grpc::Status status) {
-      std::lock_guard lock(mu);
+      absl::MutexLock lock(&mu);
       batch->status = std::move(status);
-      if (--pending == 0) done.notify_all();
+      if (--pending == 0) done.SignalAll();
     };
     auto* async = stub_->async();
     if (batch->reviews.names_size() > 0) {
@@ -151,8 +150,8 @@ absl::Status ListingsTargetChecker::CheckTargets(
     }
   }
   {
-    std::unique_lock lock(mu);
-    done.wait(lock, [&] { return pending == 0; });
+    absl::MutexLock lock(&mu);
+    while (pending != 0) done.Wait(&mu);
   }
 
   for (const auto& batch : batches) {

@@ -1,10 +1,10 @@
-#include "common/auth.h"
+#include "common/grpc/auth.h"
 
 #include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
 
 #include "common/config.h"
-#include "common/server.h"
+#include "common/grpc/server.h"
 #include "nml/api/v1/auth.pb.h"
 #include "nml/gateway/v1/gateway_service.pb.h"
 #include "nml/listings/v1/listings_service.pb.h"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/pg/database_url.h"
+
 namespace nml::common {
 namespace {
 

@@ -1,4 +1,4 @@
-#include "common/executor.h"
+#include "common/grpc/executor.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <future>
 #include <thread>
 
-#include "common/status.h"
+#include "common/api/status.h"
 
 namespace nml::common {
 namespace {

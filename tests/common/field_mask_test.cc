@@ -1,4 +1,4 @@
-#include "common/field_mask.h"
+#include "common/api/field_mask.h"
 
 #include <gtest/gtest.h>
 

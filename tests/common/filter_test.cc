@@ -1,11 +1,11 @@
-#include "common/filter.h"
+#include "common/api/filter.h"
 
 #include <absl/strings/escaping.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_split.h>
 #include <gtest/gtest.h>
 
-#include "common/page_token.h"
+#include "common/api/page_token.h"
 #include "nml/listings/v1/resources.pb.h"
 
 namespace nml::common {

@@ -1,6 +1,6 @@
 // The frame reading and the rapid-reset rule of the gRPC front
-// (common/h2_watch.h), frame by frame.
-#include "common/h2_watch.h"
+// (common/grpc/h2_watch.h), frame by frame.
+#include "common/grpc/h2_watch.h"
 
 #include <gtest/gtest.h>
 

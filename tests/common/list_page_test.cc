@@ -1,4 +1,4 @@
-#include "common/list_page.h"
+#include "common/api/list_page.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,9 @@
-#include "common/names.h"
+#include "common/api/names.h"
 
 #include <gtest/gtest.h>
 
-#include "common/parentheticals.h"
+#include "common/api/parentheticals.h"
+#include "common/text/slug.h"
 
 namespace nml::common {
 namespace {

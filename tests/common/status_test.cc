@@ -1,9 +1,9 @@
-#include "common/status.h"
+#include "common/api/status.h"
 
 #include <absl/strings/str_cat.h>
 #include <gtest/gtest.h>
 
-#include "common/request_check.h"
+#include "common/grpc/request_check.h"
 #include "nml/listings/v1/listings_service.pb.h"
 
 namespace nml::common {

@@ -1,4 +1,4 @@
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 #include <absl/strings/match.h>
 #include <gtest/gtest.h>

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "tests/support/health.h"
 #include "tests/support/private_cluster.h"

@@ -16,7 +16,7 @@
 #include <future>
 #include <thread>
 
-#include "common/auth.h"
+#include "common/grpc/auth.h"
 #include "nml/gateway/v1/gateway_service.pb.h"
 #include "nml/listings/v1/listings_service.pb.h"
 #include "nml/responses/v1/responses_service.pb.h"

@@ -1,7 +1,7 @@
 // Issue 27: an HTTP/2 rapid-reset flood (HEADERS + RST_STREAM pairs, as fast
 // as a socket takes them) against each gRPC port. Before the front
-// (common/grpc_front.h), 20,000 pairs grew nml-listings from 26 to 467 MB and
-// the memory never came back; now each flooding connection ends in
+// (common/grpc/grpc_front.h), 20,000 pairs grew nml-listings from 26 to 467 MB
+// and the memory never came back; now each flooding connection ends in
 // GOAWAY(ENHANCE_YOUR_CALM) and a close, memory stays near idle, and other
 // clients' calls go on.
 #include <absl/strings/match.h>

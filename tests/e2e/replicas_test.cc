@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/health.h"

@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/private_cluster.h"
 #include "tests/support/topology.h"

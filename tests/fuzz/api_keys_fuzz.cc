@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/auth.h"
+#include "common/grpc/auth.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace nml::common;

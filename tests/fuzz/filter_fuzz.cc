@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/filter.h"
+#include "common/api/filter.h"
 #include "services/responses/pg_responses_rows.h"
 #include "services/responses/response_rules.h"
 

@@ -1,12 +1,12 @@
 // Fuzzes what the gRPC front reads of every byte a client sends
-// (common/h2_watch.h): frame headers found in a stream cut anywhere are the
-// same as in one piece, the rapid-reset rule takes any frame sequence, and
+// (common/grpc/h2_watch.h): frame headers found in a stream cut anywhere are
+// the same as in one piece, the rapid-reset rule takes any frame sequence, and
 // the whole-frames cut of the server's side never passes the bytes it has.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "common/h2_watch.h"
+#include "common/grpc/h2_watch.h"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "common/filter.h"
-#include "common/page_token.h"
+#include "common/api/filter.h"
+#include "common/api/page_token.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace nml::common;

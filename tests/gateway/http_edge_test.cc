@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "common/logging.h"
+#include "common/grpc/logging.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "tests/support/raw_http.h"
 #include "tests/support/subprocess.h"

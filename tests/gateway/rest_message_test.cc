@@ -6,7 +6,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "common/status.h"
+#include "common/api/status.h"
 
 namespace nml::gateway {
 namespace {

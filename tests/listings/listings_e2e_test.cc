@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "common/status.h"
+#include "common/api/status.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"
 #include "tests/support/health.h"
 #include "tests/support/subprocess.h"

@@ -3,8 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "common/names.h"
-#include "common/text_fold.h"
+#include "common/api/names.h"
+#include "common/text/slug.h"
+#include "common/text/text_fold.h"
 
 namespace nml::common {
 namespace {

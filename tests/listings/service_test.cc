@@ -10,10 +10,10 @@
 #include <optional>
 #include <thread>
 
-#include "common/status.h"
+#include "common/api/status.h"
 #include "services/listings/listings_service.h"
-#include "services/listings/memory_listings_store.h"
 #include "services/listings/snapshot.h"
+#include "tests/fakes/memory_listings_store.h"
 #include "tests/support/loopback_server.h"
 
 namespace nml::listings {

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "services/responses/responses_handlers.h"
-#include "tests/responses/fakes.h"
+#include "tests/fakes/responses_fakes.h"
 
 namespace nml::responses {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <pqxx/pqxx>
 
-#include "common/idempotency.h"
+#include "common/api/idempotency.h"
 #include "services/responses/migrations.h"
 #include "services/responses/pg_responses_store.h"
 #include "services/responses/response_rules.h"

@@ -14,7 +14,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "common/status.h"
+#include "common/api/status.h"
 #include "nml/responses/v1/responses_service.grpc.pb.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_database.h"

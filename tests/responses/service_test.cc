@@ -2,17 +2,16 @@
 // handler (the status with its details, the worker queue's limits), seen
 // by a client of the generated stub.
 #include <absl/strings/str_cat.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <future>
-#include <mutex>
 
-#include "common/status.h"
+#include "common/api/status.h"
 #include "services/responses/responses_service.h"
-#include "tests/responses/fakes.h"
+#include "tests/fakes/responses_fakes.h"
 #include "tests/support/loopback_server.h"
 
 namespace nml::responses {
@@ -24,26 +23,26 @@ using namespace std::chrono_literals;
 class Gate {
  public:
   void Wait() {
-    std::unique_lock lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++waiting_;
-    arrived_.notify_all();
-    opened_.wait(lock, [this] { return open_; });
+    arrived_.SignalAll();
+    while (!open_) opened_.Wait(&mu_);
   }
   void WaitForArrival() {
-    std::unique_lock lock(mu_);
-    arrived_.wait(lock, [this] { return waiting_ > 0; });
+    absl::MutexLock lock(&mu_);
+    while (waiting_ == 0) arrived_.Wait(&mu_);
   }
   void Open() {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     open_ = true;
-    opened_.notify_all();
+    opened_.SignalAll();
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable arrived_, opened_;
-  int waiting_ = 0;
-  bool open_ = false;
+  absl::Mutex mu_;
+  absl::CondVar arrived_, opened_;
+  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
+  bool open_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 class ResponsesServiceTest : public ::testing::Test {

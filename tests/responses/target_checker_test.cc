@@ -9,7 +9,7 @@
 #include <atomic>
 #include <set>
 
-#include "common/status.h"
+#include "common/api/status.h"
 #include "tests/support/loopback_server.h"
 
 namespace nml::responses {

@@ -1,7 +1,7 @@
 // nmlctl's file handling and printing, without a server.
 #include <gtest/gtest.h>
 
-#include "common/strings.h"
+#include "common/api/strings.h"
 #include "nml/responses/v1/resources.pb.h"
 #include "tools/nmlctl/client.h"
 #include "tools/nmlctl/csv.h"

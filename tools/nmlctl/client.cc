@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include "common/names.h"
+#include "common/api/names.h"
 
 namespace nml::cli {
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "common/tls.h"
 #include "nml/gateway/v1/gateway_service.grpc.pb.h"
 #include "nml/listings/v1/listings_service.grpc.pb.h"

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/validation.h"
+#include "common/api/validation.h"
 
 namespace nml::cli {
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "common/names.h"
+#include "common/api/names.h"
 
 namespace nml::cli {
 

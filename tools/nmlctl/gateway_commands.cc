@@ -10,7 +10,7 @@
 #include <future>
 #include <string>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "tools/nmlctl/listings_commands.h"
 #include "tools/nmlctl/print.h"
 #include "tools/nmlctl/responses_commands.h"

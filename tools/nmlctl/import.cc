@@ -5,12 +5,12 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 #include <absl/strings/str_split.h>
-#include <re2/re2.h>
 
+#include <charconv>
 #include <map>
 #include <optional>
 
-#include "common/page_token.h"
+#include "common/api/page_token.h"
 #include "tools/nmlctl/csv.h"
 
 namespace nml::cli {
@@ -18,6 +18,29 @@ namespace nml::cli {
 namespace v1 = listings::v1;
 
 namespace {
+
+// "listings[3].domains[0]" -> row 3, rest "domains[0]": where the service
+// says a problem is, in the request's field path (AIP-193 field violations).
+struct ListingPath {
+  size_t row = 0;
+  std::string rest;
+};
+std::optional<ListingPath> ParseListingPath(std::string_view path) {
+  constexpr std::string_view kPrefix = "listings[";
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  path.remove_prefix(kPrefix.size());
+  const size_t close = path.find(']');
+  ListingPath parsed;
+  const char* end = path.data() + close;
+  if (close == std::string_view::npos || close == 0 ||
+      std::from_chars(path.data(), end, parsed.row).ptr != end) {
+    return std::nullopt;
+  }
+  path.remove_prefix(close + 1);
+  if (path.starts_with('.')) path.remove_prefix(1);
+  parsed.rest = std::string(path);
+  return parsed;
+}
 
 // The problems of one file's rows, as they are found.
 class Problems {
@@ -252,9 +275,11 @@ ImportProblem LocateProblem(const v1::ImportProblem& problem,
   const auto row = static_cast<size_t>(problem.row());
   located.line = import.lines[row];
   // "listings[3].domains[0].pattern" -> "domains".
-  static const RE2 kField(R"(^listings\[\d+\]\.?([a-z_]*))");
   std::string field;
-  RE2::PartialMatch(problem.field(), kField, &field);
+  if (const auto path = ParseListingPath(problem.field())) {
+    field = std::string(path->rest.substr(
+        0, path->rest.find_first_not_of("abcdefghijklmnopqrstuvwxyz_")));
+  }
   const auto column = kColumns.find(field);
   if (column != kColumns.end()) {
     located.column = column->second;
@@ -272,13 +297,10 @@ ImportProblem LocateProblem(const v1::ImportProblem& problem,
 std::string LocateImportError(const std::string& message,
                               const ReviewImport& import,
                               const std::string& markets_path) {
-  static const RE2 kRow(R"(^listings\[(\d+)\]\.?(.*)$)");
-  int row = -1;
-  std::string rest;
-  if (RE2::FullMatch(message, kRow, &row, &rest) && row >= 0 &&
-      row < static_cast<int>(import.lines.size())) {
-    return absl::StrCat(markets_path, ":",
-                        import.lines[static_cast<size_t>(row)], ": ", rest);
+  const auto path = ParseListingPath(message);
+  if (path && path->row < import.lines.size()) {
+    return absl::StrCat(markets_path, ":", import.lines[path->row], ": ",
+                        path->rest);
   }
   return absl::StrCat("reviews/", import.request.review().year(), ": ",
                       message);

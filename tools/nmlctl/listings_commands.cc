@@ -13,7 +13,7 @@
 #include <string>
 #include <tuple>
 
-#include "common/names.h"
+#include "common/api/names.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/import.h"
 #include "tools/nmlctl/print.h"

@@ -6,8 +6,8 @@
 
 #include <cstdio>
 
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "tools/nmlctl/client.h"
 
 namespace nml::cli {

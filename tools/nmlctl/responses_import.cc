@@ -5,7 +5,7 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_format.h>
 
-#include "common/page_token.h"
+#include "common/api/page_token.h"
 #include "tools/nmlctl/csv.h"
 
 namespace nml::cli {

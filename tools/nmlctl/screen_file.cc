@@ -13,8 +13,8 @@
 #include <fstream>
 #include <memory>
 
-#include "common/strings.h"
-#include "common/validation.h"
+#include "common/api/strings.h"
+#include "common/api/validation.h"
 #include "tools/nmlctl/csv.h"
 #include "tools/nmlctl/print.h"
 
