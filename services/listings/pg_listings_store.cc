@@ -11,8 +11,10 @@
 #include "common/api/validation.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
+#include "common/pg/queries.h"
 #include "common/pg/transaction.h"
 #include "services/listings/change_feed.h"
+#include "services/listings/queries.h"
 
 namespace nml::listings {
 
@@ -31,91 +33,91 @@ std::string DateText(const v1::Review& r) {
 SnapshotData LoadData(pqxx::transaction_base& tx) {
   SnapshotData data;
   const pqxx::row state = tx.exec_prepared1("load_state");
-  data.version = state[0].as<int64_t>();
-  if (!state[1].is_null()) {
-    data.last_import_time = absl::FromUnixMicros(state[1].as<int64_t>());
+  data.version = state["version"].as<int64_t>();
+  if (!state["last_import_us"].is_null()) {
+    data.last_import_time = absl::FromUnixMicros(state["last_import_us"].as<int64_t>());
   }
   for (const auto& row : tx.exec_prepared("load_reviews")) {
     v1::Review& r = data.reviews.emplace_back();
-    r.set_year(row[0].as<int>());
+    r.set_year(row["year"].as<int>());
     r.set_name(ReviewName(r.year()));
-    r.set_title(row[1].as<std::string>());
-    if (!row[2].is_null()) {
-      r.mutable_published_on()->set_year(row[2].as<int>());
-      r.mutable_published_on()->set_month(row[3].as<int>());
-      r.mutable_published_on()->set_day(row[4].as<int>());
+    r.set_title(row["title"].as<std::string>());
+    if (!row["published_year"].is_null()) {
+      r.mutable_published_on()->set_year(row["published_year"].as<int>());
+      r.mutable_published_on()->set_month(row["published_month"].as<int>());
+      r.mutable_published_on()->set_day(row["published_day"].as<int>());
     }
-    r.set_declared_online_count(row[5].as<int>());
-    r.set_declared_physical_count(row[6].as<int>());
-    r.set_state(static_cast<v1::ReviewState>(row[7].as<int>()));
-    r.set_source_url(row[8].as<std::string>());
-    r.set_comment_docket_id(row[9].as<std::string>());
-    r.set_etag(row[10].as<std::string>());
+    r.set_declared_online_count(row["declared_online_count"].as<int>());
+    r.set_declared_physical_count(row["declared_physical_count"].as<int>());
+    r.set_state(static_cast<v1::ReviewState>(row["state"].as<int>()));
+    r.set_source_url(row["source_url"].as<std::string>());
+    r.set_comment_docket_id(row["comment_docket_id"].as<std::string>());
+    r.set_etag(row["revision"].as<std::string>());
     *r.mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[11].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
     *r.mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[12].as<int64_t>());
-    r.set_online_complete_source_url(row[13].as<std::string>());
-    r.set_physical_complete_source_url(row[14].as<std::string>());
+        TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
+    r.set_online_complete_source_url(row["online_complete_source_url"].as<std::string>());
+    r.set_physical_complete_source_url(row["physical_complete_source_url"].as<std::string>());
   }
   for (const auto& row : tx.exec_prepared("load_operators")) {
     v1::Operator& o = data.operators.emplace_back();
-    o.set_name(OperatorName(row[0].as<std::string>()));
-    o.set_display_name(row[1].as<std::string>());
-    for (auto& a : common::JsonStrings(row[2])) o.add_aliases(std::move(a));
-    o.set_country_code(row[3].as<std::string>());
-    o.set_etag(row[4].as<std::string>());
+    o.set_name(OperatorName(row["id"].as<std::string>()));
+    o.set_display_name(row["display_name"].as<std::string>());
+    for (auto& a : common::JsonStrings(row["aliases"])) o.add_aliases(std::move(a));
+    o.set_country_code(row["country_code"].as<std::string>());
+    o.set_etag(row["revision"].as<std::string>());
     *o.mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[5].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
     *o.mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
   }
   std::map<std::string, size_t> market_index;
   for (const auto& row : tx.exec_prepared("load_markets")) {
     v1::Market& m = data.markets.emplace_back();
-    const std::string id = row[0].as<std::string>();
+    const std::string id = row["id"].as<std::string>();
     market_index[id] = data.markets.size() - 1;
     m.set_name(MarketName(id));
-    m.set_display_name(row[1].as<std::string>());
-    for (auto& a : common::JsonStrings(row[2])) m.add_aliases(std::move(a));
-    m.set_kind(static_cast<v1::MarketKind>(row[3].as<int>()));
-    m.set_country_code(row[4].as<std::string>());
-    m.set_city(row[5].as<std::string>());
-    if (!row[6].is_null())
-      m.set_operator_(OperatorName(row[6].as<std::string>()));
-    m.set_etag(row[7].as<std::string>());
+    m.set_display_name(row["display_name"].as<std::string>());
+    for (auto& a : common::JsonStrings(row["aliases"])) m.add_aliases(std::move(a));
+    m.set_kind(static_cast<v1::MarketKind>(row["kind"].as<int>()));
+    m.set_country_code(row["country_code"].as<std::string>());
+    m.set_city(row["city"].as<std::string>());
+    if (!row["operator_id"].is_null())
+      m.set_operator_(OperatorName(row["operator_id"].as<std::string>()));
+    m.set_etag(row["revision"].as<std::string>());
     *m.mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
     *m.mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[9].as<int64_t>());
-    for (const auto& merged : common::JsonStrings(row[10])) {
+        TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
+    for (const auto& merged : common::JsonStrings(row["merged_ids"])) {
       m.add_merged_markets(MarketName(merged));
     }
   }
   for (const auto& row : tx.exec_prepared("load_domains")) {
-    v1::Market& m = data.markets[market_index.at(row[0].as<std::string>())];
+    v1::Market& m = data.markets[market_index.at(row["market_id"].as<std::string>())];
     v1::DomainRule* rule = m.add_domains();
-    rule->set_pattern(row[1].as<std::string>());
-    rule->set_scope(static_cast<v1::MatchScope>(row[2].as<int>()));
+    rule->set_pattern(row["pattern"].as<std::string>());
+    rule->set_scope(static_cast<v1::MatchScope>(row["scope"].as<int>()));
   }
   for (const auto& row : tx.exec_prepared("load_listings")) {
     v1::Listing& l = data.listings.emplace_back();
-    const int year = row[0].as<int>();
-    const std::string market = row[1].as<std::string>();
+    const int year = row["year"].as<int>();
+    const std::string market = row["market_id"].as<std::string>();
     l.set_name(ListingName(year, market));
     l.set_market(MarketName(market));
-    for (const int t : common::JsonInts(row[2])) {
+    for (const int t : common::JsonInts(row["infringement_types"])) {
       l.add_infringement_types(static_cast<v1::InfringementType>(t));
     }
-    l.set_summary(row[3].as<std::string>());
-    l.set_source_url(row[4].as<std::string>());
-    l.set_reported_first_year(row[5].as<int>());
-    l.set_etag(row[6].as<std::string>());
+    l.set_summary(row["summary"].as<std::string>());
+    l.set_source_url(row["source_url"].as<std::string>());
+    l.set_reported_first_year(row["reported_first_year"].as<int>());
+    l.set_etag(row["revision"].as<std::string>());
     *l.mutable_create_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
     *l.mutable_update_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[8].as<int64_t>());
-    l.set_confidence(static_cast<v1::Confidence>(row[9].as<int>()));
+        TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
+    l.set_confidence(static_cast<v1::Confidence>(row["confidence"].as<int>()));
   }
   return data;
 }
@@ -241,161 +243,7 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
 }  // namespace
 
 void PgListingsStore::PrepareStatements(pqxx::connection& c) {
-  c.prepare("write_lock",
-            "SELECT pg_advisory_xact_lock(hashtext('nml_listings_write'))");
-  c.prepare("load_state", "SELECT version, " +
-                              common::MicrosSql("last_import_time") +
-                              " FROM data_state");
-  c.prepare(
-      "load_reviews",
-      "SELECT year, title, extract(year FROM published_on)::int, "
-      "extract(month FROM published_on)::int, extract(day FROM "
-      "published_on)::int, "
-      "declared_online_count, declared_physical_count, state, source_url, "
-      "comment_docket_id, revision, " +
-          common::MicrosSql("create_time") + ", " +
-          common::MicrosSql("update_time") +
-          ", online_complete_source_url, physical_complete_source_url "
-          "FROM reviews ORDER BY year");
-  c.prepare("load_operators",
-            "SELECT id, display_name, to_json(aliases)::text, country_code, "
-            "revision, " +
-                common::MicrosSql("create_time") + ", " +
-                common::MicrosSql("update_time") +
-                " FROM operators ORDER BY id");
-  c.prepare("load_markets",
-            "SELECT id, display_name, to_json(aliases)::text, kind, "
-            "country_code, city, "
-            "operator_id, revision, " +
-                common::MicrosSql("create_time") + ", " +
-                common::MicrosSql("update_time") +
-                ", to_json(merged_ids)::text FROM markets ORDER BY id");
-  c.prepare("load_domains",
-            "SELECT market_id, pattern, scope FROM market_domains "
-            "ORDER BY market_id, position");
-  c.prepare(
-      "load_listings",
-      "SELECT year, market_id, to_json(infringement_types)::text, summary, "
-      "source_url, reported_first_year, revision, " +
-          common::MicrosSql("create_time") + ", " +
-          common::MicrosSql("update_time") +
-          ", confidence FROM listings ORDER BY year, market_id");
-  const std::string create = common::FromMicrosSql("x.create_us");
-  const std::string update = common::FromMicrosSql("x.update_us");
-  c.prepare("upsert_operators",
-            "INSERT INTO operators (id, display_name, aliases, country_code, "
-            "revision, create_time, update_time) "
-            "SELECT x.id, x.display_name, "
-            "ARRAY(SELECT json_array_elements_text(x.aliases)), "
-            "x.country_code, x.revision, " +
-                create + ", " + update +
-                " FROM json_to_recordset($1::json) AS x(id text, "
-                "display_name text, aliases json, country_code text, "
-                "revision bigint, create_us bigint, update_us bigint) "
-                "ON CONFLICT (id) DO UPDATE SET "
-                "display_name = EXCLUDED.display_name, "
-                "aliases = EXCLUDED.aliases, "
-                "country_code = EXCLUDED.country_code, "
-                "revision = EXCLUDED.revision, "
-                "update_time = EXCLUDED.update_time");
-  c.prepare("delete_domains",
-            "DELETE FROM market_domains WHERE market_id = "
-            "ANY(ARRAY(SELECT json_array_elements_text($1::json)))");
-  c.prepare("upsert_markets",
-            "INSERT INTO markets (id, display_name, aliases, kind, "
-            "country_code, city, operator_id, revision, create_time, "
-            "update_time, merged_ids) "
-            "SELECT x.id, x.display_name, "
-            "ARRAY(SELECT json_array_elements_text(x.aliases)), x.kind, "
-            "x.country_code, x.city, NULLIF(x.operator_id, ''), x.revision, " +
-                create + ", " + update +
-                ", ARRAY(SELECT json_array_elements_text(x.merged_ids))"
-                " FROM json_to_recordset($1::json) AS x(id text, "
-                "display_name text, aliases json, kind smallint, "
-                "country_code text, city text, operator_id text, "
-                "revision bigint, create_us bigint, update_us bigint, "
-                "merged_ids json) "
-                "ON CONFLICT (id) DO UPDATE SET "
-                "display_name = EXCLUDED.display_name, "
-                "aliases = EXCLUDED.aliases, kind = EXCLUDED.kind, "
-                "country_code = EXCLUDED.country_code, city = EXCLUDED.city, "
-                "operator_id = EXCLUDED.operator_id, "
-                "merged_ids = EXCLUDED.merged_ids, "
-                "revision = EXCLUDED.revision, "
-                "update_time = EXCLUDED.update_time");
-  c.prepare("insert_domains",
-            "INSERT INTO market_domains (pattern, market_id, scope, position) "
-            "SELECT pattern, market_id, scope, position "
-            "FROM json_to_recordset($1::json) AS x(pattern text, "
-            "market_id text, scope smallint, position integer)");
-  c.prepare(
-      "upsert_review",
-      "INSERT INTO reviews (year, title, published_on, declared_online_count, "
-      "declared_physical_count, state, source_url, comment_docket_id, "
-      "revision, create_time, update_time, online_complete_source_url, "
-      "physical_complete_source_url) VALUES ($1, $2, NULLIF($3, '')::date, "
-      "$4, $5, $6, $7, $8, $9, " +
-          common::FromMicrosSql(10) + ", " + common::FromMicrosSql(11) +
-          ", $12, $13) ON CONFLICT (year) DO UPDATE SET title = "
-          "EXCLUDED.title, "
-          "online_complete_source_url = EXCLUDED.online_complete_source_url, "
-          "physical_complete_source_url = "
-          "EXCLUDED.physical_complete_source_url, "
-          "published_on = EXCLUDED.published_on, "
-          "declared_online_count = EXCLUDED.declared_online_count, "
-          "declared_physical_count = EXCLUDED.declared_physical_count, "
-          "state = EXCLUDED.state, source_url = EXCLUDED.source_url, "
-          "comment_docket_id = EXCLUDED.comment_docket_id, "
-          "revision = EXCLUDED.revision, update_time = EXCLUDED.update_time");
-  c.prepare("delete_listings",
-            "DELETE FROM listings l USING json_to_recordset($1::json) "
-            "AS x(year integer, market_id text) "
-            "WHERE l.year = x.year AND l.market_id = x.market_id");
-  c.prepare("upsert_listings",
-            "INSERT INTO listings (year, market_id, infringement_types, "
-            "summary, source_url, reported_first_year, confidence, revision, "
-            "create_time, update_time) "
-            "SELECT x.year, x.market_id, ARRAY(SELECT "
-            "json_array_elements_text(x.infringement_types)::smallint), "
-            "x.summary, x.source_url, x.reported_first_year, x.confidence, "
-            "x.revision, " +
-                create + ", " + update +
-                " FROM json_to_recordset($1::json) AS x(year integer, "
-                "market_id text, infringement_types json, summary text, "
-                "source_url text, reported_first_year integer, "
-                "confidence smallint, revision bigint, create_us bigint, "
-                "update_us bigint) "
-                "ON CONFLICT (year, market_id) DO UPDATE SET "
-                "infringement_types = EXCLUDED.infringement_types, "
-                "summary = EXCLUDED.summary, "
-                "source_url = EXCLUDED.source_url, "
-                "reported_first_year = EXCLUDED.reported_first_year, "
-                "confidence = EXCLUDED.confidence, "
-                "revision = EXCLUDED.revision, "
-                "update_time = EXCLUDED.update_time");
-  c.prepare("delete_market", "DELETE FROM markets WHERE id = $1");
-  c.prepare("delete_review", "DELETE FROM reviews WHERE year = $1");
-  c.prepare("delete_operator", "DELETE FROM operators WHERE id = $1");
-  c.prepare("mark_import", "UPDATE data_state SET last_import_time = " +
-                               common::FromMicrosSql(1));
-  c.prepare("read_version", "SELECT version FROM data_state");
-  c.prepare("insert_changes",
-            "INSERT INTO changes (data_version, resource, kind, body) "
-            "SELECT $2, e.v->>'resource', (e.v->>'kind')::smallint, "
-            "decode(e.v->>'body', 'base64') "
-            "FROM json_array_elements($1::json) WITH ORDINALITY AS e(v, n) "
-            "ORDER BY e.n");
-  // Changes up to $1 leave the log, which then starts after $1.
-  c.prepare("prune_changes",
-            "WITH cut AS (UPDATE data_state SET changes_after = $1 "
-            "WHERE changes_after < $1 RETURNING changes_after) "
-            "DELETE FROM changes WHERE data_version <= (SELECT "
-            "changes_after FROM cut)");
-  c.prepare("list_changes",
-            "SELECT seq, data_version, resource, kind, body FROM changes "
-            "WHERE data_version > $1 AND data_version <= $2 AND seq > $3 "
-            "ORDER BY seq LIMIT $4");
-  c.prepare("read_feed_state", "SELECT version, changes_after FROM data_state");
+  common::PrepareQueries(c, Queries());
   common::PrepareIdempotencyStatements(c);
 }
 
@@ -415,7 +263,7 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
         tx.exec_prepared("write_lock");
         WriteResult result;
         const int64_t version =
-            tx.exec_prepared1("read_version")[0].as<int64_t>();
+            tx.exec_prepared1("read_version")["version"].as<int64_t>();
         auto stored = common::FindStoredAnswer(tx, request);
         if (!stored.ok()) return stored.status();
         if (stored->has_value()) {
@@ -438,7 +286,7 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
             absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
         Apply(tx, planned->changes, now);
         result.data_version =
-            tx.exec_prepared1("read_version")[0].as<int64_t>();
+            tx.exec_prepared1("read_version")["version"].as<int64_t>();
         if (result.data_version != version) {
           // The change feed, in the same transaction as the changes.
           Json rows = Json::array();
@@ -465,7 +313,7 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
 absl::StatusOr<int64_t> PgListingsStore::CurrentVersion() {
   return common::Transact<pqxx::read_transaction>(
       pool_, [](pqxx::read_transaction& tx) -> absl::StatusOr<int64_t> {
-        return tx.exec_prepared1("read_version")[0].as<int64_t>();
+        return tx.exec_prepared1("read_version")["version"].as<int64_t>();
       });
 }
 
@@ -477,8 +325,8 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
         // The version first: every change up to it is committed with it, so
         // a follower that goes on from it misses nothing.
         const auto state = tx.exec_prepared1("read_feed_state");
-        page.data_version = state[0].as<int64_t>();
-        page.changes_after = state[1].as<int64_t>();
+        page.data_version = state["version"].as<int64_t>();
+        page.changes_after = state["changes_after"].as<int64_t>();
         const auto rows = tx.exec_prepared(
             "list_changes", since, page.data_version, after_seq, limit + 1);
         for (const auto& row : rows) {
@@ -487,11 +335,11 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
             break;
           }
           Change& c = page.changes.emplace_back();
-          c.seq = page.last_seq = row[0].as<int64_t>();
-          c.data_version = row[1].as<int64_t>();
-          c.resource = row[2].as<std::string>();
-          c.deleted = row[3].as<int>() == 2;
-          const pqxx::binarystring body(row[4]);
+          c.seq = page.last_seq = row["seq"].as<int64_t>();
+          c.data_version = row["data_version"].as<int64_t>();
+          c.resource = row["resource"].as<std::string>();
+          c.deleted = row["kind"].as<int>() == 2;
+          const pqxx::binarystring body(row["body"]);
           c.body = body.str();
         }
         return page;

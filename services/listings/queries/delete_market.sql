@@ -1,0 +1,2 @@
+DELETE FROM markets
+WHERE id = $1;

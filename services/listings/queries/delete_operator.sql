@@ -1,0 +1,2 @@
+DELETE FROM operators
+WHERE id = $1;

@@ -1,0 +1,2 @@
+DELETE FROM reviews
+WHERE year = $1;
