@@ -8,7 +8,8 @@ void PrepareIdempotencyStatements(pqxx::connection& c) {
   c.prepare("idempotency_lock",
             "SELECT pg_advisory_xact_lock(hashtext('request:' || $1))");
   c.prepare("idempotency_get",
-            "SELECT method, request_hash = md5($2), encode(response, 'hex') "
+            "SELECT method, request_hash = md5($2) AS same_request, "
+            "encode(response, 'hex') AS response_hex "
             "FROM idempotency_keys WHERE request_id = $1");
   c.prepare("idempotency_put",
             "INSERT INTO idempotency_keys (request_id, method, request_hash, "
@@ -23,11 +24,12 @@ absl::StatusOr<std::optional<std::string>> FindStoredAnswer(
       tx.exec_prepared("idempotency_get", key.request_id,
                        absl::BytesToHexString(key.request_bytes));
   if (seen.empty()) return std::nullopt;
-  if (seen[0][0].as<std::string>() != key.method || !seen[0][1].as<bool>()) {
+  if (seen[0]["method"].as<std::string>() != key.method ||
+      !seen[0]["same_request"].as<bool>()) {
     return absl::AlreadyExistsError(
         "request_id: already used for a different request");
   }
-  return absl::HexStringToBytes(seen[0][2].as<std::string>());
+  return absl::HexStringToBytes(seen[0]["response_hex"].as<std::string>());
 }
 
 void StoreAnswer(pqxx::transaction_base& tx, const IdempotencyKey& key,

@@ -27,7 +27,8 @@ absl::StatusOr<MigrationResult> ApplyMigrations(
     std::map<int, std::string> applied;  // version -> checksum
     for (const auto& row :
          tx.exec("SELECT version, checksum FROM schema_migrations")) {
-      applied.emplace(row[0].as<int>(), row[1].as<std::string>());
+      applied.emplace(row["version"].as<int>(),
+                      row["checksum"].as<std::string>());
     }
 
     MigrationResult result;

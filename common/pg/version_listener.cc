@@ -56,7 +56,8 @@ void VersionListener::Loop() {
       VersionNotifications receiver(*connection, channel_, notified, announced);
       const auto read_version = [&connection] {
         pqxx::nontransaction tx(*connection);
-        return tx.exec1("SELECT version FROM data_state")[0].as<int64_t>();
+        return tx.exec1("SELECT version FROM data_state")["version"]
+            .as<int64_t>();
       };
       on_version_(read_version());  // committed before LISTEN took effect
       while (!stop_) {

@@ -35,7 +35,8 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
   const pqxx::row state = tx.exec_prepared1("load_state");
   data.version = state["version"].as<int64_t>();
   if (!state["last_import_us"].is_null()) {
-    data.last_import_time = absl::FromUnixMicros(state["last_import_us"].as<int64_t>());
+    data.last_import_time =
+        absl::FromUnixMicros(state["last_import_us"].as<int64_t>());
   }
   for (const auto& row : tx.exec_prepared("load_reviews")) {
     v1::Review& r = data.reviews.emplace_back();
@@ -57,14 +58,17 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
         TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
     *r.mutable_update_time() =
         TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
-    r.set_online_complete_source_url(row["online_complete_source_url"].as<std::string>());
-    r.set_physical_complete_source_url(row["physical_complete_source_url"].as<std::string>());
+    r.set_online_complete_source_url(
+        row["online_complete_source_url"].as<std::string>());
+    r.set_physical_complete_source_url(
+        row["physical_complete_source_url"].as<std::string>());
   }
   for (const auto& row : tx.exec_prepared("load_operators")) {
     v1::Operator& o = data.operators.emplace_back();
     o.set_name(OperatorName(row["id"].as<std::string>()));
     o.set_display_name(row["display_name"].as<std::string>());
-    for (auto& a : common::JsonStrings(row["aliases"])) o.add_aliases(std::move(a));
+    for (auto& a : common::JsonStrings(row["aliases"]))
+      o.add_aliases(std::move(a));
     o.set_country_code(row["country_code"].as<std::string>());
     o.set_etag(row["revision"].as<std::string>());
     *o.mutable_create_time() =
@@ -79,7 +83,8 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
     market_index[id] = data.markets.size() - 1;
     m.set_name(MarketName(id));
     m.set_display_name(row["display_name"].as<std::string>());
-    for (auto& a : common::JsonStrings(row["aliases"])) m.add_aliases(std::move(a));
+    for (auto& a : common::JsonStrings(row["aliases"]))
+      m.add_aliases(std::move(a));
     m.set_kind(static_cast<v1::MarketKind>(row["kind"].as<int>()));
     m.set_country_code(row["country_code"].as<std::string>());
     m.set_city(row["city"].as<std::string>());
@@ -95,7 +100,8 @@ SnapshotData LoadData(pqxx::transaction_base& tx) {
     }
   }
   for (const auto& row : tx.exec_prepared("load_domains")) {
-    v1::Market& m = data.markets[market_index.at(row["market_id"].as<std::string>())];
+    v1::Market& m =
+        data.markets[market_index.at(row["market_id"].as<std::string>())];
     v1::DomainRule* rule = m.add_domains();
     rule->set_pattern(row["pattern"].as<std::string>());
     rule->set_scope(static_cast<v1::MatchScope>(row["scope"].as<int>()));
@@ -292,7 +298,9 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
           Json rows = Json::array();
           for (const Change& c : ChangesOf(planned->changes)) {
             rows.push_back({{"resource", c.resource},
-                            {"kind", c.deleted ? 2 : 1},
+                            {"kind", static_cast<int>(
+                                         c.deleted ? v1::CHANGE_KIND_DELETED
+                                                   : v1::CHANGE_KIND_WRITTEN)},
                             {"body", absl::Base64Escape(c.body)}});
           }
           tx.exec_prepared("insert_changes", rows.dump(), result.data_version);
@@ -338,7 +346,8 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
           c.seq = page.last_seq = row["seq"].as<int64_t>();
           c.data_version = row["data_version"].as<int64_t>();
           c.resource = row["resource"].as<std::string>();
-          c.deleted = row["kind"].as<int>() == 2;
+          // The log's `kind` holds the contract's ChangeKind number.
+          c.deleted = row["kind"].as<int>() == v1::CHANGE_KIND_DELETED;
           const pqxx::binarystring body(row["body"]);
           c.body = body.str();
         }

@@ -56,8 +56,8 @@ absl::StatusOr<ResponsesStore::ChangePage> PgResponsesStore::ListChanges(
         ChangePage page;
         // The version first: every change up to it committed with it.
         const auto state = tx.exec_prepared1("read_feed_state");
-        page.data_version = state[0].as<int64_t>();
-        page.changes_after = state[1].as<int64_t>();
+        page.data_version = state["version"].as<int64_t>();
+        page.changes_after = state["changes_after"].as<int64_t>();
         const auto rows = tx.exec_prepared(
             "list_changes", since, page.data_version, after_seq, limit + 1);
         std::vector<int64_t> seqs;
@@ -68,12 +68,12 @@ absl::StatusOr<ResponsesStore::ChangePage> PgResponsesStore::ListChanges(
             break;
           }
           v1::ResourceChange& change = page.changes.emplace_back();
-          page.last_seq = row[0].as<int64_t>();
-          change.set_data_version(row[1].as<int64_t>());
-          change.set_name(row[2].as<std::string>());
-          const bool deleted = row[3].as<int>() == 2;
-          change.set_kind(deleted ? v1::CHANGE_KIND_DELETED
-                                  : v1::CHANGE_KIND_WRITTEN);
+          page.last_seq = row["seq"].as<int64_t>();
+          change.set_data_version(row["data_version"].as<int64_t>());
+          change.set_name(row["resource"].as<std::string>());
+          // The log's `kind` holds the contract's ChangeKind number.
+          change.set_kind(static_cast<v1::ChangeKind>(row["kind"].as<int>()));
+          const bool deleted = change.kind() == v1::CHANGE_KIND_DELETED;
           if (!deleted) {
             seqs.push_back(page.last_seq);
             at[page.last_seq] = page.changes.size() - 1;
@@ -83,13 +83,13 @@ absl::StatusOr<ResponsesStore::ChangePage> PgResponsesStore::ListChanges(
         const std::string array =
             absl::StrCat("{", absl::StrJoin(seqs, ","), "}");
         for (const auto& row : tx.exec_prepared("changed_responses", array)) {
-          *page.changes[at.at(row[0].as<int64_t>())].mutable_response() =
-              ReadResponse(row.slice(1, row.size()));
+          *page.changes[at.at(row["change_seq"].as<int64_t>())]
+               .mutable_response() = ReadResponse(row);
         }
         for (const auto& row :
              tx.exec_prepared("changed_stakeholders", array)) {
-          *page.changes[at.at(row[0].as<int64_t>())].mutable_stakeholder() =
-              ReadStakeholder(row.slice(1, row.size()));
+          *page.changes[at.at(row["change_seq"].as<int64_t>())]
+               .mutable_stakeholder() = ReadStakeholder(row);
         }
         return page;
       });

@@ -94,7 +94,7 @@ std::vector<std::string> ResolveStakeholders(pqxx::work& tx,
   std::unordered_map<std::string, std::string> stored;  // name -> id
   for (const auto& r :
        tx.exec_prepared("import_find_stakeholders", Json(names).dump())) {
-    stored.emplace(r[0].as<std::string>(), r[1].as<std::string>());
+    stored.emplace(r["name"].as<std::string>(), r["id"].as<std::string>());
   }
   // Ids the new stakeholders may take: their bases' variants already
   // taken are read at once.
@@ -111,7 +111,7 @@ std::vector<std::string> ResolveStakeholders(pqxx::work& tx,
   if (!bases.empty()) {
     for (const auto& r :
          tx.exec_prepared("import_taken_ids", Json(bases).dump())) {
-      taken.insert(r[0].as<std::string>());
+      taken.insert(r["id"].as<std::string>());
     }
   }
   // An id outside what that read covered (a base cut short to fit 63
@@ -204,7 +204,7 @@ PgResponsesStore::ImportResponses(const std::vector<ImportRow>& rows,
         std::vector<std::string> ids(rows.size());
         for (const auto& r :
              tx.exec_prepared("import_find_same", keys.dump())) {
-          ids[r[0].as<size_t>()] = r[1].as<std::string>();
+          ids[r["i"].as<size_t>()] = r["id"].as<std::string>();
         }
         using Key = std::tuple<std::string, int, std::string, std::string>;
         std::map<Key, std::string> new_responses;

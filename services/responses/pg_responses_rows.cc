@@ -16,16 +16,20 @@ namespace nml::responses {
 using google::protobuf::util::TimeUtil;
 
 const std::string& ResponseColumnList() {
+  // Named, so that rows are read by name (ReadResponse); the last three
+  // are the keys a page ends on.
   static const auto* const kColumns = new std::string(absl::StrCat(
-      "r.id, r.stakeholder_id, r.review_year, to_json(r.targets)::text, "
-      "r.stance, "
-      "r.summary, r.quote, to_json(r.commitments)::text, r.channel, "
-      "coalesce(r.stated_year, 0), r.stated_month, r.stated_day, r.source_url, "
-      "r.revision, ",
-      common::MicrosSql("r.create_time"), ", ",
-      common::MicrosSql("r.update_time"), ", ",
+      "r.id, r.stakeholder_id, r.review_year, "
+      "to_json(r.targets)::text AS targets, r.stance, r.summary, r.quote, "
+      "to_json(r.commitments)::text AS commitments, r.channel, "
+      "coalesce(r.stated_year, 0) AS stated_year, r.stated_month, "
+      "r.stated_day, r.source_url, r.revision, ",
+      common::MicrosSql("r.create_time"), " AS create_us, ",
+      common::MicrosSql("r.update_time"), " AS update_us, ",
       common::MicrosSql("r.delete_time"),
-      ", s.display_name, s.type, r.seq, r.stated_on_key, r.review_year::text"));
+      " AS delete_us, s.display_name AS stakeholder_display_name, "
+      "s.type AS stakeholder_type, r.seq, r.stated_on_key, "
+      "r.review_year::text AS review_year_key"));
   return *kColumns;
 }
 
@@ -39,56 +43,62 @@ const std::string& ResponseColumns() {
 
 v1::Response ReadResponse(const pqxx::row& row) {
   v1::Response r;
-  r.set_name(common::ResponseName(row[0].as<std::string>()));
-  r.set_stakeholder(common::StakeholderName(row[1].as<std::string>()));
-  r.set_review_year(row[2].as<int>());
-  for (auto& t : common::JsonStrings(row[3])) r.add_targets(std::move(t));
-  r.set_stance(static_cast<v1::Stance>(row[4].as<int>()));
-  r.set_summary(row[5].as<std::string>());
-  r.set_quote(row[6].as<std::string>());
-  for (auto& c : common::JsonStrings(row[7])) r.add_commitments(std::move(c));
-  r.set_channel(static_cast<v1::Channel>(row[8].as<int>()));
-  if (row[9].as<int>() != 0) {
-    r.mutable_stated_on()->set_year(row[9].as<int>());
-    r.mutable_stated_on()->set_month(row[10].as<int>());
-    r.mutable_stated_on()->set_day(row[11].as<int>());
+  r.set_name(common::ResponseName(row["id"].as<std::string>()));
+  r.set_stakeholder(
+      common::StakeholderName(row["stakeholder_id"].as<std::string>()));
+  r.set_review_year(row["review_year"].as<int>());
+  for (auto& t : common::JsonStrings(row["targets"]))
+    r.add_targets(std::move(t));
+  r.set_stance(static_cast<v1::Stance>(row["stance"].as<int>()));
+  r.set_summary(row["summary"].as<std::string>());
+  r.set_quote(row["quote"].as<std::string>());
+  for (auto& c : common::JsonStrings(row["commitments"]))
+    r.add_commitments(std::move(c));
+  r.set_channel(static_cast<v1::Channel>(row["channel"].as<int>()));
+  if (row["stated_year"].as<int>() != 0) {
+    r.mutable_stated_on()->set_year(row["stated_year"].as<int>());
+    r.mutable_stated_on()->set_month(row["stated_month"].as<int>());
+    r.mutable_stated_on()->set_day(row["stated_day"].as<int>());
   }
-  r.set_source_url(row[12].as<std::string>());
-  r.set_etag(row[13].as<std::string>());
+  r.set_source_url(row["source_url"].as<std::string>());
+  r.set_etag(row["revision"].as<std::string>());
   *r.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[14].as<int64_t>());
+      TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   *r.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[15].as<int64_t>());
-  if (!row[16].is_null()) {
+      TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
+  if (!row["delete_us"].is_null()) {
     *r.mutable_delete_time() =
-        TimeUtil::MicrosecondsToTimestamp(row[16].as<int64_t>());
+        TimeUtil::MicrosecondsToTimestamp(row["delete_us"].as<int64_t>());
   }
-  r.set_stakeholder_display_name(row[17].as<std::string>());
-  r.set_stakeholder_type(static_cast<v1::StakeholderType>(row[18].as<int>()));
+  r.set_stakeholder_display_name(
+      row["stakeholder_display_name"].as<std::string>());
+  r.set_stakeholder_type(
+      static_cast<v1::StakeholderType>(row["stakeholder_type"].as<int>()));
   return r;
 }
 
 const std::string& StakeholderColumns() {
   static const auto* const kColumns = new std::string(absl::StrCat(
-      "id, display_name, to_json(aliases)::text, type, country_code, "
-      "revision, ",
-      common::MicrosSql("create_time"), ", ", common::MicrosSql("update_time"),
-      " FROM stakeholders"));
+      "id, display_name, to_json(aliases)::text AS aliases, type, "
+      "country_code, revision, ",
+      common::MicrosSql("create_time"), " AS create_us, ",
+      common::MicrosSql("update_time"), " AS update_us FROM stakeholders"));
   return *kColumns;
 }
 
 v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
   v1::Stakeholder s;
-  s.set_name(common::StakeholderName(row[0].as<std::string>()));
-  s.set_display_name(row[1].as<std::string>());
-  for (auto& a : common::JsonStrings(row[2])) s.add_aliases(std::move(a));
-  s.set_type(static_cast<v1::StakeholderType>(row[3].as<int>()));
-  s.set_country_code(row[4].as<std::string>());
-  s.set_etag(row[5].as<std::string>());
+  s.set_name(common::StakeholderName(row["id"].as<std::string>()));
+  s.set_display_name(row["display_name"].as<std::string>());
+  for (auto& a : common::JsonStrings(row["aliases"]))
+    s.add_aliases(std::move(a));
+  s.set_type(static_cast<v1::StakeholderType>(row["type"].as<int>()));
+  s.set_country_code(row["country_code"].as<std::string>());
+  s.set_etag(row["revision"].as<std::string>());
   *s.mutable_create_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[6].as<int64_t>());
+      TimeUtil::MicrosecondsToTimestamp(row["create_us"].as<int64_t>());
   *s.mutable_update_time() =
-      TimeUtil::MicrosecondsToTimestamp(row[7].as<int64_t>());
+      TimeUtil::MicrosecondsToTimestamp(row["update_us"].as<int64_t>());
   return s;
 }
 
@@ -103,17 +113,20 @@ std::string WithVersion(std::string_view query) {
   return absl::StrCat(
       "WITH v AS MATERIALIZED (SELECT version FROM data_state), "
       "q AS MATERIALIZED (",
-      std::string(query), ") SELECT v.version, q.* FROM v LEFT JOIN q ON true");
+      std::string(query),
+      // `q IS NULL`: the row is the left join's filler (no rows), as no
+      // row read has every column NULL.
+      ") SELECT v.version, q IS NULL AS no_rows, q.* "
+      "FROM v LEFT JOIN q ON true");
 }
 
 VersionedRows SplitVersion(const pqxx::result& result) {
   VersionedRows out;
   if (result.empty()) return out;
-  out.version = result[0][0].as<int64_t>();
+  out.version = result[0]["version"].as<int64_t>();
   for (const pqxx::row& row : result) {
-    // A query column that cannot be NULL is NULL only on the no-rows row.
-    if (row[1].is_null()) break;
-    out.rows.push_back(row.slice(1, row.size()));
+    if (row["no_rows"].as<bool>()) break;
+    out.rows.push_back(row);  // read by column name: the extra two are inert
   }
   return out;
 }
@@ -143,7 +156,7 @@ std::string IdOf(const std::string& name) {
 }
 
 int64_t Version(pqxx::transaction_base& tx) {
-  return tx.exec_prepared1("read_version")[0].as<int64_t>();
+  return tx.exec_prepared1("read_version")["version"].as<int64_t>();
 }
 
 std::pair<std::string, std::string> ScopeCondition(

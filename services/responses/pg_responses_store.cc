@@ -37,7 +37,8 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
       "country_code = $5, revision = revision + 1, update_time = now() "
       "WHERE id = $1");
   c.prepare("stakeholder_in_use",
-            "SELECT count(*) FILTER (WHERE delete_time IS NULL), count(*) "
+            "SELECT count(*) FILTER (WHERE delete_time IS NULL) AS live, "
+            "count(*) AS all_responses "
             "FROM responses WHERE stakeholder_id = $1");
   c.prepare("delete_stakeholder", "DELETE FROM stakeholders WHERE id = $1");
   c.prepare("get_response", "SELECT " + ResponseColumns() + " WHERE r.id = $1");
@@ -206,10 +207,10 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
     if (static_cast<int>(i) == q.limit) {
       const pqxx::row& last = read->rows[i - 1];
       common::Cursor cursor;
-      cursor.seq = last[19].as<int64_t>();
+      cursor.seq = last["seq"].as<int64_t>();
       cursor.key = q.order == ResponseQuery::Order::kReviewYear
-                       ? last[21].as<std::string>()
-                       : last[20].as<std::string>();
+                       ? last["review_year_key"].as<std::string>()
+                       : last["stated_on_key"].as<std::string>();
       page.next = cursor;
       break;
     }
@@ -316,8 +317,8 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
   // (the grouping set ()) the totals as the last row, with the version. The
   // totals row exists even when nothing matches.
   const std::string sql = WithVersion(absl::StrCat(
-      "SELECT GROUPING(r.stance, s.type), r.stance, s.type, count(*), "
-      "count(DISTINCT r.stakeholder_id)",
+      "SELECT GROUPING(r.stance, s.type) AS totals, r.stance, s.type, "
+      "count(*) AS responses, count(DISTINCT r.stakeholder_id) AS stakeholders",
       from,
       " GROUP BY GROUPING SETS ((r.stance, s.type), ()) ORDER BY 1, 2, 3"));
   const auto read =
@@ -330,16 +331,16 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
   StanceSummary summary;
   summary.data_version = read->version;
   for (const pqxx::row& row : read->rows) {
-    if (row[0].as<int>() != 0) {  // the totals
-      summary.total = row[3].as<int>();
-      summary.stakeholders = row[4].as<int>();
+    if (row["totals"].as<int>() != 0) {
+      summary.total = row["responses"].as<int>();
+      summary.stakeholders = row["stakeholders"].as<int>();
       continue;
     }
     v1::StanceCount& count = summary.counts.emplace_back();
-    count.set_stance(static_cast<v1::Stance>(row[1].as<int>()));
+    count.set_stance(static_cast<v1::Stance>(row["stance"].as<int>()));
     count.set_stakeholder_type(
-        static_cast<v1::StakeholderType>(row[2].as<int>()));
-    count.set_count(row[3].as<int>());
+        static_cast<v1::StakeholderType>(row["type"].as<int>()));
+    count.set_count(row["responses"].as<int>());
   }
   return summary;
 }

@@ -98,10 +98,10 @@ absl::StatusOr<int64_t> PgResponsesStore::DeleteStakeholder(
         // Deleted responses still name their stakeholder (they can be
         // undeleted), so they keep it too.
         const pqxx::row uses = tx.exec_prepared1("stakeholder_in_use", id);
-        if (const int64_t all = uses[1].as<int64_t>(); all > 0) {
+        if (const int64_t all = uses["all_responses"].as<int64_t>(); all > 0) {
           return absl::FailedPreconditionError(absl::StrCat(
               "stakeholders/", id, " still has responses (", all, " in all, ",
-              uses[0].as<int64_t>(),
+              uses["live"].as<int64_t>(),
               " live); a stakeholder with responses, deleted ones included, "
               "cannot be deleted"));
         }
