@@ -94,29 +94,17 @@ RestHandler::RestHandler(
       composer_(composer),
       policy_(std::move(policy)),
       grpc_metrics_(grpc_metrics),
-      openapi_(OpenApiDocument(routes_).dump(1)) {
+      cors_(options_.cors_origins),
+      ops_(channels, http_metrics_, grpc_metrics_,
+           OpenApiDocument(routes_).dump(1), in_flight_) {
   for (auto& [service, channel] : channels) {
     stubs_[service] = std::make_unique<grpc::GenericStub>(channel);
-    health_.emplace_back(service, grpc::health::v1::Health::NewStub(channel));
   }
-}
-
-bool RestHandler::OriginAllowed(const std::string& origin) const {
-  for (const auto& allowed : options_.cors_origins) {
-    if (allowed == "*" || allowed == origin) return true;
-  }
-  return false;
 }
 
 void RestHandler::Finish(const std::shared_ptr<Call>& call, RestReply reply) {
   reply.headers.emplace_back("X-Request-Id", call->request_id);
-  if (!call->origin.empty() && OriginAllowed(call->origin)) {
-    reply.headers.emplace_back("Access-Control-Allow-Origin", call->origin);
-    reply.headers.emplace_back("Vary", "Origin");
-    reply.headers.emplace_back("Access-Control-Expose-Headers",
-                               "ETag, Location, Retry-After, X-Request-Id, "
-                               "Content-Disposition, X-Data-Version");
-  }
+  cors_.AddAnswerHeaders(call->origin, reply);
   if (reply.route.empty())
     reply.route = call->route != nullptr ? call->route->label() : "unmatched";
   const double seconds = std::chrono::duration<double>(
@@ -149,34 +137,10 @@ void RestHandler::Handle(RestRequest request,
   if (auto page = web_view_.Serve(request, path)) {
     return Finish(call, std::move(*page));
   }
-  const bool get = request.method == "GET";
-  if (path == "/healthz" || path == "/readyz" || path == "/metrics" ||
-      path == "/openapi.json") {
-    if (!get) {
-      RestReply reply =
-          ErrorReply(grpc::StatusCode::UNIMPLEMENTED,
-                     absl::StrCat(common::EchoInput(request.method, 20),
-                                  " is not allowed on ", path),
-                     405);
-      reply.headers.emplace_back("Allow", "GET");
-      reply.route = "GET " + path;
-      return Finish(call, std::move(reply));
-    }
-    RestReply reply;
-    reply.route = "GET " + path;
-    if (path == "/healthz") {
-      reply.body = R"({"status":"ok"})";
-    } else if (path == "/readyz") {
-      return Readyz(call);
-    } else if (path == "/metrics") {
-      reply.body = http_metrics_.RenderPrometheus();
-      if (grpc_metrics_ != nullptr)
-        reply.body += grpc_metrics_->RenderPrometheus();
-      reply.content_type = "text/plain; version=0.0.4";
-    } else {
-      reply.body = openapi_;
-    }
-    return Finish(call, std::move(reply));
+  if (OpsEndpoints::Serves(path)) {
+    return ops_.Serve(request.method, path, [this, call](RestReply reply) {
+      Finish(call, std::move(reply));
+    });
   }
 
   if (request.method == "OPTIONS") {
@@ -193,17 +157,7 @@ void RestHandler::Handle(RestRequest request,
     reply.route = "OPTIONS";
     const std::string methods = absl::StrJoin(allowed, ", ");
     reply.headers.emplace_back("Allow", methods);
-    const std::string origin = request.Header("origin");
-    if (!origin.empty() && OriginAllowed(origin)) {
-      reply.headers.emplace_back("Access-Control-Allow-Methods", methods);
-      reply.headers.emplace_back(
-          "Access-Control-Allow-Headers",
-          "authorization, content-type, if-match, if-none-match, "
-          "x-request-id, grpc-timeout, x-server-timeout, "
-          "x-nml-min-data-version, x-nml-min-responses-data-version");
-      reply.headers.emplace_back("Access-Control-Max-Age", "600");
-    }
-    call->origin = origin;
+    cors_.AddPreflightHeaders(call->origin, methods, reply);
     return Finish(call, std::move(reply));
   }
   HandleRoute(request, path, query, call);
@@ -430,81 +384,6 @@ void RestHandler::Invoke(std::shared_ptr<Call> call) {
 void RestHandler::CancelAll() {
   absl::MutexLock lock(&mu_);
   for (grpc::ClientContext* context : contexts_) context->TryCancel();
-}
-
-void RestHandler::Readyz(std::shared_ptr<Call> call) {
-  // Every backend's health, asked at once; answered when the last is back.
-  struct Probe {
-    absl::Mutex mu;
-    nlohmann::json backends ABSL_GUARDED_BY(mu) = nlohmann::json::array();
-    bool ready ABSL_GUARDED_BY(mu) = true;
-    int pending ABSL_GUARDED_BY(mu) = 0;
-    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-    std::vector<std::unique_ptr<grpc::health::v1::HealthCheckRequest>> requests;
-    std::vector<std::unique_ptr<grpc::health::v1::HealthCheckResponse>> answers;
-    std::unique_ptr<InFlight> in_flight;
-  };
-  auto probe = std::make_shared<Probe>();
-  {
-    absl::MutexLock lock(&probe->mu);  // not shared yet; for the analysis
-    probe->pending = static_cast<int>(health_.size());
-  }
-  if (health_.empty()) {
-    RestReply reply;
-    reply.route = "GET /readyz";
-    reply.body = R"({"ready":true,"backends":[]})";
-    return Finish(call, std::move(reply));
-  }
-  probe->in_flight = std::make_unique<InFlight>(in_flight_);
-  for (size_t i = 0; i < health_.size(); ++i) {
-    probe->contexts.push_back(std::make_unique<grpc::ClientContext>());
-    probe->contexts.back()->set_deadline(std::chrono::system_clock::now() +
-                                         std::chrono::seconds(1));
-    probe->requests.push_back(
-        std::make_unique<grpc::health::v1::HealthCheckRequest>());
-    probe->answers.push_back(
-        std::make_unique<grpc::health::v1::HealthCheckResponse>());
-  }
-  for (size_t i = 0; i < health_.size(); ++i) {
-    health_[i].second->async()->Check(
-        probe->contexts[i].get(), probe->requests[i].get(),
-        probe->answers[i].get(), [this, call, probe, i](grpc::Status status) {
-          RestReply reply;
-          {
-            absl::MutexLock lock(&probe->mu);
-            const auto& health = *probe->answers[i];
-            const bool serving =
-                status.ok() &&
-                health.status() ==
-                    grpc::health::v1::HealthCheckResponse::SERVING;
-            probe->ready &= serving;
-            // The backend by name and a word for its state; what went wrong
-            // (addresses, TLS or channel text) is for the operator's log
-            // only, not for anyone who can reach /readyz.
-            const std::string& name = health_[i].first;
-            probe->backends.push_back(
-                {{"name", name},
-                 {"serving", serving},
-                 {"status", status.ok()
-                                ? grpc::health::v1::HealthCheckResponse::
-                                      ServingStatus_Name(health.status())
-                                : "UNREACHABLE"}});
-            if (!status.ok()) {
-              spdlog::warn("readyz backend={} code={} error={}", name,
-                           common::GrpcCodeName(status.error_code()),
-                           common::LogField(status.error_message()));
-            }
-            if (--probe->pending != 0) return;
-            reply.route = "GET /readyz";
-            reply.status = probe->ready ? 200 : 503;
-            const nlohmann::json body = {{"ready", probe->ready},
-                                         {"backends", probe->backends}};
-            reply.body = body.dump();
-          }
-          Finish(call, std::move(reply));
-          probe->in_flight.reset();
-        });
-  }
 }
 
 }  // namespace nml::gateway

@@ -18,8 +18,10 @@
 
 #include "common/grpc/auth.h"
 #include "common/grpc/metrics.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "services/gateway/composer.h"
+#include "services/gateway/cors.h"
+#include "services/gateway/in_flight.h"
+#include "services/gateway/ops_endpoints.h"
 #include "services/gateway/rest_message.h"
 #include "services/gateway/routes.h"
 #include "services/gateway/web_view.h"
@@ -27,8 +29,9 @@
 namespace nml::gateway {
 
 // The REST/JSON face of nml: every RPC with a google.api.http binding,
-// transcoded with protobuf's JSON mapping (strictly), plus /healthz, /readyz,
-// /metrics and /openapi.json, and the web view's pages (WebView). Holds no
+// transcoded with protobuf's JSON mapping (strictly), beside the operators'
+// endpoints (OpsEndpoints), the web view's pages (WebView) and CORS (Cors),
+// each in its own room. Holds no
 // business logic: a REST call becomes one call to the service that owns the
 // RPC, over its async stub, or to the in-process Composer for the gateway's own
 // composed reads. Never blocks: `done` runs on the calling thread or on a gRPC
@@ -62,43 +65,24 @@ class RestHandler final {
 
  private:
   struct Call;
-  // One call counted in `in_flight_` for as long as it lives: counted once,
-  // uncounted once, however the call ends.
-  class InFlight final {
-   public:
-    explicit InFlight(std::atomic<int>& count) : count_(count) {
-      count_.fetch_add(1);
-    }
-    ~InFlight() { count_.fetch_sub(1); }
-    InFlight(const InFlight&) = delete;
-    InFlight& operator=(const InFlight&) = delete;
-
-   private:
-    std::atomic<int>& count_;
-  };
   // `path` and `query` are the request target's two parts.
   void HandleRoute(const RestRequest& request, const std::string& path,
                    std::string_view query, std::shared_ptr<Call> call);
-  void Readyz(std::shared_ptr<Call> call);
   void Invoke(std::shared_ptr<Call> call);
   void Finish(const std::shared_ptr<Call>& call, RestReply reply);
-  bool OriginAllowed(const std::string& origin) const;
 
   const Options options_;
   const RouteTable routes_;
   std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs_;
-  // One health stub per backend, for /readyz.
-  // Each backend's service name and health stub, for /readyz.
-  std::vector<
-      std::pair<std::string, std::unique_ptr<grpc::health::v1::Health::Stub>>>
-      health_;
   Composer* composer_;
   std::shared_ptr<const common::AuthPolicy> policy_;
   common::RpcMetrics* grpc_metrics_;
   common::RpcMetrics http_metrics_{"nml_http"};
-  const std::string openapi_;
-  const WebView web_view_;
   std::atomic<int> in_flight_{0};
+  const Cors cors_;
+  // Declared after what it renders and counts.
+  const OpsEndpoints ops_;
+  const WebView web_view_;
   absl::Mutex mu_;
   std::set<grpc::ClientContext*> contexts_ ABSL_GUARDED_BY(mu_);
 };
