@@ -13,11 +13,6 @@
 namespace nml::responses {
 
 void PgResponsesStore::PrepareChangeStatements(pqxx::connection& c) {
-  c.prepare("read_feed_state", "SELECT version, changes_after FROM data_state");
-  c.prepare("list_changes",
-            "SELECT seq, data_version, resource, kind FROM changes "
-            "WHERE data_version > $1 AND data_version <= $2 AND seq > $3 "
-            "ORDER BY seq LIMIT $4");
   // The rows as written, read back through the usual column lists: a CTE
   // of the recorded rows, named as the table, stands in for it.
   c.prepare("changed_responses",
@@ -34,9 +29,6 @@ void PgResponsesStore::PrepareChangeStatements(pqxx::connection& c) {
                          "AND c.kind = 1 AND c.resource LIKE 'stakeholders/%') "
                          "SELECT change_seq, ",
                          StakeholderColumns()));
-  c.prepare("keep_changes",
-            "UPDATE data_state SET changes_retained = $1 "
-            "WHERE changes_retained <> $1");
 }
 
 absl::Status PgResponsesStore::KeepChanges(int64_t versions) {

@@ -26,40 +26,6 @@ namespace nml::responses {
 using Json = nlohmann::json;
 
 void PgResponsesStore::PrepareImportStatements(pqxx::connection& c) {
-  c.prepare("import_lock",
-            "SELECT pg_advisory_xact_lock(hashtext('nml_responses_import'))");
-  // The stakeholder each name (display name or alias, any case) belongs to;
-  // the smallest id when more than one has it.
-  c.prepare("import_find_stakeholders",
-            "SELECT DISTINCT ON (n.name) n.name, k.id "
-            "FROM json_array_elements_text($1::json) AS n(name) "
-            "JOIN (SELECT id, lower(display_name) AS key FROM stakeholders "
-            "      UNION ALL "
-            "      SELECT id, lower(a) FROM stakeholders, unnest(aliases) a) k "
-            "  ON k.key = lower(n.name) "
-            "ORDER BY n.name, k.id");
-  // Ids already taken by a base or its numbered variants ("base-2").
-  c.prepare("import_taken_ids",
-            "SELECT id FROM stakeholders WHERE regexp_replace(id, "
-            "'-[0-9]+$', '') = ANY(ARRAY(SELECT "
-            "json_array_elements_text($1::json))) OR id = ANY(ARRAY(SELECT "
-            "json_array_elements_text($1::json)))");
-  c.prepare("import_insert_stakeholders",
-            "INSERT INTO stakeholders (id, display_name, aliases, type, "
-            "country_code) SELECT x.id, x.display_name, ARRAY(SELECT "
-            "json_array_elements_text(x.aliases)), x.type, '' "
-            "FROM json_to_recordset($1::json) AS x(id text, display_name text, "
-            "aliases json, type smallint)");
-  // The live response each row repeats, if any.
-  c.prepare("import_find_same",
-            "SELECT DISTINCT ON (x.i) x.i, r.id "
-            "FROM json_to_recordset($1::json) AS x(i integer, "
-            "stakeholder_id text, review_year integer, summary text, "
-            "source_url text) "
-            "JOIN responses r ON r.stakeholder_id = x.stakeholder_id "
-            "AND r.review_year = x.review_year AND r.summary = x.summary "
-            "AND r.source_url = x.source_url AND r.delete_time IS NULL "
-            "ORDER BY x.i, r.seq");
   c.prepare("import_read_responses",
             "SELECT " + ResponseColumns() +
                 " WHERE r.id = ANY(ARRAY(SELECT "

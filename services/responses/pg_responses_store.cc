@@ -8,14 +8,20 @@
 #include "common/api/status.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
+#include "common/pg/queries.h"
 #include "common/pg/transaction.h"
 #include "services/responses/pg_responses_rows.h"
+#include "services/responses/queries.h"
 
 namespace nml::responses {
 
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
-  c.prepare("read_version", "SELECT version FROM data_state");
   common::PrepareIdempotencyStatements(c);
+  common::PrepareQueries(c, Queries());
+  // The statements below are built from the column lists a read shares with
+  // the filtered list queries (ResponseColumns, StakeholderColumns), which
+  // pg_responses_rows.cc composes from a filter; every other fixed statement
+  // is in queries/*.sql.
   PrepareImportStatements(c);
   PrepareChangeStatements(c);
   c.prepare("all_stakeholders",
@@ -24,23 +30,6 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
             "SELECT " + StakeholderColumns() + " WHERE id = $1");
   c.prepare("lock_stakeholder",
             "SELECT " + StakeholderColumns() + " WHERE id = $1 FOR UPDATE");
-  c.prepare("stakeholder_id_taken", "SELECT 1 FROM stakeholders WHERE id = $1");
-  c.prepare("insert_stakeholder",
-            "INSERT INTO stakeholders (id, display_name, aliases, type, "
-            "country_code) "
-            "VALUES ($1, $2, ARRAY(SELECT json_array_elements_text($3::json)), "
-            "$4, $5)");
-  c.prepare(
-      "update_stakeholder",
-      "UPDATE stakeholders SET display_name = $2, "
-      "aliases = ARRAY(SELECT json_array_elements_text($3::json)), type = $4, "
-      "country_code = $5, revision = revision + 1, update_time = now() "
-      "WHERE id = $1");
-  c.prepare("stakeholder_in_use",
-            "SELECT count(*) FILTER (WHERE delete_time IS NULL) AS live, "
-            "count(*) AS all_responses "
-            "FROM responses WHERE stakeholder_id = $1");
-  c.prepare("delete_stakeholder", "DELETE FROM stakeholders WHERE id = $1");
   c.prepare("get_response", "SELECT " + ResponseColumns() + " WHERE r.id = $1");
   // Reads outside a transaction, one round trip each (see WithVersion).
   c.prepare("read_response",
@@ -51,39 +40,6 @@ void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
             WithVersion("SELECT " + StakeholderColumns() + " ORDER BY id"));
   c.prepare("lock_response",
             "SELECT " + ResponseColumns() + " WHERE r.id = $1 FOR UPDATE OF r");
-  // Rows in array order (WITH ORDINALITY), so `seq` follows it.
-  c.prepare("insert_responses",
-            "INSERT INTO responses (id, stakeholder_id, review_year, targets, "
-            "stance, summary, quote, commitments, channel, stated_year, "
-            "stated_month, stated_day, source_url) "
-            "SELECT x.id, x.stakeholder_id, x.review_year, "
-            "ARRAY(SELECT json_array_elements_text(x.targets)), x.stance, "
-            "x.summary, x.quote, "
-            "ARRAY(SELECT json_array_elements_text(x.commitments)), "
-            "x.channel, NULLIF(x.stated_year, 0), x.stated_month, "
-            "x.stated_day, x.source_url "
-            "FROM json_array_elements($1::json) WITH ORDINALITY AS e(row, i), "
-            "json_to_record(e.row) AS x(id text, stakeholder_id text, "
-            "review_year integer, targets json, stance smallint, "
-            "summary text, quote text, commitments json, channel smallint, "
-            "stated_year integer, stated_month integer, stated_day integer, "
-            "source_url text) "
-            "ORDER BY e.i");
-  c.prepare(
-      "update_response",
-      "UPDATE responses SET stakeholder_id = $2, review_year = $3, "
-      "targets = ARRAY(SELECT json_array_elements_text($4::json)), stance = "
-      "$5, "
-      "summary = $6, quote = $7, "
-      "commitments = ARRAY(SELECT json_array_elements_text($8::json)), "
-      "channel = $9, stated_year = NULLIF($10::int, 0), stated_month = $11, "
-      "stated_day = $12, source_url = $13, revision = revision + 1, "
-      "update_time = now() WHERE id = $1");
-  c.prepare(
-      "set_deleted",
-      "UPDATE responses SET delete_time = CASE WHEN $2::boolean THEN now() "
-      "ELSE NULL END, revision = revision + 1, update_time = now() WHERE id = "
-      "$1");
 }
 
 absl::StatusOr<VersionedRows> PgResponsesStore::ReadRows(

@@ -1,0 +1,2 @@
+DELETE FROM stakeholders
+WHERE id = $1;

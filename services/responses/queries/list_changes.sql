@@ -1,0 +1,8 @@
+SELECT seq,
+  data_version,
+  resource,
+  kind
+FROM changes
+WHERE data_version > $1 AND data_version <= $2 AND seq > $3
+ORDER BY seq
+LIMIT $4;

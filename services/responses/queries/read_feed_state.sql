@@ -1,0 +1,3 @@
+SELECT version,
+  changes_after
+FROM data_state;

@@ -1,0 +1,3 @@
+SELECT 1
+FROM stakeholders
+WHERE id = $1;
