@@ -203,21 +203,56 @@ void Composer::GetMarketDossier(const LegOptions& options,
   auto stances = std::make_shared<responses::v1::SummarizeStancesRequest>();
   stances->set_target(request.market());
 
+  // The responses legs start once the history is back, with the market's
+  // other names from it, so nml-responses need not ask nml-listings for
+  // them (a nested call per leg). Without a history they ask, as any
+  // caller's would.
+  auto responses_legs = [this, fanout, response, list, stances](
+                            const grpc::Status& history_status,
+                            const listings::v1::Market* market) {
+    const auto code = history_status.error_code();
+    if (code == grpc::StatusCode::NOT_FOUND ||
+        code == grpc::StatusCode::INVALID_ARGUMENT) {
+      // The dossier fails on its history: nothing to ask.
+      const grpc::Status skipped(grpc::StatusCode::CANCELLED,
+                                 "not asked: the market's history failed");
+      fanout->Done(
+          1, [response] { response->clear_responses(); }, false)(skipped);
+      fanout->Done(
+          2, [response] { response->clear_stances(); }, false)(skipped);
+      return;
+    }
+    if (market != nullptr) {
+      responses::v1::TargetAliases aliases;
+      if (market->name() != stances->target()) {
+        aliases.add_names(market->name());  // a merged-away name's survivor
+      }
+      for (const std::string& merged : market->merged_markets()) {
+        if (merged != stances->target()) aliases.add_names(merged);
+      }
+      *list->mutable_target_aliases() = aliases;
+      *stances->mutable_target_aliases() = std::move(aliases);
+    }
+    responses_->async()->ListResponses(
+        fanout->Context(), list.get(), response->mutable_responses(),
+        [done = fanout->Done(
+             1, [response] { response->clear_responses(); }, false),
+         list](grpc::Status s) { done(s); });
+    responses_->async()->SummarizeStances(
+        fanout->Context(), stances.get(), response->mutable_stances(),
+        [done = fanout->Done(
+             2, [response] { response->clear_stances(); }, false),
+         stances](grpc::Status s) { done(s); });
+  };
   listings_->async()->GetMarketHistory(
       fanout->Context(true), history.get(), response->mutable_history(),
       [done = fanout->Done(
            0, [response] { response->clear_history(); }, true),
-       history](grpc::Status s) { done(s); });
-  responses_->async()->ListResponses(
-      fanout->Context(), list.get(), response->mutable_responses(),
-      [done = fanout->Done(
-           1, [response] { response->clear_responses(); }, false),
-       list](grpc::Status s) { done(s); });
-  responses_->async()->SummarizeStances(
-      fanout->Context(), stances.get(), response->mutable_stances(),
-      [done = fanout->Done(
-           2, [response] { response->clear_stances(); }, false),
-       stances](grpc::Status s) { done(s); });
+       history, response, responses_legs](grpc::Status s) {
+        // Read before `done`, which clears a failed history.
+        responses_legs(s, s.ok() ? &response->history().market() : nullptr);
+        done(s);
+      });
 }
 
 void Composer::GetReviewReport(const LegOptions& options,

@@ -14,6 +14,28 @@ using common::FieldError;
 using common::kResponsesPrefix;
 using common::kStakeholdersPrefix;
 
+namespace {
+
+// A market has a handful of other names; more is not a market's.
+constexpr int kMaxTargetAliases = 100;
+
+// target_aliases, when given: market names, and not too many.
+absl::Status CheckTargetAliases(const v1::TargetAliases& aliases) {
+  if (aliases.names_size() > kMaxTargetAliases) {
+    return FieldError("target_aliases.names",
+                      absl::StrCat("at most ", kMaxTargetAliases, " names"));
+  }
+  for (int i = 0; i < aliases.names_size(); ++i) {
+    if (!common::ParseMarketName(aliases.names(i))) {
+      return FieldError(absl::StrCat("target_aliases.names[", i, "]"),
+                        "must be markets/{market}");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ResponsesHandlers::GetResponse(
     const v1::GetResponseRequest& request, v1::GetResponseResponse& response,
     const Call& call) {
@@ -29,8 +51,10 @@ absl::Status ResponsesHandlers::GetResponse(
 }
 
 std::vector<std::string> ResponsesHandlers::MergedInto(
-    const std::string& target, const Call& call) {
+    const std::string& target, const v1::TargetAliases* known,
+    const Call& call) {
   if (!common::ParseMarketName(target)) return {};
+  if (known != nullptr) return {known->names().begin(), known->names().end()};
   auto merged = targets_.OtherNamesOf(target, ListingsDeadline(call));
   if (!merged.ok()) {
     spdlog::warn("responses on markets merged into {} left out: {}", target,
@@ -49,6 +73,11 @@ absl::Status ResponsesHandlers::ListResponses(
                                     {"stated_on", "review_year", "create_time"},
                                     {{"stated_on", false}});
   if (!order.ok()) return order.status();
+  if (request.has_target_aliases()) {
+    if (auto st = CheckTargetAliases(request.target_aliases()); !st.ok()) {
+      return st;
+    }
+  }
   if (order->size() > 1) {
     return FieldError("order_by", "orders by one field");
   }
@@ -67,7 +96,10 @@ absl::Status ResponsesHandlers::ListResponses(
   query.min_version = call.min_data_version;
   if (!query.exact_targets) {
     if (const auto target = query.filter.RequiredHas("targets")) {
-      query.target_aliases = MergedInto(target->value, call);
+      query.target_aliases = MergedInto(
+          target->value,
+          request.has_target_aliases() ? &request.target_aliases() : nullptr,
+          call);
     }
   }
   const uint64_t fingerprint =
@@ -178,7 +210,17 @@ absl::Status ResponsesHandlers::SummarizeStances(
       request.has_target() ? &request.target() : nullptr,
       request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
-  if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
+  if (request.has_target_aliases()) {
+    if (auto st = CheckTargetAliases(request.target_aliases()); !st.ok()) {
+      return st;
+    }
+  }
+  if (scope->target) {
+    scope->target_aliases = MergedInto(
+        *scope->target,
+        request.has_target_aliases() ? &request.target_aliases() : nullptr,
+        call);
+  }
   scope->min_version = call.min_data_version;
   auto summary = store_.SummarizeStances(*scope);
   if (!summary.ok()) return summary.status();
@@ -196,7 +238,9 @@ absl::Status ResponsesHandlers::GetStanceTimeline(
       ScopeOf(std::nullopt, request.has_target() ? &request.target() : nullptr,
               request.has_stakeholder() ? &request.stakeholder() : nullptr);
   if (!scope.ok()) return scope.status();
-  if (scope->target) scope->target_aliases = MergedInto(*scope->target, call);
+  if (scope->target) {
+    scope->target_aliases = MergedInto(*scope->target, nullptr, call);
+  }
   scope->min_version = call.min_data_version;
   int64_t version = 0;
   auto entries = store_.Timeline(*scope, &version);

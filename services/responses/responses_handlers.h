@@ -110,11 +110,13 @@ class ResponsesHandlers {
                       v1::ImportResponsesResponse& response, const Call& call,
                       size_t max_answer_bytes);
 
-  // The other names of the market `target` is (TargetChecker::OtherNamesOf),
-  // asked of nml-listings. Without an answer (listings unreachable) none: the
-  // responses filed on the target itself are still answered, and the
-  // outage is logged.
+  // The other names of the market `target` is: `known` when the caller gave
+  // them (the gateway's dossier has them from the market's history), else
+  // asked of nml-listings (TargetChecker::OtherNamesOf). Without an answer
+  // (listings unreachable) none: the responses filed on the target itself
+  // are still answered, and the outage is logged.
   std::vector<std::string> MergedInto(const std::string& target,
+                                      const v1::TargetAliases* known,
                                       const Call& call);
 
   ResponsesStore& store_;

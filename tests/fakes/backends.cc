@@ -1,5 +1,6 @@
 #include "tests/fakes/backends.h"
 
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/credentials.h>
@@ -13,6 +14,7 @@ namespace {
 
 constexpr char kMarket[] = "markets/aliexpress";
 constexpr char kEtag[] = "7";
+constexpr char kMergedAway[] = "markets/ali-express";
 
 grpc::Status Down(const char* service) {
   return grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -27,6 +29,18 @@ void FillMarket(listings::v1::Market& market) {
   market.set_name(kMarket);
   market.set_display_name("AliExpress");
   market.set_etag(kEtag);
+  market.add_merged_markets(kMergedAway);
+}
+
+// "-" for no aliases given, else the names joined by ",".
+template <typename Request>
+std::string AliasesOf(const Request& request) {
+  if (!request.has_target_aliases()) return "-";
+  std::string joined;
+  for (const auto& name : request.target_aliases().names()) {
+    joined += (joined.empty() ? "" : ",") + name;
+  }
+  return joined;
 }
 
 }  // namespace
@@ -71,7 +85,10 @@ class FakeBackends::Listings final
       listings::v1::GetMarketHistoryResponse* response) override {
     ++owner_.calls;
     if (owner_.listings_down) return Down("nml-listings");
-    if (request->market() != kMarket) return NotFound(request->market());
+    // A merged-away name answers with its survivor, as nml-listings does.
+    if (request->market() != kMarket && request->market() != kMergedAway) {
+      return NotFound(request->market());
+    }
     FillMarket(*response->mutable_market());
     response->add_years_listed(2021);
     return grpc::Status::OK;
@@ -87,9 +104,13 @@ class FakeBackends::Responses final
   explicit Responses(FakeBackends& owner) : owner_(owner) {}
 
   grpc::Status ListResponses(
-      grpc::ServerContext*, const responses::v1::ListResponsesRequest*,
+      grpc::ServerContext*, const responses::v1::ListResponsesRequest* request,
       responses::v1::ListResponsesResponse* response) override {
     ++owner_.calls;
+    {
+      absl::MutexLock lock(&mu_);
+      list_aliases_ = AliasesOf(*request);
+    }
     if (owner_.responses_down) return Down("nml-responses");
     auto* r = response->add_responses();
     r->set_name("responses/0000000000000001");
@@ -98,16 +119,34 @@ class FakeBackends::Responses final
   }
 
   grpc::Status SummarizeStances(
-      grpc::ServerContext*, const responses::v1::SummarizeStancesRequest*,
+      grpc::ServerContext*,
+      const responses::v1::SummarizeStancesRequest* request,
       responses::v1::SummarizeStancesResponse*) override {
     ++owner_.calls;
+    {
+      absl::MutexLock lock(&mu_);
+      stances_aliases_ = AliasesOf(*request);
+    }
     if (owner_.responses_down) return Down("nml-responses");
     return grpc::Status::OK;
   }
 
+  mutable absl::Mutex mu_;
+  std::string list_aliases_ ABSL_GUARDED_BY(mu_) = "-";
+  std::string stances_aliases_ ABSL_GUARDED_BY(mu_) = "-";
+
  private:
   FakeBackends& owner_;
 };
+
+std::string FakeBackends::last_list_aliases() const {
+  absl::MutexLock lock(&responses_->mu_);
+  return responses_->list_aliases_;
+}
+std::string FakeBackends::last_stances_aliases() const {
+  absl::MutexLock lock(&responses_->mu_);
+  return responses_->stances_aliases_;
+}
 
 FakeBackends::FakeBackends()
     : listings_(std::make_unique<Listings>(*this)),

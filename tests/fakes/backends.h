@@ -15,7 +15,8 @@ namespace nml::testing {
 // nml-listings and nml-responses as the gateway sees them, in process on a
 // loopback port: enough of each for the gateway's REST front to be tested
 // without the services or a database. One market, markets/aliexpress
-// (etag "7"); every other is NOT_FOUND. Either backend can be taken down.
+// (etag "7"), into which markets/ali-express was merged; every other is
+// NOT_FOUND. Either backend can be taken down.
 class FakeBackends final {
  public:
   FakeBackends();
@@ -29,6 +30,10 @@ class FakeBackends final {
   std::atomic<bool> responses_down{false};
   // Calls the backends took (a refused call at the gateway never arrives).
   std::atomic<int> calls{0};
+  // The other names the last ListResponses and SummarizeStances were given
+  // (TargetAliases), "-" when they were given none.
+  std::string last_list_aliases() const;
+  std::string last_stances_aliases() const;
 
  private:
   class Listings;

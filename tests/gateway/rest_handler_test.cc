@@ -117,10 +117,26 @@ TEST_F(RestFront, ADossierWithResponsesDownSaysWhichSectionsAreMissing) {
   EXPECT_FALSE(dossier.contains("responses"));
 }
 
-TEST_F(RestFront, ADossierOfAnUnknownMarketIs404NotAnEmptyDossier) {
+TEST_F(RestFront, ADossierPassesTheMarketsOtherNamesSoResponsesNeedNotAsk) {
+  const RestReply reply = Call("GET", "/v1/markets/aliexpress:dossier");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  // From the history leg; nml-responses would otherwise ask nml-listings
+  // for them, once per leg.
+  EXPECT_EQ(backends_.last_list_aliases(), "markets/ali-express");
+  EXPECT_EQ(backends_.last_stances_aliases(), "markets/ali-express");
+  // A merged-away name's dossier: its survivor is its other name.
+  const RestReply old = Call("GET", "/v1/markets/ali-express:dossier");
+  ASSERT_EQ(old.status, 200) << old.body;
+  EXPECT_EQ(backends_.last_list_aliases(), "markets/aliexpress");
+  EXPECT_EQ(backends_.last_stances_aliases(), "markets/aliexpress");
+}
+
+TEST_F(RestFront, ADossierOfAnUnknownMarketIs404AndAsksNoMore) {
+  const int before = backends_.calls;
   const RestReply reply = Call("GET", "/v1/markets/nowhere:dossier");
   EXPECT_EQ(reply.status, 404) << reply.body;
   EXPECT_EQ(json::parse(reply.body)["error"]["status"], "NOT_FOUND");
+  EXPECT_EQ(backends_.calls, before + 1) << "the history only";
 }
 
 TEST_F(RestFront, CorsHeadersGoToAnAllowedOriginOnly) {

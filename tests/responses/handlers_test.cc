@@ -406,6 +406,22 @@ TEST_F(ResponsesHandlersTest,
   // answers.
   targets_.outage = absl::UnavailableError("listings unreachable");
   EXPECT_EQ(list(false).size(), 2u);
+
+  // Other names the caller already has (the gateway's dossier) are used as
+  // given: with listings still down, the roll-up is whole again.
+  v1::ListResponsesRequest given;
+  given.set_filter("targets:\"markets/aliexpress\"");
+  given.mutable_target_aliases()->add_names(merged);
+  v1::ListResponsesResponse page;
+  ASSERT_TRUE(handlers_.ListResponses(given, page, call_).ok());
+  EXPECT_EQ(page.responses_size(), 3);
+  summary_request.set_target(kAliExpress);
+  *summary_request.mutable_target_aliases() = given.target_aliases();
+  ASSERT_TRUE(handlers_.SummarizeStances(summary_request, summary, call_).ok());
+  EXPECT_EQ(summary.total(), 3);
+  given.mutable_target_aliases()->add_names("reviews/2021");
+  EXPECT_THAT(handlers_.ListResponses(given, page, call_),
+              IsFieldError("target_aliases.names[1]"));
 }
 
 TEST_F(ResponsesHandlersTest, ImportRefusesWhatCannotBeRetried) {
