@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "common/api/validation.h"
+#include "common/pg/change_log.h"
 #include "common/pg/columns.h"
 #include "common/pg/idempotency.h"
 #include "common/pg/queries.h"
@@ -329,29 +330,16 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
     int64_t since, int64_t after_seq, int limit) {
   return common::Transact<pqxx::read_transaction>(
       pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<ChangePage> {
-        ChangePage page;
-        // The version first: every change up to it is committed with it, so
-        // a follower that goes on from it misses nothing.
-        const auto state = tx.exec_prepared1("read_feed_state");
-        page.data_version = state["version"].as<int64_t>();
-        page.changes_after = state["changes_after"].as<int64_t>();
-        const auto rows = tx.exec_prepared(
-            "list_changes", since, page.data_version, after_seq, limit + 1);
-        for (const auto& row : rows) {
-          if (static_cast<int>(page.changes.size()) == limit) {
-            page.more = true;
-            break;
-          }
-          Change& c = page.changes.emplace_back();
-          c.seq = page.last_seq = row["seq"].as<int64_t>();
-          c.data_version = row["data_version"].as<int64_t>();
-          c.resource = row["resource"].as<std::string>();
-          // The log's `kind` holds the contract's ChangeKind number.
-          c.deleted = row["kind"].as<int>() == v1::CHANGE_KIND_DELETED;
-          const pqxx::binarystring body(row["body"]);
-          c.body = body.str();
-        }
-        return page;
+        return common::ReadChangePage<Change>(
+            tx, since, after_seq, limit,
+            [](const pqxx::row& row, common::ChangeKind kind, Change& c) {
+              c.seq = row["seq"].as<int64_t>();
+              c.data_version = row["data_version"].as<int64_t>();
+              c.resource = row["resource"].as<std::string>();
+              c.deleted = kind == common::ChangeKind::kDeleted;
+              const pqxx::binarystring body(row["body"]);
+              c.body = body.str();
+            });
       });
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/api/names.h"
+#include "common/pg/change_log.h"
 #include "common/pg/transaction.h"
 #include "services/responses/pg_responses_rows.h"
 #include "services/responses/pg_responses_store.h"
@@ -45,32 +46,25 @@ absl::StatusOr<ResponsesStore::ChangePage> PgResponsesStore::ListChanges(
     int64_t since, int64_t after_seq, int limit) {
   return common::Transact<pqxx::read_transaction>(
       pool_, [&](pqxx::read_transaction& tx) -> absl::StatusOr<ChangePage> {
-        ChangePage page;
-        // The version first: every change up to it committed with it.
-        const auto state = tx.exec_prepared1("read_feed_state");
-        page.data_version = state["version"].as<int64_t>();
-        page.changes_after = state["changes_after"].as<int64_t>();
-        const auto rows = tx.exec_prepared(
-            "list_changes", since, page.data_version, after_seq, limit + 1);
+        // The written rows' bodies are read after the page, in two
+        // statements: seq -> index in page.changes.
+        std::map<int64_t, size_t> at;
         std::vector<int64_t> seqs;
-        std::map<int64_t, size_t> at;  // seq -> index in page.changes
-        for (const auto& row : rows) {
-          if (static_cast<int>(page.changes.size()) == limit) {
-            page.more = true;
-            break;
-          }
-          v1::ResourceChange& change = page.changes.emplace_back();
-          page.last_seq = row["seq"].as<int64_t>();
-          change.set_data_version(row["data_version"].as<int64_t>());
-          change.set_name(row["resource"].as<std::string>());
-          // The log's `kind` holds the contract's ChangeKind number.
-          change.set_kind(static_cast<v1::ChangeKind>(row["kind"].as<int>()));
-          const bool deleted = change.kind() == v1::CHANGE_KIND_DELETED;
-          if (!deleted) {
-            seqs.push_back(page.last_seq);
-            at[page.last_seq] = page.changes.size() - 1;
-          }
-        }
+        size_t next = 0;  // the index of the change being filled
+        ChangePage page = common::ReadChangePage<v1::ResourceChange>(
+            tx, since, after_seq, limit,
+            [&](const pqxx::row& row, common::ChangeKind kind,
+                v1::ResourceChange& change) {
+              change.set_data_version(row["data_version"].as<int64_t>());
+              change.set_name(row["resource"].as<std::string>());
+              change.set_kind(static_cast<v1::ChangeKind>(kind));
+              const size_t index = next++;
+              if (kind == common::ChangeKind::kWritten) {
+                const int64_t seq = row["seq"].as<int64_t>();
+                seqs.push_back(seq);
+                at[seq] = index;
+              }
+            });
         if (seqs.empty()) return page;
         const std::string array =
             absl::StrCat("{", absl::StrJoin(seqs, ","), "}");
