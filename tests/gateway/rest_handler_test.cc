@@ -9,6 +9,7 @@
 
 #include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "services/gateway/composer.h"
 #include "services/gateway/routes.h"
@@ -47,6 +48,14 @@ class RestFront : public ::testing::Test {
             {"nml.listings.v1.ListingsService", backends_.channel()},
             {"nml.responses.v1.ResponsesService", backends_.channel()}},
         composer_.get(), nullptr, nullptr);
+  }
+
+  // As the gateway's shutdown does: the handler outlives every call it
+  // counts, which it uncounts just after handing the answer over.
+  ~RestFront() override {
+    for (int i = 0; i < 400 && handler_->in_flight() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
 
   RestReply Call(std::string method, std::string target, std::string body = "",
