@@ -11,6 +11,7 @@
 #include <map>
 
 #include "common/api/names.h"
+#include "common/api/other_names.h"
 #include "common/api/status.h"
 
 namespace nml::gateway {
@@ -224,11 +225,9 @@ void Composer::GetMarketDossier(const LegOptions& options,
     }
     if (market != nullptr) {
       responses::v1::TargetAliases aliases;
-      if (market->name() != stances->target()) {
-        aliases.add_names(market->name());  // a merged-away name's survivor
-      }
-      for (const std::string& merged : market->merged_markets()) {
-        if (merged != stances->target()) aliases.add_names(merged);
+      for (std::string& name :
+           common::OtherNamesOf(*market, stances->target())) {
+        aliases.add_names(std::move(name));
       }
       *list->mutable_target_aliases() = aliases;
       *stances->mutable_target_aliases() = std::move(aliases);

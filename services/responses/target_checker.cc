@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/api/names.h"
+#include "common/api/other_names.h"
 #include "common/api/status.h"
 #include "common/grpc/backend_channel.h"
 
@@ -210,14 +211,7 @@ absl::StatusOr<std::vector<std::string>> ListingsTargetChecker::OtherNamesOf(
   }
   if (auto result = FromGrpc(status, market); !result.ok()) return result;
   // A merged-away name answers with its survivor.
-  std::vector<std::string> names;
-  if (response.market().name() != market) {
-    names.push_back(response.market().name());
-  }
-  for (const std::string& merged : response.market().merged_markets()) {
-    if (merged != market) names.push_back(merged);
-  }
-  return names;
+  return common::OtherNamesOf(response.market(), market);
 }
 
 absl::StatusOr<std::map<std::string, std::string>>
