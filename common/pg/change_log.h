@@ -1,8 +1,11 @@
 #pragma once
 
+#include <absl/status/status.h>
+
 #include <pqxx/pqxx>
 
 #include "common/api/change_feed.h"
+#include "common/pg/pool.h"
 
 namespace nml::common {
 
@@ -10,6 +13,12 @@ namespace nml::common {
 // `changes` tables hold their contract's ChangeKind number, which is this
 // (nml.listings.v1.ChangeKind and nml.responses.v1.ChangeKind agree).
 enum class ChangeKind : int { kWritten = 1, kDeleted = 2 };
+
+// Both services' change logs are recorded by row triggers in the
+// transaction that writes (their migrations `*_changes.sql` and
+// `*_change_triggers.sql`), which also prune them to `changes_retained`
+// data versions: this sets that number (--changes-retained-versions).
+absl::Status KeepChanges(PgPool& pool, int64_t versions);
 
 // One page of a service's change log, read in `tx` with the service's
 // prepared "read_feed_state" (version, changes_after) and "list_changes"

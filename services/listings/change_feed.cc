@@ -1,47 +1,21 @@
 #include "services/listings/change_feed.h"
 
 #include <absl/strings/str_cat.h>
-
-#include <algorithm>
-#include <unordered_set>
+#include <google/protobuf/util/json_util.h>
 
 #include "common/api/status.h"
 
 namespace nml::listings {
 
-namespace {
-
-// The last version of each resource a change set writes (a set may write
-// one more than once, as an import updating a market row by row).
-template <typename T>
-void Written(const std::vector<T>& items,
-             std::vector<ListingsStore::Change>& out) {
-  std::unordered_set<std::string> seen;
-  std::vector<const T*> latest;
-  for (auto it = items.rbegin(); it != items.rend(); ++it) {
-    if (seen.insert(it->name()).second) latest.push_back(&*it);
-  }
-  for (auto it = latest.rbegin(); it != latest.rend(); ++it) {
-    out.push_back({0, 0, (*it)->name(), false, (*it)->SerializeAsString()});
-  }
-}
-
-}  // namespace
-
-std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& c) {
-  std::vector<ListingsStore::Change> out;
-  const auto deleted = [&out](std::string name) {
-    out.push_back({0, 0, std::move(name), true, ""});
-  };
-  for (const std::string& name : c.delete_listings) deleted(name);
-  Written(c.upsert_operators, out);
-  Written(c.upsert_markets, out);
-  Written(c.upsert_reviews, out);
-  Written(c.upsert_listings, out);
-  for (const std::string& id : c.delete_markets) deleted(MarketName(id));
-  for (const int year : c.delete_reviews) deleted(ReviewName(year));
-  for (const std::string& id : c.delete_operators) deleted(OperatorName(id));
-  return out;
+absl::Status ParseChange(const ListingsStore::Change& c,
+                         google::protobuf::Message& out) {
+  const bool parsed =
+      c.json.empty()
+          ? out.ParseFromString(c.body)
+          : google::protobuf::util::JsonStringToMessage(c.json, &out).ok();
+  if (parsed) return absl::OkStatus();
+  return absl::InternalError(
+      absl::StrCat("a recorded change of ", c.resource, " does not parse"));
 }
 
 namespace {
@@ -56,20 +30,20 @@ absl::Status AddChanges(
     change->set_kind(c.deleted ? v1::CHANGE_KIND_DELETED
                                : v1::CHANGE_KIND_WRITTEN);
     if (c.deleted) continue;
-    bool parsed = false;
+    google::protobuf::Message* resource = nullptr;
     if (c.resource.starts_with("operators/")) {
-      parsed = change->mutable_operator_()->ParseFromString(c.body);
+      resource = change->mutable_operator_();
     } else if (c.resource.starts_with("markets/")) {
-      parsed = change->mutable_market()->ParseFromString(c.body);
+      resource = change->mutable_market();
     } else if (c.resource.find("/listings/") != std::string::npos) {
-      parsed = change->mutable_listing()->ParseFromString(c.body);
+      resource = change->mutable_listing();
     } else if (c.resource.starts_with("reviews/")) {
-      parsed = change->mutable_review()->ParseFromString(c.body);
-    }
-    if (!parsed) {
+      resource = change->mutable_review();
+    } else {
       return absl::InternalError(
-          absl::StrCat("a recorded change of ", c.resource, " does not parse"));
+          absl::StrCat("a recorded change of ", c.resource, " has no type"));
     }
+    if (auto s = ParseChange(c, *resource); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

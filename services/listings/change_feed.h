@@ -10,11 +10,9 @@
 
 namespace nml::listings {
 
-// The changes a write records, in the order a follower applies them:
-// listings deleted, then operators, markets, reviews and listings written
-// (parents first), then markets, reviews and operators deleted. `seq` and
-// `data_version` are the store's to set.
-std::vector<ListingsStore::Change> ChangesOf(const ChangeSet& changes);
+// Reads a written change's resource into `out`, a message of its type.
+absl::Status ParseChange(const ListingsStore::Change& change,
+                         google::protobuf::Message& out);
 
 // ListChanges: a page of the store's change feed.
 absl::Status ListChanges(ListingsStore& store,

@@ -63,7 +63,11 @@ class ListingsStore {
     int64_t data_version = 0;
     std::string resource;  // "markets/aliexpress"
     bool deleted = false;
-    std::string body;  // the resource as stored, serialized; empty if deleted
+    // The resource as written, empty if deleted: the contract's JSON, as
+    // the database's triggers record it, or (changes recorded before
+    // migration 006, and the in-memory store's) serialized protobuf.
+    std::string json;
+    std::string body;
   };
   using ChangePage = common::ChangePage<Change>;
   // Changes with data_version > `since` and seq > `after_seq`, oldest

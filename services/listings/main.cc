@@ -37,7 +37,11 @@ int main(int argc, char** argv) {
 
   nml::common::PgPool pool(config.database, program,
                            nml::listings::PgListingsStore::PrepareStatements);
-  nml::listings::PgListingsStore store(pool, config.changes_retained_versions);
+  nml::listings::PgListingsStore store(pool);
+  if (auto kept = store.KeepChanges(config.changes_retained_versions);
+      !kept.ok()) {
+    nml::common::ExitWithError(program, kept);
+  }
   nml::listings::SnapshotHolder snapshots;
   nml::listings::SnapshotRefresher refresher(config.database, store, snapshots);
   if (auto status = refresher.Start(); !status.ok()) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "services/listings/change_feed.h"
+
 namespace nml::listings {
 
 namespace {
@@ -14,11 +16,7 @@ using Latest = std::map<std::string, ListingsStore::Change>;
 
 template <typename T>
 absl::Status Parse(const ListingsStore::Change& c, std::vector<T>& out) {
-  if (!out.emplace_back().ParseFromString(c.body)) {
-    return absl::InternalError(
-        absl::StrCat("a recorded change of ", c.resource, " does not parse"));
-  }
-  return absl::OkStatus();
+  return ParseChange(c, out.emplace_back());
 }
 
 absl::StatusOr<SnapshotData> Replay(const Latest& latest, int64_t version) {

@@ -149,6 +149,17 @@ std::vector<const T*> Latest(const std::vector<T>& items) {
 // not 60,000.
 void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
            absl::Time import_time) {
+  // In the order the change feed's followers apply it (the triggers record
+  // each row as it goes): listings deleted first, then parents written before
+  // children, then the parents deleted.
+  if (!c.delete_listings.empty()) {
+    Json keys = Json::array();
+    for (const std::string& name : c.delete_listings) {
+      const auto key = *ParseListingName(name);
+      keys.push_back({{"year", key.year}, {"market_id", key.market_id}});
+    }
+    tx.exec_prepared("delete_listings", keys.dump());
+  }
   if (!c.upsert_operators.empty()) {
     Json rows = Json::array();
     for (const v1::Operator* o : Latest(c.upsert_operators)) {
@@ -209,14 +220,6 @@ void Apply(pqxx::transaction_base& tx, const ChangeSet& c,
                      ToMicros(r.create_time()), ToMicros(r.update_time()),
                      r.online_complete_source_url(),
                      r.physical_complete_source_url());
-  }
-  if (!c.delete_listings.empty()) {
-    Json keys = Json::array();
-    for (const std::string& name : c.delete_listings) {
-      const auto key = *ParseListingName(name);
-      keys.push_back({{"year", key.year}, {"market_id", key.market_id}});
-    }
-    tx.exec_prepared("delete_listings", keys.dump());
   }
   if (!c.upsert_listings.empty()) {
     Json rows = Json::array();
@@ -291,23 +294,10 @@ absl::StatusOr<ListingsStore::WriteResult> PgListingsStore::Write(
         // Microseconds, as the database keeps it, so a reload compares equal.
         const absl::Time now =
             absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
+        // The database's triggers record the change feed as this writes.
         Apply(tx, planned->changes, now);
         result.data_version =
             tx.exec_prepared1("read_version")["version"].as<int64_t>();
-        if (result.data_version != version) {
-          // The change feed, in the same transaction as the changes.
-          Json rows = Json::array();
-          for (const Change& c : ChangesOf(planned->changes)) {
-            rows.push_back({{"resource", c.resource},
-                            {"kind", static_cast<int>(
-                                         c.deleted ? v1::CHANGE_KIND_DELETED
-                                                   : v1::CHANGE_KIND_WRITTEN)},
-                            {"body", absl::Base64Escape(c.body)}});
-          }
-          tx.exec_prepared("insert_changes", rows.dump(), result.data_version);
-          tx.exec_prepared("prune_changes",
-                           result.data_version - retained_versions_);
-        }
         result.answer = planned->answer(result.data_version);
         common::StoreAnswer(tx, request, result.answer);
         SnapshotData& after = result.data.emplace(
@@ -326,6 +316,10 @@ absl::StatusOr<int64_t> PgListingsStore::CurrentVersion() {
       });
 }
 
+absl::Status PgListingsStore::KeepChanges(int64_t versions) {
+  return common::KeepChanges(pool_, versions);
+}
+
 absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
     int64_t since, int64_t after_seq, int limit) {
   return common::Transact<pqxx::read_transaction>(
@@ -337,8 +331,12 @@ absl::StatusOr<ListingsStore::ChangePage> PgListingsStore::ListChanges(
               c.data_version = row["data_version"].as<int64_t>();
               c.resource = row["resource"].as<std::string>();
               c.deleted = kind == common::ChangeKind::kDeleted;
-              const pqxx::binarystring body(row["body"]);
-              c.body = body.str();
+              if (row["doc"].is_null()) {
+                const pqxx::binarystring body(row["body"]);
+                c.body = body.str();
+              } else {
+                c.json = row["doc"].as<std::string>();
+              }
             });
       });
 }

@@ -11,11 +11,7 @@ namespace nml::listings {
 // statement is prepared once per connection; nothing is assembled from input.
 class PgListingsStore final : public ListingsStore {
  public:
-  // The change log keeps the changes of the last `retained_versions` data
-  // versions; older ones are pruned by the writes that pass them.
-  explicit PgListingsStore(common::PgPool& pool,
-                           int64_t retained_versions = 100000)
-      : pool_(pool), retained_versions_(retained_versions) {}
+  explicit PgListingsStore(common::PgPool& pool) : pool_(pool) {}
 
   // Prepares this store's statements on a new pool connection.
   static void PrepareStatements(pqxx::connection& connection);
@@ -27,10 +23,12 @@ class PgListingsStore final : public ListingsStore {
   absl::StatusOr<int64_t> CurrentVersion() override;
   absl::StatusOr<ChangePage> ListChanges(int64_t since, int64_t after_seq,
                                          int limit) override;
+  // The data versions the change log keeps (--changes-retained-versions);
+  // the writes that pass them prune the older ones.
+  absl::Status KeepChanges(int64_t versions);
 
  private:
   common::PgPool& pool_;
-  const int64_t retained_versions_;
 };
 
 }  // namespace nml::listings

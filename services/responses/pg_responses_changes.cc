@@ -33,13 +33,7 @@ void PgResponsesStore::PrepareChangeStatements(pqxx::connection& c) {
 }
 
 absl::Status PgResponsesStore::KeepChanges(int64_t versions) {
-  return common::Transact<pqxx::work>(
-             pool_,
-             [&](pqxx::work& tx) -> absl::StatusOr<bool> {
-               tx.exec_prepared("keep_changes", versions);
-               return true;
-             })
-      .status();
+  return common::KeepChanges(pool_, versions);
 }
 
 absl::StatusOr<ResponsesStore::ChangePage> PgResponsesStore::ListChanges(

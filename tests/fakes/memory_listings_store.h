@@ -3,6 +3,7 @@
 #include <absl/synchronization/mutex.h>
 
 #include <map>
+#include <unordered_set>
 #include <vector>
 
 #include "services/listings/change_feed.h"
@@ -77,6 +78,40 @@ class MemoryListingsStore final : public ListingsStore {
   }
 
  private:
+  // What PostgreSQL's triggers record as PgListingsStore writes, in its
+  // order:
+  // listings deleted, then operators, markets, reviews and listings written
+  // (parents first), then markets, reviews and operators deleted.
+  static std::vector<Change> ChangesOf(const ChangeSet& c) {
+    std::vector<Change> out;
+    const auto deleted = [&out](std::string name) {
+      out.push_back({0, 0, std::move(name), true, "", ""});
+    };
+    for (const std::string& name : c.delete_listings) deleted(name);
+    Written(c.upsert_operators, out);
+    Written(c.upsert_markets, out);
+    Written(c.upsert_reviews, out);
+    Written(c.upsert_listings, out);
+    for (const std::string& id : c.delete_markets) deleted(MarketName(id));
+    for (const int year : c.delete_reviews) deleted(ReviewName(year));
+    for (const std::string& id : c.delete_operators) deleted(OperatorName(id));
+    return out;
+  }
+
+  // The last version of each resource a change set writes.
+  template <typename T>
+  static void Written(const std::vector<T>& items, std::vector<Change>& out) {
+    std::unordered_set<std::string> seen;
+    std::vector<const T*> latest;
+    for (auto it = items.rbegin(); it != items.rend(); ++it) {
+      if (seen.insert(it->name()).second) latest.push_back(&*it);
+    }
+    for (auto it = latest.rbegin(); it != latest.rend(); ++it) {
+      out.push_back(
+          {0, 0, (*it)->name(), false, "", (*it)->SerializeAsString()});
+    }
+  }
+
   absl::Mutex mu_;
   SnapshotData data_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::pair<std::string, std::string>> seen_

@@ -5,8 +5,11 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <pqxx/pqxx>
+#include <set>
 
+#include "services/listings/change_feed.h"
 #include "services/listings/migrations.h"
 #include "services/listings/pg_listings_store.h"
 #include "services/listings/planner.h"
@@ -56,6 +59,43 @@ class PgListingsStoreTest : public ::testing::Test {
           return planned;
         },
         nullptr);
+  }
+
+  // The change feed's entries of `version` are each resource the write
+  // changed once, as a reload reads it, or deleted.
+  void ExpectTheFeedRecords(const SnapshotData& loaded, int64_t version) {
+    auto page = store_.ListChanges(version - 1, 0, 100000);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_FALSE(page->changes.empty());
+    std::set<std::string> seen;
+    for (const ListingsStore::Change& c : page->changes) {
+      SCOPED_TRACE(c.resource);
+      EXPECT_EQ(c.data_version, version);
+      EXPECT_TRUE(seen.insert(c.resource).second) << "recorded twice";
+      const google::protobuf::Message* stored = Find(loaded, c.resource);
+      EXPECT_EQ(stored == nullptr, c.deleted);
+      if (stored == nullptr || c.deleted) continue;
+      std::unique_ptr<google::protobuf::Message> recorded(stored->New());
+      ASSERT_TRUE(ParseChange(c, *recorded).ok());
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*recorded,
+                                                                     *stored))
+          << recorded->DebugString() << " vs " << stored->DebugString();
+    }
+  }
+
+  static const google::protobuf::Message* Find(const SnapshotData& data,
+                                               const std::string& name) {
+    const google::protobuf::Message* found = nullptr;
+    auto look = [&](const auto& items) {
+      for (const auto& item : items) {
+        if (item.name() == name) found = &item;
+      }
+    };
+    look(data.reviews);
+    look(data.operators);
+    look(data.markets);
+    look(data.listings);
+    return found;
   }
 
   nml::testing::TestDatabase db_;
@@ -144,6 +184,7 @@ TEST_F(PgListingsStoreTest, TheDataAfterAWriteIsWhatAReloadReads) {
     EXPECT_TRUE(same(published->markets(), reloaded->markets()));
     EXPECT_TRUE(same(published->operators(), reloaded->operators()));
     EXPECT_TRUE(same(published->listings(), reloaded->listings()));
+    ExpectTheFeedRecords(*loaded, result->data->version);
     known = *std::move(result->data);
   };
 
@@ -213,6 +254,65 @@ TEST_F(PgListingsStoreTest, TheDataAfterAWriteIsWhatAReloadReads) {
   remove.set_name("reviews/2022");
   write(remove,
         [&](const SnapshotData& d) { return PlanDeleteReview(d, remove); });
+}
+
+// The feed is recorded by the database, so a write no service made (a fix
+// made in SQL) is in it too, with the version it made.
+TEST_F(PgListingsStoreTest, AChangeMadeInSqlIsInTheChangeFeed) {
+  ASSERT_TRUE(CreateMarket("Taobao", "").ok());
+  {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    tx.exec("UPDATE markets SET city = 'Hangzhou' WHERE id = 'taobao'");
+    tx.exec(
+        "INSERT INTO market_domains (pattern, market_id, scope, position) "
+        "VALUES ('tmall.com', 'taobao', 2, 1)");
+    tx.commit();
+  }
+  auto loaded = store_.LoadAll();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->markets.size(), 1u);
+  EXPECT_EQ(loaded->markets[0].city(), "Hangzhou");
+  EXPECT_EQ(loaded->markets[0].domains_size(), 2);
+  ExpectTheFeedRecords(*loaded, loaded->version);
+}
+
+// Changes recorded before the triggers (migration 006) hold protobuf, and
+// point-in-time screening still replays them.
+TEST_F(PgListingsStoreTest, AChangeRecordedBeforeTheTriggersStillReads) {
+  v1::Market market;
+  market.set_name("markets/taobao");
+  market.set_display_name("Taobao");
+  {
+    pqxx::connection connection(db_.url());
+    pqxx::work tx(connection);
+    tx.exec_params(
+        "INSERT INTO changes (data_version, resource, kind, body) "
+        "VALUES (0, 'markets/taobao', 1, $1)",
+        pqxx::binarystring(market.SerializeAsString()));
+    tx.exec("UPDATE data_state SET changes_after = -1");
+    tx.commit();
+  }
+  auto page = store_.ListChanges(-1, 0, 10);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->changes.size(), 1u);
+  v1::Market read;
+  ASSERT_TRUE(ParseChange(page->changes[0], read).ok());
+  EXPECT_EQ(read.display_name(), "Taobao");
+}
+
+TEST_F(PgListingsStoreTest, TheChangeLogKeepsTheVersionsItIsToldTo) {
+  ASSERT_TRUE(store_.KeepChanges(2).ok());
+  for (const char* name : {"Taobao", "DHgate", "Pinduoduo", "Shopee"}) {
+    ASSERT_TRUE(CreateMarket(name, "").ok());
+  }
+  auto page = store_.ListChanges(0, 0, 100);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->changes_after, page->data_version - 2);
+  EXPECT_EQ(page->CheckSince(0).code(), absl::StatusCode::kOutOfRange);
+  ASSERT_EQ(page->changes.size(), 2u);
+  EXPECT_EQ(page->changes[0].resource, "markets/pinduoduo");
+  EXPECT_EQ(page->changes[1].resource, "markets/shopee");
 }
 
 }  // namespace
