@@ -1,26 +1,8 @@
 #include "common/pg/columns.h"
 
-#include <absl/strings/str_cat.h>
-
 #include <nlohmann/json.hpp>
 
 namespace nml::common {
-
-std::string MicrosSql(std::string_view column) {
-  return absl::StrCat("(extract(epoch FROM ", std::string(column),
-                      ") * 1000000)::bigint");
-}
-
-std::string FromMicrosSql(int param) {
-  return FromMicrosSql(absl::StrCat("$", param, "::bigint"));
-}
-
-std::string FromMicrosSql(std::string_view expression) {
-  // Integer arithmetic: a float8 of today's microseconds since 1970 has no
-  // digit to spare and can land a microsecond off.
-  return absl::StrCat("(timestamptz 'epoch' + ", std::string(expression),
-                      " * interval '1 microsecond')");
-}
 
 nlohmann::json JsonValue(
     const google::protobuf::RepeatedPtrField<std::string>& v) {

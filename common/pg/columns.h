@@ -12,14 +12,10 @@
 namespace nml::common {
 
 // How both stores move values the libpqxx 6 API cannot bind directly.
-// Times travel as microseconds since the epoch, arrays as JSON text.
-
-// SQL reading a timestamptz column as bigint microseconds.
-std::string MicrosSql(std::string_view column);
-// SQL turning bind parameter $`param` (microseconds) into a timestamptz.
-std::string FromMicrosSql(int param);
-// The same for any bigint SQL expression, e.g. a column of json_to_recordset.
-std::string FromMicrosSql(std::string_view expression);
+// Times travel as microseconds since the epoch, which the queries convert
+// with integer arithmetic (`timestamptz 'epoch' + $n * interval '1
+// microsecond'`: a float8 of today's microseconds has no digit to spare and
+// can land a microsecond off), arrays as JSON text.
 
 // A JSON array for a `json_array_elements_text($n::json)` parameter.
 std::string JsonArray(const google::protobuf::RepeatedPtrField<std::string>& v);

@@ -25,13 +25,6 @@ namespace nml::responses {
 
 using Json = nlohmann::json;
 
-void PgResponsesStore::PrepareImportStatements(pqxx::connection& c) {
-  c.prepare("import_read_responses",
-            "SELECT " + ResponseColumns() +
-                " WHERE r.id = ANY(ARRAY(SELECT "
-                "json_array_elements_text($1::json)))");
-}
-
 namespace {
 
 std::vector<std::string> NamesOf(const ImportRow& row) {

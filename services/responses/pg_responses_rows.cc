@@ -15,44 +15,18 @@ namespace nml::responses {
 
 using google::protobuf::util::TimeUtil;
 
-const std::string& ResponseColumnList() {
-  // Named, so that rows are read by name (ReadResponse); the last three
-  // are the keys a page ends on.
-  static const auto* const kColumns = new std::string(absl::StrCat(
-      "r.id, r.stakeholder_id, r.review_year, "
-      "to_json(r.targets)::text AS targets, r.stance, r.summary, r.quote, "
-      "to_json(r.commitments)::text AS commitments, r.channel, "
-      "coalesce(r.stated_year, 0) AS stated_year, r.stated_month, "
-      "r.stated_day, r.source_url, r.revision, ",
-      common::MicrosSql("r.create_time"), " AS create_us, ",
-      common::MicrosSql("r.update_time"), " AS update_us, ",
-      common::MicrosSql("r.delete_time"),
-      " AS delete_us, s.display_name AS stakeholder_display_name, "
-      "s.type AS stakeholder_type, r.seq, r.stated_on_key, "
-      "r.review_year::text AS review_year_key"));
-  return *kColumns;
-}
-
-const std::string& ResponseColumns() {
-  static const auto* const kColumns = new std::string(
-      absl::StrCat(ResponseColumnList(),
-                   " FROM responses r JOIN stakeholders s ON s.id = "
-                   "r.stakeholder_id"));
-  return *kColumns;
-}
-
 v1::Response ReadResponse(const pqxx::row& row) {
   v1::Response r;
   r.set_name(common::ResponseName(row["id"].as<std::string>()));
   r.set_stakeholder(
       common::StakeholderName(row["stakeholder_id"].as<std::string>()));
   r.set_review_year(row["review_year"].as<int>());
-  for (auto& t : common::JsonStrings(row["targets"]))
+  for (auto& t : common::JsonStrings(row["targets_json"]))
     r.add_targets(std::move(t));
   r.set_stance(static_cast<v1::Stance>(row["stance"].as<int>()));
   r.set_summary(row["summary"].as<std::string>());
   r.set_quote(row["quote"].as<std::string>());
-  for (auto& c : common::JsonStrings(row["commitments"]))
+  for (auto& c : common::JsonStrings(row["commitments_json"]))
     r.add_commitments(std::move(c));
   r.set_channel(static_cast<v1::Channel>(row["channel"].as<int>()));
   if (row["stated_year"].as<int>() != 0) {
@@ -77,20 +51,11 @@ v1::Response ReadResponse(const pqxx::row& row) {
   return r;
 }
 
-const std::string& StakeholderColumns() {
-  static const auto* const kColumns = new std::string(absl::StrCat(
-      "id, display_name, to_json(aliases)::text AS aliases, type, "
-      "country_code, revision, ",
-      common::MicrosSql("create_time"), " AS create_us, ",
-      common::MicrosSql("update_time"), " AS update_us FROM stakeholders"));
-  return *kColumns;
-}
-
 v1::Stakeholder ReadStakeholder(const pqxx::row& row) {
   v1::Stakeholder s;
   s.set_name(common::StakeholderName(row["id"].as<std::string>()));
   s.set_display_name(row["display_name"].as<std::string>());
-  for (auto& a : common::JsonStrings(row["aliases"]))
+  for (auto& a : common::JsonStrings(row["aliases_json"]))
     s.add_aliases(std::move(a));
   s.set_type(static_cast<v1::StakeholderType>(row["type"].as<int>()));
   s.set_country_code(row["country_code"].as<std::string>());
@@ -133,12 +98,11 @@ VersionedRows SplitVersion(const pqxx::result& result) {
 
 absl::StatusOr<v1::Response> LockResponse(pqxx::transaction_base& tx,
                                           const std::string& id) {
-  const pqxx::result rows = tx.exec_prepared("lock_response", id);
-  if (rows.empty()) {
+  if (tx.exec_prepared("lock_response", id).empty()) {
     return absl::NotFoundError(
         absl::StrCat(common::kResponsesPrefix, id, " not found"));
   }
-  return ReadResponse(rows[0]);
+  return ReadResponse(tx.exec_prepared1("get_response", id));
 }
 
 absl::StatusOr<v1::Stakeholder> LockStakeholder(pqxx::transaction_base& tx,
@@ -159,21 +123,19 @@ int64_t Version(pqxx::transaction_base& tx) {
   return tx.exec_prepared1("read_version")["version"].as<int64_t>();
 }
 
-std::pair<std::string, std::string> ScopeCondition(
-    const ResponsesStore::Scope& scope) {
+std::pair<std::string, std::string> ScopeStatement(
+    std::string_view prefix, const ResponsesStore::Scope& scope) {
   if (scope.review_year) {
-    return {"r.review_year = $1::int", std::to_string(*scope.review_year)};
+    return {std::string(prefix) + "year", std::to_string(*scope.review_year)};
   }
   if (scope.target) {
     std::vector<std::string> names{*scope.target};
     names.insert(names.end(), scope.target_aliases.begin(),
                  scope.target_aliases.end());
-    return {absl::StrCat("r.seq IN (SELECT response_seq FROM response_targets "
-                         "WHERE target = ANY(",
-                         JsonTextArray(1), "))"),
-            nlohmann::json(names).dump()};
+    return {std::string(prefix) + "target", nlohmann::json(names).dump()};
   }
-  return {"r.stakeholder_id = $1", scope.stakeholder_id.value_or("")};
+  return {std::string(prefix) + "stakeholder",
+          scope.stakeholder_id.value_or("")};
 }
 
 nlohmann::json ResponseRow(const std::string& id,

@@ -18,20 +18,17 @@ namespace nml::responses {
 // What the PostgreSQL store's files share: the row layouts, the data
 // version and the replay of idempotent writes. Only pg_* files include this.
 
-// Columns of one response row (with its FROM clause), in the order
-// ReadResponse expects; the list alone reads `r` (responses) and `s`
-// (stakeholders) of a FROM clause the caller writes.
-const std::string& ResponseColumns();
-const std::string& ResponseColumnList();
+// A row of the `response_rows` or `stakeholder_rows` view (migration 007),
+// which every read of a response or a stakeholder selects, read by name.
 v1::Response ReadResponse(const pqxx::row& row);
-// Columns of one stakeholder row, in the order ReadStakeholder expects.
-const std::string& StakeholderColumns();
 v1::Stakeholder ReadStakeholder(const pqxx::row& row);
 
 // A read in one statement, so in one round trip and without a transaction
 // (a statement sees one snapshot): `query`'s rows, each led by the data
 // version they were read at; with no rows, one row of the version and
-// NULLs.
+// NULLs. The fixed reads (queries/read_*.sql and the scoped ones) are
+// written this way in their files; this wraps the one composed statement,
+// ListResponses' filtered page.
 std::string WithVersion(std::string_view query);
 struct VersionedRows {
   int64_t version = 0;
@@ -58,14 +55,16 @@ nlohmann::json ResponseRow(const std::string& id,
 // Inserts a response with a new random id; returns the id.
 std::string InsertResponse(pqxx::transaction_base& tx, const v1::Response& r);
 
-// The WHERE condition and its one parameter for a summary scope; a target
-// scope covers the roll-up rows of response_targets and the aliases.
-std::pair<std::string, std::string> ScopeCondition(
-    const ResponsesStore::Scope& scope);
+// A summary scope's statement, `prefix` + "year", "target" or "stakeholder"
+// (queries/summarize_stances_by_*.sql, timeline_by_*.sql), and its one
+// parameter; a target scope covers the roll-up rows of response_targets
+// and the aliases.
+std::pair<std::string, std::string> ScopeStatement(
+    std::string_view prefix, const ResponsesStore::Scope& scope);
 
 // The filter fields of ListResponses (ResponseFilterSchema) as columns of
-// ResponseColumns(); values are bound, never spliced. `targets` covers the
-// roll-up targets (response_targets) unless `exact_targets`.
+// the `response_rows` view; values are bound, never spliced. `targets` covers
+// the roll-up targets (response_targets) unless `exact_targets`.
 const common::SqlMapping& ResponseSqlMapping(bool exact_targets);
 
 // "ARRAY(SELECT json_array_elements_text($n::json))" for a JSON array

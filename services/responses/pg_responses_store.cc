@@ -18,28 +18,6 @@ namespace nml::responses {
 void PgResponsesStore::PrepareStatements(pqxx::connection& c) {
   common::PrepareIdempotencyStatements(c);
   common::PrepareQueries(c, Queries());
-  // The statements below are built from the column lists a read shares with
-  // the filtered list queries (ResponseColumns, StakeholderColumns), which
-  // pg_responses_rows.cc composes from a filter; every other fixed statement
-  // is in queries/*.sql.
-  PrepareImportStatements(c);
-  PrepareChangeStatements(c);
-  c.prepare("all_stakeholders",
-            "SELECT " + StakeholderColumns() + " ORDER BY id");
-  c.prepare("get_stakeholder",
-            "SELECT " + StakeholderColumns() + " WHERE id = $1");
-  c.prepare("lock_stakeholder",
-            "SELECT " + StakeholderColumns() + " WHERE id = $1 FOR UPDATE");
-  c.prepare("get_response", "SELECT " + ResponseColumns() + " WHERE r.id = $1");
-  // Reads outside a transaction, one round trip each (see WithVersion).
-  c.prepare("read_response",
-            WithVersion("SELECT " + ResponseColumns() + " WHERE r.id = $1"));
-  c.prepare("read_stakeholder",
-            WithVersion("SELECT " + StakeholderColumns() + " WHERE id = $1"));
-  c.prepare("read_all_stakeholders",
-            WithVersion("SELECT " + StakeholderColumns() + " ORDER BY id"));
-  c.prepare("lock_response",
-            "SELECT " + ResponseColumns() + " WHERE r.id = $1 FOR UPDATE OF r");
 }
 
 absl::StatusOr<VersionedRows> PgResponsesStore::ReadRows(
@@ -74,7 +52,10 @@ absl::StatusOr<std::optional<v1::Response>> PgResponsesStore::GetResponse(
 
 absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
     const ResponseQuery& q) {
-  // Only allow-listed SQL below; every value is a parameter.
+  // The one statement composed at run time, because an AIP-160 filter is
+  // an expression of any shape: it compiles to SQL from allow-listed
+  // fragments (the view's columns, ResponseSqlMapping) and every value in
+  // it is a parameter. Every other statement is a file in queries/.
   std::vector<std::string> params;
   // A filter every match of which names one target reads that target's
   // rows of response_targets in page order (its indexes copy the order
@@ -87,29 +68,24 @@ absl::StatusOr<ResponsePage> PgResponsesStore::ListResponses(
       target && !q.exact_targets && !q.target_aliases.empty();
   const bool by_target = target && !with_aliases;
   const char* alias = by_target ? "t." : "r.";
-  std::string sql = absl::StrCat("SELECT ", ResponseColumnList());
+  std::string sql = "SELECT r.*";
   if (by_target) {
     params.push_back(target->value);
-    absl::StrAppend(
-        &sql,
-        " FROM response_targets t JOIN responses r ON r.seq = t.response_seq"
-        " JOIN stakeholders s ON s.id = r.stakeholder_id WHERE t.target = $1",
-        q.exact_targets ? " AND t.direct" : "", " AND ");
+    absl::StrAppend(&sql,
+                    " FROM response_targets t JOIN response_rows r ON r.seq = "
+                    "t.response_seq WHERE t.target = $1",
+                    q.exact_targets ? " AND t.direct" : "", " AND ");
   } else if (with_aliases) {
     std::vector<std::string> names{target->value};
     names.insert(names.end(), q.target_aliases.begin(), q.target_aliases.end());
     params.push_back(nlohmann::json(names).dump());
     absl::StrAppend(
         &sql,
-        " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id "
-        "WHERE r.seq IN (SELECT response_seq FROM response_targets WHERE "
-        "target = ANY(",
+        " FROM response_rows r WHERE r.seq IN (SELECT response_seq FROM "
+        "response_targets WHERE target = ANY(",
         JsonTextArray(1), ")) AND ");
   } else {
-    absl::StrAppend(
-        &sql,
-        " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id "
-        "WHERE ");
+    absl::StrAppend(&sql, " FROM response_rows r WHERE ");
   }
   std::string key;
   switch (q.order) {
@@ -265,24 +241,15 @@ absl::StatusOr<Written<v1::Response>> PgResponsesStore::SetDeleted(
 
 absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
     const Scope& scope) {
-  const auto [condition, value] = ScopeCondition(scope);
-  const std::string from = absl::StrCat(
-      " FROM responses r JOIN stakeholders s ON s.id = r.stakeholder_id WHERE ",
-      condition, " AND r.delete_time IS NULL");
-  // One statement, one round trip: the counts per stance and type, and
-  // (the grouping set ()) the totals as the last row, with the version. The
-  // totals row exists even when nothing matches.
-  const std::string sql = WithVersion(absl::StrCat(
-      "SELECT GROUPING(r.stance, s.type) AS totals, r.stance, s.type, "
-      "count(*) AS responses, count(DISTINCT r.stakeholder_id) AS stakeholders",
-      from,
-      " GROUP BY GROUPING SETS ((r.stance, s.type), ()) ORDER BY 1, 2, 3"));
+  const auto [statement, value] =
+      ScopeStatement("summarize_stances_by_", scope);
   const auto read =
       // (clang 14 cannot capture a structured binding: an init-capture.)
-      ReadRows(scope.min_version, false,
-               [&, &value = value](pqxx::nontransaction& tx) {
-                 return common::ExecPrepared(tx, sql, value);
-               });
+      ReadRows(
+          scope.min_version, false,
+          [&statement = statement, &value = value](pqxx::nontransaction& tx) {
+            return tx.exec_prepared(statement, value);
+          });
   if (!read.ok()) return read.status();
   StanceSummary summary;
   summary.data_version = read->version;
@@ -303,17 +270,14 @@ absl::StatusOr<StanceSummary> PgResponsesStore::SummarizeStances(
 
 absl::StatusOr<std::vector<v1::Response>> PgResponsesStore::Timeline(
     const Scope& scope, int64_t* data_version) {
-  const auto [condition, value] = ScopeCondition(scope);
-  const std::string sql = WithVersion(
-      absl::StrCat("SELECT ", ResponseColumns(), " WHERE ", condition,
-                   " AND r.delete_time IS NULL ORDER BY r.stated_on_key, r.seq "
-                   "LIMIT 10000"));
+  const auto [statement, value] = ScopeStatement("timeline_by_", scope);
   const auto read =
       // (clang 14 cannot capture a structured binding: an init-capture.)
-      ReadRows(scope.min_version, false,
-               [&, &value = value](pqxx::nontransaction& tx) {
-                 return common::ExecPrepared(tx, sql, value);
-               });
+      ReadRows(
+          scope.min_version, false,
+          [&statement = statement, &value = value](pqxx::nontransaction& tx) {
+            return tx.exec_prepared(statement, value);
+          });
   if (!read.ok()) return read.status();
   std::vector<v1::Response> result;
   for (const pqxx::row& row : read->rows) result.push_back(ReadResponse(row));

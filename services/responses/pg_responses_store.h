@@ -68,14 +68,9 @@ class PgResponsesStore final : public ResponsesStore {
   const common::ReadRouter& reads() const { return reads_; }
 
  private:
-  // pg_responses_import.cc
-  static void PrepareImportStatements(pqxx::connection& connection);
-  // pg_responses_changes.cc
-  static void PrepareChangeStatements(pqxx::connection& connection);
-
-  // One statement's rows at a data version (built with WithVersion), read
-  // where reads_ sends it. `empty_is_miss`: no row means the one row asked
-  // for is not there (a Get), which only the primary may say.
+  // One statement's rows at a data version (as queries/read_*.sql, or
+  // WithVersion), read where reads_ sends it. `empty_is_miss`: no row means the
+  // one row asked for is not there (a Get), which only the primary may say.
   absl::StatusOr<VersionedRows> ReadRows(
       int64_t min_version, bool empty_is_miss,
       const std::function<pqxx::result(pqxx::nontransaction&)>& exec);

@@ -409,7 +409,9 @@ TEST(Shutdown, NewCallsAreRefusedOnceShutdownBegins) {
   std::this_thread::sleep_for(300ms);
   // Health is no longer SERVING while the in-flight call drains.
   EXPECT_NE(CheckHealth(Address(port)), "SERVING");
-  EXPECT_TRUE(call.get().ok());
+  const grpc::Status status = call.get();
+  EXPECT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message() << service.Stderr();
   EXPECT_TRUE(service.Wait(6s).has_value());
 }
 

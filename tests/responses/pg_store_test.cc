@@ -2,6 +2,7 @@
 // on, held by SQL (transactions, idempotency, keyset pages, bound filters).
 #include <absl/strings/match.h>
 #include <absl/strings/str_cat.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
@@ -26,6 +27,7 @@ class PgResponsesStoreTest : public ::testing::Test {
             .ok());
   }
 
+ public:
   static common::DatabaseOptions Options(const std::string& url) {
     common::DatabaseOptions options;
     options.url = url;
@@ -412,6 +414,17 @@ TEST_F(PgResponsesStoreTest, EveryWriteIsInTheChangeLogWithItsVersion) {
   EXPECT_EQ(page->changes[3].response().etag(), removed->value.etag());
   EXPECT_EQ(page->changes[0].stakeholder().display_name(), "mofcom");
   EXPECT_FALSE(page->changes[5].has_stakeholder());
+  // Whole, as the write answered it (the triggers' JSON, migration 006).
+  using google::protobuf::util::MessageDifferencer;
+  EXPECT_TRUE(MessageDifferencer::Equals(page->changes[0].stakeholder(), s))
+      << page->changes[0].stakeholder().DebugString();
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(page->changes[1].response(), created->value))
+      << page->changes[1].response().DebugString() << " vs "
+      << created->value.DebugString();
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(page->changes[3].response(), removed->value))
+      << page->changes[3].response().DebugString();
 
   // Pages: after a change's sequence number.
   auto first = store_.ListChanges(0, 0, 2);
@@ -430,6 +443,46 @@ TEST_F(PgResponsesStoreTest, EveryWriteIsInTheChangeLogWithItsVersion) {
   for (const auto& c : kept->changes) {
     EXPECT_GT(c.data_version(), kept->changes_after) << c.name();
   }
+}
+
+// Changes recorded as rows (migration 005) become the contract's JSON when
+// migration 006 runs, and read back as those written after it do.
+TEST(PgResponsesStoreMigration, ChangesRecordedAsRowsReadAsResources) {
+  nml::testing::TestDatabase db;
+  {
+    pqxx::connection connection(db.url());
+    const auto all = Migrations();
+    const std::vector<common::Migration> before(all.begin(), all.begin() + 5);
+    ASSERT_EQ(before.back().name, "005_changes");
+    ASSERT_TRUE(
+        common::ApplyMigrations(connection, "nml_responses", before).ok());
+    pqxx::work tx(connection);
+    tx.exec(
+        "INSERT INTO stakeholders (id, display_name, type) "
+        "VALUES ('mofcom', 'Ministry of Commerce', 1)");
+    tx.exec(
+        "INSERT INTO responses (id, stakeholder_id, review_year, targets, "
+        "stance, summary, stated_year, stated_month, source_url) VALUES "
+        "('r1', 'mofcom', 2021, '{markets/taobao}', 2, 'Rejected it.', 2022, "
+        "2, 'https://example.org/a')");
+    tx.commit();
+    ASSERT_TRUE(common::ApplyMigrations(connection, "nml_responses", all).ok());
+  }
+  common::PgPool pool(PgResponsesStoreTest::Options(db.url()), "migration",
+                      PgResponsesStore::PrepareStatements);
+  PgResponsesStore store(pool);
+  auto page = store.ListChanges(0, 0, 10);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->changes.size(), 2u);
+  EXPECT_EQ(page->changes[0].stakeholder().display_name(),
+            "Ministry of Commerce");
+  int64_t version = 0;
+  auto stored = store.GetResponse("r1", 0, &version);
+  ASSERT_TRUE(stored.ok() && stored->has_value()) << stored.status();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      page->changes[1].response(), **stored))
+      << page->changes[1].response().DebugString() << " vs "
+      << (*stored)->DebugString();
 }
 
 }  // namespace

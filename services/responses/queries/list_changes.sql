@@ -1,7 +1,8 @@
 SELECT seq,
   data_version,
   resource,
-  kind
+  kind,
+  body::text AS body
 FROM changes
 WHERE data_version > $1 AND data_version <= $2 AND seq > $3
 ORDER BY seq

@@ -1,0 +1,3 @@
+SELECT *
+FROM response_rows
+WHERE id = $1;

@@ -1,0 +1,3 @@
+SELECT *
+FROM stakeholder_rows
+WHERE id = $1;

@@ -1,0 +1,4 @@
+SELECT *
+FROM stakeholder_rows
+WHERE id = $1
+FOR UPDATE;
