@@ -1,10 +1,10 @@
--- The change log is recorded by row triggers, as nml-responses' is, so no
--- write path (an import's set-based statements, a fix made in SQL) can skip
--- it. A change holds the resource as the contract's JSON (`doc`), built from
--- its rows by the *_doc functions below; a market's change is recomputed
--- whenever its row or one of its domains changes, so it ends up with the
--- domains its transaction leaves. Changes recorded before this migration keep
--- their protobuf `body` (point-in-time screening replays them).
+-- The change log is recorded by triggers, as nml-responses' is, so no write
+-- path (an import's set-based statements, a fix made in SQL) can skip it. A
+-- change holds the resource as the contract's JSON (`doc`), read from the
+-- *_docs views below; a market's change is recomputed whenever its row or
+-- one of its domains changes, so it ends up with the domains its
+-- transaction leaves. Changes recorded before this migration keep their
+-- protobuf `body` (point-in-time screening replays them).
 ALTER TABLE changes ADD COLUMN doc jsonb;
 
 -- One change per resource and data version: the state the version leaves.
@@ -21,26 +21,28 @@ ALTER TABLE data_state
   CHECK (changes_retained > 0);
 
 -- google.protobuf.Timestamp's JSON form, to the microsecond the column holds.
+-- (STABLE as to_char is, so that it is inlined where it is used.)
 CREATE FUNCTION proto_time(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 $$;
 
-CREATE FUNCTION operator_doc(o operators) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
+-- Each resource as the contract's JSON, keyed as its table is.
+CREATE VIEW operator_docs AS
+SELECT o.id,
+  jsonb_build_object(
     'name', 'operators/' || o.id,
     'display_name', o.display_name,
     'aliases', to_jsonb(o.aliases),
     'country_code', o.country_code,
     'etag', o.revision::text,
     'create_time', proto_time(o.create_time),
-    'update_time', proto_time(o.update_time))
-$$;
+    'update_time', proto_time(o.update_time)) AS doc
+FROM operators o;
 
-CREATE FUNCTION market_doc(m markets) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_strip_nulls(jsonb_build_object(
+CREATE VIEW market_docs AS
+SELECT m.id,
+  jsonb_strip_nulls(jsonb_build_object(
     'name', 'markets/' || m.id,
     'display_name', m.display_name,
     'aliases', to_jsonb(m.aliases),
@@ -48,21 +50,23 @@ LANGUAGE sql STABLE AS $$
     'country_code', m.country_code,
     'city', m.city,
     'operator', 'operators/' || m.operator_id,
-    'domains', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                    'pattern', d.pattern, 'scope', d.scope)
-                  ORDER BY d.position), '[]')
-                FROM market_domains d WHERE d.market_id = m.id),
+    'domains', coalesce(d.domains, '[]'),
     'etag', m.revision::text,
     'create_time', proto_time(m.create_time),
     'update_time', proto_time(m.update_time),
-    'merged_markets', (SELECT coalesce(jsonb_agg('markets/' || u.id
-                         ORDER BY u.n), '[]')
-                       FROM unnest(m.merged_ids) WITH ORDINALITY AS u(id, n))))
-$$;
+    'merged_markets', coalesce(g.merged, '[]'))) AS doc
+FROM markets m
+LEFT JOIN LATERAL (
+  SELECT jsonb_agg(jsonb_build_object('pattern', pattern, 'scope', scope)
+                   ORDER BY position) AS domains
+  FROM market_domains WHERE market_id = m.id) d ON true
+LEFT JOIN LATERAL (
+  SELECT jsonb_agg('markets/' || u.id ORDER BY u.n) AS merged
+  FROM unnest(m.merged_ids) WITH ORDINALITY AS u(id, n)) g ON true;
 
-CREATE FUNCTION review_doc(r reviews) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_strip_nulls(jsonb_build_object(
+CREATE VIEW review_docs AS
+SELECT r.year,
+  jsonb_strip_nulls(jsonb_build_object(
     'name', 'reviews/' || r.year,
     'year', r.year,
     'title', r.title,
@@ -79,12 +83,13 @@ LANGUAGE sql STABLE AS $$
     'create_time', proto_time(r.create_time),
     'update_time', proto_time(r.update_time),
     'online_complete_source_url', r.online_complete_source_url,
-    'physical_complete_source_url', r.physical_complete_source_url))
-$$;
+    'physical_complete_source_url', r.physical_complete_source_url)) AS doc
+FROM reviews r;
 
-CREATE FUNCTION listing_doc(l listings) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
+CREATE VIEW listing_docs AS
+SELECT l.year,
+  l.market_id,
+  jsonb_build_object(
     'name', 'reviews/' || l.year || '/listings/' || l.market_id,
     'market', 'markets/' || l.market_id,
     'infringement_types', to_jsonb(l.infringement_types),
@@ -94,8 +99,8 @@ LANGUAGE sql STABLE AS $$
     'confidence', l.confidence,
     'etag', l.revision::text,
     'create_time', proto_time(l.create_time),
-    'update_time', proto_time(l.update_time))
-$$;
+    'update_time', proto_time(l.update_time)) AS doc
+FROM listings l;
 
 -- Bumps the version once per transaction (the first row or statement
 -- trigger of the transaction does; the rest find it done), and that first
@@ -131,77 +136,119 @@ BEGIN
 END;
 $$;
 
--- Records `name` as `resource_doc` (NULL: deleted) at this transaction's
--- version, replacing what the version recorded of it before: the change
--- keeps the place of the resource's first change in the version.
-CREATE FUNCTION record_change_of(name text, resource_doc jsonb) RETURNS void
-LANGUAGE sql AS $$
-  INSERT INTO changes (data_version, resource, kind, doc)
-    VALUES (bump_data_version_now(), name,
-            CASE WHEN resource_doc IS NULL THEN 2 ELSE 1 END,  -- ChangeKind
-            resource_doc)
-  ON CONFLICT (data_version, resource)
-    DO UPDATE SET kind = EXCLUDED.kind, doc = EXCLUDED.doc, body = ''
-$$;
-
--- Row triggers run before the statement triggers: each change is recorded
--- with the version its transaction makes.
--- Each table's fields are named only in its own branch: PL/pgSQL plans an
--- expression with the row type of the table that fired.
-CREATE FUNCTION record_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Records a statement's changes, one per resource (`doc` NULL: deleted),
+-- at this transaction's version, in one INSERT whatever the number of rows:
+-- statement triggers with transition tables, the documents read set-based
+-- from the views (row triggers with a function per row cost 0.1 ms a row,
+-- 2.5x a 5,000-row import). A resource the version recorded before is
+-- replaced and keeps its place. Each table's fields are named only in its
+-- own branch, as PL/pgSQL plans a statement for the table that fired.
+CREATE FUNCTION record_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  names text[];
+  docs jsonb[];
 BEGIN
   IF TG_TABLE_NAME = 'market_domains' THEN
-    -- The market as its domains now stand; its own trigger records its
-    -- deletion (a deleted market's domains go with it).
-    IF TG_OP = 'DELETE' THEN
-      PERFORM record_change_of('markets/' || m.id, market_doc(m))
-        FROM markets m WHERE m.id = OLD.market_id;
+    -- Each market as its domains now stand; a deleted market's own trigger
+    -- records its deletion.
+    IF TG_OP = 'INSERT' THEN
+      SELECT array_agg('markets/' || d.id), array_agg(d.doc) INTO names, docs
+        FROM market_docs d WHERE d.id IN (SELECT market_id FROM new_rows);
+    ELSIF TG_OP = 'UPDATE' THEN
+      SELECT array_agg('markets/' || d.id), array_agg(d.doc) INTO names, docs
+        FROM market_docs d WHERE d.id IN (SELECT market_id FROM new_rows
+                                          UNION SELECT market_id FROM old_rows);
     ELSE
-      PERFORM record_change_of('markets/' || m.id, market_doc(m))
-        FROM markets m WHERE m.id = NEW.market_id;
+      SELECT array_agg('markets/' || d.id), array_agg(d.doc) INTO names, docs
+        FROM market_docs d WHERE d.id IN (SELECT market_id FROM old_rows);
+    END IF;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF TG_TABLE_NAME = 'listings' THEN
+      SELECT array_agg('reviews/' || o.year || '/listings/' || o.market_id)
+        INTO names FROM old_rows o;
+    ELSIF TG_TABLE_NAME = 'reviews' THEN
+      SELECT array_agg('reviews/' || o.year) INTO names FROM old_rows o;
+    ELSIF TG_TABLE_NAME = 'markets' THEN
+      SELECT array_agg('markets/' || o.id) INTO names FROM old_rows o;
+    ELSE
+      SELECT array_agg('operators/' || o.id) INTO names FROM old_rows o;
     END IF;
   ELSIF TG_TABLE_NAME = 'operators' THEN
-    IF TG_OP = 'DELETE' THEN
-      PERFORM record_change_of('operators/' || OLD.id, NULL);
-    ELSE
-      PERFORM record_change_of('operators/' || NEW.id, operator_doc(NEW));
-    END IF;
+    SELECT array_agg('operators/' || d.id), array_agg(d.doc) INTO names, docs
+      FROM operator_docs d WHERE d.id IN (SELECT id FROM new_rows);
   ELSIF TG_TABLE_NAME = 'markets' THEN
-    IF TG_OP = 'DELETE' THEN
-      PERFORM record_change_of('markets/' || OLD.id, NULL);
-    ELSE
-      PERFORM record_change_of('markets/' || NEW.id, market_doc(NEW));
-    END IF;
+    SELECT array_agg('markets/' || d.id), array_agg(d.doc) INTO names, docs
+      FROM market_docs d WHERE d.id IN (SELECT id FROM new_rows);
   ELSIF TG_TABLE_NAME = 'reviews' THEN
-    IF TG_OP = 'DELETE' THEN
-      PERFORM record_change_of('reviews/' || OLD.year, NULL);
-    ELSE
-      PERFORM record_change_of('reviews/' || NEW.year, review_doc(NEW));
-    END IF;
-  ELSIF TG_OP = 'DELETE' THEN  -- listings
-    PERFORM record_change_of(
-      'reviews/' || OLD.year || '/listings/' || OLD.market_id, NULL);
+    SELECT array_agg('reviews/' || d.year), array_agg(d.doc) INTO names, docs
+      FROM review_docs d WHERE d.year IN (SELECT year FROM new_rows);
   ELSE
-    PERFORM record_change_of(
-      'reviews/' || NEW.year || '/listings/' || NEW.market_id,
-      listing_doc(NEW));
+    SELECT array_agg('reviews/' || d.year || '/listings/' || d.market_id),
+        array_agg(d.doc)
+      INTO names, docs
+      FROM listing_docs d
+      WHERE (d.year, d.market_id) IN (SELECT year, market_id FROM new_rows);
+  END IF;
+  IF names IS NOT NULL THEN
+    INSERT INTO changes (data_version, resource, kind, doc)
+      SELECT bump_data_version_now(), u.name,
+        CASE WHEN u.doc IS NULL THEN 2 ELSE 1 END,  -- ChangeKind
+        u.doc
+      FROM unnest(names, coalesce(docs, '{}')) WITH ORDINALITY AS u(name, doc, n)
+      ORDER BY u.n
+    ON CONFLICT (data_version, resource)
+      DO UPDATE SET kind = EXCLUDED.kind, doc = EXCLUDED.doc, body = '';
   END IF;
   RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER operators_record_change
-  AFTER INSERT OR UPDATE OR DELETE ON operators
-  FOR EACH ROW EXECUTE FUNCTION record_change();
-CREATE TRIGGER markets_record_change
-  AFTER INSERT OR UPDATE OR DELETE ON markets
-  FOR EACH ROW EXECUTE FUNCTION record_change();
-CREATE TRIGGER market_domains_record_change
-  AFTER INSERT OR UPDATE OR DELETE ON market_domains
-  FOR EACH ROW EXECUTE FUNCTION record_change();
-CREATE TRIGGER reviews_record_change
-  AFTER INSERT OR UPDATE OR DELETE ON reviews
-  FOR EACH ROW EXECUTE FUNCTION record_change();
-CREATE TRIGGER listings_record_change
-  AFTER INSERT OR UPDATE OR DELETE ON listings
-  FOR EACH ROW EXECUTE FUNCTION record_change();
+CREATE TRIGGER operators_record_inserts AFTER INSERT ON operators
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER operators_record_updates AFTER UPDATE ON operators
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER operators_record_deletes AFTER DELETE ON operators
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+
+CREATE TRIGGER markets_record_inserts AFTER INSERT ON markets
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER markets_record_updates AFTER UPDATE ON markets
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER markets_record_deletes AFTER DELETE ON markets
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+
+CREATE TRIGGER market_domains_record_inserts AFTER INSERT ON market_domains
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER market_domains_record_updates AFTER UPDATE ON market_domains
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER market_domains_record_deletes AFTER DELETE ON market_domains
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+
+CREATE TRIGGER reviews_record_inserts AFTER INSERT ON reviews
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER reviews_record_updates AFTER UPDATE ON reviews
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER reviews_record_deletes AFTER DELETE ON reviews
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+
+CREATE TRIGGER listings_record_inserts AFTER INSERT ON listings
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER listings_record_updates AFTER UPDATE ON listings
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER listings_record_deletes AFTER DELETE ON listings
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();

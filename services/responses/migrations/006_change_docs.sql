@@ -1,15 +1,21 @@
 -- A change holds the resource as the contract's JSON, as nml-listings'
--- does (its migration 006): the triggers build it with the *_doc functions
--- below, and a reader parses it as the resource's message instead of
--- reading the row back through SQL. A response's stakeholder name and type
--- are those of when it was written.
+-- does (its migration 006): read from the *_docs views below, recorded by
+-- statement triggers with transition tables in one INSERT per statement
+-- (a document built per row by a row trigger made a 5,000-row import 25%
+-- slower), and parsed by a reader as the resource's message instead of
+-- read back through SQL. A response's stakeholder name is the one of when
+-- it was written.
 
 -- google.protobuf.Timestamp's JSON form, to the microsecond the column holds.
+-- (STABLE as to_char is, so that it is inlined where it is used.)
 CREATE FUNCTION proto_time(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
 $$;
 
+-- The documents, as functions of a row, so that the changes recorded before
+-- (rows as jsonb) are converted by the same code; without sub-queries, so
+-- that PostgreSQL inlines them into the views.
 CREATE FUNCTION stakeholder_doc(s stakeholders) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
@@ -23,8 +29,8 @@ LANGUAGE sql STABLE AS $$
     'update_time', proto_time(s.update_time))
 $$;
 
-CREATE FUNCTION response_doc(r responses) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
+CREATE FUNCTION response_doc(r responses, stakeholder_display_name text)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_strip_nulls(jsonb_build_object(
     'name', 'responses/' || r.id,
     'stakeholder', 'stakeholders/' || r.stakeholder_id,
@@ -43,38 +49,72 @@ LANGUAGE sql STABLE AS $$
     'create_time', proto_time(r.create_time),
     'update_time', proto_time(r.update_time),
     'delete_time', proto_time(r.delete_time),
-    'stakeholder_display_name',
-      (SELECT s.display_name FROM stakeholders s WHERE s.id = r.stakeholder_id),
+    'stakeholder_display_name', stakeholder_display_name,
     'stakeholder_type', r.stakeholder_type))
 $$;
 
-CREATE OR REPLACE FUNCTION record_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
+CREATE VIEW stakeholder_docs AS
+SELECT s.id, stakeholder_doc(s) AS doc FROM stakeholders s;
+
+CREATE VIEW response_docs AS
+SELECT r.id, response_doc(r, s.display_name) AS doc
+FROM responses r
+LEFT JOIN stakeholders s ON s.id = r.stakeholder_id;
+
+-- Each statement's changes in one INSERT (005's row triggers go).
+DROP TRIGGER stakeholders_record_change ON stakeholders;
+DROP TRIGGER responses_record_change ON responses;
+DROP FUNCTION record_change();
+
+CREATE FUNCTION record_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  prefix text := CASE TG_TABLE_NAME WHEN 'responses' THEN 'responses/'
+                 ELSE 'stakeholders/' END;
+  version bigint;
 BEGIN
   PERFORM bump_data_version_now();
+  SELECT d.version INTO version FROM data_state d;
   IF TG_OP = 'DELETE' THEN
     INSERT INTO changes (data_version, resource, kind)
-      SELECT version,
-        CASE TG_TABLE_NAME WHEN 'responses' THEN 'responses/'
-        ELSE 'stakeholders/' END || OLD.id,
-        2
-      FROM data_state;
+      SELECT version, prefix || o.id, 2 FROM old_rows o;
   ELSIF TG_TABLE_NAME = 'responses' THEN
     INSERT INTO changes (data_version, resource, kind, body)
-      SELECT version, 'responses/' || NEW.id, 1, response_doc(NEW)
-      FROM data_state;
+      SELECT version, prefix || d.id, 1, d.doc
+      FROM response_docs d JOIN new_rows n ON n.id = d.id
+      ORDER BY n.seq;
   ELSE
     INSERT INTO changes (data_version, resource, kind, body)
-      SELECT version, 'stakeholders/' || NEW.id, 1, stakeholder_doc(NEW)
-      FROM data_state;
+      SELECT version, prefix || d.id, 1, d.doc
+      FROM stakeholder_docs d JOIN new_rows n ON n.id = d.id
+      ORDER BY n.id;
   END IF;
   RETURN NULL;
 END;
 $$;
+CREATE TRIGGER stakeholders_record_inserts AFTER INSERT ON stakeholders
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER stakeholders_record_updates AFTER UPDATE ON stakeholders
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER stakeholders_record_deletes AFTER DELETE ON stakeholders
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER responses_record_inserts AFTER INSERT ON responses
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER responses_record_updates AFTER UPDATE ON responses
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+CREATE TRIGGER responses_record_deletes AFTER DELETE ON responses
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
 
 -- The changes recorded before, as rows, become documents.
-UPDATE changes
-SET body = CASE WHEN resource LIKE 'responses/%'
-  THEN response_doc(jsonb_populate_record(NULL::responses, body))
-  ELSE stakeholder_doc(jsonb_populate_record(NULL::stakeholders, body)) END
-WHERE kind = 1;
+UPDATE changes c
+SET body = CASE WHEN c.resource LIKE 'responses/%' THEN
+    response_doc(jsonb_populate_record(NULL::responses, c.body),
+                 (SELECT s.display_name FROM stakeholders s
+                  WHERE s.id = c.body->>'stakeholder_id'))
+  ELSE stakeholder_doc(jsonb_populate_record(NULL::stakeholders, c.body)) END
+WHERE c.kind = 1;
