@@ -81,13 +81,34 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   // Every google.rpc detail payload travels, as the standard rich error
   // model's details.
   google::rpc::Status details;
+  bool has_reason = false;
+  std::string missing;  // a ResourceInfo's resource name
   status.ForEachPayload([&](absl::string_view type, const absl::Cord& value) {
     if (!absl::StartsWith(type, kTypePrefix)) return;
     auto* any = details.add_details();
     any->set_type_url(std::string(type));
     any->set_value(std::string(value));
+    has_reason = has_reason || type == kErrorInfoType;
+    google::rpc::ResourceInfo resource;
+    if (type == kResourceInfoType && missing.empty() &&
+        resource.ParseFromString(std::string(value))) {
+      missing = resource.resource_name();
+    }
   });
-  if (details.details().empty()) return grpc::Status(code, message);
+  // And every error has a google.rpc.ErrorInfo (AIP-193), so a client
+  // branches on a reason, not on a message: the one the error set
+  // (ETAG_MISMATCH), else the code's name, RESOURCE_NOT_FOUND for NOT_FOUND.
+  if (!has_reason) {
+    google::rpc::ErrorInfo info;
+    info.set_reason(code == grpc::StatusCode::NOT_FOUND
+                        ? std::string(kResourceNotFoundReason)
+                        : std::string(GrpcCodeName(code)));
+    info.set_domain(kErrorDomain);
+    if (!missing.empty()) (*info.mutable_metadata())["resource"] = missing;
+    auto* any = details.add_details();
+    any->set_type_url(kErrorInfoType);
+    any->set_value(info.SerializeAsString());
+  }
   details.set_code(static_cast<int>(code));
   details.set_message(message);
   return grpc::Status(code, message, details.SerializeAsString());

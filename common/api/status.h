@@ -34,11 +34,16 @@ std::string BoundedMessage(std::string_view message);
 // the edge of a handler is lossless. google.rpc detail payloads (ErrorInfo
 // from EtagMismatchError, ResourceInfo from ResourceNotFound) go with it as
 // the standard rich error details: a google.rpc.Status in the
-// grpc-status-details-bin trailer.
+// grpc-status-details-bin trailer, with an ErrorInfo always (below).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// The google.rpc.ErrorInfo reason of a stale etag, and its domain.
+// The google.rpc.ErrorInfo reason of a stale etag, and its domain. Every
+// error ToGrpcStatus sends has an ErrorInfo: one of these reasons, or the
+// code's name ("INVALID_ARGUMENT", "UNAVAILABLE", ...).
 inline constexpr char kEtagMismatchReason[] = "ETAG_MISMATCH";
+// NOT_FOUND's reason, with metadata `resource` when the error names it
+// (ResourceNotFound).
+inline constexpr char kResourceNotFoundReason[] = "RESOURCE_NOT_FOUND";
 inline constexpr char kErrorDomain[] = "nml.example";
 
 // ABORTED for a write whose etag is not the resource's current one

@@ -38,7 +38,8 @@ using common::Std;
 namespace {
 
 absl::Status NotFound(std::string_view what) {
-  return absl::NotFoundError(absl::StrCat(std::string(what), " not found"));
+  return common::ResourceNotFound(
+      what, absl::StrCat(std::string(what), " not found"));
 }
 
 std::vector<std::string> EnumNames(

@@ -83,11 +83,26 @@ TEST(EtagMismatch, IsAbortedWithAnErrorInfoReasonClientsCanRead) {
   EXPECT_EQ(wire.error_code(), grpc::StatusCode::ABORTED);
   EXPECT_EQ(ErrorInfoReasons(wire),
             std::vector<std::string>{kEtagMismatchReason});
-  // Other errors carry no details.
-  EXPECT_TRUE(ToGrpcStatus(absl::NotFoundError("x")).error_details().empty());
   EXPECT_TRUE(ErrorInfoReasons(grpc::Status(grpc::StatusCode::ABORTED, "x",
                                             "not a google.rpc.Status"))
                   .empty());
+}
+
+// AIP-193: a client branches on the reason, whatever the error.
+TEST(ToGrpcStatus, EveryErrorCarriesAnErrorInfoReason) {
+  EXPECT_EQ(ErrorInfoReasons(ToGrpcStatus(absl::UnavailableError("down"))),
+            std::vector<std::string>{"UNAVAILABLE"});
+  EXPECT_EQ(ErrorInfoReasons(ToGrpcStatus(FieldError("page_size", "< 0"))),
+            std::vector<std::string>{"INVALID_ARGUMENT"});
+  EXPECT_EQ(ErrorInfoReasons(ToGrpcStatus(absl::NotFoundError("x"))),
+            std::vector<std::string>{kResourceNotFoundReason});
+  // A missing resource's name goes with its reason, and its ResourceInfo.
+  const grpc::Status missing =
+      ToGrpcStatus(ResourceNotFound("markets/nope", "markets/nope not found"));
+  EXPECT_EQ(ErrorInfoReasons(missing),
+            std::vector<std::string>{kResourceNotFoundReason});
+  EXPECT_EQ(MissingResources(missing),
+            std::vector<std::string>{"markets/nope"});
 }
 
 }  // namespace

@@ -22,10 +22,14 @@ TEST(ErrorReply, ABusyBackendIs429WithRetryAfterAndItsRetryInfo) {
 
   const auto body = nlohmann::json::parse(reply.body);
   EXPECT_EQ(body["error"]["status"], "RESOURCE_EXHAUSTED");
-  ASSERT_EQ(body["error"]["details"].size(), 1u);
+  // Its RetryInfo, and the ErrorInfo every error has.
+  ASSERT_EQ(body["error"]["details"].size(), 2u);
   EXPECT_EQ(body["error"]["details"][0]["@type"],
             "type.googleapis.com/google.rpc.RetryInfo");
   EXPECT_EQ(body["error"]["details"][0]["retryDelay"], "1.500s");
+  EXPECT_EQ(body["error"]["details"][1]["@type"],
+            "type.googleapis.com/google.rpc.ErrorInfo");
+  EXPECT_EQ(body["error"]["details"][1]["reason"], "RESOURCE_EXHAUSTED");
 }
 
 TEST(ErrorReply, OtherErrorsHaveNoRetryAfter) {
