@@ -28,6 +28,10 @@ packages=(
   # a private Docker engine and the Debian base images for the container
   # tests (scripts/docker.sh)
   docker.io debootstrap
+  # the Python client (clients/python): its runtime, and what builds and
+  # installs its wheel without a package index
+  python3-grpcio python3-protobuf python3-pip python3-setuptools python3-wheel
+  python3-venv
   # country names for imports
   iso-codes
   # load generators for bench/ (h2load)

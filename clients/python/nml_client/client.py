@@ -42,7 +42,8 @@ def _is_read(method: _descriptor.MethodDescriptor) -> bool:
 
 
 class Client:
-    """nml-listings and nml-responses, each at its own address.
+    """nml-listings and nml-responses, each at its own address (None: that
+    service is not used).
 
     >>> with Client("localhost:50051", "localhost:50052") as nml:
     ...     nml.get_review(2021).review.online_count
@@ -51,7 +52,7 @@ class Client:
 
     def __init__(
         self,
-        listings: str = "localhost:50051",
+        listings: Optional[str] = "localhost:50051",
         responses: Optional[str] = "localhost:50052",
         *,
         api_key: Optional[str] = None,
@@ -83,13 +84,17 @@ class Client:
                 return grpc.secure_channel(address, credentials, options=options)
             return grpc.insecure_channel(address, options=options)
 
-        self._channels = [channel(listings)]
-        # The generated stubs, for every call this class has no method for.
-        self.listings = listings_grpc.ListingsServiceStub(self._channels[0])
+        # The generated stubs, for every call this class has no method for;
+        # None for a service given no address.
+        self._channels: list = []
+        self.listings: Optional[listings_grpc.ListingsServiceStub] = None
         self.responses: Optional[responses_grpc.ResponsesServiceStub] = None
+        if listings:
+            self._channels.append(channel(listings))
+            self.listings = listings_grpc.ListingsServiceStub(self._channels[-1])
         if responses:
             self._channels.append(channel(responses))
-            self.responses = responses_grpc.ResponsesServiceStub(self._channels[1])
+            self.responses = responses_grpc.ResponsesServiceStub(self._channels[-1])
 
     def close(self) -> None:
         for c in self._channels:
@@ -131,6 +136,8 @@ class Client:
             attempt += 1
 
     def _listings(self, name: str, request: _message.Message) -> Response:
+        if self.listings is None:
+            raise ValueError("this client has no listings address")
         return self.call(
             getattr(self.listings, name),
             request,
@@ -189,18 +196,22 @@ class Client:
         self,
         urls: Iterable[str],
         *,
+        review_year: int = 0,
         data_version: int = 0,
         batch_size: int = SCREEN_BATCH,
     ) -> Iterator[listings_pb.ScreenResult]:
-        """Screens URLs or hosts against the list, one result per input in
-        order, in calls of at most `batch_size`. Each result says its
-        `status` (LISTED, NOT_LISTED or UNKNOWN) and the rule that decided
-        it; UNKNOWN means nml lacks the rows to tell, not "not listed"."""
+        """Screens URLs or hosts against the list of `review_year` (0: the
+        latest review), one result per input in order, in calls of at most
+        `batch_size`. Each result says its `status` (LISTED, NOT_LISTED or
+        UNKNOWN) and the rule that decided it; UNKNOWN means nml lacks the
+        rows to tell, not "not listed". `data_version` pins an earlier
+        answer's data."""
         if not 1 <= batch_size <= SCREEN_BATCH:
             raise ValueError(f"batch_size must be 1..{SCREEN_BATCH}")
+        options = listings_pb.ScreenOptions(review_year=review_year)
         batch = []
         for url in urls:
-            batch.append(listings_pb.ScreenItem(input=url))
+            batch.append(listings_pb.ScreenItem(input=url, options=options))
             if len(batch) == batch_size:
                 yield from self._screen(batch, data_version)
                 batch = []
@@ -234,6 +245,8 @@ class Client:
         """Each listings change after `since_data_version`, as it happens,
         until `timeout` seconds (None: until the stream ends or the caller
         stops iterating). Heartbeats are skipped."""
+        if self.listings is None:
+            raise ValueError("this client has no listings address")
         stream = self.listings.WatchChanges(
             listings_pb.WatchChangesRequest(since_data_version=since_data_version),
             timeout=timeout,

@@ -1,0 +1,145 @@
+// The clients in other languages (clients/), installed as a user installs
+// them, against nml-listings and nml-responses with data/ loaded: the calls
+// the contract promises, and the examples the README shows.
+#include <absl/strings/str_split.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/topology.h"
+
+namespace nml {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+using nml::testing::RunProcess;
+using nml::testing::RunResult;
+
+class Clients : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    nml::testing::TopologyOptions options;
+    options.with_gateway = false;
+    ASSERT_NO_FATAL_FAILURE(system_.Start(options));
+    ASSERT_NO_FATAL_FAILURE(system_.LoadData());
+  }
+
+  // A virtual environment with the wheel the build made, installed as the
+  // README says (Debian's grpcio and protobuf from the system).
+  void InstallPythonClient() {
+    const RunResult venv = RunProcess(
+        "/usr/bin/python3",
+        {"-m", "venv", "--system-site-packages", dir_.File("venv")}, {}, 60s);
+    ASSERT_EQ(venv.exit_status, 0) << venv.err;
+    const RunResult pip = RunProcess(
+        dir_.File("venv/bin/pip"),
+        {"install", "--quiet", "--no-deps", "--no-index", NML_PYTHON_WHEEL}, {},
+        120s);
+    ASSERT_EQ(pip.exit_status, 0) << pip.err;
+  }
+
+  RunResult Python(std::vector<std::string> args) {
+    // Not from the source tree: what is imported is what the wheel installed.
+    return RunProcess(dir_.File("venv/bin/python"), args,
+                      {{"PYTHONPATH", ""}, {"PYTHONSAFEPATH", "1"}}, 120s);
+  }
+
+  nml::testing::Topology system_;
+  nml::testing::TempDir dir_{"nml-clients"};
+};
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+TEST_F(Clients, PythonGetsAReviewScreensPagesAndRaisesTypedErrors) {
+  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
+  const RunResult run =
+      Python({NML_SOURCE_DIR "/tests/clients/python_check.py",
+              system_.listings_address(), system_.responses_address()});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json got = json::parse(run.out);
+
+  EXPECT_EQ(got["review"], "reviews/2021");
+  EXPECT_EQ(got["online_count"], 42);
+  EXPECT_GT(got["data_version"], 0);
+
+  ASSERT_EQ(got["screened"].size(), 3u);
+  int listed = 0;
+  for (const json& r : got["screened"]) {
+    listed += r["status"] == "LISTING_STATUS_LISTED";
+  }
+  EXPECT_EQ(listed, 1) << got["screened"].dump();
+  EXPECT_EQ(got["screened"][0]["status"], "LISTING_STATUS_LISTED");
+
+  // More responses to 2021 in data/ than one page of five.
+  EXPECT_GT(got["paged"].size(), 5u);
+  EXPECT_EQ(got["paged"], got["whole"]);
+
+  ASSERT_TRUE(got["error"].is_object()) << "an unknown market was found";
+  EXPECT_EQ(got["error"]["type"], "NotFound");
+  EXPECT_TRUE(got["error"]["is_nml_error"]);
+  EXPECT_EQ(got["error"]["code"], "NOT_FOUND");
+  EXPECT_EQ(got["error"]["reason"], "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(got["error"]["domain"], "nml.example");
+  EXPECT_EQ(got["error"]["missing"], json::array({"markets/no-such-market"}));
+}
+
+TEST_F(Clients, PythonExamplesScreenAFileListOppositionAndWatchTheFeed) {
+  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
+  std::ofstream(dir_.File("urls.txt"))
+      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
+         "www.example.org\n";
+  const RunResult screened =
+      Python({NML_SOURCE_DIR "/examples/python/screen_file.py",
+              dir_.File("urls.txt"), dir_.File("out.csv"), "--year", "2021",
+              "--listings", system_.listings_address()});
+  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
+  std::stringstream csv;
+  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
+  const auto rows = Lines(csv.str());
+  ASSERT_EQ(rows.size(), 3u) << csv.str();
+  EXPECT_EQ(rows[0],
+            "input,host,status,rule,review,listings,data_version\r");
+  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
+                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
+      << rows[1];
+  EXPECT_NE(rows[1].find("/listings/aliexpress"), std::string::npos);
+  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
+  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
+
+  const RunResult opposing =
+      Python({NML_SOURCE_DIR "/examples/python/opposing_2021.py",
+              "--responses", system_.responses_address(), "--page-size", "2"});
+  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
+  const auto responses = Lines(opposing.out);
+  ASSERT_FALSE(responses.empty());
+  bool mofcom = false;
+  for (const std::string& line : responses) {
+    EXPECT_TRUE(line.starts_with("responses/")) << line;
+    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
+  }
+  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
+
+  const RunResult watched = Python(
+      {NML_SOURCE_DIR "/examples/python/watch_changes.py", "--listings",
+       system_.listings_address(), "--limit", "3", "--timeout", "30"});
+  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
+  const auto changes = Lines(watched.out);
+  ASSERT_EQ(changes.size(), 3u) << watched.out;
+  for (const std::string& line : changes) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    ASSERT_EQ(fields.size(), 3u) << line;
+    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
+  }
+}
+
+}  // namespace
+}  // namespace nml
