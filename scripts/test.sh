@@ -18,6 +18,8 @@ echo "clang-format: ok"
 echo "== buf lint (STANDARD)"
 node_modules/.bin/buf lint proto
 echo "buf lint: ok"
+echo "== contracts (buf breaking, WIRE_JSON, against proto/v1.image.binpb)"
+scripts/contracts.sh check
 
 pgdir=$(mktemp -d /tmp/nml-test-pg.XXXXXX)
 cleanup() { "$root/scripts/pg.sh" stop "$pgdir" || true; rm -rf "$pgdir"; }
