@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -51,6 +52,18 @@ class Clients : public ::testing::Test {
                       {{"PYTHONPATH", ""}, {"PYTHONSAFEPATH", "1"}}, 120s);
   }
 
+  // A compiled script of the TypeScript client (dist/), run by Node.
+  RunResult Node(std::vector<std::string> args,
+                 std::map<std::string, std::string> env = {}) {
+    args[0] = std::string(NML_TYPESCRIPT_DIST "/") + args[0];
+    return RunProcess("/usr/bin/env",
+                      [&] {
+                        args.insert(args.begin(), "node");
+                        return args;
+                      }(),
+                      env, 120s);
+  }
+
   nml::testing::Topology system_;
   nml::testing::TempDir dir_{"nml-clients"};
 };
@@ -59,14 +72,9 @@ std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
-TEST_F(Clients, PythonGetsAReviewScreensPagesAndRaisesTypedErrors) {
-  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
-  const RunResult run =
-      Python({NML_SOURCE_DIR "/tests/clients/python_check.py",
-              system_.listings_address(), system_.responses_address()});
-  ASSERT_EQ(run.exit_status, 0) << run.err;
-  const json got = json::parse(run.out);
-
+// What each client's check printed (tests/clients/python_check.py,
+// clients/typescript/test/check.ts): the same calls, the same answers.
+void ExpectTheContract(const json& got, const std::string& error_type) {
   EXPECT_EQ(got["review"], "reviews/2021");
   EXPECT_EQ(got["online_count"], 42);
   EXPECT_GT(got["data_version"], 0);
@@ -84,12 +92,29 @@ TEST_F(Clients, PythonGetsAReviewScreensPagesAndRaisesTypedErrors) {
   EXPECT_EQ(got["paged"], got["whole"]);
 
   ASSERT_TRUE(got["error"].is_object()) << "an unknown market was found";
-  EXPECT_EQ(got["error"]["type"], "NotFound");
-  EXPECT_TRUE(got["error"]["is_nml_error"]);
+  EXPECT_EQ(got["error"]["type"], error_type);
   EXPECT_EQ(got["error"]["code"], "NOT_FOUND");
   EXPECT_EQ(got["error"]["reason"], "RESOURCE_NOT_FOUND");
   EXPECT_EQ(got["error"]["domain"], "nml.example");
   EXPECT_EQ(got["error"]["missing"], json::array({"markets/no-such-market"}));
+}
+
+TEST_F(Clients, PythonGetsAReviewScreensPagesAndRaisesTypedErrors) {
+  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
+  const RunResult run =
+      Python({NML_SOURCE_DIR "/tests/clients/python_check.py",
+              system_.listings_address(), system_.responses_address()});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  const json got = json::parse(run.out);
+  ExpectTheContract(got, "NotFound");
+  EXPECT_TRUE(got["error"]["is_nml_error"]);
+}
+
+TEST_F(Clients, TypeScriptGetsAReviewScreensPagesAndRejectsTypedErrors) {
+  const RunResult run = Node(
+      {"test/check.js", system_.listings_address(), system_.responses_address()});
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  ExpectTheContract(json::parse(run.out), "NmlError");
 }
 
 TEST_F(Clients, PythonExamplesScreenAFileListOppositionAndWatchTheFeed) {
@@ -131,6 +156,52 @@ TEST_F(Clients, PythonExamplesScreenAFileListOppositionAndWatchTheFeed) {
   const RunResult watched = Python(
       {NML_SOURCE_DIR "/examples/python/watch_changes.py", "--listings",
        system_.listings_address(), "--limit", "3", "--timeout", "30"});
+  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
+  const auto changes = Lines(watched.out);
+  ASSERT_EQ(changes.size(), 3u) << watched.out;
+  for (const std::string& line : changes) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    ASSERT_EQ(fields.size(), 3u) << line;
+    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
+  }
+}
+
+TEST_F(Clients, TypeScriptExamplesScreenAFileListOppositionAndWatchTheFeed) {
+  const std::map<std::string, std::string> env = {
+      {"NML_LISTINGS_ADDR", system_.listings_address()},
+      {"NML_RESPONSES_ADDR", system_.responses_address()}};
+  std::ofstream(dir_.File("urls.txt"))
+      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
+         "www.example.org\n";
+  const RunResult screened =
+      Node({"examples/screen-file.js", dir_.File("urls.txt"),
+            dir_.File("out.csv"), "2021"},
+           env);
+  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
+  std::stringstream csv;
+  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
+  const auto rows = Lines(csv.str());
+  ASSERT_EQ(rows.size(), 3u) << csv.str();
+  EXPECT_EQ(rows[0], "input,host,status,rule,review,listings,data_version\r");
+  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
+                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
+      << rows[1];
+  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
+  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
+
+  const RunResult opposing = Node({"examples/opposing-2021.js", "2"}, env);
+  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
+  const auto responses = Lines(opposing.out);
+  ASSERT_FALSE(responses.empty());
+  bool mofcom = false;
+  for (const std::string& line : responses) {
+    EXPECT_TRUE(line.starts_with("responses/")) << line;
+    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
+  }
+  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
+
+  const RunResult watched =
+      Node({"examples/watch-changes.js", "0", "3", "30000"}, env);
   ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
   const auto changes = Lines(watched.out);
   ASSERT_EQ(changes.size(), 3u) << watched.out;

@@ -1,0 +1,2 @@
+// nml's TypeScript client: `NmlClient` over the stubs generated from proto/.
+export * from './client';
