@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/subprocess.h"
@@ -210,6 +211,42 @@ TEST_F(Clients, TypeScriptExamplesScreenAFileListOppositionAndWatchTheFeed) {
     ASSERT_EQ(fields.size(), 3u) << line;
     EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
   }
+}
+
+// A read made while nml-listings is down is retried with backoff, and
+// answers once it is back, in both clients.
+TEST_F(Clients, BothRetryAReadWhileListingsIsDownUntilItIsBack) {
+  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
+  system_.StopListings();
+  const std::string address = system_.listings_address();
+  nml::testing::Subprocess python(
+      dir_.File("venv/bin/python"),
+      {"-c",
+       "import sys\n"
+       "from nml_client import Client\n"
+       "with Client(sys.argv[1], None, retries=8, backoff=0.25) as nml:\n"
+       "    print(nml.get_review(2021).review.online_count)\n",
+       address},
+      {{"PYTHONSAFEPATH", "1"}});
+  nml::testing::Subprocess node(
+      "/usr/bin/env",
+      {"node", "-e",
+       "const { NmlClient } = require(process.argv[1]);\n"
+       "const nml = new NmlClient({ listings: process.argv[2], retries: 8,\n"
+       "                            backoffMs: 250 });\n"
+       "nml.getReview(2021).then((r) => { console.log(r.review.onlineCount);\n"
+       "  nml.close(); }, (e) => { console.error(String(e)); process.exit(1); "
+       "});\n",
+       NML_TYPESCRIPT_DIST "/src/index.js", address});
+  // Both are retrying: neither can have an answer yet.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(python.Running()) << python.Stdout() << python.Stderr();
+  EXPECT_TRUE(node.Running()) << node.Stdout() << node.Stderr();
+  system_.StartListingsAgain();
+  ASSERT_EQ(python.Wait(60s), 0) << python.Stderr();
+  ASSERT_EQ(node.Wait(60s), 0) << node.Stderr();
+  EXPECT_EQ(python.Stdout(), "42\n");
+  EXPECT_EQ(node.Stdout(), "42\n");
 }
 
 }  // namespace
