@@ -32,6 +32,13 @@ packages=(
   # installs its wheel without a package index
   python3-grpcio python3-protobuf python3-pip python3-setuptools python3-wheel
   python3-venv
+  # the Go client (clients/go): Debian's Go, its protoc plugins, and the Go
+  # gRPC, protobuf and googleapis sources it builds against offline
+  golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+  golang-google-protobuf-dev golang-google-genproto-dev
+  # (protobuf 1.5, the APIv1 shim over APIv2 that gRPC's codec calls: with
+  # 1.3, which golang-google-grpc-dev also accepts, messages fail to marshal)
+  golang-github-golang-protobuf-1-5-dev
   # country names for imports
   iso-codes
   # load generators for bench/ (h2load)

@@ -213,6 +213,64 @@ TEST_F(Clients, TypeScriptExamplesScreenAFileListOppositionAndWatchTheFeed) {
   }
 }
 
+TEST_F(Clients, GoGetsAReviewScreensPagesAndReturnsTypedErrors) {
+  const RunResult run =
+      RunProcess(NML_GO_BIN "/nml-check",
+                 {system_.listings_address(), system_.responses_address()}, {},
+                 120s);
+  ASSERT_EQ(run.exit_status, 0) << run.err;
+  ExpectTheContract(json::parse(run.out), "*nml.Error");
+}
+
+TEST_F(Clients, GoExamplesScreenAFileListOppositionAndWatchTheFeed) {
+  std::ofstream(dir_.File("urls.txt"))
+      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
+         "www.example.org\n";
+  const RunResult screened = RunProcess(
+      NML_GO_BIN "/screen-file",
+      {"-listings", system_.listings_address(), "-year", "2021",
+       dir_.File("urls.txt"), dir_.File("out.csv")},
+      {}, 60s);
+  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
+  std::stringstream csv;
+  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
+  const auto rows = Lines(csv.str());
+  ASSERT_EQ(rows.size(), 3u) << csv.str();
+  EXPECT_EQ(rows[0], "input,host,status,rule,review,listings,data_version\r");
+  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
+                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
+      << rows[1];
+  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
+  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
+
+  const RunResult opposing = RunProcess(
+      NML_GO_BIN "/opposing-2021",
+      {"-responses", system_.responses_address(), "-page-size", "2"}, {}, 60s);
+  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
+  const auto responses = Lines(opposing.out);
+  ASSERT_FALSE(responses.empty());
+  bool mofcom = false;
+  for (const std::string& line : responses) {
+    EXPECT_TRUE(line.starts_with("responses/")) << line;
+    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
+  }
+  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
+
+  const RunResult watched = RunProcess(
+      NML_GO_BIN "/watch-changes",
+      {"-listings", system_.listings_address(), "-limit", "3", "-timeout",
+       "30s"},
+      {}, 60s);
+  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
+  const auto changes = Lines(watched.out);
+  ASSERT_EQ(changes.size(), 3u) << watched.out;
+  for (const std::string& line : changes) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    ASSERT_EQ(fields.size(), 3u) << line;
+    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
+  }
+}
+
 // A read made while nml-listings is down is retried with backoff, and
 // answers once it is back, in both clients.
 TEST_F(Clients, BothRetryAReadWhileListingsIsDownUntilItIsBack) {
