@@ -24,6 +24,10 @@ using json = nlohmann::json;
 using nml::testing::RunProcess;
 using nml::testing::RunResult;
 
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
 class Clients : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -57,21 +61,70 @@ class Clients : public ::testing::Test {
   RunResult Node(std::vector<std::string> args,
                  std::map<std::string, std::string> env = {}) {
     args[0] = std::string(NML_TYPESCRIPT_DIST "/") + args[0];
-    return RunProcess("/usr/bin/env",
-                      [&] {
-                        args.insert(args.begin(), "node");
-                        return args;
-                      }(),
-                      env, 120s);
+    return RunProcess(
+        "/usr/bin/env",
+        [&] {
+          args.insert(args.begin(), "node");
+          return args;
+        }(),
+        env, 120s);
+  }
+
+  // The examples' input: a file of two URLs, a comment and a blank line.
+  std::string UrlsFile() {
+    std::ofstream(dir_.File("urls.txt"))
+        << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
+           "www.example.org\n";
+    return dir_.File("urls.txt");
+  }
+
+  // What a language's three examples did: screened UrlsFile() for 2021 into
+  // dir_/out.csv, listed 2021's opposing responses two a page, and printed
+  // the first three changes of the feed.
+  struct ExampleRuns {
+    RunResult screened, opposing, watched;
+  };
+  void ExpectTheExamples(const ExampleRuns& runs) {
+    ASSERT_EQ(runs.screened.exit_status, 0)
+        << runs.screened.out << runs.screened.err;
+    std::stringstream csv;
+    csv << std::ifstream(dir_.File("out.csv")).rdbuf();
+    const auto rows = Lines(csv.str());
+    ASSERT_EQ(rows.size(), 3u) << csv.str();
+    EXPECT_EQ(rows[0], "input,host,status,rule,review,listings,data_version\r");
+    EXPECT_TRUE(
+        rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
+                            "www.aliexpress.com,LISTING_STATUS_LISTED,"))
+        << rows[1];
+    EXPECT_NE(rows[1].find("/listings/aliexpress"), std::string::npos);
+    EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
+    EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
+
+    ASSERT_EQ(runs.opposing.exit_status, 0)
+        << runs.opposing.out << runs.opposing.err;
+    const auto responses = Lines(runs.opposing.out);
+    ASSERT_FALSE(responses.empty());
+    bool mofcom = false;
+    for (const std::string& line : responses) {
+      EXPECT_TRUE(line.starts_with("responses/")) << line;
+      mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
+    }
+    EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
+
+    ASSERT_EQ(runs.watched.exit_status, 0)
+        << runs.watched.out << runs.watched.err;
+    const auto changes = Lines(runs.watched.out);
+    ASSERT_EQ(changes.size(), 3u) << runs.watched.out;
+    for (const std::string& line : changes) {
+      const std::vector<std::string> fields = absl::StrSplit(line, '\t');
+      ASSERT_EQ(fields.size(), 3u) << line;
+      EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
+    }
   }
 
   nml::testing::Topology system_;
   nml::testing::TempDir dir_{"nml-clients"};
 };
-
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
-}
 
 // What each client's check printed (tests/clients/python_check.py,
 // clients/typescript/test/check.ts): the same calls, the same answers.
@@ -112,167 +165,20 @@ TEST_F(Clients, PythonGetsAReviewScreensPagesAndRaisesTypedErrors) {
 }
 
 TEST_F(Clients, TypeScriptGetsAReviewScreensPagesAndRejectsTypedErrors) {
-  const RunResult run = Node(
-      {"test/check.js", system_.listings_address(), system_.responses_address()});
+  const RunResult run = Node({"test/check.js", system_.listings_address(),
+                              system_.responses_address()});
   ASSERT_EQ(run.exit_status, 0) << run.err;
   ExpectTheContract(json::parse(run.out), "NmlError");
 }
 
-TEST_F(Clients, PythonExamplesScreenAFileListOppositionAndWatchTheFeed) {
-  ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
-  std::ofstream(dir_.File("urls.txt"))
-      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
-         "www.example.org\n";
-  const RunResult screened =
-      Python({NML_SOURCE_DIR "/examples/python/screen_file.py",
-              dir_.File("urls.txt"), dir_.File("out.csv"), "--year", "2021",
-              "--listings", system_.listings_address()});
-  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
-  std::stringstream csv;
-  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
-  const auto rows = Lines(csv.str());
-  ASSERT_EQ(rows.size(), 3u) << csv.str();
-  EXPECT_EQ(rows[0],
-            "input,host,status,rule,review,listings,data_version\r");
-  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
-                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
-      << rows[1];
-  EXPECT_NE(rows[1].find("/listings/aliexpress"), std::string::npos);
-  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
-  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
-
-  const RunResult opposing =
-      Python({NML_SOURCE_DIR "/examples/python/opposing_2021.py",
-              "--responses", system_.responses_address(), "--page-size", "2"});
-  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
-  const auto responses = Lines(opposing.out);
-  ASSERT_FALSE(responses.empty());
-  bool mofcom = false;
-  for (const std::string& line : responses) {
-    EXPECT_TRUE(line.starts_with("responses/")) << line;
-    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
-  }
-  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
-
-  const RunResult watched = Python(
-      {NML_SOURCE_DIR "/examples/python/watch_changes.py", "--listings",
-       system_.listings_address(), "--limit", "3", "--timeout", "30"});
-  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
-  const auto changes = Lines(watched.out);
-  ASSERT_EQ(changes.size(), 3u) << watched.out;
-  for (const std::string& line : changes) {
-    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    ASSERT_EQ(fields.size(), 3u) << line;
-    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
-  }
-}
-
-TEST_F(Clients, TypeScriptExamplesScreenAFileListOppositionAndWatchTheFeed) {
-  const std::map<std::string, std::string> env = {
-      {"NML_LISTINGS_ADDR", system_.listings_address()},
-      {"NML_RESPONSES_ADDR", system_.responses_address()}};
-  std::ofstream(dir_.File("urls.txt"))
-      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
-         "www.example.org\n";
-  const RunResult screened =
-      Node({"examples/screen-file.js", dir_.File("urls.txt"),
-            dir_.File("out.csv"), "2021"},
-           env);
-  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
-  std::stringstream csv;
-  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
-  const auto rows = Lines(csv.str());
-  ASSERT_EQ(rows.size(), 3u) << csv.str();
-  EXPECT_EQ(rows[0], "input,host,status,rule,review,listings,data_version\r");
-  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
-                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
-      << rows[1];
-  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
-  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
-
-  const RunResult opposing = Node({"examples/opposing-2021.js", "2"}, env);
-  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
-  const auto responses = Lines(opposing.out);
-  ASSERT_FALSE(responses.empty());
-  bool mofcom = false;
-  for (const std::string& line : responses) {
-    EXPECT_TRUE(line.starts_with("responses/")) << line;
-    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
-  }
-  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
-
-  const RunResult watched =
-      Node({"examples/watch-changes.js", "0", "3", "30000"}, env);
-  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
-  const auto changes = Lines(watched.out);
-  ASSERT_EQ(changes.size(), 3u) << watched.out;
-  for (const std::string& line : changes) {
-    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    ASSERT_EQ(fields.size(), 3u) << line;
-    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
-  }
-}
-
 TEST_F(Clients, GoGetsAReviewScreensPagesAndReturnsTypedErrors) {
-  const RunResult run =
-      RunProcess(NML_GO_BIN "/nml-check",
-                 {system_.listings_address(), system_.responses_address()}, {},
-                 120s);
+  const RunResult run = RunProcess(
+      NML_GO_BIN "/nml-check",
+      {system_.listings_address(), system_.responses_address()}, {}, 120s);
   ASSERT_EQ(run.exit_status, 0) << run.err;
   ExpectTheContract(json::parse(run.out), "*nml.Error");
 }
 
-TEST_F(Clients, GoExamplesScreenAFileListOppositionAndWatchTheFeed) {
-  std::ofstream(dir_.File("urls.txt"))
-      << "# sellers to check\nhttps://www.aliexpress.com/item/1.html\n\n"
-         "www.example.org\n";
-  const RunResult screened = RunProcess(
-      NML_GO_BIN "/screen-file",
-      {"-listings", system_.listings_address(), "-year", "2021",
-       dir_.File("urls.txt"), dir_.File("out.csv")},
-      {}, 60s);
-  ASSERT_EQ(screened.exit_status, 0) << screened.out << screened.err;
-  std::stringstream csv;
-  csv << std::ifstream(dir_.File("out.csv")).rdbuf();
-  const auto rows = Lines(csv.str());
-  ASSERT_EQ(rows.size(), 3u) << csv.str();
-  EXPECT_EQ(rows[0], "input,host,status,rule,review,listings,data_version\r");
-  EXPECT_TRUE(rows[1].starts_with("https://www.aliexpress.com/item/1.html,"
-                                  "www.aliexpress.com,LISTING_STATUS_LISTED,"))
-      << rows[1];
-  EXPECT_TRUE(rows[2].starts_with("www.example.org,")) << rows[2];
-  EXPECT_EQ(rows[2].find("LISTING_STATUS_LISTED"), std::string::npos);
-
-  const RunResult opposing = RunProcess(
-      NML_GO_BIN "/opposing-2021",
-      {"-responses", system_.responses_address(), "-page-size", "2"}, {}, 60s);
-  ASSERT_EQ(opposing.exit_status, 0) << opposing.out << opposing.err;
-  const auto responses = Lines(opposing.out);
-  ASSERT_FALSE(responses.empty());
-  bool mofcom = false;
-  for (const std::string& line : responses) {
-    EXPECT_TRUE(line.starts_with("responses/")) << line;
-    mofcom = mofcom || line.find("Ministry of Commerce") != std::string::npos;
-  }
-  EXPECT_TRUE(mofcom) << "China's Ministry of Commerce opposed 2021's list";
-
-  const RunResult watched = RunProcess(
-      NML_GO_BIN "/watch-changes",
-      {"-listings", system_.listings_address(), "-limit", "3", "-timeout",
-       "30s"},
-      {}, 60s);
-  ASSERT_EQ(watched.exit_status, 0) << watched.out << watched.err;
-  const auto changes = Lines(watched.out);
-  ASSERT_EQ(changes.size(), 3u) << watched.out;
-  for (const std::string& line : changes) {
-    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    ASSERT_EQ(fields.size(), 3u) << line;
-    EXPECT_EQ(fields[1], "CHANGE_KIND_WRITTEN") << line;
-  }
-}
-
-// A read made while nml-listings is down is retried with backoff, and
-// answers once it is back, in both clients.
 TEST_F(Clients, BothRetryAReadWhileListingsIsDownUntilItIsBack) {
   ASSERT_NO_FATAL_FAILURE(InstallPythonClient());
   system_.StopListings();

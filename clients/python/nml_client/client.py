@@ -136,24 +136,18 @@ class Client:
             attempt += 1
 
     def _listings(self, name: str, request: _message.Message) -> Response:
-        if self.listings is None:
-            raise ValueError("this client has no listings address")
-        return self.call(
-            getattr(self.listings, name),
-            request,
-            listings_pb.DESCRIPTOR.services_by_name["ListingsService"],
-            name,
-        )
+        return self._call(self.listings, listings_pb, "ListingsService", name, request)
 
     def _responses(self, name: str, request: _message.Message) -> Response:
-        if self.responses is None:
-            raise ValueError("this client has no responses address")
-        return self.call(
-            getattr(self.responses, name),
-            request,
-            responses_pb.DESCRIPTOR.services_by_name["ResponsesService"],
-            name,
-        )
+        return self._call(self.responses, responses_pb, "ResponsesService", name, request)
+
+    def _call(
+        self, stub: object, module: object, service: str, name: str, request: _message.Message
+    ) -> Response:
+        if stub is None:
+            raise ValueError(f"this client has no address for {service}")
+        descriptor = module.DESCRIPTOR.services_by_name[service]  # type: ignore[attr-defined]
+        return self.call(getattr(stub, name), request, descriptor, name)
 
     def pages(
         self,

@@ -66,6 +66,12 @@ type UnaryMethod<Req, Res> = (
   callback: Callback<Res>,
 ) => grpc.ClientUnaryCall;
 
+// A stub's method by name, bound to the stub, as the one signature call() takes.
+function bound<Req, Res>(stub: object, method: string): UnaryMethod<Req, Res> {
+  const f = (stub as Record<string, unknown>)[method] as UnaryMethod<Req, Res>;
+  return f.bind(stub);
+}
+
 export class NmlClient {
   readonly listings?: ListingsServiceClient;
   readonly responses?: ResponsesServiceClient;
@@ -161,8 +167,7 @@ export class NmlClient {
     request: Req,
   ): Promise<Res> {
     const stub = this.stub(this.listings, 'listings');
-    const invoke = (stub[method] as unknown as UnaryMethod<Req, Res>).bind(stub);
-    return this.call('nml.listings.v1.ListingsService', method, invoke, request);
+    return this.call('nml.listings.v1.ListingsService', method, bound<Req, Res>(stub, method), request);
   }
 
   private responsesCall<Req extends object, Res>(
@@ -170,8 +175,7 @@ export class NmlClient {
     request: Req,
   ): Promise<Res> {
     const stub = this.stub(this.responses, 'responses');
-    const invoke = (stub[method] as unknown as UnaryMethod<Req, Res>).bind(stub);
-    return this.call('nml.responses.v1.ResponsesService', method, invoke, request);
+    return this.call('nml.responses.v1.ResponsesService', method, bound<Req, Res>(stub, method), request);
   }
 
   /** Every item of a List call, following nextPageToken to the end. */

@@ -203,52 +203,22 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER operators_record_inserts AFTER INSERT ON operators
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER operators_record_updates AFTER UPDATE ON operators
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER operators_record_deletes AFTER DELETE ON operators
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-
-CREATE TRIGGER markets_record_inserts AFTER INSERT ON markets
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER markets_record_updates AFTER UPDATE ON markets
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER markets_record_deletes AFTER DELETE ON markets
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-
-CREATE TRIGGER market_domains_record_inserts AFTER INSERT ON market_domains
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER market_domains_record_updates AFTER UPDATE ON market_domains
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER market_domains_record_deletes AFTER DELETE ON market_domains
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-
-CREATE TRIGGER reviews_record_inserts AFTER INSERT ON reviews
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER reviews_record_updates AFTER UPDATE ON reviews
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER reviews_record_deletes AFTER DELETE ON reviews
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-
-CREATE TRIGGER listings_record_inserts AFTER INSERT ON listings
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER listings_record_updates AFTER UPDATE ON listings
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER listings_record_deletes AFTER DELETE ON listings
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+-- Three triggers a table, as a transition table belongs to one event.
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['operators', 'markets', 'market_domains', 'reviews',
+                           'listings'] LOOP
+    EXECUTE format('CREATE TRIGGER %1$s_record_inserts AFTER INSERT ON %1$I '
+      'REFERENCING NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+    EXECUTE format('CREATE TRIGGER %1$s_record_updates AFTER UPDATE ON %1$I '
+      'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+    EXECUTE format('CREATE TRIGGER %1$s_record_deletes AFTER DELETE ON %1$I '
+      'REFERENCING OLD TABLE AS old_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+  END LOOP;
+END;
+$$;

@@ -91,24 +91,25 @@ BEGIN
   RETURN NULL;
 END;
 $$;
-CREATE TRIGGER stakeholders_record_inserts AFTER INSERT ON stakeholders
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER stakeholders_record_updates AFTER UPDATE ON stakeholders
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER stakeholders_record_deletes AFTER DELETE ON stakeholders
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER responses_record_inserts AFTER INSERT ON responses
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER responses_record_updates AFTER UPDATE ON responses
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
-CREATE TRIGGER responses_record_deletes AFTER DELETE ON responses
-  REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION record_changes();
+
+-- Three triggers a table, as a transition table belongs to one event.
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['stakeholders', 'responses'] LOOP
+    EXECUTE format('CREATE TRIGGER %1$s_record_inserts AFTER INSERT ON %1$I '
+      'REFERENCING NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+    EXECUTE format('CREATE TRIGGER %1$s_record_updates AFTER UPDATE ON %1$I '
+      'REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+    EXECUTE format('CREATE TRIGGER %1$s_record_deletes AFTER DELETE ON %1$I '
+      'REFERENCING OLD TABLE AS old_rows '
+      'FOR EACH STATEMENT EXECUTE FUNCTION record_changes()', t);
+  END LOOP;
+END;
+$$;
 
 -- The changes recorded before, as rows, become documents.
 UPDATE changes c
