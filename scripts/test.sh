@@ -14,6 +14,9 @@ scripts/build.sh
 echo "== clang-format (Google style)"
 git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
 echo "clang-format: ok"
+unformatted=$(gofmt -l clients/go)
+[[ -z "$unformatted" ]] || { echo "gofmt: not formatted: $unformatted"; exit 1; }
+echo "gofmt: ok"
 
 echo "== buf lint (STANDARD)"
 node_modules/.bin/buf lint proto

@@ -34,9 +34,9 @@ protoc -I "$root/proto" -I "$root/node_modules/google-proto-files" \
 cp -r "$src/nml" "$gopath/src/$prefix/client"
 cp -r "$src/cmd" "$gopath/src/$prefix/cmd"
 
-export GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOPROXY=off \
-  GOFLAGS=-mod=mod GOCACHE="${GOCACHE:-$out/gocache}"
-unset GOFLAGS
+# Go's build cache stays where Go keeps it (~/.cache/go-build), outside the
+# checkout, as ccache's does: a clean clone compiles gRPC's sources once.
+export GO111MODULE=off GOPATH="$gopath:/usr/share/gocode" GOPROXY=off
 go vet "$prefix/client" "$prefix/cmd/..."
 go build -o "$out/bin/" "$prefix/cmd/..."
 ls "$out/bin"
