@@ -1,6 +1,7 @@
 #include "common/grpc/fault_drill.h"
 
 #include <grpcpp/server_context.h>
+#include <spdlog/spdlog.h>
 
 #include <string_view>
 #include <thread>
@@ -31,6 +32,9 @@ class DelayInterceptor final : public grpc::experimental::Interceptor {
     // gRPC lets an interceptor proceed later from any thread; a thread per
     // delayed call is fine for a drill and keeps gRPC's threads free.
     grpc::ServerContextBase* context = info_->server_context();
+    // Said, so a drill (and a test) knows the call is in flight.
+    spdlog::info("fault drill: holding the answer of {} for {} ms", method,
+                 delay_.count());
     std::thread([methods, context, delay = delay_] {
       const auto until = std::chrono::steady_clock::now() + delay;
       while (std::chrono::steady_clock::now() < until &&

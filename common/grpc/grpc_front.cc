@@ -207,6 +207,9 @@ class Relay final : public RelayBase,
     grpc_.async_read_some(
         asio::buffer(down_.data() + down_filled_, down_.size() - down_filled_),
         [self = this->shared_from_this()](error_code ec, size_t n) {
+          // gRPC closed its end (the server is gone, after its calls):
+          // what it wrote has been relayed; the client gets a FIN.
+          if (ec == asio::error::eof && !self->ending_) return self->Finish();
           if (ec) return self->EndOrClose();
           self->FromGrpc(n);
         });
@@ -280,6 +283,14 @@ class Relay final : public RelayBase,
         });
   }
 
+  // The end of gRPC's side, everything relayed: the client is closed
+  // without losing the last answers (a close with its bytes unread would
+  // send RST and drop them).
+  void Finish() {
+    ending_ = true;
+    Linger();
+  }
+
   // A read or write ended: while a GOAWAY is on its way that write closes
   // the connection; otherwise both sides close now.
   void EndOrClose() {
@@ -343,6 +354,23 @@ void Accept(GrpcFront::State* front) {
   });
 }
 
+// Stop's wait: every 20 ms, until no relay is left or `deadline`, when the
+// rest are closed.
+void CloseWhenDone(GrpcFront::State* front,
+                   std::chrono::steady_clock::time_point deadline) {
+  if (front->relays.empty()) return;
+  if (std::chrono::steady_clock::now() >= deadline) {
+    // Close() removes nothing from the set: the relays leave it as their
+    // handlers end.
+    for (RelayBase* relay : front->relays) relay->Close();
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(
+      front->io, std::chrono::milliseconds(20));
+  timer->async_wait(
+      [front, deadline, timer](error_code) { CloseWhenDone(front, deadline); });
+}
+
 }  // namespace
 
 GrpcFront::GrpcFront(grpc::Server* server, size_t max_unanswered)
@@ -383,11 +411,15 @@ void GrpcFront::StopAccepting() {
 
 void GrpcFront::Stop() {
   std::call_once(state_->stopped, [state = state_.get()] {
+    // Relays whose gRPC side has ended are finishing (Finish: the last
+    // answers out, then FIN and a short linger); the rest are closed once
+    // that linger has had its time. Close() only closes sockets: the relays
+    // end as their handlers run, and then the thread's work is done.
     asio::post(state->io, [state] {
       error_code ignored;
       state->acceptor.close(ignored);
-      // Close() only closes sockets: the relays end as their handlers run.
-      for (RelayBase* relay : state->relays) relay->Close();
+      CloseWhenDone(state, std::chrono::steady_clock::now() + kLinger +
+                               std::chrono::milliseconds(100));
     });
     if (state->thread.joinable()) state->thread.join();
   });

@@ -52,9 +52,9 @@ void ServerRunner::StopNow() {
     server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
   }
+  server_.reset();
   // The front stays (stopped) for the metrics that read it.
   if (front_ != nullptr) front_->Stop();
-  server_.reset();
 }
 
 void ServerRunner::AddService(grpc::Service* service) {
@@ -259,6 +259,9 @@ void ServerRunner::Wait() {
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(options_.shutdown_grace_ms));
   server_->Wait();
+  // gRPC closes its ends of the front's relays as it goes; the front then
+  // relays what is still on its way (the last answers) before it closes.
+  server_.reset();
   front_->Stop();
   // Scrapes answer until the end, so the last figures can be read.
   if (metrics_server_ != nullptr) metrics_server_->Stop();
@@ -266,7 +269,6 @@ void ServerRunner::Wait() {
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
                    .count());
-  server_.reset();
 }
 
 }  // namespace nml::common

@@ -336,10 +336,32 @@ TEST(Health, AHungDatabaseUnderLoadIsUnavailableNotOverloadAndRecoversFast) {
 
 // ------------------------------------------------------------ shutdown
 
-grpc::Status SlowCall(const std::string& address,
+// A channel connected to `address`, so that a call made on it is on the
+// server at once, even on a loaded machine (a connection still being made
+// when SIGTERM came failed the call with "Socket closed").
+std::shared_ptr<grpc::Channel> Connected(const std::string& address) {
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() +
+                                        std::chrono::seconds(10)));
+  return channel;
+}
+
+// Waits until `service` holds a call's answer (NML_INJECT_DELAY_MS says so
+// in its log): the call is in flight, whatever the machine's load.
+void WaitForHeldCall(Subprocess& service) {
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (!absl::StrContains(service.Stderr(), "fault drill: holding") &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(absl::StrContains(service.Stderr(), "fault drill: holding"))
+      << service.Stderr();
+}
+
+grpc::Status SlowCall(const std::shared_ptr<grpc::Channel>& channel,
                       std::chrono::milliseconds deadline) {
-  auto stub = nml::listings::v1::ListingsService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  auto stub = nml::listings::v1::ListingsService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + deadline);
   nml::listings::v1::GetDataStatusResponse response;
@@ -356,16 +378,18 @@ TEST(Shutdown, SigtermLetsAnInFlightCallFinish) {
   ASSERT_GT(port, 0) << service.Stderr();
   ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
 
-  auto call = std::async(std::launch::async,
-                         [&] { return SlowCall(Address(port), 10s); });
-  std::this_thread::sleep_for(300ms);  // the call is in flight
+  const auto channel = Connected(Address(port));
+  auto call =
+      std::async(std::launch::async, [&] { return SlowCall(channel, 10s); });
+  ASSERT_NO_FATAL_FAILURE(WaitForHeldCall(service));
   const auto signalled = std::chrono::steady_clock::now();
   service.Signal(SIGTERM);
 
   const grpc::Status status = call.get();
-  EXPECT_TRUE(status.ok()) << status.error_code() << " "
-                           << status.error_message();
   const auto exit_status = service.Wait(6s);
+  EXPECT_TRUE(status.ok()) << status.error_code() << " "
+                           << status.error_message() << "\n"
+                           << service.Stderr();
   ASSERT_TRUE(exit_status.has_value()) << "still running after the grace";
   EXPECT_EQ(*exit_status, 0) << service.Stderr();
   EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s);
@@ -382,9 +406,10 @@ TEST(Shutdown, TheGraceBoundsACallThatWouldTakeLonger) {
   ASSERT_GT(port, 0) << service.Stderr();
   ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
 
-  auto call = std::async(std::launch::async,
-                         [&] { return SlowCall(Address(port), 60s); });
-  std::this_thread::sleep_for(300ms);
+  const auto channel = Connected(Address(port));
+  auto call =
+      std::async(std::launch::async, [&] { return SlowCall(channel, 60s); });
+  ASSERT_NO_FATAL_FAILURE(WaitForHeldCall(service));
   const auto signalled = std::chrono::steady_clock::now();
   service.Signal(SIGTERM);
   const auto exit_status = service.Wait(5s);
@@ -402,9 +427,10 @@ TEST(Shutdown, NewCallsAreRefusedOnceShutdownBegins) {
   const int port = service.WaitForListeningPort(20s);
   ASSERT_GT(port, 0);
   ASSERT_GE(WaitForHealth(Address(port), "SERVING", 10s).count(), 0);
-  auto call = std::async(std::launch::async,
-                         [&] { return SlowCall(Address(port), 10s); });
-  std::this_thread::sleep_for(300ms);
+  const auto channel = Connected(Address(port));
+  auto call =
+      std::async(std::launch::async, [&] { return SlowCall(channel, 10s); });
+  ASSERT_NO_FATAL_FAILURE(WaitForHeldCall(service));
   service.Signal(SIGTERM);
   std::this_thread::sleep_for(300ms);
   // Health is no longer SERVING while the in-flight call drains.
