@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
 	"strings"
 	"time"
 
@@ -42,6 +43,23 @@ type Options struct {
 	Deadline  time.Duration // each attempt; default 10 s
 	Retries   int           // of UNAVAILABLE; default 4, -1 for none
 	Backoff   time.Duration // the first retry's wait, doubling; default 100 ms
+}
+
+// OptionsFromEnv gives what a command would take from its environment:
+// NML_LISTINGS_ADDR (default localhost:50051), NML_RESPONSES_ADDR (default
+// localhost:50052) and the API key in NML_TOKEN, as nmlctl does.
+func OptionsFromEnv() Options {
+	get := func(name, fallback string) string {
+		if v := os.Getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	return Options{
+		Listings:  get("NML_LISTINGS_ADDR", "localhost:50051"),
+		Responses: get("NML_RESPONSES_ADDR", "localhost:50052"),
+		APIKey:    os.Getenv("NML_TOKEN"),
+	}
 }
 
 // Client holds a connection to each service. The generated stubs are

@@ -66,12 +66,6 @@ type UnaryMethod<Req, Res> = (
   callback: Callback<Res>,
 ) => grpc.ClientUnaryCall;
 
-// A stub's method by name, bound to the stub, as the one signature call() takes.
-function bound<Req, Res>(stub: object, method: string): UnaryMethod<Req, Res> {
-  const f = (stub as Record<string, unknown>)[method] as UnaryMethod<Req, Res>;
-  return f.bind(stub);
-}
-
 export class NmlClient {
   readonly listings?: ListingsServiceClient;
   readonly responses?: ResponsesServiceClient;
@@ -166,16 +160,27 @@ export class NmlClient {
     method: keyof ListingsServiceClient & string,
     request: Req,
   ): Promise<Res> {
-    const stub = this.stub(this.listings, 'listings');
-    return this.call('nml.listings.v1.ListingsService', method, bound<Req, Res>(stub, method), request);
+    return this.stubCall('nml.listings.v1.ListingsService', this.listings, method, request);
   }
 
   private responsesCall<Req extends object, Res>(
     method: keyof ResponsesServiceClient & string,
     request: Req,
   ): Promise<Res> {
-    const stub = this.stub(this.responses, 'responses');
-    return this.call('nml.responses.v1.ResponsesService', method, bound<Req, Res>(stub, method), request);
+    return this.stubCall('nml.responses.v1.ResponsesService', this.responses, method, request);
+  }
+
+  // call() on a stub's method by name; the stub is undefined when the
+  // client was given no address for its service.
+  private stubCall<Req extends object, Res>(
+    service: 'nml.listings.v1.ListingsService' | 'nml.responses.v1.ResponsesService',
+    stub: grpc.Client | undefined,
+    method: string,
+    request: Req,
+  ): Promise<Res> {
+    if (stub === undefined) throw new Error(`this client has no address for ${service}`);
+    const f = (stub as unknown as Record<string, unknown>)[method] as UnaryMethod<Req, Res>;
+    return this.call(service, method, f.bind(stub), request);
   }
 
   /** Every item of a List call, following nextPageToken to the end. */

@@ -17,14 +17,12 @@ import (
 )
 
 func main() {
-	address := os.Getenv("NML_RESPONSES_ADDR")
-	if address == "" {
-		address = "localhost:50052"
-	}
-	responses := flag.String("responses", address, "nml-responses host:port")
+	options := nml.OptionsFromEnv()
+	options.Listings = ""
+	flag.StringVar(&options.Responses, "responses", options.Responses, "nml-responses host:port")
 	pageSize := flag.Int("page-size", 50, "responses a page")
 	flag.Parse()
-	c, err := nml.New(nml.Options{Responses: *responses, APIKey: os.Getenv("NML_TOKEN")})
+	c, err := nml.New(options)
 	if err == nil {
 		defer c.Close()
 		err = c.EachResponse(context.Background(), "review_year = 2021 AND stance = STANCE_OPPOSES",

@@ -20,27 +20,22 @@ import (
 )
 
 func main() {
-	listings := flag.String("listings", envOr("NML_LISTINGS_ADDR", "localhost:50051"), "nml-listings host:port")
+	options := nml.OptionsFromEnv()
+	options.Responses = ""
+	flag.StringVar(&options.Listings, "listings", options.Listings, "nml-listings host:port")
 	year := flag.Int("year", 0, "the review's list (default: the latest)")
 	flag.Parse()
 	if flag.NArg() != 2 {
 		fmt.Fprintln(os.Stderr, "usage: screen-file [-listings ADDR] [-year N] urls.txt out.csv")
 		os.Exit(2)
 	}
-	if err := run(*listings, int32(*year), flag.Arg(0), flag.Arg(1)); err != nil {
+	if err := run(options, int32(*year), flag.Arg(0), flag.Arg(1)); err != nil {
 		fmt.Fprintln(os.Stderr, "screen-file:", err)
 		os.Exit(1)
 	}
 }
 
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
-
-func run(listings string, year int32, in, out string) error {
+func run(options nml.Options, year int32, in, out string) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
@@ -53,7 +48,7 @@ func run(listings string, year int32, in, out string) error {
 			urls = append(urls, line)
 		}
 	}
-	c, err := nml.New(nml.Options{Listings: listings, APIKey: os.Getenv("NML_TOKEN")})
+	c, err := nml.New(options)
 	if err != nil {
 		return err
 	}

@@ -19,11 +19,10 @@ import (
 var errEnough = errors.New("enough")
 
 func main() {
-	address := os.Getenv("NML_LISTINGS_ADDR")
-	if address == "" {
-		address = "localhost:50051"
-	}
-	listings := flag.String("listings", address, "nml-listings host:port")
+	options := nml.OptionsFromEnv()
+	options.Responses = ""
+	options.Deadline = time.Minute
+	flag.StringVar(&options.Listings, "listings", options.Listings, "nml-listings host:port")
 	since := flag.Int64("since", 0, "the data version you have")
 	limit := flag.Int("limit", 0, "stop after N changes")
 	timeout := flag.Duration("timeout", 0, "stop after this long")
@@ -34,8 +33,7 @@ func main() {
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
 		defer cancel()
 	}
-	c, err := nml.New(nml.Options{Listings: *listings, APIKey: os.Getenv("NML_TOKEN"),
-		Deadline: time.Minute})
+	c, err := nml.New(options)
 	if err == nil {
 		defer c.Close()
 		seen := 0
